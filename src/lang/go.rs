@@ -1,0 +1,672 @@
+//! The Go layer shared by every Go rule: the file's package and import table, resolving
+//! `<alias>.Func(...)` to an import path, enclosing functions, parameters and their types,
+//! and the tables of calls and types the rules recognise.
+
+use std::collections::HashMap;
+use tree_sitter::{Node, Tree};
+
+use super::{ancestors, named_children, text, walk_tree};
+
+/// Import paths of the `context` package.
+pub const CONTEXT_PATHS: &[&str] = &["context", "golang.org/x/net/context"];
+
+/// A function (declaration, method or literal) as the rules see it.
+pub const FUNCTION_KINDS: &[&str] = &["function_declaration", "method_declaration", "func_literal"];
+
+/// A function that returns a cancel function: calling it and dropping that result leaks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CancelFunction {
+    /// Import path of the declaring package (matched like [`import_path_matches`]).
+    pub package: String,
+    pub name: String,
+    /// Index of the cancel function among the results.
+    pub result: usize,
+}
+
+/// A parameter type that carries a request's context, and how to reach it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HandlerType {
+    /// Import path of the package declaring the type (matched like [`import_path_matches`]).
+    pub package: String,
+    pub name: String,
+    /// `Some(true)`: only `*T`; `Some(false)`: only `T`; `None`: either.
+    pub pointer: Option<bool>,
+    /// The expression that yields the context, with `{}` standing for the parameter name.
+    pub context: String,
+}
+
+/// What the Go rules know beyond the file itself: built-in tables plus configuration.
+#[derive(Debug, Clone)]
+pub struct GoSettings {
+    pub cancel_functions: Vec<CancelFunction>,
+    pub handler_types: Vec<HandlerType>,
+}
+
+impl Default for GoSettings {
+    fn default() -> Self {
+        let mut cancel_functions = Vec::new();
+        for path in CONTEXT_PATHS {
+            for name in [
+                "WithCancel",
+                "WithTimeout",
+                "WithDeadline",
+                "WithCancelCause",
+                "WithTimeoutCause",
+                "WithDeadlineCause",
+            ] {
+                cancel_functions.push(CancelFunction {
+                    package: path.to_string(),
+                    name: name.to_string(),
+                    result: 1,
+                });
+            }
+        }
+        cancel_functions.push(CancelFunction {
+            package: "os/signal".into(),
+            name: "NotifyContext".into(),
+            result: 1,
+        });
+        let handler = |package: &str, name: &str, pointer, context: &str| HandlerType {
+            package: package.into(),
+            name: name.into(),
+            pointer,
+            context: context.into(),
+        };
+        let mut handler_types = Vec::new();
+        for path in CONTEXT_PATHS {
+            handler_types.push(handler(path, "Context", Some(false), "{}"));
+        }
+        handler_types.extend([
+            handler("net/http", "Request", Some(true), "{}.Context()"),
+            handler(
+                "github.com/gin-gonic/gin",
+                "Context",
+                Some(true),
+                "{}.Request.Context()",
+            ),
+            handler(
+                "github.com/labstack/echo",
+                "Context",
+                Some(false),
+                "{}.Request().Context()",
+            ),
+            handler("github.com/gofiber/fiber", "Ctx", None, "{}.UserContext()"),
+        ]);
+        GoSettings {
+            cancel_functions,
+            handler_types,
+        }
+    }
+}
+
+/// `got` names the package `wanted`, allowing a major-version suffix (`.../echo/v4`).
+pub fn import_path_matches(got: &str, wanted: &str) -> bool {
+    match got.strip_prefix(wanted) {
+        Some("") => true,
+        Some(rest) => rest
+            .strip_prefix("/v")
+            .is_some_and(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit())),
+        None => false,
+    }
+}
+
+/// The name a package is referred to by when imported without an alias, guessed from its path
+/// the way Go tooling does: the last element, skipping a `/vN` suffix, minus `go-`/`-go`/`.vN`.
+pub fn default_package_name(path: &str) -> &str {
+    let mut parts = path.rsplit('/');
+    let mut last = parts.next().unwrap_or(path);
+    let is_version = |s: &str| {
+        s.strip_prefix('v')
+            .is_some_and(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+    };
+    if is_version(last) {
+        if let Some(prev) = parts.next() {
+            last = prev;
+        }
+    }
+    if let Some((base, version)) = last.rsplit_once('.') {
+        if is_version(version) {
+            last = base;
+        }
+    }
+    last = last.strip_prefix("go-").unwrap_or(last);
+    last.strip_suffix("-go").unwrap_or(last)
+}
+
+/// The import table of a file; every string borrows from the source.
+#[derive(Debug, Clone, Default)]
+pub struct Imports<'a> {
+    /// alias (explicit or default name) → import path
+    by_alias: HashMap<&'a str, &'a str>,
+    /// paths imported with `.`
+    dot: Vec<&'a str>,
+}
+
+impl<'a> Imports<'a> {
+    pub fn from_tree(root: Node<'_>, source: &'a str) -> Imports<'a> {
+        let mut imports = Imports::default();
+        for decl in named_children(root).filter(|n| n.kind() == "import_declaration") {
+            walk_tree(decl, |node| {
+                if node.kind() != "import_spec" {
+                    return true;
+                }
+                let Some(path_node) = node.child_by_field_name("path") else {
+                    return false;
+                };
+                let path = text(path_node, source).trim_matches(|c| c == '"' || c == '`');
+                match node.child_by_field_name("name") {
+                    Some(name) if name.kind() == "dot" => imports.dot.push(path),
+                    Some(name) if name.kind() == "blank_identifier" => {}
+                    Some(name) => {
+                        imports.by_alias.insert(text(name, source), path);
+                    }
+                    None => {
+                        imports.by_alias.insert(default_package_name(path), path);
+                    }
+                }
+                false
+            });
+        }
+        imports
+    }
+
+    /// The import path an identifier used as a package qualifier refers to.
+    pub fn path_of(&self, alias: &str) -> Option<&'a str> {
+        self.by_alias.get(alias).copied()
+    }
+
+    pub fn dot_imports(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.dot.iter().copied()
+    }
+
+    /// Whether the file imports any of `paths` (as [`import_path_matches`]).
+    pub fn imports_any(&self, paths: &[&str]) -> bool {
+        self.by_alias
+            .values()
+            .chain(self.dot.iter())
+            .any(|p| paths.iter().any(|w| import_path_matches(p, w)))
+    }
+}
+
+/// One parsed Go file with what the rules need to know about it.
+pub struct GoFile<'a> {
+    pub source: &'a str,
+    pub tree: &'a Tree,
+    pub package: String,
+    pub imports: Imports<'a>,
+    pub settings: &'a GoSettings,
+    /// Names of the functions declared at the top level of this file.
+    pub functions: Vec<&'a str>,
+}
+
+/// What a call expression calls, as far as syntax can tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Callee<'a> {
+    /// `alias.Name(...)` where `alias` is an import of `path`.
+    Package { path: &'a str, name: &'a str },
+    /// `Name(...)`: a function of this package or of a dot import.
+    Local { name: &'a str },
+}
+
+impl<'a> GoFile<'a> {
+    pub fn new(source: &'a str, tree: &'a Tree, settings: &'a GoSettings) -> GoFile<'a> {
+        let root = tree.root_node();
+        let mut package = String::new();
+        let mut functions = Vec::new();
+        for child in named_children(root) {
+            match child.kind() {
+                "package_clause" => {
+                    if let Some(name) = named_children(child).next() {
+                        package = text(name, source).to_string();
+                    }
+                }
+                "function_declaration" => {
+                    if let Some(name) = child.child_by_field_name("name") {
+                        functions.push(text(name, source));
+                    }
+                }
+                _ => {}
+            }
+        }
+        GoFile {
+            source,
+            tree,
+            package,
+            imports: Imports::from_tree(root, source),
+            settings,
+            functions,
+        }
+    }
+
+    pub fn text(&self, node: Node<'_>) -> &'a str {
+        text(node, self.source)
+    }
+
+    /// Resolves the function part of a call. A qualifier that is not an import, or that a local
+    /// variable, parameter or receiver shadows, is a method call on a value: `None`.
+    pub fn callee(&self, call: Node<'_>) -> Option<Callee<'a>> {
+        let function = call.child_by_field_name("function")?;
+        match function.kind() {
+            "selector_expression" => {
+                let operand = function.child_by_field_name("operand")?;
+                let field = function.child_by_field_name("field")?;
+                if operand.kind() != "identifier" {
+                    return None;
+                }
+                let alias = self.text(operand);
+                let path = self.imports.path_of(alias)?;
+                if is_declared_locally(operand, alias, self.source) {
+                    return None;
+                }
+                Some(Callee::Package {
+                    path,
+                    name: self.text(field),
+                })
+            }
+            "identifier" => Some(Callee::Local {
+                name: self.text(function),
+            }),
+            _ => None,
+        }
+    }
+
+    /// Whether the call is `Name(...)` of one of `paths`, qualified or through a dot import
+    /// (and not shadowed by a function of this file). Returns the function name.
+    pub fn calls_package(&self, call: Node<'_>, paths: &[&str]) -> Option<&'a str> {
+        match self.callee(call)? {
+            Callee::Package { path, name } => paths
+                .iter()
+                .any(|w| import_path_matches(path, w))
+                .then_some(name),
+            Callee::Local { name } => {
+                let dot = self
+                    .imports
+                    .dot_imports()
+                    .any(|p| paths.iter().any(|w| import_path_matches(p, w)));
+                (dot && !self.functions.contains(&name)).then_some(name)
+            }
+        }
+    }
+
+    /// If `call` produces a cancel function, the index of that result and the callee's name.
+    pub fn cancel_result(&self, call: Node<'_>) -> Option<(usize, &'a str)> {
+        let callee = self.callee(call)?;
+        self.settings
+            .cancel_functions
+            .iter()
+            .find_map(|f| {
+                let matched = match callee {
+                    Callee::Package { path, name } => {
+                        name == f.name && import_path_matches(path, &f.package)
+                    }
+                    Callee::Local { name } => {
+                        name == f.name
+                            && !self.functions.contains(&name)
+                            && self
+                                .imports
+                                .dot_imports()
+                                .any(|p| import_path_matches(p, &f.package))
+                    }
+                };
+                matched.then_some((f.result, f.name.as_str()))
+            })
+            .map(|(i, _)| (i, self.callee_text(call)))
+    }
+
+    fn callee_text(&self, call: Node<'_>) -> &'a str {
+        call.child_by_field_name("function")
+            .map(|f| self.text(f))
+            .unwrap_or("")
+    }
+
+    /// Whether a type node names `pkg.Name` (or `Name` through a dot import) of a package
+    /// matching `package`.
+    pub fn is_named_type(&self, ty: Node<'_>, package: &str, name: &str) -> bool {
+        match ty.kind() {
+            "qualified_type" => {
+                let (Some(pkg), Some(ty_name)) = (
+                    ty.child_by_field_name("package"),
+                    ty.child_by_field_name("name"),
+                ) else {
+                    return false;
+                };
+                self.text(ty_name) == name
+                    && self
+                        .imports
+                        .path_of(self.text(pkg))
+                        .is_some_and(|p| import_path_matches(p, package))
+            }
+            "type_identifier" => {
+                self.text(ty) == name
+                    && self
+                        .imports
+                        .dot_imports()
+                        .any(|p| import_path_matches(p, package))
+            }
+            "parenthesized_type" => named_children(ty)
+                .next()
+                .is_some_and(|inner| self.is_named_type(inner, package, name)),
+            _ => false,
+        }
+    }
+
+    /// Whether a type node is `context.Context`.
+    pub fn is_context_type(&self, ty: Node<'_>) -> bool {
+        CONTEXT_PATHS
+            .iter()
+            .any(|p| self.is_named_type(ty, p, "Context"))
+    }
+
+    /// The handler type a parameter type matches, if any.
+    pub fn handler_type(&self, ty: Node<'_>) -> Option<&'a HandlerType> {
+        let (inner, pointer) = match ty.kind() {
+            "pointer_type" => (named_children(ty).next()?, true),
+            _ => (ty, false),
+        };
+        self.settings.handler_types.iter().find(|h| {
+            h.pointer.is_none_or(|p| p == pointer) && self.is_named_type(inner, &h.package, &h.name)
+        })
+    }
+
+    /// Whether any result of a function is `context.Context`.
+    pub fn returns_context(&self, func: Node<'_>) -> bool {
+        let Some(result) = func.child_by_field_name("result") else {
+            return false;
+        };
+        if result.kind() == "parameter_list" {
+            parameters(result).any(|p| self.is_context_type(p.ty))
+        } else {
+            self.is_context_type(result)
+        }
+    }
+}
+
+/// A declared parameter: its name (absent for unnamed parameters) and type.
+#[derive(Debug, Clone, Copy)]
+pub struct Param<'t> {
+    pub name: Option<Node<'t>>,
+    pub ty: Node<'t>,
+}
+
+/// The parameters of a `parameter_list`, one entry per name (`a, b int` gives two).
+pub fn parameters<'t>(list: Node<'t>) -> impl Iterator<Item = Param<'t>> {
+    named_children(list)
+        .filter(|d| {
+            d.kind() == "parameter_declaration" || d.kind() == "variadic_parameter_declaration"
+        })
+        .flat_map(|decl| {
+            let ty = decl.child_by_field_name("type");
+            let mut cursor = decl.walk();
+            let names: Vec<Node<'t>> = decl.children_by_field_name("name", &mut cursor).collect();
+            let params: Vec<Param<'t>> = match ty {
+                None => Vec::new(),
+                Some(ty) if names.is_empty() => vec![Param { name: None, ty }],
+                Some(ty) => names
+                    .into_iter()
+                    .map(|n| Param { name: Some(n), ty })
+                    .collect(),
+            };
+            params
+        })
+}
+
+/// The parameters of a function node (receiver excluded).
+pub fn function_parameters<'t>(func: Node<'t>) -> impl Iterator<Item = Param<'t>> {
+    func.child_by_field_name("parameters")
+        .into_iter()
+        .flat_map(parameters)
+}
+
+/// The functions enclosing a node, innermost first.
+pub fn enclosing_functions<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
+    ancestors(node).filter(|n| FUNCTION_KINDS.contains(&n.kind()))
+}
+
+/// The name of a declared function or method (`None` for literals).
+pub fn function_name<'s>(func: Node<'_>, source: &'s str) -> Option<&'s str> {
+    func.child_by_field_name("name").map(|n| text(n, source))
+}
+
+/// Whether `name`, used at `use_site`, is declared by an enclosing function as a parameter,
+/// receiver, result or local variable before the use: then it is not a package qualifier.
+pub fn is_declared_locally(use_site: Node<'_>, name: &str, source: &str) -> bool {
+    enclosing_functions(use_site).any(|func| {
+        let params = ["receiver", "parameters", "result"]
+            .iter()
+            .filter_map(|f| func.child_by_field_name(f))
+            .filter(|l| l.kind() == "parameter_list")
+            .flat_map(parameters)
+            .any(|p| p.name.is_some_and(|n| text(n, source) == name));
+        params || {
+            let mut found = false;
+            if let Some(body) = func.child_by_field_name("body") {
+                walk_tree(body, |node| {
+                    if found || node.start_byte() >= use_site.start_byte() {
+                        return false;
+                    }
+                    if declared_names(node).any(|n| text(n, source) == name) {
+                        found = true;
+                    }
+                    node.kind() != "func_literal"
+                });
+            }
+            found
+        }
+    })
+}
+
+/// The identifiers a declaration statement introduces (`:=`, `var`, `const`, range `:=`).
+pub fn declared_names<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
+    let defines = match node.kind() {
+        "short_var_declaration" => true,
+        "range_clause" => is_range_define(node),
+        _ => false,
+    };
+    let names: Vec<Node<'t>> = match node.kind() {
+        _ if defines => node
+            .child_by_field_name("left")
+            .map(|l| {
+                named_children(l)
+                    .filter(|n| n.kind() == "identifier")
+                    .collect()
+            })
+            .unwrap_or_default(),
+        "var_spec" | "const_spec" => {
+            let mut cursor = node.walk();
+            node.children_by_field_name("name", &mut cursor).collect()
+        }
+        _ => Vec::new(),
+    };
+    names.into_iter()
+}
+
+fn is_range_define(range: Node<'_>) -> bool {
+    let mut cursor = range.walk();
+    let defines = range.children(&mut cursor).any(|c| c.kind() == ":=");
+    defines
+}
+
+/// The statement that holds a definition, when a statement can follow it in the same block:
+/// a `:=`/`=` statement or the `var` declaration of a `var_spec` (not an `if`/`for` header).
+pub fn enclosing_statement(def: Node<'_>) -> Option<Node<'_>> {
+    let statement = match def.kind() {
+        "var_spec" => ancestors(def).find(|n| n.kind() == "var_declaration")?,
+        _ => def,
+    };
+    matches!(statement.parent()?.kind(), "statement_list" | "block").then_some(statement)
+}
+
+/// An edit that inserts `defer <name>()` on its own line after `statement`, indented like it.
+pub fn insert_defer_after(
+    statement: Node<'_>,
+    name: &str,
+    source: &str,
+) -> crate::diagnostic::Edit {
+    let line_start = source[..statement.start_byte()]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let indent: String = source[line_start..]
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect();
+    crate::diagnostic::Edit {
+        span: crate::diagnostic::Span::empty(statement.end_byte()),
+        new_text: format!("\n{indent}defer {name}()"),
+    }
+}
+
+/// A name based on `base` that no identifier in `scope` uses yet: `cancel`, `cancel2`, ...
+pub fn free_name(scope: Node<'_>, base: &str, source: &str) -> String {
+    let mut used = std::collections::HashSet::new();
+    walk_tree(scope, |n| {
+        if n.kind() == "identifier" {
+            used.insert(text(n, source));
+        }
+        true
+    });
+    (1..)
+        .map(|i| {
+            if i == 1 {
+                base.to_string()
+            } else {
+                format!("{base}{i}")
+            }
+        })
+        .find(|name| !used.contains(name.as_str()))
+        .unwrap_or_else(|| base.to_string())
+}
+
+/// Whether a variable may outlive the function through one of its uses in `body`: returned,
+/// sent on a channel, used in a `go` statement, put in a composite literal, or assigned to
+/// anything but a plain local. Conservative: anything unclear counts as an escape.
+pub fn escapes(body: Node<'_>, name: &str, source: &str) -> bool {
+    let mut escaped = false;
+    walk_tree(body, |node| {
+        if escaped {
+            return false;
+        }
+        if node.kind() == "identifier" && text(node, source) == name {
+            escaped = use_escapes(node, body, source);
+        }
+        true
+    });
+    escaped
+}
+
+fn use_escapes(ident: Node<'_>, body: Node<'_>, source: &str) -> bool {
+    let mut child = ident;
+    for ancestor in ancestors(ident) {
+        if ancestor == body {
+            return false;
+        }
+        match ancestor.kind() {
+            // `return ctx, nil` hands it out; `return f(ctx)` only uses it.
+            "return_statement" => return ident.parent().and_then(|p| p.parent()) == Some(ancestor),
+            "go_statement" | "composite_literal" | "func_literal" => return true,
+            "send_statement" => {
+                return ancestor.child_by_field_name("value") == Some(child);
+            }
+            "var_spec" | "short_var_declaration" => return false,
+            // `s.ctx = ctx`, `m[k] = ctx`, `*p = ctx` or a package variable keep it; `_ = ctx`
+            // and plain locals do not.
+            "assignment_statement" => {
+                if ancestor.child_by_field_name("right") != Some(child) {
+                    return false;
+                }
+                return ancestor.child_by_field_name("left").is_none_or(|left| {
+                    named_children(left).any(|target| {
+                        let name = text(target, source);
+                        target.kind() != "identifier"
+                            || (name != "_" && !is_declared_locally(target, name, source))
+                    })
+                });
+            }
+            _ => {}
+        }
+        child = ancestor;
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::{parse, Language};
+
+    fn with_file<R>(src: &str, f: impl FnOnce(&GoFile<'_>) -> R) -> R {
+        let tree = parse(Language::Go, src).unwrap();
+        let settings = GoSettings::default();
+        let file = GoFile::new(src, &tree, &settings);
+        f(&file)
+    }
+
+    fn first_call<'t>(tree: &'t Tree) -> Node<'t> {
+        let mut call = None;
+        walk_tree(tree.root_node(), |n| {
+            if call.is_none() && n.kind() == "call_expression" {
+                call = Some(n);
+            }
+            call.is_none()
+        });
+        call.unwrap()
+    }
+
+    #[test]
+    fn default_names_follow_go_conventions() {
+        assert_eq!(default_package_name("context"), "context");
+        assert_eq!(default_package_name("net/http"), "http");
+        assert_eq!(default_package_name("github.com/labstack/echo/v4"), "echo");
+        assert_eq!(default_package_name("gopkg.in/yaml.v3"), "yaml");
+        assert_eq!(
+            default_package_name("github.com/mattn/go-sqlite3"),
+            "sqlite3"
+        );
+        assert!(import_path_matches(
+            "github.com/labstack/echo/v4",
+            "github.com/labstack/echo"
+        ));
+        assert!(!import_path_matches(
+            "github.com/labstack/echox",
+            "github.com/labstack/echo"
+        ));
+        assert!(!import_path_matches(
+            "github.com/labstack/echo/vx",
+            "github.com/labstack/echo"
+        ));
+    }
+
+    #[test]
+    fn imports_resolve_aliases_and_dot_imports() {
+        let src = "package p\nimport (\n\tstdctx \"context\"\n\t. \"os/signal\"\n\t_ \"embed\"\n\t\"net/http\"\n)\n";
+        with_file(src, |f| {
+            assert_eq!(f.package, "p");
+            assert_eq!(f.imports.path_of("stdctx"), Some("context"));
+            assert_eq!(f.imports.path_of("http"), Some("net/http"));
+            assert_eq!(f.imports.path_of("context"), None);
+            assert_eq!(f.imports.dot_imports().collect::<Vec<_>>(), ["os/signal"]);
+        });
+    }
+
+    #[test]
+    fn callee_sees_shadowed_qualifiers_as_values() {
+        let src = "package p\nimport \"context\"\nfunc f(context T) { context.WithCancel(nil) }\n";
+        with_file(src, |f| {
+            let tree = f.tree;
+            assert_eq!(f.cancel_result(first_call(tree)), None);
+        });
+        let src = "package p\nimport \"context\"\nfunc f() { context.WithCancel(nil) }\n";
+        with_file(src, |f| {
+            assert_eq!(
+                f.cancel_result(first_call(f.tree)),
+                Some((1, "context.WithCancel"))
+            );
+        });
+        let src = "package p\nimport . \"context\"\nfunc f() { WithTimeout(nil, 1) }\n";
+        with_file(src, |f| {
+            assert_eq!(
+                f.cancel_result(first_call(f.tree)),
+                Some((1, "WithTimeout"))
+            );
+        });
+    }
+}

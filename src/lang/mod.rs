@@ -1,0 +1,169 @@
+//! Languages ctxlint understands: the extension table, parsing (one parser per thread),
+//! and the tree helpers every rule uses.
+
+pub mod go;
+
+use std::cell::RefCell;
+use std::path::Path;
+use tree_sitter::{Node, Parser, Tree};
+
+use crate::diagnostic::Span;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Language {
+    Go,
+}
+
+/// Extension → language. Every language ctxlint lints is listed here and nowhere else.
+const EXTENSIONS: &[(&str, Language)] = &[("go", Language::Go)];
+
+impl Language {
+    pub fn from_path(path: &Path) -> Option<Language> {
+        let ext = path.extension()?.to_str()?;
+        EXTENSIONS
+            .iter()
+            .find(|(e, _)| *e == ext)
+            .map(|&(_, lang)| lang)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Language::Go => "go",
+        }
+    }
+
+    pub fn grammar(self) -> tree_sitter::Language {
+        match self {
+            Language::Go => tree_sitter_go::LANGUAGE.into(),
+        }
+    }
+}
+
+thread_local! {
+    static PARSERS: RefCell<Vec<(Language, Parser)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Parses `source` with this thread's parser for `lang`. `None` only if tree-sitter gives up,
+/// which it does not do without a timeout or cancellation flag; callers still handle it.
+pub fn parse(lang: Language, source: &str) -> Option<Tree> {
+    PARSERS.with(|cell| {
+        let mut parsers = cell.borrow_mut();
+        let index = match parsers.iter().position(|(l, _)| *l == lang) {
+            Some(i) => i,
+            None => {
+                let mut parser = Parser::new();
+                parser.set_language(&lang.grammar()).ok()?;
+                parsers.push((lang, parser));
+                parsers.len() - 1
+            }
+        };
+        parsers[index].1.parse(source, None)
+    })
+}
+
+/// Byte ranges of every ERROR node (and missing node) in the tree, outermost only.
+/// Findings whose primary span touches one of them are dropped: we lint what parses.
+pub fn error_spans(tree: &Tree) -> Vec<Span> {
+    let mut spans = Vec::new();
+    if !tree.root_node().has_error() {
+        return spans;
+    }
+    let mut cursor = tree.walk();
+    loop {
+        let node = cursor.node();
+        let descend = if node.is_error() || node.is_missing() {
+            spans.push(Span::of(node));
+            false
+        } else {
+            node.has_error()
+        };
+        if descend && cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return spans;
+            }
+        }
+    }
+}
+
+/// The source text of a node (empty if the range is not on character boundaries).
+pub fn text<'s>(node: Node<'_>, source: &'s str) -> &'s str {
+    source.get(node.byte_range()).unwrap_or("")
+}
+
+/// Calls `visit` on every node of the subtree in document order, without recursion
+/// (files can nest thousands of levels deep). Returning `false` skips a node's children.
+pub fn walk_tree<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>) -> bool) {
+    let mut cursor = root.walk();
+    loop {
+        let node = cursor.node();
+        if visit(node) && cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.node() == root {
+                return;
+            }
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
+            }
+        }
+    }
+}
+
+/// Iterates over the named children of a node.
+pub fn named_children<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
+    (0..node.named_child_count()).filter_map(move |i| node.named_child(i))
+}
+
+/// Iterates over the ancestors of a node, innermost first (the node itself excluded).
+pub fn ancestors<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
+    std::iter::successors(node.parent(), |n| n.parent())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn languages_come_from_the_extension_table() {
+        assert_eq!(Language::from_path(Path::new("a/b.go")), Some(Language::Go));
+        assert_eq!(Language::from_path(Path::new("a/b.txt")), None);
+        assert_eq!(Language::from_path(Path::new("Makefile")), None);
+    }
+
+    #[test]
+    fn error_spans_cover_broken_code_only() {
+        let src = "package p\nfunc f() { x := }\nfunc g() {}\n";
+        let tree = parse(Language::Go, src).unwrap();
+        let errors = error_spans(&tree);
+        assert!(!errors.is_empty());
+        let g = src.find("func g").unwrap();
+        assert!(errors.iter().all(|s| s.end <= g));
+    }
+
+    #[test]
+    fn walk_tree_survives_deep_nesting() {
+        let depth = 5000;
+        let src = format!(
+            "package p\nfunc f() {{ x := {}1{} }}\n",
+            "(".repeat(depth),
+            ")".repeat(depth)
+        );
+        let tree = parse(Language::Go, &src).unwrap();
+        let mut count = 0;
+        walk_tree(tree.root_node(), |_| {
+            count += 1;
+            true
+        });
+        assert!(count > depth);
+    }
+}

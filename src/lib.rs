@@ -1,0 +1,352 @@
+//! ctxlint: finds cancellation-context misuse in Go (and Rust) source from syntax alone.
+//!
+//! The pipeline is walk → read → parse once → run every enabled rule of the file's language
+//! → drop findings inside syntax errors → sort → render.
+
+pub mod cli;
+pub mod diagnostic;
+pub mod lang;
+pub mod render;
+pub mod rules;
+pub mod walk;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::diagnostic::Diagnostic;
+use crate::lang::go::{GoFile, GoSettings};
+use crate::lang::Language;
+use crate::rules::{Check, Rule};
+use crate::walk::{Target, WalkOptions};
+
+/// Files larger than this are skipped with a message unless `--max-file-size` says otherwise.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
+
+/// Errors that stop a whole run (usage errors): exit code 2.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("unknown rule `{name}`; valid rules are: {valid}")]
+    UnknownRule { name: String, valid: String },
+    #[error("cannot start {threads} worker threads: {message}")]
+    ThreadPool { threads: usize, message: String },
+    #[error("cannot write the report: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// A file that could not be analysed (or a path that could not be walked).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FileError {
+    pub path: String,
+    pub message: String,
+}
+
+impl FileError {
+    pub fn new(path: &str, message: String) -> FileError {
+        FileError {
+            path: path.to_string(),
+            message,
+        }
+    }
+}
+
+/// The findings in one file, with its source kept for rendering.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    pub path: String,
+    pub source: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The result of a run, sorted: files by path, diagnostics by (start byte, rule).
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub files: Vec<FileReport>,
+    pub errors: Vec<FileError>,
+    pub files_scanned: usize,
+    pub elapsed: Duration,
+}
+
+impl Report {
+    pub fn diagnostic_count(&self) -> usize {
+        self.files.iter().map(|f| f.diagnostics.len()).sum()
+    }
+}
+
+/// Everything a `check` run needs to know.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    pub paths: Vec<PathBuf>,
+    pub walk: WalkOptions,
+    pub rules: Vec<&'static Rule>,
+    pub go: GoSettings,
+    pub max_file_size: u64,
+}
+
+impl CheckOptions {
+    /// Lint `paths` with the rules enabled by default and the built-in settings.
+    pub fn new(paths: Vec<PathBuf>) -> CheckOptions {
+        CheckOptions {
+            paths,
+            walk: WalkOptions {
+                excludes: Vec::new(),
+                default_excludes: true,
+                follow_links: false,
+                threads: 0,
+            },
+            rules: rules::RULES
+                .iter()
+                .copied()
+                .filter(|r| r.enabled_by_default)
+                .collect(),
+            go: GoSettings::default(),
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+        }
+    }
+}
+
+/// Walks, parses and lints every file; `threads == 0` means one per core.
+pub fn check(options: &CheckOptions) -> Result<Report, Error> {
+    let start = Instant::now();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.walk.threads)
+        // Deeply nested code must not overflow a worker's stack.
+        .stack_size(64 * 1024 * 1024)
+        .build()
+        .map_err(|e| Error::ThreadPool {
+            threads: options.walk.threads,
+            message: e.to_string(),
+        })?;
+    let (targets, mut errors) = walk::discover(&options.paths, &options.walk);
+    let outcomes: Vec<Outcome> = pool.install(|| {
+        targets
+            .par_iter()
+            .map(|target| analyse(target, options))
+            .collect()
+    });
+    let mut report = Report::default();
+    for outcome in outcomes {
+        match outcome {
+            Outcome::Linted(file) => {
+                report.files_scanned += 1;
+                if let Some(file) = file {
+                    report.files.push(file);
+                }
+            }
+            Outcome::Skipped => {}
+            Outcome::Failed(error) => errors.push(error),
+        }
+    }
+    errors.sort();
+    report.errors = errors;
+    report.elapsed = start.elapsed();
+    Ok(report)
+}
+
+enum Outcome {
+    /// Linted; `Some` when it has findings.
+    Linted(Option<FileReport>),
+    /// Generated code found by walking.
+    Skipped,
+    Failed(FileError),
+}
+
+fn analyse(target: &Target, options: &CheckOptions) -> Outcome {
+    let fail = |message: String| Outcome::Failed(FileError::new(&target.display, message));
+    match std::fs::metadata(&target.path) {
+        Ok(meta) if meta.len() > options.max_file_size => {
+            return fail(format!(
+                "file is {} bytes, larger than --max-file-size {}; skipped",
+                meta.len(),
+                options.max_file_size
+            ))
+        }
+        Ok(_) => {}
+        Err(e) => return fail(e.to_string()),
+    }
+    let bytes = match std::fs::read(&target.path) {
+        Ok(bytes) => bytes,
+        Err(e) => return fail(e.to_string()),
+    };
+    let source = match decode(bytes) {
+        Ok(source) => source,
+        Err(message) => return fail(message),
+    };
+    if !target.explicit && options.walk.default_excludes && walk::is_generated(&source) {
+        return Outcome::Skipped;
+    }
+    match lint_source(target.language, &source, &options.rules, &options.go) {
+        Some(diagnostics) if diagnostics.is_empty() => Outcome::Linted(None),
+        Some(diagnostics) => Outcome::Linted(Some(FileReport {
+            path: target.display.clone(),
+            source,
+            diagnostics,
+        })),
+        None => fail("the parser gave up on this file".into()),
+    }
+}
+
+/// Checks that bytes are text: no NUL byte (a binary file) and valid UTF-8.
+pub fn decode(bytes: Vec<u8>) -> Result<String, String> {
+    if memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some() {
+        return Err("binary file (contains NUL bytes), not source code".into());
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "invalid UTF-8 at byte {}, not analysed",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// Parses one source once and runs every given rule of its language over the tree. Findings
+/// whose primary span touches a syntax error are dropped. Sorted by (start byte, rule).
+pub fn lint_source(
+    language: Language,
+    source: &str,
+    rules: &[&Rule],
+    go: &GoSettings,
+) -> Option<Vec<Diagnostic>> {
+    let tree = lang::parse(language, source)?;
+    let mut diagnostics = Vec::new();
+    match language {
+        Language::Go => {
+            let file = GoFile::new(source, &tree, go);
+            for rule in rules {
+                let Check::Go(check) = rule.check;
+                check(&file, &mut diagnostics);
+            }
+        }
+    }
+    let broken = lang::error_spans(&tree);
+    diagnostics.retain(|d| {
+        !broken.iter().any(|e| {
+            d.span.start < e.end.max(e.start + 1) && e.start < d.span.end.max(d.span.start + 1)
+        })
+    });
+    diagnostics.sort_by(|a, b| (a.span.start, a.rule).cmp(&(b.span.start, b.rule)));
+    diagnostics.dedup();
+    Some(diagnostics)
+}
+
+/// Chooses the rules to run: `select` (or the defaults when empty) minus `ignore`.
+pub fn select_rules(select: &[String], ignore: &[String]) -> Result<Vec<&'static Rule>, Error> {
+    for name in select.iter().chain(ignore) {
+        if rules::find(name).is_none() {
+            return Err(Error::UnknownRule {
+                name: name.clone(),
+                valid: rules::RULES
+                    .iter()
+                    .map(|r| r.name)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        }
+    }
+    Ok(rules::RULES
+        .iter()
+        .copied()
+        .filter(|r| {
+            if select.is_empty() {
+                r.enabled_by_default
+            } else {
+                select.iter().any(|s| s == r.name)
+            }
+        })
+        .filter(|r| !ignore.iter().any(|i| i == r.name))
+        .collect())
+}
+
+/// Runs a parsed command line; returns the process exit code.
+pub fn run(cli: cli::Cli) -> Result<u8, Error> {
+    use std::io::{IsTerminal, Write};
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let args = match cli.command {
+        cli::Command::Rule { name: None } => {
+            for rule in rules::RULES {
+                let state = if rule.enabled_by_default {
+                    ""
+                } else {
+                    ", off by default"
+                };
+                writeln!(
+                    out,
+                    "{:<24} {} ({}{state}): {}",
+                    rule.name,
+                    rule.language.name(),
+                    rule.default_severity,
+                    rule.title
+                )?;
+            }
+            out.flush()?;
+            return Ok(0);
+        }
+        cli::Command::Rule { name: Some(name) } => {
+            let rule = rules::find(&name).ok_or_else(|| Error::UnknownRule {
+                valid: rules::RULES
+                    .iter()
+                    .map(|r| r.name)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                name,
+            })?;
+            write!(out, "{}", rule.doc)?;
+            out.flush()?;
+            return Ok(0);
+        }
+        cli::Command::Check(args) => args,
+    };
+    let mut options = CheckOptions::new(if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    });
+    options.rules = select_rules(&args.select, &args.ignore)?;
+    options.walk.excludes = args.exclude.clone();
+    options.walk.default_excludes = !args.no_default_excludes;
+    options.walk.follow_links = args.follow;
+    options.walk.threads = args.threads;
+    options.max_file_size = args.max_file_size;
+    let mut report = check(&options)?;
+    if args.absolute_paths {
+        let absolute = |p: &mut String| {
+            if let Ok(abs) = std::path::absolute(&*p) {
+                *p = abs.to_string_lossy().into_owned();
+            }
+        };
+        report.files.iter_mut().for_each(|f| absolute(&mut f.path));
+        report.errors.iter_mut().for_each(|e| absolute(&mut e.path));
+    }
+    let mut stderr = std::io::stderr().lock();
+    for error in &report.errors {
+        writeln!(stderr, "error: {}: {}", error.path, error.message)?;
+    }
+    let color = match args.color {
+        cli::Color::Always => true,
+        cli::Color::Never => false,
+        cli::Color::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let render_options = render::RenderOptions {
+        color,
+        column_encoding: args.column_encoding,
+    };
+    match render::render(&report, args.format, render_options, &mut out).and_then(|()| out.flush())
+    {
+        Ok(()) => {}
+        // `ctxlint check | head` closes the pipe early: not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => return Err(e.into()),
+    }
+    Ok(if !report.errors.is_empty() {
+        2
+    } else if report.diagnostic_count() > 0 {
+        1
+    } else {
+        0
+    })
+}

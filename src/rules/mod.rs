@@ -1,0 +1,163 @@
+//! The rule registry: every rule is a plain value listed once here, sorted by name.
+
+mod background_in_handler;
+mod discarded_cancel;
+
+use tree_sitter::{Query, QueryCursor, StreamingIterator};
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::lang::go::GoFile;
+use crate::lang::Language;
+
+/// Where rule documentation is published; `<base><name>.md` is a rule's page.
+pub const DOCS_BASE: &str = "https://github.com/ctxlint/ctxlint/blob/main/rules/";
+
+/// How a rule inspects a file of its language.
+#[derive(Clone, Copy)]
+pub enum Check {
+    Go(fn(&GoFile<'_>, &mut Vec<Diagnostic>)),
+}
+
+/// A rule: its public name, documentation and the function that finds its problems.
+pub struct Rule {
+    /// Kebab-case name: public API (config, suppressions, JSON).
+    pub name: &'static str,
+    /// One lowercase line, shown by `ctxlint rule`.
+    pub title: &'static str,
+    pub language: Language,
+    pub default_severity: Severity,
+    pub enabled_by_default: bool,
+    /// Markdown with the headings What it does / Why is this bad? / Example / Use instead.
+    pub doc: &'static str,
+    pub check: Check,
+}
+
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
+impl Rule {
+    pub fn url(&self) -> String {
+        format!("{DOCS_BASE}{}.md", self.name)
+    }
+}
+
+/// Every rule, sorted by name.
+pub static RULES: &[&Rule] = &[&background_in_handler::RULE, &discarded_cancel::RULE];
+
+pub fn find(name: &str) -> Option<&'static Rule> {
+    RULES.iter().copied().find(|r| r.name == name)
+}
+
+/// Compiles a query embedded in the binary (`rules/<lang>/<rule>.scm`). Rules keep the result
+/// in a `LazyLock`, so it is compiled once and shared by all threads; `every_query_compiles`
+/// forces each one, so a broken query fails `cargo test` instead of shipping.
+pub fn compile_query(language: Language, source: &str) -> Query {
+    Query::new(&language.grammar(), source)
+        .unwrap_or_else(|e| panic!("embedded {} query is invalid: {e}", language.name()))
+}
+
+/// Runs a query over a tree and calls `f` with each match's captures, in document order.
+pub fn for_each_match<'t>(
+    query: &Query,
+    root: tree_sitter::Node<'t>,
+    source: &str,
+    mut f: impl FnMut(&[tree_sitter::QueryCapture<'t>]),
+) {
+    let mut cursor = QueryCursor::new();
+    let mut matches = cursor.matches(query, root, source.as_bytes());
+    while let Some(m) = matches.next() {
+        f(m.captures);
+    }
+}
+
+/// The node captured as `name` in a match, if any.
+pub fn capture<'t>(
+    query: &Query,
+    captures: &[tree_sitter::QueryCapture<'t>],
+    name: &str,
+) -> Option<tree_sitter::Node<'t>> {
+    let index = query.capture_index_for_name(name)?;
+    captures.iter().find(|c| c.index == index).map(|c| c.node)
+}
+
+/// Every embedded query, for the meta-test.
+pub fn queries() -> Vec<(&'static str, &'static Query)> {
+    vec![
+        (
+            background_in_handler::RULE.name,
+            &*background_in_handler::QUERY,
+        ),
+        (discarded_cancel::RULE.name, &*discarded_cancel::QUERY),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn registry_is_sorted_and_unique() {
+        let names: Vec<_> = RULES.iter().map(|r| r.name).collect();
+        let mut sorted = names.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(names, sorted);
+    }
+
+    #[test]
+    fn every_query_compiles() {
+        for (name, query) in queries() {
+            assert!(query.pattern_count() > 0, "query of {name} is empty");
+        }
+    }
+
+    #[test]
+    fn every_rule_has_docs_and_fixtures() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for rule in RULES {
+            assert!(
+                rule.title.chars().next().is_some_and(|c| c.is_lowercase()),
+                "{}: title must start lowercase",
+                rule.name
+            );
+            for heading in [
+                "## What it does",
+                "## Why is this bad?",
+                "## Example",
+                "## Use instead",
+            ] {
+                assert!(
+                    rule.doc.contains(heading),
+                    "{}: doc lacks {heading}",
+                    rule.name
+                );
+            }
+            let dir = root
+                .join("testdata")
+                .join(rule.language.name())
+                .join(rule.name);
+            let mut wants = 0;
+            let mut clean_lines = 0;
+            for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{dir:?}: {e}")) {
+                let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+                for line in text.lines() {
+                    if line.contains(&format!("// want \"{}\"", rule.name)) {
+                        wants += 1;
+                    } else if line.contains("func ") || line.contains("fn ") {
+                        clean_lines += 1;
+                    }
+                }
+            }
+            assert!(wants > 0, "{}: no `want` in its fixtures", rule.name);
+            assert!(
+                clean_lines > 0,
+                "{}: no clean case in its fixtures",
+                rule.name
+            );
+        }
+    }
+}

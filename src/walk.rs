@@ -1,0 +1,192 @@
+//! File discovery: the paths given on the command line, walked in parallel with the `ignore`
+//! crate (honouring .gitignore/.ignore, skipping hidden directories), filtered by language and
+//! by the default and user excludes.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use ignore::overrides::OverrideBuilder;
+use ignore::{WalkBuilder, WalkState};
+
+use crate::lang::Language;
+use crate::FileError;
+
+/// Directories skipped unless `--no-default-excludes` is given.
+pub const DEFAULT_EXCLUDES: &[&str] = &["vendor/", "third_party/", "testdata/", "node_modules/"];
+
+#[derive(Debug, Clone)]
+pub struct WalkOptions {
+    /// Extra gitignore-style globs to skip.
+    pub excludes: Vec<String>,
+    pub default_excludes: bool,
+    pub follow_links: bool,
+    pub threads: usize,
+}
+
+/// A file to lint.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Target {
+    /// The path as reported: as given on the command line, joined with the walked part.
+    pub display: String,
+    pub path: PathBuf,
+    pub language: Language,
+    /// Named on the command line: linted even if excluded or generated.
+    pub explicit: bool,
+}
+
+/// Finds every file to lint under `paths`, sorted by display path. Problems (a missing path,
+/// an unreadable directory, a symlink loop) are returned beside the targets; the walk goes on.
+pub fn discover(paths: &[PathBuf], options: &WalkOptions) -> (Vec<Target>, Vec<FileError>) {
+    let mut targets = Vec::new();
+    let mut errors = Vec::new();
+    for root in paths {
+        let display_root = root.to_string_lossy().into_owned();
+        match std::fs::metadata(root) {
+            Err(e) => errors.push(FileError::new(&display_root, e.to_string())),
+            Ok(meta) if meta.is_dir() => walk_dir(root, options, &mut targets, &mut errors),
+            Ok(meta) if !meta.is_file() => {
+                errors.push(FileError::new(&display_root, "not a regular file".into()))
+            }
+            Ok(_) => match Language::from_path(root) {
+                Some(language) => targets.push(Target {
+                    display: display_root,
+                    path: root.clone(),
+                    language,
+                    explicit: true,
+                }),
+                None => errors.push(FileError::new(
+                    &display_root,
+                    "not a file ctxlint can lint (expected a .go file)".into(),
+                )),
+            },
+        }
+    }
+    targets.sort();
+    targets.dedup_by(|a, b| a.display == b.display);
+    errors.sort();
+    (targets, errors)
+}
+
+fn walk_dir(
+    root: &Path,
+    options: &WalkOptions,
+    targets: &mut Vec<Target>,
+    errors: &mut Vec<FileError>,
+) {
+    let mut overrides = OverrideBuilder::new(root);
+    let defaults = if options.default_excludes {
+        DEFAULT_EXCLUDES
+    } else {
+        &[]
+    };
+    for glob in defaults
+        .iter()
+        .copied()
+        .chain(options.excludes.iter().map(String::as_str))
+    {
+        if let Err(e) = overrides.add(&format!("!{glob}")) {
+            errors.push(FileError::new(glob, format!("invalid exclude glob: {e}")));
+        }
+    }
+    let overrides = match overrides.build() {
+        Ok(o) => o,
+        Err(e) => {
+            errors.push(FileError::new(
+                &root.to_string_lossy(),
+                format!("invalid excludes: {e}"),
+            ));
+            return;
+        }
+    };
+    let found = Mutex::new((Vec::new(), Vec::new()));
+    WalkBuilder::new(root)
+        .overrides(overrides)
+        .follow_links(options.follow_links)
+        .threads(options.threads)
+        .build_parallel()
+        .run(|| {
+            Box::new(|entry| {
+                let mut guard = found.lock().unwrap_or_else(|p| p.into_inner());
+                let (targets, errors) = &mut *guard;
+                match entry {
+                    Ok(entry) => {
+                        let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                        if let (true, Some(language)) = (is_file, Language::from_path(entry.path()))
+                        {
+                            targets.push(Target {
+                                display: display(root, entry.path()),
+                                path: entry.path().to_path_buf(),
+                                language,
+                                explicit: false,
+                            });
+                        }
+                    }
+                    Err(e) => errors.push(walk_error(root, &e)),
+                }
+                WalkState::Continue
+            })
+        });
+    let (found_targets, found_errors) = found.into_inner().unwrap_or_else(|p| p.into_inner());
+    targets.extend(found_targets);
+    errors.extend(found_errors);
+}
+
+/// The root as given joined with the walked part; under the root `.` (the default) the
+/// `./` prefix is dropped: `a/b.go`, not `./a/b.go`.
+fn display(root: &Path, path: &Path) -> String {
+    let s = path.to_string_lossy();
+    match s.strip_prefix("./") {
+        Some(rest) if root == Path::new(".") => rest.to_string(),
+        _ => s.into_owned(),
+    }
+}
+
+fn walk_error(root: &Path, error: &ignore::Error) -> FileError {
+    match error {
+        ignore::Error::WithPath { path, err } => {
+            FileError::new(&display(root, path), err.to_string())
+        }
+        ignore::Error::Loop { child, .. } => FileError::new(
+            &display(root, child),
+            "symbolic link loop, not followed".into(),
+        ),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            walk_error(root, err)
+        }
+        other => FileError::new("<walk>", other.to_string()),
+    }
+}
+
+/// Whether a Go file's header marks it as generated: a `// Code generated ... DO NOT EDIT.`
+/// line before the package clause (the convention of `go generate`).
+pub fn is_generated(source: &str) -> bool {
+    for line in source.lines() {
+        let line = line.trim_end();
+        if line.starts_with("package ") {
+            return false;
+        }
+        if line.starts_with("// Code generated ") && line.ends_with(" DO NOT EDIT.") {
+            return true;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_headers_follow_the_go_convention() {
+        assert!(is_generated(
+            "// Code generated by protoc-gen-go. DO NOT EDIT.\n\npackage p\n"
+        ));
+        assert!(is_generated(
+            "// Copyright\n\n// Code generated by x DO NOT EDIT.\npackage p\n"
+        ));
+        assert!(!is_generated(
+            "package p\n// Code generated by x. DO NOT EDIT.\n"
+        ));
+        assert!(!is_generated("// Code generated by x\npackage p\n"));
+    }
+}
