@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod diagnostic;
+pub mod flow;
 pub mod lang;
 pub mod render;
 pub mod rules;
