@@ -381,6 +381,256 @@ impl<'a> GoFile<'a> {
     }
 }
 
+/// A statement that binds the cancel function of a cancel-producing call to a variable:
+/// `ctx, cancel := f(...)`, `ctx, cancel = f(...)` or `var ctx, cancel = f(...)`.
+#[derive(Debug, Clone)]
+pub struct CancelBinding<'t, 'a> {
+    /// The `short_var_declaration`, `assignment_statement` or `var_spec`.
+    pub statement: Node<'t>,
+    pub call: Node<'t>,
+    /// The left-hand side, in order.
+    pub targets: Vec<Node<'t>>,
+    /// The identifier that receives the cancel function (never `_`).
+    pub cancel: Node<'t>,
+    /// The callee as written, e.g. `context.WithTimeout`.
+    pub callee: &'a str,
+}
+
+impl<'a> GoFile<'a> {
+    /// The cancel binding made by `statement`, if it is one.
+    pub fn cancel_binding<'t>(&self, statement: Node<'t>) -> Option<CancelBinding<'t, 'a>> {
+        let (targets, values): (Vec<Node<'t>>, Node<'t>) = match statement.kind() {
+            "short_var_declaration" => (
+                named_children(statement.child_by_field_name("left")?).collect(),
+                statement.child_by_field_name("right")?,
+            ),
+            "assignment_statement" => {
+                let operator = statement.child_by_field_name("operator")?;
+                if self.text(operator) != "=" {
+                    return None;
+                }
+                (
+                    named_children(statement.child_by_field_name("left")?).collect(),
+                    statement.child_by_field_name("right")?,
+                )
+            }
+            "var_spec" => {
+                let mut cursor = statement.walk();
+                let names = statement
+                    .children_by_field_name("name", &mut cursor)
+                    .collect();
+                (names, statement.child_by_field_name("value")?)
+            }
+            _ => return None,
+        };
+        if values.named_child_count() != 1 {
+            return None;
+        }
+        let call = values.named_child(0)?;
+        if call.kind() != "call_expression" {
+            return None;
+        }
+        let (index, callee) = self.cancel_result(call)?;
+        let cancel = *targets.get(index)?;
+        if cancel.kind() != "identifier" || self.text(cancel) == "_" {
+            return None;
+        }
+        Some(CancelBinding {
+            statement,
+            call,
+            targets,
+            cancel,
+            callee,
+        })
+    }
+
+    /// Whether a call never returns: `panic`, `os.Exit`, `log.Fatal*`/`log.Panic*`,
+    /// `runtime.Goexit`, `x.Fatal*` and, on `t`/`b`/`f`/`tb`, `FailNow` and `Skip*`.
+    pub fn never_returns(&self, call: Node<'_>) -> bool {
+        let Some(function) = call.child_by_field_name("function") else {
+            return false;
+        };
+        match function.kind() {
+            "identifier" => self.text(function) == "panic" && !self.functions.contains(&"panic"),
+            "selector_expression" => {
+                if let Some(name) = self.calls_package(call, &["os"]) {
+                    return name == "Exit";
+                }
+                if let Some(name) = self.calls_package(call, &["log"]) {
+                    return name.starts_with("Fatal") || name.starts_with("Panic");
+                }
+                if let Some(name) = self.calls_package(call, &["runtime"]) {
+                    return name == "Goexit";
+                }
+                let (Some(operand), Some(field)) = (
+                    function.child_by_field_name("operand"),
+                    function.child_by_field_name("field"),
+                ) else {
+                    return false;
+                };
+                if operand.kind() != "identifier" || self.callee(call).is_some() {
+                    return false;
+                }
+                let field = self.text(field);
+                matches!(field, "Fatal" | "Fatalf" | "Fatalln")
+                    || (matches!(self.text(operand), "t" | "b" | "f" | "tb")
+                        && matches!(field, "FailNow" | "Skip" | "Skipf" | "SkipNow"))
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The identifier that declares the variable `ident` refers to, or `ident` itself when it
+/// declares a new variable (`:=` in a new scope, `var`, a parameter, a range or receive
+/// variable). Go's scoping: a block's names are visible after their declaring statement;
+/// `if`/`for`/`switch` initializers, range and receive variables and type switch aliases
+/// cover their statement; parameters and results cover the function, and func literals see
+/// the names of the functions around them. `None` for names declared outside any function.
+pub fn declaration_of<'t>(ident: Node<'t>, source: &str) -> Option<Node<'t>> {
+    let name = text(ident, source);
+    let position = ident.start_byte();
+    let parent = ident.parent()?;
+    let declares_here = match parent.kind() {
+        "var_spec" | "const_spec" | "parameter_declaration" | "variadic_parameter_declaration" => {
+            parent.child_by_field_name("type") != Some(ident)
+                && parent.child_by_field_name("value") != Some(ident)
+        }
+        "expression_list" => parent.parent().is_some_and(|p| {
+            p.child_by_field_name("left") == Some(parent)
+                && match p.kind() {
+                    "short_var_declaration" => true,
+                    "range_clause" | "receive_statement" => has_define(p),
+                    _ => false,
+                }
+        }),
+        _ => false,
+    };
+    if declares_here {
+        // `a, b := ...` re-uses a variable declared earlier in the same block.
+        let statement = parent.parent()?;
+        if statement.kind() == "short_var_declaration" {
+            if let Some(list) = statement.parent().filter(|l| l.kind() == "statement_list") {
+                if let Some(earlier) = declared_in_list(list, name, statement.start_byte(), source)
+                {
+                    return Some(earlier);
+                }
+            }
+        }
+        return Some(ident);
+    }
+    let mut child = ident;
+    for scope in ancestors(ident) {
+        let found = match scope.kind() {
+            "statement_list" => declared_in_list(scope, name, position, source),
+            "if_statement" | "expression_switch_statement" | "type_switch_statement" => {
+                let mut found = scope
+                    .child_by_field_name("initializer")
+                    .filter(|init| *init != child && init.end_byte() <= position)
+                    .and_then(|init| declared_by(init, name, source));
+                if found.is_none() && scope.kind() == "type_switch_statement" {
+                    found = scope
+                        .child_by_field_name("alias")
+                        .filter(|a| a.end_byte() <= position)
+                        .and_then(|a| named_children(a).find(|n| text(*n, source) == name));
+                }
+                found
+            }
+            "for_statement" => named_children(scope).find_map(|clause| match clause.kind() {
+                "for_clause" => clause
+                    .child_by_field_name("initializer")
+                    .filter(|init| *init != child && init.end_byte() <= position)
+                    .and_then(|init| declared_by(init, name, source)),
+                "range_clause" if clause != child => declared_by(clause, name, source),
+                _ => None,
+            }),
+            "communication_case" => scope
+                .child_by_field_name("communication")
+                .filter(|c| *c != child)
+                .and_then(|c| declared_by(c, name, source)),
+            "func_literal" | "function_declaration" | "method_declaration" => {
+                let found = ["receiver", "parameters", "result"]
+                    .iter()
+                    .filter_map(|f| scope.child_by_field_name(f))
+                    .filter(|l| l.kind() == "parameter_list")
+                    .flat_map(parameters)
+                    .find_map(|p| p.name.filter(|n| text(*n, source) == name));
+                if found.is_none() && scope.kind() != "func_literal" {
+                    return None;
+                }
+                found
+            }
+            _ => None,
+        };
+        if found.is_some() {
+            return found;
+        }
+        child = scope;
+    }
+    None
+}
+
+/// The first statement of a list, ending before `before`, that declares `name`.
+fn declared_in_list<'t>(
+    list: Node<'t>,
+    name: &str,
+    before: usize,
+    source: &str,
+) -> Option<Node<'t>> {
+    named_children(list)
+        .take_while(|s| s.end_byte() <= before)
+        .find_map(|s| declared_by(s, name, source))
+}
+
+/// The identifier by which a statement declares `name` in its scope, if it does.
+fn declared_by<'t>(statement: Node<'t>, name: &str, source: &str) -> Option<Node<'t>> {
+    let left = |s: Node<'t>| {
+        s.child_by_field_name("left")
+            .and_then(|l| named_children(l).find(|n| text(*n, source) == name))
+    };
+    match statement.kind() {
+        "short_var_declaration" => left(statement),
+        "range_clause" | "receive_statement" if has_define(statement) => left(statement),
+        "labeled_statement" => named_children(statement)
+            .find(|n| n.kind() != "label_name")
+            .and_then(|inner| declared_by(inner, name, source)),
+        "var_declaration" | "const_declaration" | "var_spec_list" => {
+            named_children(statement).find_map(|spec| declared_by(spec, name, source))
+        }
+        "var_spec" | "const_spec" => {
+            let mut cursor = statement.walk();
+            let found = statement
+                .children_by_field_name("name", &mut cursor)
+                .find(|n| text(*n, source) == name);
+            found
+        }
+        _ => None,
+    }
+}
+
+fn has_define(node: Node<'_>) -> bool {
+    let mut cursor = node.walk();
+    let defines = node.children(&mut cursor).any(|c| c.kind() == ":=");
+    defines
+}
+
+/// Every identifier in `within` (nested func literals included) that refers to the variable
+/// declared by `declaration` (as [`declaration_of`] resolves it), the declaration included.
+pub fn references<'t>(within: Node<'t>, declaration: Node<'t>, source: &str) -> Vec<Node<'t>> {
+    let name = text(declaration, source);
+    let mut found = Vec::new();
+    walk_tree(within, |node| {
+        if node.kind() == "identifier"
+            && text(node, source) == name
+            && declaration_of(node, source) == Some(declaration)
+        {
+            found.push(node);
+        }
+        true
+    });
+    found
+}
+
 /// A declared parameter: its name (absent for unnamed parameters) and type.
 #[derive(Debug, Clone, Copy)]
 pub struct Param<'t> {

@@ -2,6 +2,7 @@
 
 mod background_in_handler;
 mod discarded_cancel;
+mod missing_defer_cancel;
 
 use tree_sitter::{Query, QueryCursor, StreamingIterator};
 
@@ -45,7 +46,11 @@ impl Rule {
 }
 
 /// Every rule, sorted by name.
-pub static RULES: &[&Rule] = &[&background_in_handler::RULE, &discarded_cancel::RULE];
+pub static RULES: &[&Rule] = &[
+    &background_in_handler::RULE,
+    &discarded_cancel::RULE,
+    &missing_defer_cancel::RULE,
+];
 
 pub fn find(name: &str) -> Option<&'static Rule> {
     RULES.iter().copied().find(|r| r.name == name)

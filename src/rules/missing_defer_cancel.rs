@@ -1,0 +1,287 @@
+//! `missing-defer-cancel`: a cancel function bound to a local variable is not used on every
+//! path from its definition to the end of the function (go vet's lostcancel, from syntax).
+//!
+//! Each function and func literal is analysed on its own over its control-flow graph
+//! ([`crate::flow`]): starting right after the definition, a depth-first search looks for a
+//! path that reaches a `return` or the closing brace, an assignment that overwrites the
+//! variable, or the definition itself again (a loop or a `goto` back), without passing a use.
+
+use tree_sitter::Node;
+
+use super::{Check, Rule};
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Label, Severity, Span};
+use crate::flow::{Cfg, End};
+use crate::lang::go::{self, CancelBinding, GoFile};
+use crate::lang::{ancestors, walk_tree, Language};
+
+pub static RULE: Rule = Rule {
+    name: "missing-defer-cancel",
+    title: "a cancel function is not called on every path",
+    language: Language::Go,
+    default_severity: Severity::Error,
+    enabled_by_default: true,
+    doc: include_str!("../../rules/missing-defer-cancel.md"),
+    check: Check::Go(check),
+};
+
+fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
+    walk_tree(file.tree.root_node(), |node| {
+        if go::FUNCTION_KINDS.contains(&node.kind()) {
+            check_function(file, node, out);
+        }
+        true
+    });
+}
+
+fn check_function(file: &GoFile<'_>, function: Node<'_>, out: &mut Vec<Diagnostic>) {
+    // Returning from main.main ends the process: nothing leaks.
+    if file.package == "main"
+        && function.kind() == "function_declaration"
+        && go::function_name(function, file.source) == Some("main")
+    {
+        return;
+    }
+    let Some(body) = function.child_by_field_name("body") else {
+        return;
+    };
+    let bindings = bindings_in(file, body);
+    if bindings.is_empty() {
+        return;
+    }
+    let never_returns = |call: Node<'_>| file.never_returns(call);
+    let Some(cfg) = Cfg::build(function, file.source, &never_returns) else {
+        return;
+    };
+    for binding in bindings {
+        // Variables declared outside this function (package level, or captured from an
+        // enclosing function) are someone else's to cancel.
+        let Some(declaration) = go::declaration_of(binding.cancel, file.source) else {
+            continue;
+        };
+        if go::enclosing_functions(declaration).next() != Some(function)
+            && !is_parameter_of(declaration, function)
+        {
+            continue;
+        }
+        if let Some(leak) = find_leak(file, function, &cfg, &binding, declaration) {
+            out.push(diagnostic(file, function, &binding, leak));
+        }
+    }
+}
+
+/// The cancel bindings of a body, not looking inside nested func literals.
+fn bindings_in<'t, 'a>(file: &GoFile<'a>, body: Node<'t>) -> Vec<CancelBinding<'t, 'a>> {
+    let mut found = Vec::new();
+    walk_tree(body, |node| {
+        if let Some(binding) = file.cancel_binding(node) {
+            found.push(binding);
+        }
+        node.kind() != "func_literal"
+    });
+    found
+}
+
+fn is_parameter_of(declaration: Node<'_>, function: Node<'_>) -> bool {
+    ancestors(declaration)
+        .find(|n| n.kind() == "parameter_list")
+        .and_then(|list| list.parent())
+        == Some(function)
+}
+
+/// Where a path loses the cancel function.
+enum Leak<'t> {
+    /// A `return` statement, or the function body when control falls off its end.
+    Exit(Node<'t>, bool),
+    /// An assignment that overwrites the variable.
+    Overwrite(Node<'t>),
+    /// The definition runs again (a loop or a `goto` back); the jump that led there if known.
+    Again(Node<'t>),
+}
+
+/// What one node of the graph does to the variable.
+#[derive(PartialEq)]
+enum Event {
+    Use,
+    Overwrite,
+}
+
+fn find_leak<'t>(
+    file: &GoFile<'_>,
+    function: Node<'t>,
+    cfg: &Cfg<'t>,
+    binding: &CancelBinding<'t, '_>,
+    declaration: Node<'t>,
+) -> Option<Leak<'t>> {
+    let references = go::references(function, declaration, file.source);
+    let named_result = function.child_by_field_name("result").is_some_and(|r| {
+        r.start_byte() <= declaration.start_byte() && declaration.end_byte() <= r.end_byte()
+    });
+    let event = |node: Node<'t>| -> Option<Event> {
+        if named_result && node.kind() == "return_statement" && node.named_child_count() == 0 {
+            return Some(Event::Use);
+        }
+        let inside =
+            |r: &Node<'t>| node.start_byte() <= r.start_byte() && r.end_byte() <= node.end_byte();
+        let mut overwritten = false;
+        for reference in references.iter().filter(|r| inside(r)) {
+            if *reference == binding.cancel || is_assigned(*reference, node) {
+                overwritten = true;
+            } else {
+                return Some(Event::Use);
+            }
+        }
+        overwritten.then_some(Event::Overwrite)
+    };
+    let (start, index) = cfg.locate(binding.statement)?;
+    let mut seen = vec![false; cfg.blocks.len()];
+    // (block, first node to look at, the block we came from)
+    let mut stack: Vec<(usize, usize, Option<usize>)> = vec![(start, index + 1, None)];
+    while let Some((b, from, came_from)) = stack.pop() {
+        let block = &cfg.blocks[b];
+        let mut stop = false;
+        for &node in block.nodes.iter().skip(from) {
+            match event(node) {
+                Some(Event::Use) => {
+                    stop = true;
+                    break;
+                }
+                Some(Event::Overwrite) => {
+                    let contains_definition = node.start_byte() <= binding.statement.start_byte()
+                        && binding.statement.end_byte() <= node.end_byte();
+                    if !contains_definition {
+                        return Some(Leak::Overwrite(node));
+                    }
+                    let jump = came_from
+                        .and_then(|p| cfg.blocks[p].nodes.last().copied())
+                        .filter(|n| matches!(n.kind(), "goto_statement" | "continue_statement"));
+                    return Some(Leak::Again(jump.unwrap_or(binding.statement)));
+                }
+                None => {}
+            }
+        }
+        if stop {
+            continue;
+        }
+        match block.end {
+            End::Return(r) => return Some(Leak::Exit(r, true)),
+            End::Exit(body) => return Some(Leak::Exit(body, false)),
+            End::NoReturn(_) => continue,
+            End::Next => {}
+        }
+        // Depth-first in source order: push the successors reversed.
+        for &s in block.succs.iter().rev() {
+            if !seen[s] {
+                seen[s] = true;
+                stack.push((s, 0, Some(b)));
+            }
+        }
+    }
+    None
+}
+
+/// Whether `reference` is a target of a plain assignment (`=`, or `:=` re-using it) made by
+/// `node` itself, not inside a func literal of it.
+fn is_assigned(reference: Node<'_>, node: Node<'_>) -> bool {
+    let Some(list) = reference.parent().filter(|p| p.kind() == "expression_list") else {
+        return false;
+    };
+    let Some(statement) = list.parent() else {
+        return false;
+    };
+    if statement.child_by_field_name("left") != Some(list) {
+        return false;
+    }
+    let plain = match statement.kind() {
+        "short_var_declaration" => true,
+        "assignment_statement" => statement
+            .child_by_field_name("operator")
+            .is_some_and(|o| o.kind() == "="),
+        _ => false,
+    };
+    plain
+        && !ancestors(reference)
+            .take_while(|a| *a != node)
+            .any(|a| a.kind() == "func_literal")
+}
+
+fn diagnostic(
+    file: &GoFile<'_>,
+    function: Node<'_>,
+    binding: &CancelBinding<'_, '_>,
+    leak: Leak<'_>,
+) -> Diagnostic {
+    let name = file.text(binding.cancel);
+    let callee = binding.callee;
+    let (message, label) = match leak {
+        Leak::Exit(node, is_return) => (
+            format!(
+                "`{name}` is not called on every path, so the context from `{callee}` can leak"
+            ),
+            Label {
+                span: if is_return {
+                    Span::of(node)
+                } else {
+                    Span::new(node.end_byte().saturating_sub(1), node.end_byte())
+                },
+                message: format!("this return is reached without calling {name}"),
+            },
+        ),
+        Leak::Overwrite(node) => (
+            format!(
+                "`{name}` is overwritten before it is called, so the context from `{callee}` \
+                 leaks"
+            ),
+            Label {
+                span: Span::of(node),
+                message: format!("{name} is overwritten here before it is called"),
+            },
+        ),
+        Leak::Again(node) => (
+            format!(
+                "`{name}` is defined again before it is called, so every earlier context from \
+                 `{callee}` leaks"
+            ),
+            Label {
+                span: Span::of(node),
+                message: format!("control comes back to the definition without calling {name}"),
+            },
+        ),
+    };
+    Diagnostic {
+        rule: RULE.name,
+        severity: RULE.default_severity,
+        message,
+        span: Span::of(binding.cancel),
+        labels: vec![label],
+        help: format!("add `defer {name}()` right after this line"),
+        fix: fix(file, function, binding),
+    }
+}
+
+/// `defer <name>()` after the defining statement: safe unless the context or the cancel
+/// function escapes; none where no statement can follow or where the defer would sit in a loop.
+fn fix(file: &GoFile<'_>, function: Node<'_>, binding: &CancelBinding<'_, '_>) -> Option<Fix> {
+    let statement = go::enclosing_statement(binding.statement)?;
+    let in_loop = ancestors(statement)
+        .take_while(|a| *a != function)
+        .any(|a| a.kind() == "for_statement");
+    if in_loop {
+        return None;
+    }
+    let body = function.child_by_field_name("body")?;
+    let name = file.text(binding.cancel);
+    let escapes = binding
+        .targets
+        .iter()
+        .filter(|t| t.kind() == "identifier" && file.text(**t) != "_")
+        .any(|t| go::escapes(body, file.text(*t), file.source));
+    Some(Fix {
+        applicability: if escapes {
+            Applicability::Unsafe
+        } else {
+            Applicability::Safe
+        },
+        message: format!("add `defer {name}()` after the definition"),
+        edits: vec![go::insert_defer_after(statement, name, file.source)],
+    })
+}
