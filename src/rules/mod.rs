@@ -1,6 +1,7 @@
 //! The rule registry: every rule is a plain value listed once here, sorted by name.
 
 mod background_in_handler;
+mod defer_cancel_in_loop;
 mod discarded_cancel;
 mod missing_defer_cancel;
 
@@ -48,6 +49,7 @@ impl Rule {
 /// Every rule, sorted by name.
 pub static RULES: &[&Rule] = &[
     &background_in_handler::RULE,
+    &defer_cancel_in_loop::RULE,
     &discarded_cancel::RULE,
     &missing_defer_cancel::RULE,
 ];

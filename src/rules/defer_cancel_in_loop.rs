@@ -1,0 +1,119 @@
+//! `defer-cancel-in-loop`: a deferred call of a cancel function inside a `for` body runs only
+//! when the function returns, so every iteration's context stays alive until then.
+
+use tree_sitter::Node;
+
+use super::{Check, Rule};
+use crate::diagnostic::{Diagnostic, Label, Severity, Span};
+use crate::lang::go::{self, CancelBinding, GoFile};
+use crate::lang::{ancestors, named_children, walk_tree, Language};
+
+pub static RULE: Rule = Rule {
+    name: "defer-cancel-in-loop",
+    title: "a cancel function is deferred inside a loop",
+    language: Language::Go,
+    default_severity: Severity::Warning,
+    enabled_by_default: true,
+    doc: include_str!("../../rules/defer-cancel-in-loop.md"),
+    check: Check::Go(check),
+};
+
+fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
+    walk_tree(file.tree.root_node(), |node| {
+        if node.kind() == "defer_statement" {
+            check_defer(file, node, out);
+        }
+        true
+    });
+}
+
+fn check_defer(file: &GoFile<'_>, defer: Node<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(call) = named_children(defer).find(|n| n.kind() == "call_expression") else {
+        return;
+    };
+    let Some(callee) = call
+        .child_by_field_name("function")
+        .filter(|f| f.kind() == "identifier")
+    else {
+        return;
+    };
+    // The innermost loop around the defer within its own function: a func literal in the
+    // loop runs its defers when the literal returns, once per iteration.
+    let Some(innermost_loop) = ancestors(defer)
+        .take_while(|a| !go::FUNCTION_KINDS.contains(&a.kind()))
+        .find(|a| a.kind() == "for_statement")
+    else {
+        return;
+    };
+    let Some(binding) = binding_of(file, callee, defer) else {
+        return;
+    };
+    let name = file.text(callee);
+    let same_body = innermost_loop
+        .child_by_field_name("body")
+        .is_some_and(|body| contains(body, binding.statement))
+        && !ancestors(binding.statement)
+            .take_while(|a| *a != innermost_loop)
+            .any(|a| go::FUNCTION_KINDS.contains(&a.kind()));
+    let (span, label) = if same_body {
+        (
+            Span::of(binding.cancel),
+            Label {
+                span: Span::of(defer),
+                message: "deferred here, inside the loop".into(),
+            },
+        )
+    } else {
+        (
+            Span::of(defer),
+            Label {
+                span: Span::of(binding.cancel),
+                message: format!("{name} is bound here"),
+            },
+        )
+    };
+    out.push(Diagnostic {
+        rule: RULE.name,
+        severity: RULE.default_severity,
+        message: format!(
+            "`defer {name}()` inside a loop runs only when the function returns, so every \
+             iteration's context from `{}` stays alive until then",
+            binding.callee
+        ),
+        span,
+        labels: vec![label],
+        help: format!(
+            "call `{name}()` at the end of each iteration, or move the loop body into a function \
+             (or func literal) so the defer runs per iteration"
+        ),
+        fix: None,
+    });
+}
+
+/// The cancel binding `ident` refers to: the last one before `at` that binds the same
+/// variable, in the function that declares it (nested literals included).
+fn binding_of<'t, 'a>(
+    file: &GoFile<'a>,
+    ident: Node<'t>,
+    at: Node<'t>,
+) -> Option<CancelBinding<'t, 'a>> {
+    let declaration = go::declaration_of(ident, file.source)?;
+    let owner = go::enclosing_functions(declaration).next()?;
+    let mut best: Option<CancelBinding<'t, 'a>> = None;
+    walk_tree(owner, |node| {
+        if node.start_byte() >= at.start_byte() {
+            return false;
+        }
+        if let Some(binding) = file.cancel_binding(node) {
+            if go::declaration_of(binding.cancel, file.source) == Some(declaration) {
+                best = Some(binding);
+            }
+        }
+        true
+    });
+    best
+}
+
+fn contains(outer: Node<'_>, inner: Node<'_>) -> bool {
+    outer.start_byte() <= inner.start_byte() && inner.end_byte() <= outer.end_byte()
+}
