@@ -4,6 +4,7 @@ mod background_in_handler;
 mod defer_cancel_in_loop;
 mod discarded_cancel;
 mod missing_defer_cancel;
+mod test_background_context;
 
 use tree_sitter::{Query, QueryCursor, StreamingIterator};
 
@@ -52,6 +53,7 @@ pub static RULES: &[&Rule] = &[
     &defer_cancel_in_loop::RULE,
     &discarded_cancel::RULE,
     &missing_defer_cancel::RULE,
+    &test_background_context::RULE,
 ];
 
 pub fn find(name: &str) -> Option<&'static Rule> {
@@ -98,6 +100,10 @@ pub fn queries() -> Vec<(&'static str, &'static Query)> {
             &*background_in_handler::QUERY,
         ),
         (discarded_cancel::RULE.name, &*discarded_cancel::QUERY),
+        (
+            test_background_context::RULE.name,
+            &*test_background_context::QUERY,
+        ),
     ]
 }
 
