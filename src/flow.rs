@@ -365,18 +365,26 @@ impl<'t> Builder<'t, '_> {
         let clauses: Vec<Node<'t>> = named_children(node)
             .filter(|n| matches!(n.kind(), "expression_case" | "type_case" | "default_case"))
             .collect();
-        // Case expressions are evaluated in the head before a clause is chosen.
-        for clause in &clauses {
-            for value in clause_values(*clause) {
-                self.add(value);
-            }
-        }
-        let head = self.current;
         let done = self.new_block();
         let bodies: Vec<BlockId> = clauses.iter().map(|_| self.new_block()).collect();
-        if !clauses.iter().any(|c| c.kind() == "default_case") {
-            self.edge(head, done);
+        // Case expressions are tested one clause after the other, in source order, until one
+        // matches; the default clause is taken when none does.
+        let mut test = self.current;
+        let mut default = None;
+        for (i, clause) in clauses.iter().enumerate() {
+            if clause.kind() == "default_case" {
+                default = Some(bodies[i]);
+                continue;
+            }
+            let next = self.new_block();
+            self.edge(test, next);
+            test = next;
+            for value in clause_values(*clause) {
+                self.blocks[test].nodes.push(value);
+            }
+            self.edge(test, bodies[i]);
         }
+        self.edge(test, default.unwrap_or(done));
         self.targets.push(Target {
             label,
             break_to: done,
@@ -384,7 +392,6 @@ impl<'t> Builder<'t, '_> {
         });
         let saved = self.fallthrough;
         for (i, clause) in clauses.iter().enumerate() {
-            self.edge(head, bodies[i]);
             self.current = bodies[i];
             self.fallthrough = bodies.get(i + 1).copied();
             self.clause_body(*clause);
@@ -606,19 +613,19 @@ mod tests {
         let g = Graph::new("z()\nswitch x { case 1: a()\ncase 2: b() }\nc()");
         assert!(!g.reaches("a", "b"));
         assert!(g.reaches("a", "c"));
+        assert!(g.reaches("z", "c"));
+        // Case expressions are tested in order: the second only when the first fails.
+        let g = Graph::new("switch { case a(): x()\ncase b(): y() }\nc()");
+        assert!(g.reaches("a", "b"));
+        assert!(!g.reaches("x", "b"));
+        assert!(g.reaches("b", "c"));
+        // With a default, some clause always runs.
+        let g = Graph::new("z()\nswitch { default: b()\ncase a(): return }\nc()");
+        assert!(g.reaches("a", "b"));
         g.with(|cfg, find| {
-            // The head (where `x` is evaluated) goes to both clauses and past the switch.
-            let (head, _) = cfg.locate(find("z")).unwrap();
+            let (test, _) = cfg.locate(find("a")).unwrap();
             let (after, _) = cfg.locate(find("c")).unwrap();
-            assert_eq!(cfg.blocks[head].succs.len(), 3);
-            assert!(cfg.blocks[head].succs.contains(&after));
-        });
-        let g = Graph::new("z()\nswitch x { case 1: a()\ndefault: b() }\nc()");
-        // With a default, the head never goes straight to `c`.
-        g.with(|cfg, find| {
-            let (head, _) = cfg.locate(find("z")).unwrap();
-            let (after, _) = cfg.locate(find("c")).unwrap();
-            assert!(!cfg.blocks[head].succs.contains(&after));
+            assert!(!cfg.blocks[test].succs.contains(&after));
         });
     }
 

@@ -239,3 +239,26 @@ func assigned(parent context.Context, bad bool) error {
 	defer cancel()
 	return work(ctx)
 }
+
+// Case expressions are tested in order: returning from an earlier case skips a later one's use.
+func caseOrder(parent context.Context, n int) {
+	_, cancel := context.WithCancel(parent) // want "missing-defer-cancel"
+	switch {
+	case n == 1:
+		return
+	case cancel != nil:
+	}
+	cancel()
+}
+
+// A use in the first case expression happens before any clause runs.
+func caseOrderFirst(parent context.Context, n int) {
+	_, cancel := context.WithCancel(parent)
+	switch {
+	case cancel == nil:
+		return
+	case n == 1:
+		return
+	}
+	cancel()
+}
