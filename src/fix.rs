@@ -55,8 +55,16 @@ pub struct FileFix {
     pub fixed: String,
     /// Fixes applied, over all passes.
     pub applied: usize,
-    /// Fixes that were set aside or refused, one line each, for stderr.
-    pub notes: Vec<String>,
+    /// Fixes that were set aside or refused, for stderr.
+    pub notes: Vec<Note>,
+}
+
+/// Something stderr should say about fixing a file: at a 1-based line (of the text the pass
+/// worked on), or about the whole file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Note {
+    pub line: Option<usize>,
+    pub message: String,
 }
 
 /// The outcome of [`fix_source`].
@@ -66,7 +74,7 @@ pub struct Fixed {
     /// The diagnostics of `source` (what remains unfixed).
     pub diagnostics: Vec<Diagnostic>,
     pub applied: usize,
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
 }
 
 /// Fixes one file: the lint–fix passes of [`fix_source`], then (in write mode, when something
@@ -81,7 +89,7 @@ pub fn fix_file(
     mode: FixMode,
     lint: impl FnMut(&str) -> Option<Vec<Diagnostic>>,
 ) -> Result<(FileFix, String, Vec<Diagnostic>), String> {
-    let fixed = fix_source(language, display, &source, diagnostics, mode, lint);
+    let fixed = fix_source(language, &source, diagnostics, mode, lint);
     if mode.write && fixed.source != source {
         write_atomically(path, &source, &fixed.source)
             .map_err(|e| format!("the fixes could not be written: {e}"))?;
@@ -102,7 +110,6 @@ pub fn fix_file(
 /// a note.
 pub fn fix_source(
     language: Language,
-    display: &str,
     source: &str,
     diagnostics: Vec<Diagnostic>,
     mode: FixMode,
@@ -117,25 +124,24 @@ pub fn fix_source(
             break;
         }
         if pass > MAX_PASSES {
-            notes.push(format!(
-                "{display}: fixes still apply after {MAX_PASSES} passes; stopped (run `--fix` again)"
-            ));
+            notes.push(Note {
+                line: None,
+                message: format!(
+                    "fixes still apply after {MAX_PASSES} passes; stopped (run `--fix` again)"
+                ),
+            });
             break;
         }
-        let Some((text, count)) = fix_pass(
-            language,
-            display,
-            &current,
-            &current_diagnostics,
-            mode,
-            &mut notes,
-        ) else {
+        let Some((text, count)) =
+            fix_pass(language, &current, &current_diagnostics, mode, &mut notes)
+        else {
             break;
         };
         let Some(relinted) = lint(&text) else {
-            notes.push(format!(
-                "{display}: the fixed text could not be parsed; no fix applied"
-            ));
+            notes.push(Note {
+                line: None,
+                message: "the fixed text could not be parsed; no fix applied".into(),
+            });
             return Fixed {
                 source: source.to_string(),
                 diagnostics,
@@ -164,11 +170,10 @@ pub fn fix_source(
 /// nothing was applied.
 fn fix_pass(
     language: Language,
-    display: &str,
     source: &str,
     diagnostics: &[Diagnostic],
     mode: FixMode,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) -> Option<(String, usize)> {
     let index = LineIndex::new(source);
     let line = |byte: usize| index.line_of(byte) + 1;
@@ -181,23 +186,24 @@ fn fix_pass(
     let mut accepted: Vec<(&Diagnostic, &Fix)> = Vec::new();
     for (d, fix) in candidates {
         if !well_formed(fix, source) {
-            notes.push(format!(
-                "{display}:{}: the fix of `{}` has invalid edits; skipped",
-                line(d.span.start),
-                d.rule
-            ));
+            notes.push(Note {
+                line: Some(line(d.span.start)),
+                message: format!("the fix of `{}` has invalid edits; skipped", d.rule),
+            });
             continue;
         }
         let conflict = accepted.iter().find(|(_, other)| fixes_overlap(fix, other));
         if let Some((other, _)) = conflict {
-            notes.push(format!(
-                "{display}:{}: the fix of `{}` overlaps the fix of `{}` at line {}; it was \
-                 dropped from this pass (the file is re-linted and it is offered again)",
-                line(d.span.start),
-                d.rule,
-                other.rule,
-                line(other.span.start)
-            ));
+            notes.push(Note {
+                line: Some(line(d.span.start)),
+                message: format!(
+                    "the fix of `{}` overlaps the fix of `{}` at line {}; dropped from this \
+                     pass, the file is re-linted and the next pass applies it if it still can",
+                    d.rule,
+                    other.rule,
+                    line(other.span.start)
+                ),
+            });
             continue;
         }
         accepted.push((d, fix));
@@ -219,12 +225,13 @@ fn fix_pass(
             kept.push(fix);
             text = Some(trial);
         } else {
-            notes.push(format!(
-                "{display}:{}: the fix of `{}` was not applied: the result would have more \
-                 syntax errors",
-                line(d.span.start),
-                d.rule
-            ));
+            notes.push(Note {
+                line: Some(line(d.span.start)),
+                message: format!(
+                    "the fix of `{}` was not applied: the result would have more syntax errors",
+                    d.rule
+                ),
+            });
         }
     }
     Some((text?, kept.len()))
@@ -327,8 +334,13 @@ pub fn report(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<bool> {
-    for note in fixes.iter().flat_map(|f| &f.notes) {
-        writeln!(err, "note: {note}")?;
+    for file in fixes {
+        for note in &file.notes {
+            match note.line {
+                Some(line) => writeln!(err, "note: {}:{line}: {}", file.path, note.message)?,
+                None => writeln!(err, "note: {}: {}", file.path, note.message)?,
+            }
+        }
     }
     let mut changed = false;
     for file in fixes.iter().filter(|f| f.original != f.fixed) {
@@ -397,9 +409,25 @@ mod tests {
     }
 
     fn run(source: &str, diagnostics: Vec<Diagnostic>, mode: FixMode) -> Fixed {
-        fix_source(Language::Go, "x.go", source, diagnostics, mode, |_| {
-            Some(Vec::new())
-        })
+        fix_source(
+            Language::Go,
+            source,
+            diagnostics,
+            mode,
+            |_| Some(Vec::new()),
+        )
+    }
+
+    /// The notes as `line: message`.
+    fn said(fixed: &Fixed) -> Vec<String> {
+        fixed
+            .notes
+            .iter()
+            .map(|n| match n.line {
+                Some(line) => format!("{line}: {}", n.message),
+                None => n.message.clone(),
+            })
+            .collect()
     }
 
     const SRC: &str = "package p\n\nfunc f() {\n\tx := 1\n\t_ = x\n}\n";
@@ -449,10 +477,10 @@ mod tests {
         assert_eq!(fixed.applied, 1);
         assert_eq!(fixed.notes.len(), 1);
         assert!(
-            fixed.notes[0]
-                .starts_with("x.go:4: the fix of `second` overlaps the fix of `first` at line 4"),
-            "{}",
-            fixed.notes[0]
+            said(&fixed)[0]
+                .starts_with("4: the fix of `second` overlaps the fix of `first` at line 4;"),
+            "{:?}",
+            said(&fixed)
         );
     }
 
@@ -480,8 +508,8 @@ mod tests {
         assert_eq!(fixed.source, SRC);
         assert_eq!(fixed.applied, 0);
         assert_eq!(
-            fixed.notes,
-            ["x.go:6: the fix of `breaks` was not applied: the result would have more syntax errors"]
+            said(&fixed),
+            ["6: the fix of `breaks` was not applied: the result would have more syntax errors"]
         );
         // A good fix in the same pass still goes through.
         let good = finding("good", x, Applicability::Safe, vec![edit(x, x + 1, "y")]);
@@ -512,8 +540,8 @@ mod tests {
             );
             assert_eq!(fixed.source, src);
             assert_eq!(
-                fixed.notes,
-                ["x.go:1: the fix of `r` has invalid edits; skipped"]
+                said(&fixed),
+                ["1: the fix of `r` has invalid edits; skipped"]
             );
         }
         // Two edits of one fix that overlap each other make the fix malformed too.
@@ -544,7 +572,7 @@ mod tests {
         };
         let src = "package p\n//";
         let first = lint(src).unwrap();
-        let fixed = fix_source(Language::Go, "x.go", src, first, SAFE, lint);
+        let fixed = fix_source(Language::Go, src, first, SAFE, lint);
         assert_eq!(fixed.source, "package p\n//xxx");
         assert_eq!(fixed.applied, 3);
         assert!(fixed.diagnostics.is_empty());
@@ -562,10 +590,10 @@ mod tests {
         };
         let src = "package p\n//";
         let first = lint(src).unwrap();
-        let fixed = fix_source(Language::Go, "x.go", src, first, SAFE, lint);
+        let fixed = fix_source(Language::Go, src, first, SAFE, lint);
         assert_eq!(fixed.applied, MAX_PASSES);
         assert_eq!(fixed.notes.len(), 1, "{:?}", fixed.notes);
-        assert!(fixed.notes[0].contains("after 10 passes"));
+        assert!(said(&fixed)[0].contains("after 10 passes"));
     }
 
     #[test]

@@ -241,7 +241,8 @@ func g(p context.Context) {
     assert_eq!(
         stderr(&o),
         "note: g.go:8: the fix of `discarded-cancel` overlaps the fix of `discarded-cancel` at \
-         line 7; it was dropped from this pass (the file is re-linted and it is offered again)\n\
+         line 7; dropped from this pass, the file is re-linted and the next pass applies it if it \
+         still can\n\
          applied 2 fixes in 1 file\n"
     );
     let fixed = read(dir.path(), "g.go");
