@@ -375,3 +375,29 @@ fn read_only_files_are_reported_not_rewritten() {
     );
     assert_eq!(read(dir.path(), "leak.go"), LEAK);
 }
+
+#[test]
+fn fixes_in_one_function_pick_distinct_names() {
+    // Two `var` declarations in one scope: fixed in the same pass, both must not become
+    // `cancel` (a redeclaration the parser would not catch).
+    let src = "package p\n\nimport \"context\"\n\nfunc g(p context.Context) {\n\tvar x, _ = context.WithCancel(p)\n\tvar y, _ = context.WithCancel(p)\n\t_, _ = x, y\n}\n";
+    let dir = tree(&[("g.go", src)]);
+    let o = ctxlint(dir.path(), &["check", "--fix"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        read(dir.path(), "g.go"),
+        "package p\n\nimport \"context\"\n\nfunc g(p context.Context) {\n\tvar x, cancel = context.WithCancel(p)\n\tdefer cancel()\n\tvar y, cancel2 = context.WithCancel(p)\n\tdefer cancel2()\n\t_, _ = x, y\n}\n"
+    );
+}
+
+#[test]
+fn inserted_lines_keep_trailing_comments_and_crlf_line_endings() {
+    let src = "package p\r\n\r\nimport \"context\"\r\n\r\nfunc g(p context.Context) {\r\n\tctx, _ := context.WithCancel(p) // why\r\n\t_ = ctx\r\n}\r\n";
+    let dir = tree(&[("g.go", src)]);
+    let o = ctxlint(dir.path(), &["check", "--fix"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        read(dir.path(), "g.go"),
+        "package p\r\n\r\nimport \"context\"\r\n\r\nfunc g(p context.Context) {\r\n\tctx, cancel := context.WithCancel(p) // why\r\n\tdefer cancel()\r\n\t_ = ctx\r\n}\r\n"
+    );
+}

@@ -80,7 +80,8 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
 ///   context.WithCancel(context.Background())`): long-lived state, which the request's
 ///   context would cancel too early;
 /// - assigned to the parent itself (`if ctx == nil { ctx = context.Background() }`): there is
-///   no parent to pass down.
+///   no parent to pass down;
+/// - compared with (`ctx == context.Background()`): no work starts from it.
 fn is_deliberate_root(file: &GoFile<'_>, call: Node<'_>, parent: &Parent<'_>) -> bool {
     let mut child = call;
     for node in crate::lang::ancestors(call) {
@@ -97,6 +98,12 @@ fn is_deliberate_root(file: &GoFile<'_>, call: Node<'_>, parent: &Parent<'_>) ->
                     matches!(target.kind(), "selector_expression" | "index_expression")
                         || file.text(target) == file.text(parent.param)
                 });
+            }
+            // `if ctx != context.Background()` compares; it starts no work.
+            "binary_expression" => {
+                return node
+                    .child_by_field_name("operator")
+                    .is_some_and(|op| matches!(file.text(op), "==" | "!="));
             }
             "call_expression"
             | "argument_list"
