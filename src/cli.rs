@@ -30,6 +30,7 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("fixing").args(["fix", "diff"]).multiple(true)))]
 pub struct CheckArgs {
     /// Files or directories to lint; a file named here is always linted
     pub paths: Vec<PathBuf>,
@@ -77,6 +78,18 @@ pub struct CheckArgs {
     /// Unit of the columns in JSON and short output
     #[arg(long, value_enum, default_value_t = ColumnEncoding::Utf8)]
     pub column_encoding: ColumnEncoding,
+
+    /// Apply the safe fixes to the files, then report what remains
+    #[arg(long)]
+    pub fix: bool,
+
+    /// With --fix or --diff: apply the unsafe fixes too (they may change behaviour)
+    #[arg(long, requires = "fixing")]
+    pub unsafe_fixes: bool,
+
+    /// Print a unified diff of what --fix would change and write nothing (exit 1 if any)
+    #[arg(long, conflicts_with = "format")]
+    pub diff: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod diagnostic;
+pub mod fix;
 pub mod flow;
 pub mod lang;
 pub mod render;
@@ -67,6 +68,8 @@ pub struct Report {
     pub errors: Vec<FileError>,
     pub files_scanned: usize,
     pub elapsed: Duration,
+    /// Files that had an applicable fix (with `CheckOptions::fix`), sorted by path.
+    pub fixes: Vec<fix::FileFix>,
 }
 
 impl Report {
@@ -83,6 +86,8 @@ pub struct CheckOptions {
     pub rules: Vec<&'static Rule>,
     pub go: GoSettings,
     pub max_file_size: u64,
+    /// `--fix`/`--diff`: fix each file, then report what remains.
+    pub fix: Option<fix::FixMode>,
 }
 
 impl CheckOptions {
@@ -103,6 +108,7 @@ impl CheckOptions {
                 .collect(),
             go: GoSettings::default(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
+            fix: None,
         }
     }
 }
@@ -129,11 +135,10 @@ pub fn check(options: &CheckOptions) -> Result<Report, Error> {
     let mut report = Report::default();
     for outcome in outcomes {
         match outcome {
-            Outcome::Linted(file) => {
+            Outcome::Linted(file, fixed) => {
                 report.files_scanned += 1;
-                if let Some(file) = file {
-                    report.files.push(file);
-                }
+                report.files.extend(file);
+                report.fixes.extend(fixed);
             }
             Outcome::Skipped => {}
             Outcome::Failed(error) => errors.push(error),
@@ -146,8 +151,8 @@ pub fn check(options: &CheckOptions) -> Result<Report, Error> {
 }
 
 enum Outcome {
-    /// Linted; `Some` when it has findings.
-    Linted(Option<FileReport>),
+    /// Linted; `Some` when it has findings (after fixing), and what fixing did.
+    Linted(Option<FileReport>, Option<fix::FileFix>),
     /// Generated code found by walking.
     Skipped,
     Failed(FileError),
@@ -177,15 +182,26 @@ fn analyse(target: &Target, options: &CheckOptions) -> Outcome {
     if !target.explicit && options.walk.default_excludes && walk::is_generated(&source) {
         return Outcome::Skipped;
     }
-    match lint_source(target.language, &source, &options.rules, &options.go) {
-        Some(diagnostics) if diagnostics.is_empty() => Outcome::Linted(None),
-        Some(diagnostics) => Outcome::Linted(Some(FileReport {
-            path: target.display.clone(),
-            source,
-            diagnostics,
-        })),
-        None => fail("the parser gave up on this file".into()),
-    }
+    let lint = |text: &str| lint_source(target.language, text, &options.rules, &options.go);
+    let Some(diagnostics) = lint(&source) else {
+        return fail("the parser gave up on this file".into());
+    };
+    let (source, diagnostics, fixed) = match options.fix {
+        Some(mode) if mode.applies_any(&diagnostics) => {
+            let (path, display, language) = (&target.path, &target.display, target.language);
+            match fix::fix_file(path, display, language, source, diagnostics, mode, lint) {
+                Ok((fixed, source, diagnostics)) => (source, diagnostics, Some(fixed)),
+                Err(message) => return fail(message),
+            }
+        }
+        _ => (source, diagnostics, None),
+    };
+    let file = (!diagnostics.is_empty()).then(|| FileReport {
+        path: target.display.clone(),
+        source,
+        diagnostics,
+    });
+    Outcome::Linted(file, fixed)
 }
 
 /// Checks that bytes are text: no NUL byte (a binary file) and valid UTF-8.
@@ -310,6 +326,10 @@ pub fn run(cli: cli::Cli) -> Result<u8, Error> {
     options.walk.follow_links = args.follow;
     options.walk.threads = args.threads;
     options.max_file_size = args.max_file_size;
+    options.fix = (args.fix || args.diff).then_some(fix::FixMode {
+        unsafe_fixes: args.unsafe_fixes,
+        write: !args.diff,
+    });
     let mut report = check(&options)?;
     if args.absolute_paths {
         let absolute = |p: &mut String| {
@@ -319,10 +339,28 @@ pub fn run(cli: cli::Cli) -> Result<u8, Error> {
         };
         report.files.iter_mut().for_each(|f| absolute(&mut f.path));
         report.errors.iter_mut().for_each(|e| absolute(&mut e.path));
+        report.fixes.iter_mut().for_each(|f| absolute(&mut f.path));
     }
     let mut stderr = std::io::stderr().lock();
     for error in &report.errors {
         writeln!(stderr, "error: {}: {}", error.path, error.message)?;
+    }
+    if let Some(mode) = options.fix {
+        let changed = match fix::report(&report.fixes, mode, &mut out, &mut stderr)
+            .and_then(|changed| out.flush().map(|()| changed))
+        {
+            Ok(changed) => changed,
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => true,
+            Err(e) => return Err(e.into()),
+        };
+        if !mode.write {
+            writeln!(stderr, "{}", fix::summary(&report.fixes, mode))?;
+            return Ok(if !report.errors.is_empty() {
+                2
+            } else {
+                u8::from(changed)
+            });
+        }
     }
     let color = match args.color {
         cli::Color::Always => true,
@@ -342,6 +380,9 @@ pub fn run(cli: cli::Cli) -> Result<u8, Error> {
         // `ctxlint check | head` closes the pipe early: not an error.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
         Err(e) => return Err(e.into()),
+    }
+    if let Some(mode) = options.fix {
+        writeln!(stderr, "{}", fix::summary(&report.fixes, mode))?;
     }
     Ok(if !report.errors.is_empty() {
         2

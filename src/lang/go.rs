@@ -759,14 +759,28 @@ pub fn insert_defer_after(
         .chars()
         .take_while(|c| *c == ' ' || *c == '\t')
         .collect();
+    // After a trailing `// comment`, so the comment stays on its statement's line; with the
+    // file's own line ending.
+    let end = statement.end_byte();
+    let line_end = source[end..].find('\n').map_or(source.len(), |i| end + i);
+    let crlf = source[..line_end].ends_with('\r');
+    let line_end = if crlf { line_end - 1 } else { line_end };
+    let rest = source[end..line_end].trim();
+    let at = if rest.is_empty() || rest.starts_with("//") {
+        line_end
+    } else {
+        end
+    };
+    let newline = if crlf { "\r\n" } else { "\n" };
     crate::diagnostic::Edit {
-        span: crate::diagnostic::Span::empty(statement.end_byte()),
-        new_text: format!("\n{indent}defer {name}()"),
+        span: crate::diagnostic::Span::empty(at),
+        new_text: format!("{newline}{indent}defer {name}()"),
     }
 }
 
-/// A name based on `base` that no identifier in `scope` uses yet: `cancel`, `cancel2`, ...
-pub fn free_name(scope: Node<'_>, base: &str, source: &str) -> String {
+/// A name based on `base` that no identifier in `scope` uses yet — `cancel`, `cancel2`, … —
+/// skipping the first `skip` free ones (so several fixes in one function pick distinct names).
+pub fn free_name(scope: Node<'_>, base: &str, source: &str, skip: usize) -> String {
     let mut used = std::collections::HashSet::new();
     walk_tree(scope, |n| {
         if n.kind() == "identifier" {
@@ -782,7 +796,8 @@ pub fn free_name(scope: Node<'_>, base: &str, source: &str) -> String {
                 format!("{base}{i}")
             }
         })
-        .find(|name| !used.contains(name.as_str()))
+        .filter(|name| !used.contains(name.as_str()))
+        .nth(skip)
         .unwrap_or_else(|| base.to_string())
 }
 

@@ -33,8 +33,8 @@ pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> io::Result<(
             let mut notes = vec![format!("help: {}", d.help)];
             if let Some(fix) = &d.fix {
                 let kind = match fix.applicability {
-                    Applicability::Safe => "safe fix",
-                    Applicability::Unsafe => "unsafe fix",
+                    Applicability::Safe => "fix available with `--fix`",
+                    Applicability::Unsafe => "unsafe fix available with `--fix --unsafe-fixes`",
                 };
                 notes.push(format!("{kind}: {}", fix.message));
             }

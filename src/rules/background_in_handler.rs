@@ -42,6 +42,9 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
         let Some(parent) = parent_context(file, call) else {
             return;
         };
+        if is_deliberate_root(file, call, &parent) {
+            return;
+        }
         let written = file.text(call);
         out.push(Diagnostic {
             rule: RULE.name,
@@ -70,6 +73,48 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
             }),
         });
     });
+}
+
+/// A new root that is meant to outlive the call, or a fallback for a missing parent:
+/// - stored in a field, map, slice or composite literal (`s.ctx, s.cancel =
+///   context.WithCancel(context.Background())`): long-lived state, which the request's
+///   context would cancel too early;
+/// - assigned to the parent itself (`if ctx == nil { ctx = context.Background() }`): there is
+///   no parent to pass down;
+/// - compared with (`ctx == context.Background()`): no work starts from it.
+fn is_deliberate_root(file: &GoFile<'_>, call: Node<'_>, parent: &Parent<'_>) -> bool {
+    let mut child = call;
+    for node in crate::lang::ancestors(call) {
+        match node.kind() {
+            "keyed_element" | "literal_element" | "composite_literal" => return true,
+            "assignment_statement" => {
+                if node.child_by_field_name("right") != Some(child) {
+                    return false;
+                }
+                let Some(left) = node.child_by_field_name("left") else {
+                    return false;
+                };
+                return crate::lang::named_children(left).any(|target| {
+                    matches!(target.kind(), "selector_expression" | "index_expression")
+                        || file.text(target) == file.text(parent.param)
+                });
+            }
+            // `if ctx != context.Background()` compares; it starts no work.
+            "binary_expression" => {
+                return node
+                    .child_by_field_name("operator")
+                    .is_some_and(|op| matches!(file.text(op), "==" | "!="));
+            }
+            "call_expression"
+            | "argument_list"
+            | "expression_list"
+            | "parenthesized_expression"
+            | "unary_expression" => {}
+            _ => return false,
+        }
+        child = node;
+    }
+    false
 }
 
 struct Parent<'t> {

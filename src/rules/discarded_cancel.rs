@@ -26,6 +26,9 @@ pub static QUERY: LazyLock<Query> = LazyLock::new(|| {
 });
 
 fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
+    // Fixes offered so far per function (by start byte): each gets its own name, so applying
+    // them together never declares `cancel` twice in one scope.
+    let mut fixes_per_function: std::collections::HashMap<usize, usize> = Default::default();
     for_each_match(&QUERY, file.tree.root_node(), file.source, |captures| {
         let (Some(statement), Some(call)) = (
             capture(&QUERY, captures, "statement"),
@@ -67,7 +70,14 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
                 "bind it to a variable and call it when the work is done: `defer {}()`",
                 default_name(callee)
             ),
-            fix: fix(file, statement, blank, &targets, callee),
+            fix: fix(
+                file,
+                statement,
+                blank,
+                &targets,
+                callee,
+                &mut fixes_per_function,
+            ),
         });
     });
 }
@@ -89,6 +99,7 @@ fn fix(
     blank: Node<'_>,
     targets: &[Node<'_>],
     callee: &str,
+    fixes_per_function: &mut std::collections::HashMap<usize, usize>,
 ) -> Option<Fix> {
     if definition.kind() == "assignment_statement" {
         return None;
@@ -96,7 +107,9 @@ fn fix(
     let statement = go::enclosing_statement(definition)?;
     let function = go::enclosing_functions(statement).next()?;
     let body = function.child_by_field_name("body")?;
-    let name = go::free_name(function, default_name(callee), file.source);
+    let earlier = fixes_per_function.entry(function.start_byte()).or_default();
+    let name = go::free_name(function, default_name(callee), file.source, *earlier);
+    *earlier += 1;
     let escapes = targets
         .iter()
         .filter(|t| t.kind() == "identifier" && file.text(**t) != "_")

@@ -80,3 +80,38 @@ func method(ctx context.Context, b bg) {
 }
 
 func load(ctx context.Context) {}
+
+// Clean: a nil parent falls back to a new root; there is nothing to pass down.
+func nilFallback(ctx context.Context) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	load(ctx)
+}
+
+type server struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	byName map[string]context.Context
+}
+
+// Clean: long-lived state stored in a field outlives the request on purpose.
+func (s *server) handle(w http.ResponseWriter, r *http.Request) {
+	if s.ctx == nil {
+		s.ctx, s.cancel = context.WithCancel(context.Background())
+	}
+	s.byName["x"] = context.TODO()
+	_ = &server{ctx: context.Background()}
+}
+
+// Still flagged: assigning a new root to some other local variable.
+func otherLocal(ctx context.Context) {
+	c := ctx
+	c = context.Background() // want "background-in-handler"
+	load(c)
+}
+
+// Clean: comparing with a new root starts no work.
+func compares(ctx context.Context) bool {
+	return ctx != context.Background() && context.TODO() == ctx
+}

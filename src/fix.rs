@@ -1,0 +1,636 @@
+//! Applying fixes: `check --fix` (safe fixes), `--unsafe-fixes` (unsafe ones too) and `--diff`
+//! (what `--fix` would change, as a unified diff, writing nothing).
+//!
+//! Fixes are generic: any rule's [`Fix`] is a set of byte-range edits applied together or not at
+//! all. A pass takes the applicable fixes of a file in diagnostic order, drops any fix whose
+//! edits overlap an earlier one, applies the rest, and keeps the result only if it has no more
+//! syntax errors than the text it started from. The file is then re-linted and the next pass
+//! applies what is applicable now (a fix set aside for a conflict is offered again), until
+//! nothing is left or [`MAX_PASSES`] is reached. The file is written once, atomically.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::Path;
+
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, LineIndex, Span};
+use crate::lang::{self, Language};
+
+/// Lint–fix passes per file before giving up on converging.
+pub const MAX_PASSES: usize = 10;
+
+/// What `--fix`, `--unsafe-fixes` and `--diff` ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FixMode {
+    /// Apply unsafe fixes too.
+    pub unsafe_fixes: bool,
+    /// Write the fixed files (`--fix`); when false, only compute them (`--diff`).
+    pub write: bool,
+}
+
+impl FixMode {
+    /// Whether this mode applies `fix`.
+    pub fn applies(self, fix: &Fix) -> bool {
+        !fix.edits.is_empty()
+            && match fix.applicability {
+                Applicability::Safe => true,
+                Applicability::Unsafe => self.unsafe_fixes,
+            }
+    }
+
+    /// Whether any of `diagnostics` has a fix this mode applies.
+    pub fn applies_any(self, diagnostics: &[Diagnostic]) -> bool {
+        diagnostics
+            .iter()
+            .any(|d| d.fix.as_ref().is_some_and(|f| self.applies(f)))
+    }
+}
+
+/// What fixing did to one file (only files that had an applicable fix get one).
+#[derive(Debug, Clone)]
+pub struct FileFix {
+    /// The path as reported.
+    pub path: String,
+    pub original: String,
+    /// The text after the fixes (equal to `original` when none could be applied).
+    pub fixed: String,
+    /// Fixes applied, over all passes.
+    pub applied: usize,
+    /// Fixes that were set aside or refused, for stderr.
+    pub notes: Vec<Note>,
+}
+
+/// Something stderr should say about fixing a file: at a 1-based line (of the text the pass
+/// worked on), or about the whole file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Note {
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+/// The outcome of [`fix_source`].
+#[derive(Debug, Clone)]
+pub struct Fixed {
+    pub source: String,
+    /// The diagnostics of `source` (what remains unfixed).
+    pub diagnostics: Vec<Diagnostic>,
+    pub applied: usize,
+    pub notes: Vec<Note>,
+}
+
+/// Fixes one file: the lint–fix passes of [`fix_source`], then (in write mode, when something
+/// changed) an atomic write. `lint` lints a text the way the file was linted. Returns the fix
+/// record, the resulting text and its diagnostics; `Err` is a message for the file's error.
+pub fn fix_file(
+    path: &Path,
+    display: &str,
+    language: Language,
+    source: String,
+    diagnostics: Vec<Diagnostic>,
+    mode: FixMode,
+    lint: impl FnMut(&str) -> Option<Vec<Diagnostic>>,
+) -> Result<(FileFix, String, Vec<Diagnostic>), String> {
+    let fixed = fix_source(language, &source, diagnostics, mode, lint);
+    if mode.write && fixed.source != source {
+        write_atomically(path, &source, &fixed.source)
+            .map_err(|e| format!("the fixes could not be written: {e}"))?;
+    }
+    let record = FileFix {
+        path: display.to_string(),
+        fixed: fixed.source.clone(),
+        original: source,
+        applied: fixed.applied,
+        notes: fixed.notes,
+    };
+    Ok((record, fixed.source, fixed.diagnostics))
+}
+
+/// Applies the fixes `mode` allows to `source`, pass after pass (re-linting with `lint` in
+/// between) until none is applicable, a pass changes nothing, or [`MAX_PASSES`] is reached.
+/// `diagnostics` are those of `source`. Never panics on malformed fixes: they are skipped with
+/// a note.
+pub fn fix_source(
+    language: Language,
+    source: &str,
+    diagnostics: Vec<Diagnostic>,
+    mode: FixMode,
+    mut lint: impl FnMut(&str) -> Option<Vec<Diagnostic>>,
+) -> Fixed {
+    let mut notes = Vec::new();
+    let mut current = source.to_string();
+    let mut current_diagnostics = diagnostics.clone();
+    let mut applied = 0;
+    for pass in 1.. {
+        if !mode.applies_any(&current_diagnostics) {
+            break;
+        }
+        if pass > MAX_PASSES {
+            notes.push(Note {
+                line: None,
+                message: format!(
+                    "fixes still apply after {MAX_PASSES} passes; stopped (run `--fix` again)"
+                ),
+            });
+            break;
+        }
+        let Some((text, count)) =
+            fix_pass(language, &current, &current_diagnostics, mode, &mut notes)
+        else {
+            break;
+        };
+        let Some(relinted) = lint(&text) else {
+            notes.push(Note {
+                line: None,
+                message: "the fixed text could not be parsed; no fix applied".into(),
+            });
+            return Fixed {
+                source: source.to_string(),
+                diagnostics,
+                applied: 0,
+                notes,
+            };
+        };
+        current = text;
+        current_diagnostics = relinted;
+        applied += count;
+    }
+    // A fix set aside again in a later pass says the same thing twice.
+    let mut seen = std::collections::HashSet::new();
+    notes.retain(|n| seen.insert(n.clone()));
+    Fixed {
+        source: current,
+        diagnostics: current_diagnostics,
+        applied,
+        notes,
+    }
+}
+
+/// One pass: the applicable, well-formed, non-overlapping fixes of `diagnostics`, applied to
+/// `source` if that adds no syntax error; otherwise each fix is tried on its own (in order, on
+/// top of the ones kept) and those that would add syntax errors are refused. `None` when
+/// nothing was applied.
+fn fix_pass(
+    language: Language,
+    source: &str,
+    diagnostics: &[Diagnostic],
+    mode: FixMode,
+    notes: &mut Vec<Note>,
+) -> Option<(String, usize)> {
+    let index = LineIndex::new(source);
+    let line = |byte: usize| index.line_of(byte) + 1;
+    let mut candidates: Vec<(&Diagnostic, &Fix)> = diagnostics
+        .iter()
+        .filter_map(|d| Some((d, d.fix.as_ref().filter(|f| mode.applies(f))?)))
+        .collect();
+    candidates.sort_by_key(|(d, _)| (d.span.start, d.rule));
+
+    let mut accepted: Vec<(&Diagnostic, &Fix)> = Vec::new();
+    for (d, fix) in candidates {
+        if !well_formed(fix, source) {
+            notes.push(Note {
+                line: Some(line(d.span.start)),
+                message: format!("the fix of `{}` has invalid edits; skipped", d.rule),
+            });
+            continue;
+        }
+        let conflict = accepted.iter().find(|(_, other)| fixes_overlap(fix, other));
+        if let Some((other, _)) = conflict {
+            notes.push(Note {
+                line: Some(line(d.span.start)),
+                message: format!(
+                    "the fix of `{}` overlaps the fix of `{}` at line {}; dropped from this \
+                     pass, the file is re-linted and the next pass applies it if it still can",
+                    d.rule,
+                    other.rule,
+                    line(other.span.start)
+                ),
+            });
+            continue;
+        }
+        accepted.push((d, fix));
+    }
+    if accepted.is_empty() {
+        return None;
+    }
+
+    let baseline = syntax_errors(language, source)?;
+    let all = apply(source, accepted.iter().map(|(_, f)| *f));
+    if syntax_errors(language, &all).is_some_and(|n| n <= baseline) {
+        return Some((all, accepted.len()));
+    }
+    let mut kept: Vec<&Fix> = Vec::new();
+    let mut text = None;
+    for (d, fix) in &accepted {
+        let trial = apply(source, kept.iter().copied().chain([*fix]));
+        if syntax_errors(language, &trial).is_some_and(|n| n <= baseline) {
+            kept.push(fix);
+            text = Some(trial);
+        } else {
+            notes.push(Note {
+                line: Some(line(d.span.start)),
+                message: format!(
+                    "the fix of `{}` was not applied: the result would have more syntax errors",
+                    d.rule
+                ),
+            });
+        }
+    }
+    Some((text?, kept.len()))
+}
+
+/// Edits inside the source, on character boundaries, not overlapping each other.
+fn well_formed(fix: &Fix, source: &str) -> bool {
+    let in_bounds = |e: &Edit| {
+        e.span.start <= e.span.end
+            && e.span.end <= source.len()
+            && source.is_char_boundary(e.span.start)
+            && source.is_char_boundary(e.span.end)
+    };
+    fix.edits.iter().all(in_bounds)
+        && fix
+            .edits
+            .iter()
+            .enumerate()
+            .all(|(i, a)| fix.edits[i + 1..].iter().all(|b| !a.span.overlaps(b.span)))
+}
+
+fn fixes_overlap(a: &Fix, b: &Fix) -> bool {
+    a.edits
+        .iter()
+        .any(|x| b.edits.iter().any(|y| x.span.overlaps(y.span)))
+}
+
+/// Applies the edits of `fixes` (well formed and not overlapping) to `source`.
+fn apply<'f>(source: &str, fixes: impl IntoIterator<Item = &'f Fix>) -> String {
+    let mut edits: Vec<&Edit> = fixes.into_iter().flat_map(|f| &f.edits).collect();
+    edits.sort_by_key(|e| (e.span.start, e.span.end));
+    let mut out = String::with_capacity(source.len() + 64);
+    let mut at = 0;
+    for edit in edits {
+        let Span { start, end } = edit.span;
+        // Guarded by `well_formed` and the overlap check; never slice out of order.
+        if start < at || end > source.len() {
+            continue;
+        }
+        out.push_str(source.get(at..start).unwrap_or(""));
+        out.push_str(&edit.new_text);
+        at = end;
+    }
+    out.push_str(source.get(at..).unwrap_or(""));
+    out
+}
+
+/// Syntax errors (ERROR and MISSING nodes) in `source`; `None` if it cannot be parsed.
+pub fn syntax_errors(language: Language, source: &str) -> Option<usize> {
+    lang::parse(language, source).map(|tree| lang::error_spans(&tree).len())
+}
+
+/// Replaces `path` with `text` through a temporary file in the same directory and a rename,
+/// keeping the permissions. Refuses if the file no longer holds `expected` or is read-only.
+/// A symbolic link is resolved first, so the link stays and its target is rewritten.
+pub fn write_atomically(path: &Path, expected: &str, text: &str) -> io::Result<()> {
+    let real = fs::canonicalize(path)?;
+    if fs::read(&real)? != expected.as_bytes() {
+        return Err(io::Error::other(
+            "the file changed while it was being fixed; left as it is",
+        ));
+    }
+    let permissions = fs::metadata(&real)?.permissions();
+    if permissions.readonly() {
+        return Err(io::Error::other("the file is read-only; left as it is"));
+    }
+    let dir = real
+        .parent()
+        .ok_or_else(|| io::Error::other("the file has no parent directory"))?;
+    let mut temp = tempfile::Builder::new()
+        .prefix(".ctxlint-fix-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    temp.write_all(text.as_bytes())?;
+    temp.as_file().set_permissions(permissions)?;
+    temp.as_file().sync_all()?;
+    temp.persist(&real).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// A unified diff (`--- a/path`, `+++ b/path`, 3 lines of context) of what fixing changed;
+/// empty when nothing did.
+pub fn unified_diff(file: &FileFix) -> String {
+    if file.original == file.fixed {
+        return String::new();
+    }
+    let path = file.path.strip_prefix("./").unwrap_or(&file.path);
+    similar::TextDiff::from_lines(&file.original, &file.fixed)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .to_string()
+}
+
+/// Prints the notes of fixing on `err` and, for `--diff`, the diffs on `out`. Returns whether
+/// any file changed (or would).
+pub fn report(
+    fixes: &[FileFix],
+    mode: FixMode,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<bool> {
+    for file in fixes {
+        for note in &file.notes {
+            match note.line {
+                Some(line) => writeln!(err, "note: {}:{line}: {}", file.path, note.message)?,
+                None => writeln!(err, "note: {}: {}", file.path, note.message)?,
+            }
+        }
+    }
+    let mut changed = false;
+    for file in fixes.iter().filter(|f| f.original != f.fixed) {
+        changed = true;
+        if !mode.write {
+            out.write_all(unified_diff(file).as_bytes())?;
+        }
+    }
+    Ok(changed)
+}
+
+/// `applied 3 fixes in 2 files` (`--fix`) or `would apply ...` (`--diff`).
+pub fn summary(fixes: &[FileFix], mode: FixMode) -> String {
+    let changed = fixes.iter().filter(|f| f.original != f.fixed);
+    let count: usize = changed.clone().map(|f| f.applied).sum();
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "es" });
+    format!(
+        "{} {} in {} file{}",
+        if mode.write { "applied" } else { "would apply" },
+        plural(count, "fix"),
+        changed.clone().count(),
+        if changed.count() == 1 { "" } else { "s" }
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Severity;
+
+    const SAFE: FixMode = FixMode {
+        unsafe_fixes: false,
+        write: false,
+    };
+    const ALL: FixMode = FixMode {
+        unsafe_fixes: true,
+        write: false,
+    };
+
+    fn edit(start: usize, end: usize, new_text: &str) -> Edit {
+        Edit {
+            span: Span::new(start, end),
+            new_text: new_text.into(),
+        }
+    }
+
+    fn finding(
+        rule: &'static str,
+        at: usize,
+        applicability: Applicability,
+        edits: Vec<Edit>,
+    ) -> Diagnostic {
+        Diagnostic {
+            rule,
+            severity: Severity::Error,
+            message: "m".into(),
+            span: Span::new(at, at + 1),
+            labels: Vec::new(),
+            help: "h".into(),
+            fix: Some(Fix {
+                applicability,
+                message: "f".into(),
+                edits,
+            }),
+        }
+    }
+
+    fn run(source: &str, diagnostics: Vec<Diagnostic>, mode: FixMode) -> Fixed {
+        fix_source(
+            Language::Go,
+            source,
+            diagnostics,
+            mode,
+            |_| Some(Vec::new()),
+        )
+    }
+
+    /// The notes as `line: message`.
+    fn said(fixed: &Fixed) -> Vec<String> {
+        fixed
+            .notes
+            .iter()
+            .map(|n| match n.line {
+                Some(line) => format!("{line}: {}", n.message),
+                None => n.message.clone(),
+            })
+            .collect()
+    }
+
+    const SRC: &str = "package p\n\nfunc f() {\n\tx := 1\n\t_ = x\n}\n";
+
+    #[test]
+    fn edits_of_a_fix_are_applied_together() {
+        let x = SRC.find("x :=").unwrap();
+        let use_x = SRC.find("= x").unwrap() + 2;
+        let d = finding(
+            "r",
+            x,
+            Applicability::Safe,
+            vec![edit(x, x + 1, "y"), edit(use_x, use_x + 1, "y")],
+        );
+        let fixed = run(SRC, vec![d], SAFE);
+        assert_eq!(
+            fixed.source,
+            "package p\n\nfunc f() {\n\ty := 1\n\t_ = y\n}\n"
+        );
+        assert_eq!(fixed.applied, 1);
+        assert!(fixed.notes.is_empty(), "{:?}", fixed.notes);
+    }
+
+    #[test]
+    fn unsafe_fixes_need_the_flag() {
+        let x = SRC.find("x :=").unwrap();
+        let d = finding("r", x, Applicability::Unsafe, vec![edit(x, x, "/* u */ ")]);
+        assert_eq!(run(SRC, vec![d.clone()], SAFE).source, SRC);
+        assert!(!SAFE.applies_any(std::slice::from_ref(&d)));
+        assert_eq!(run(SRC, vec![d], ALL).applied, 1);
+    }
+
+    #[test]
+    fn a_fix_that_overlaps_an_earlier_one_is_dropped_whole_with_a_note() {
+        let x = SRC.find("x :=").unwrap();
+        let one = SRC.find("1").unwrap();
+        let first = finding("first", x, Applicability::Safe, vec![edit(x, x + 1, "a")]);
+        // Its second edit is fine but the first one overlaps: nothing of it is applied.
+        let second = finding(
+            "second",
+            one,
+            Applicability::Safe,
+            vec![edit(one, one + 1, "2"), edit(x, x + 1, "b")],
+        );
+        let fixed = run(SRC, vec![second, first], SAFE);
+        assert_eq!(fixed.source, SRC.replacen("x :=", "a :=", 1));
+        assert_eq!(fixed.applied, 1);
+        assert_eq!(fixed.notes.len(), 1);
+        assert!(
+            said(&fixed)[0]
+                .starts_with("4: the fix of `second` overlaps the fix of `first` at line 4;"),
+            "{:?}",
+            said(&fixed)
+        );
+    }
+
+    #[test]
+    fn two_insertions_at_one_point_conflict() {
+        let at = SRC.find("\t_ = x").unwrap();
+        let a = finding("a", at, Applicability::Safe, vec![edit(at, at, "\tA()\n")]);
+        let b = finding("b", at, Applicability::Safe, vec![edit(at, at, "\tB()\n")]);
+        let fixed = run(SRC, vec![a, b], SAFE);
+        assert_eq!(fixed.applied, 1);
+        assert!(fixed.source.contains("\tA()\n\t_ = x") && !fixed.source.contains("B()"));
+    }
+
+    #[test]
+    fn a_fix_that_adds_syntax_errors_is_refused() {
+        let brace = SRC.rfind('}').unwrap();
+        let x = SRC.find("x :=").unwrap();
+        let breaking = finding(
+            "breaks",
+            brace,
+            Applicability::Safe,
+            vec![edit(brace, brace + 1, "")],
+        );
+        let fixed = run(SRC, vec![breaking.clone()], SAFE);
+        assert_eq!(fixed.source, SRC);
+        assert_eq!(fixed.applied, 0);
+        assert_eq!(
+            said(&fixed),
+            ["6: the fix of `breaks` was not applied: the result would have more syntax errors"]
+        );
+        // A good fix in the same pass still goes through.
+        let good = finding("good", x, Applicability::Safe, vec![edit(x, x + 1, "y")]);
+        let fixed = run(SRC, vec![breaking, good], SAFE);
+        assert_eq!(fixed.applied, 1);
+        assert!(fixed.source.contains("y := 1") && fixed.source.ends_with("}\n"));
+    }
+
+    #[test]
+    fn fixes_in_already_broken_files_may_keep_the_errors() {
+        let src = "package p\nfunc f() { x := }\nfunc g() { a := 1 }\n";
+        let a = src.find("a :=").unwrap();
+        let d = finding("r", a, Applicability::Safe, vec![edit(a, a + 1, "b")]);
+        let fixed = run(src, vec![d], SAFE);
+        assert_eq!(fixed.applied, 1);
+        assert!(fixed.source.contains("b := 1"));
+    }
+
+    #[test]
+    fn malformed_edits_are_skipped_without_panicking() {
+        let src = "package p // é\n";
+        let e = src.find('é').unwrap();
+        for bad in [edit(5, 3, ""), edit(0, 10_000, ""), edit(e + 1, e + 1, "x")] {
+            let fixed = run(
+                src,
+                vec![finding("r", 0, Applicability::Safe, vec![bad])],
+                SAFE,
+            );
+            assert_eq!(fixed.source, src);
+            assert_eq!(
+                said(&fixed),
+                ["1: the fix of `r` has invalid edits; skipped"]
+            );
+        }
+        // Two edits of one fix that overlap each other make the fix malformed too.
+        let twice = finding(
+            "r",
+            0,
+            Applicability::Safe,
+            vec![edit(0, 0, "a"), edit(0, 0, "b")],
+        );
+        assert_eq!(run(src, vec![twice], SAFE).source, src);
+    }
+
+    #[test]
+    fn passes_repeat_until_nothing_applies() {
+        // A "rule" that appends one `x` while the text has fewer than three at the end.
+        let lint = |text: &str| {
+            let n = text.len() - text.trim_end_matches('x').len();
+            Some(if n < 3 {
+                vec![finding(
+                    "grow",
+                    0,
+                    Applicability::Safe,
+                    vec![edit(text.len(), text.len(), "x")],
+                )]
+            } else {
+                Vec::new()
+            })
+        };
+        let src = "package p\n//";
+        let first = lint(src).unwrap();
+        let fixed = fix_source(Language::Go, src, first, SAFE, lint);
+        assert_eq!(fixed.source, "package p\n//xxx");
+        assert_eq!(fixed.applied, 3);
+        assert!(fixed.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn passes_stop_at_the_bound() {
+        let lint = |text: &str| {
+            Some(vec![finding(
+                "grow",
+                0,
+                Applicability::Safe,
+                vec![edit(text.len(), text.len(), "x")],
+            )])
+        };
+        let src = "package p\n//";
+        let first = lint(src).unwrap();
+        let fixed = fix_source(Language::Go, src, first, SAFE, lint);
+        assert_eq!(fixed.applied, MAX_PASSES);
+        assert_eq!(fixed.notes.len(), 1, "{:?}", fixed.notes);
+        assert!(said(&fixed)[0].contains("after 10 passes"));
+    }
+
+    #[test]
+    fn diffs_are_unified_with_a_and_b_prefixes() {
+        let file = FileFix {
+            path: "./dir/x.go".into(),
+            original: "a\nb\nc\n".into(),
+            fixed: "a\nB\nc\n".into(),
+            applied: 1,
+            notes: Vec::new(),
+        };
+        assert_eq!(
+            unified_diff(&file),
+            "--- a/dir/x.go\n+++ b/dir/x.go\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n"
+        );
+        let same = FileFix {
+            fixed: file.original.clone(),
+            ..file
+        };
+        assert_eq!(unified_diff(&same), "");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn atomic_writes_keep_permissions_and_refuse_stale_files() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.go");
+        fs::write(&path, "old").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomically(&path, "old", "new").unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "new");
+        let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o640);
+        assert!(write_atomically(&path, "old", "newer").is_err());
+        assert_eq!(fs::read_to_string(&path).unwrap(), "new");
+        // Nothing but the file is left in the directory.
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}

@@ -1,0 +1,403 @@
+//! `check --fix`, `--unsafe-fixes` and `--diff` as a user runs them, on files in a temporary
+//! directory.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn ctxlint(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ctxlint"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("ctxlint runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (rel, contents) in files {
+        let path = dir.path().join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, contents).unwrap();
+    }
+    dir
+}
+
+fn read(dir: &Path, rel: &str) -> String {
+    fs::read_to_string(dir.join(rel)).unwrap()
+}
+
+/// A discarded cancel function inside a nested block (two tabs of indentation).
+const LEAK: &str = "\
+package p
+
+import (
+	\"context\"
+	\"time\"
+)
+
+func f(parent context.Context) error {
+	if parent != nil {
+		ctx, _ := context.WithTimeout(parent, time.Second)
+		return use(ctx)
+	}
+	return nil
+}
+";
+
+const LEAK_FIXED: &str = "\
+package p
+
+import (
+	\"context\"
+	\"time\"
+)
+
+func f(parent context.Context) error {
+	if parent != nil {
+		ctx, cancel := context.WithTimeout(parent, time.Second)
+		defer cancel()
+		return use(ctx)
+	}
+	return nil
+}
+";
+
+/// Only an unsafe fix: the derived context escapes in a `go` statement, and a handler uses
+/// `context.Background()`.
+const HANDLER: &str = "\
+package p
+
+import (
+	\"context\"
+	\"net/http\"
+)
+
+func handle(w http.ResponseWriter, r *http.Request) {
+	load(context.Background())
+}
+";
+
+const CLEAN: &str = "package p\n\nfunc g() {}\n";
+
+#[test]
+fn fix_applies_the_safe_fix_and_reports_nothing_left() {
+    let dir = tree(&[("a/leak.go", LEAK)]);
+    let o = ctxlint(dir.path(), &["check", "--fix", "--color", "never"]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(read(dir.path(), "a/leak.go"), LEAK_FIXED);
+    assert_eq!(stdout(&o), "no problems found in 1 file\n");
+    assert_eq!(stderr(&o), "applied 1 fix in 1 file\n");
+}
+
+#[test]
+fn a_second_fix_run_changes_nothing() {
+    let dir = tree(&[("leak.go", LEAK), ("handler.go", HANDLER)]);
+    let first = ctxlint(dir.path(), &["check", "--fix", "--format", "short"]);
+    assert_eq!(first.status.code(), Some(1), "{}", stderr(&first));
+    let after_first = (read(dir.path(), "leak.go"), read(dir.path(), "handler.go"));
+    assert_eq!(after_first.0, LEAK_FIXED);
+    let second = ctxlint(dir.path(), &["check", "--fix", "--format", "short"]);
+    assert_eq!(second.status.code(), Some(1));
+    assert_eq!(stdout(&second), stdout(&first));
+    assert_eq!(stderr(&second), "applied 0 fixes in 0 files\n");
+    let after_second = (read(dir.path(), "leak.go"), read(dir.path(), "handler.go"));
+    assert_eq!(after_second, after_first);
+    let diff = ctxlint(dir.path(), &["check", "--diff"]);
+    assert_eq!(diff.status.code(), Some(0), "{}", stdout(&diff));
+    assert_eq!(stdout(&diff), "");
+}
+
+#[test]
+fn unsafe_fixes_need_unsafe_fixes() {
+    let dir = tree(&[("handler.go", HANDLER)]);
+    let safe = ctxlint(dir.path(), &["check", "--fix", "--format", "short"]);
+    assert_eq!(safe.status.code(), Some(1));
+    assert_eq!(read(dir.path(), "handler.go"), HANDLER);
+    assert!(
+        stdout(&safe).contains("background-in-handler"),
+        "{}",
+        stdout(&safe)
+    );
+    let all = ctxlint(
+        dir.path(),
+        &["check", "--fix", "--unsafe-fixes", "--format", "short"],
+    );
+    assert_eq!(all.status.code(), Some(0), "{}", stdout(&all));
+    assert_eq!(
+        read(dir.path(), "handler.go"),
+        HANDLER.replace("context.Background()", "r.Context()")
+    );
+    assert_eq!(stderr(&all), "applied 1 fix in 1 file\n");
+    // `--unsafe-fixes` alone is a usage error.
+    let alone = ctxlint(dir.path(), &["check", "--unsafe-fixes"]);
+    assert_eq!(alone.status.code(), Some(2));
+}
+
+#[test]
+fn diff_prints_what_fix_would_do_and_writes_nothing() {
+    let dir = tree(&[
+        ("a/leak.go", LEAK),
+        ("handler.go", HANDLER),
+        ("clean.go", CLEAN),
+    ]);
+    let o = ctxlint(dir.path(), &["check", "--diff", "a", "handler.go"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "\
+--- a/a/leak.go
++++ b/a/leak.go
+@@ -7,7 +7,8 @@
+ 
+ func f(parent context.Context) error {
+ \tif parent != nil {
+-\t\tctx, _ := context.WithTimeout(parent, time.Second)
++\t\tctx, cancel := context.WithTimeout(parent, time.Second)
++\t\tdefer cancel()
+ \t\treturn use(ctx)
+ \t}
+ \treturn nil
+"
+    );
+    assert_eq!(stderr(&o), "would apply 1 fix in 1 file\n");
+    assert_eq!(read(dir.path(), "a/leak.go"), LEAK);
+
+    let unsafe_too = ctxlint(
+        dir.path(),
+        &["check", "--diff", "--unsafe-fixes", "handler.go"],
+    );
+    assert_eq!(unsafe_too.status.code(), Some(1));
+    assert_eq!(
+        stdout(&unsafe_too),
+        "\
+--- a/handler.go
++++ b/handler.go
+@@ -6,5 +6,5 @@
+ )
+ 
+ func handle(w http.ResponseWriter, r *http.Request) {
+-\tload(context.Background())
++\tload(r.Context())
+ }
+"
+    );
+    assert_eq!(read(dir.path(), "handler.go"), HANDLER);
+
+    let clean = ctxlint(dir.path(), &["check", "--diff", "clean.go"]);
+    assert_eq!(clean.status.code(), Some(0));
+    assert_eq!(stdout(&clean), "");
+    // The diff is the only thing on stdout: another format makes no sense with it.
+    let json = ctxlint(dir.path(), &["check", "--diff", "--format", "json"]);
+    assert_eq!(json.status.code(), Some(2));
+}
+
+#[test]
+fn the_free_name_avoids_names_already_used_in_the_function() {
+    let src = LEAK.replace(
+        "\tif parent != nil {\n",
+        "\tcancel := func() {}\n\tcancel()\n\tif parent != nil {\n",
+    );
+    let dir = tree(&[("leak.go", &src)]);
+    let o = ctxlint(dir.path(), &["check", "--fix"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(
+        read(dir.path(), "leak.go"),
+        src.replace(
+            "ctx, _ := context.WithTimeout(parent, time.Second)\n",
+            "ctx, cancel2 := context.WithTimeout(parent, time.Second)\n\t\tdefer cancel2()\n"
+        )
+    );
+}
+
+#[test]
+fn overlapping_fixes_are_applied_one_pass_at_a_time_with_a_note() {
+    // Both fixes insert their `defer` after the same `var` block: the second is dropped from
+    // the first pass, and the re-lint offers it again with a name that is still free.
+    let src = "\
+package p
+
+import \"context\"
+
+func g(p context.Context) {
+\tvar (
+\t\tx, _ = context.WithCancel(p)
+\t\ty, _ = context.WithCancel(p)
+\t)
+\t_, _ = x, y
+}
+";
+    let dir = tree(&[("g.go", src)]);
+    let o = ctxlint(dir.path(), &["check", "--fix"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(
+        stderr(&o),
+        "note: g.go:8: the fix of `discarded-cancel` overlaps the fix of `discarded-cancel` at \
+         line 7; dropped from this pass, the file is re-linted and the next pass applies it if it \
+         still can\n\
+         applied 2 fixes in 1 file\n"
+    );
+    let fixed = read(dir.path(), "g.go");
+    assert!(
+        fixed.contains(
+            "\t\tx, cancel = context.WithCancel(p)\n\t\ty, cancel2 = context.WithCancel(p)\n\t)\n"
+        ),
+        "{fixed}"
+    );
+    assert!(fixed.contains("\tdefer cancel()\n") && fixed.contains("\tdefer cancel2()\n"));
+}
+
+#[test]
+fn json_shows_fixes_and_after_fix_only_what_remains() {
+    let dir = tree(&[("leak.go", LEAK), ("handler.go", HANDLER)]);
+    let before = ctxlint(dir.path(), &["check", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&before.stdout).unwrap();
+    let fixes: Vec<&serde_json::Value> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| &d["fix"])
+        .collect();
+    assert_eq!(fixes.len(), 2);
+    // handler.go sorts first: its fix is the unsafe replacement.
+    assert_eq!(fixes[0]["applicability"], "unsafe");
+    assert_eq!(fixes[0]["edits"][0]["new_text"], "r.Context()");
+    assert_eq!(fixes[1]["applicability"], "safe");
+    assert_eq!(
+        fixes[1]["message"],
+        "bind the cancel function to `cancel` and `defer cancel()`"
+    );
+    assert_eq!(fixes[1]["edits"][1]["new_text"], "\n\t\tdefer cancel()");
+    assert_eq!(fixes[1]["edits"][0]["range"]["start"]["line"], 10);
+
+    let after = ctxlint(dir.path(), &["check", "--fix", "--format", "json"]);
+    assert_eq!(after.status.code(), Some(1));
+    let doc: serde_json::Value =
+        serde_json::from_slice(&after.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(&after)));
+    let remaining = doc["diagnostics"].as_array().unwrap();
+    assert_eq!(remaining.len(), 1);
+    assert_eq!(remaining[0]["rule"], "background-in-handler");
+    assert_eq!(remaining[0]["fix"]["applicability"], "unsafe");
+    assert_eq!(doc["summary"]["diagnostics"], 1);
+    assert_eq!(stderr(&after), "applied 1 fix in 1 file\n");
+}
+
+#[test]
+fn human_output_says_how_to_apply_a_fix() {
+    let dir = tree(&[("leak.go", LEAK), ("handler.go", HANDLER)]);
+    let o = ctxlint(dir.path(), &["check", "--color", "never"]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("= fix available with `--fix`: bind the cancel function to `cancel`"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "= unsafe fix available with `--fix --unsafe-fixes`: replace with `r.Context()`"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn files_without_an_applicable_fix_are_not_touched() {
+    let dir = tree(&[
+        ("leak.go", LEAK),
+        ("clean.go", CLEAN),
+        ("handler.go", HANDLER),
+    ]);
+    let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
+    for name in ["clean.go", "handler.go"] {
+        let file = fs::File::options()
+            .write(true)
+            .open(dir.path().join(name))
+            .unwrap();
+        file.set_modified(old).unwrap();
+    }
+    let o = ctxlint(dir.path(), &["check", "--fix"]);
+    assert_eq!(o.status.code(), Some(1));
+    for name in ["clean.go", "handler.go"] {
+        let modified = fs::metadata(dir.path().join(name))
+            .unwrap()
+            .modified()
+            .unwrap();
+        assert_eq!(modified, old, "{name} was touched");
+    }
+    assert_eq!(read(dir.path(), "leak.go"), LEAK_FIXED);
+    // No temporary file is left behind.
+    let mut names: Vec<String> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["clean.go", "handler.go", "leak.go"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn fixing_keeps_permissions_and_symlinks() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tree(&[("real/leak.go", LEAK)]);
+    let real = dir.path().join("real/leak.go");
+    fs::set_permissions(&real, fs::Permissions::from_mode(0o751)).unwrap();
+    std::os::unix::fs::symlink(&real, dir.path().join("link.go")).unwrap();
+    let o = ctxlint(dir.path(), &["check", "--fix", "link.go"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(read(dir.path(), "real/leak.go"), LEAK_FIXED);
+    let mode = fs::metadata(&real).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o751);
+    let link = fs::symlink_metadata(dir.path().join("link.go")).unwrap();
+    assert!(link.file_type().is_symlink());
+}
+
+#[cfg(unix)]
+#[test]
+fn read_only_files_are_reported_not_rewritten() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tree(&[("leak.go", LEAK)]);
+    let path = dir.path().join("leak.go");
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o444)).unwrap();
+    let o = ctxlint(dir.path(), &["check", "--fix"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o)
+            .contains("error: leak.go: the fixes could not be written: the file is read-only"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(read(dir.path(), "leak.go"), LEAK);
+}
+
+#[test]
+fn fixes_in_one_function_pick_distinct_names() {
+    // Two `var` declarations in one scope: fixed in the same pass, both must not become
+    // `cancel` (a redeclaration the parser would not catch).
+    let src = "package p\n\nimport \"context\"\n\nfunc g(p context.Context) {\n\tvar x, _ = context.WithCancel(p)\n\tvar y, _ = context.WithCancel(p)\n\t_, _ = x, y\n}\n";
+    let dir = tree(&[("g.go", src)]);
+    let o = ctxlint(dir.path(), &["check", "--fix"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        read(dir.path(), "g.go"),
+        "package p\n\nimport \"context\"\n\nfunc g(p context.Context) {\n\tvar x, cancel = context.WithCancel(p)\n\tdefer cancel()\n\tvar y, cancel2 = context.WithCancel(p)\n\tdefer cancel2()\n\t_, _ = x, y\n}\n"
+    );
+}
+
+#[test]
+fn inserted_lines_keep_trailing_comments_and_crlf_line_endings() {
+    let src = "package p\r\n\r\nimport \"context\"\r\n\r\nfunc g(p context.Context) {\r\n\tctx, _ := context.WithCancel(p) // why\r\n\t_ = ctx\r\n}\r\n";
+    let dir = tree(&[("g.go", src)]);
+    let o = ctxlint(dir.path(), &["check", "--fix"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        read(dir.path(), "g.go"),
+        "package p\r\n\r\nimport \"context\"\r\n\r\nfunc g(p context.Context) {\r\n\tctx, cancel := context.WithCancel(p) // why\r\n\tdefer cancel()\r\n\t_ = ctx\r\n}\r\n"
+    );
+}
