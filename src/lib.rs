@@ -126,10 +126,11 @@ pub fn check(options: &CheckOptions) -> Result<Report, Error> {
             message: e.to_string(),
         })?;
     let (targets, mut errors) = walk::discover(&options.paths, &options.walk);
+    let go = pool.install(|| with_wrappers(&targets, options));
     let outcomes: Vec<Outcome> = pool.install(|| {
         targets
             .par_iter()
-            .map(|target| analyse(target, options))
+            .map(|target| analyse(target, options, &go))
             .collect()
     });
     let mut report = Report::default();
@@ -150,6 +151,36 @@ pub fn check(options: &CheckOptions) -> Result<Report, Error> {
     Ok(report)
 }
 
+/// The Go settings plus the cancel-producing wrappers declared in the scanned tree, found by
+/// a parallel first pass that parses only the files mentioning `CancelFunc`. Files that cannot
+/// be read are left to the main pass to report.
+fn with_wrappers(targets: &[Target], options: &CheckOptions) -> GoSettings {
+    let mut go = options.go.clone();
+    if !options.rules.iter().any(|r| r.language == Language::Go) {
+        return go;
+    }
+    let mut wrappers: Vec<lang::go::CancelWrapper> = targets
+        .par_iter()
+        .filter(|t| t.language == Language::Go)
+        .flat_map_iter(|target| {
+            let small =
+                std::fs::metadata(&target.path).is_ok_and(|m| m.len() <= options.max_file_size);
+            let source = small
+                .then(|| std::fs::read(&target.path).ok())
+                .flatten()
+                .and_then(|bytes| String::from_utf8(bytes).ok());
+            let dir = target.path.parent().unwrap_or(std::path::Path::new(""));
+            source
+                .map(|s| lang::go::cancel_wrappers(&s, dir))
+                .unwrap_or_default()
+        })
+        .collect();
+    wrappers.sort();
+    wrappers.dedup();
+    go.wrappers = wrappers;
+    go
+}
+
 enum Outcome {
     /// Linted; `Some` when it has findings (after fixing), and what fixing did.
     Linted(Option<FileReport>, Option<fix::FileFix>),
@@ -158,7 +189,7 @@ enum Outcome {
     Failed(FileError),
 }
 
-fn analyse(target: &Target, options: &CheckOptions) -> Outcome {
+fn analyse(target: &Target, options: &CheckOptions, go: &GoSettings) -> Outcome {
     let fail = |message: String| Outcome::Failed(FileError::new(&target.display, message));
     match std::fs::metadata(&target.path) {
         Ok(meta) if meta.len() > options.max_file_size => {
@@ -182,7 +213,8 @@ fn analyse(target: &Target, options: &CheckOptions) -> Outcome {
     if !target.explicit && options.walk.default_excludes && walk::is_generated(&source) {
         return Outcome::Skipped;
     }
-    let lint = |text: &str| lint_source(target.language, text, &options.rules, &options.go);
+    let dir = target.path.parent();
+    let lint = |text: &str| lint_source_in(target.language, text, dir, &options.rules, go);
     let Some(diagnostics) = lint(&source) else {
         return fail("the parser gave up on this file".into());
     };
@@ -225,11 +257,23 @@ pub fn lint_source(
     rules: &[&Rule],
     go: &GoSettings,
 ) -> Option<Vec<Diagnostic>> {
+    lint_source_in(language, source, None, rules, go)
+}
+
+/// [`lint_source`] for a file in directory `dir` (functions of the same package live there).
+pub fn lint_source_in(
+    language: Language,
+    source: &str,
+    dir: Option<&std::path::Path>,
+    rules: &[&Rule],
+    go: &GoSettings,
+) -> Option<Vec<Diagnostic>> {
     let tree = lang::parse(language, source)?;
     let mut diagnostics = Vec::new();
     match language {
         Language::Go => {
-            let file = GoFile::new(source, &tree, go);
+            let mut file = GoFile::new(source, &tree, go);
+            file.dir = dir;
             for rule in rules {
                 let Check::Go(check) = rule.check;
                 check(&file, &mut diagnostics);

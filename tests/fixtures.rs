@@ -7,13 +7,27 @@ use std::path::{Path, PathBuf};
 
 use ctxlint::{check, rules, CheckOptions};
 
+/// Every file under `dir`, subdirectories included (fixtures of several packages).
+fn fixture_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files
+}
+
 /// `(file, line)` → rules expected there, from `// want "a" "b"` comments.
 fn wants(dir: &Path) -> BTreeMap<(String, usize), Vec<String>> {
     let mut wants = BTreeMap::new();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
+    let mut files = fixture_files(dir);
     files.sort();
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();

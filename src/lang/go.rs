@@ -3,6 +3,7 @@
 //! and the tables of calls and types the rules recognise.
 
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use tree_sitter::{Node, Tree};
 
 use super::{ancestors, named_children, text, walk_tree};
@@ -40,6 +41,90 @@ pub struct HandlerType {
 pub struct GoSettings {
     pub cancel_functions: Vec<CancelFunction>,
     pub handler_types: Vec<HandlerType>,
+    /// Cancel-producing functions declared in the scanned tree (see [`cancel_wrappers`]).
+    pub wrappers: Vec<CancelWrapper>,
+}
+
+/// A function of the scanned tree whose results include a `context.CancelFunc` or
+/// `CancelCauseFunc`: calling it is like calling `context.WithCancel`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CancelWrapper {
+    /// The directory of the declaring file, as walked.
+    pub dir: PathBuf,
+    /// The declaring package's name.
+    pub package: String,
+    pub name: String,
+    /// Index of the cancel function among the results.
+    pub result: usize,
+}
+
+impl CancelWrapper {
+    /// Whether `pkg.Name` with `pkg` imported from `path` may be this function: the import
+    /// path ends with the declaring directory's name and names a package of the same name.
+    /// A `main` or external test package cannot be imported.
+    fn matches_import(&self, path: &str, name: &str) -> bool {
+        let dir_name = self.dir.file_name().and_then(|n| n.to_str());
+        name == self.name
+            && self.package != "main"
+            && !self.package.ends_with("_test")
+            && dir_name.is_some_and(|d| path.rsplit('/').next() == Some(d))
+            && default_package_name(path) == self.package
+    }
+
+    /// Whether `Name(...)` in a file of `package` in `dir` is this function.
+    fn matches_local(&self, dir: Option<&Path>, package: &str, name: &str) -> bool {
+        name == self.name && package == self.package && dir == Some(self.dir.as_path())
+    }
+}
+
+/// The cancel-producing functions a Go file declares: top-level functions (not methods)
+/// whose results include `context.CancelFunc`/`CancelCauseFunc`. Cheap on files that do not
+/// mention those names: they are not parsed.
+pub fn cancel_wrappers(source: &str, dir: &Path) -> Vec<CancelWrapper> {
+    let bytes = source.as_bytes();
+    if memchr::memmem::find(bytes, b"CancelFunc").is_none()
+        && memchr::memmem::find(bytes, b"CancelCauseFunc").is_none()
+    {
+        return Vec::new();
+    }
+    let Some(tree) = crate::lang::parse(crate::lang::Language::Go, source) else {
+        return Vec::new();
+    };
+    let settings = GoSettings {
+        cancel_functions: Vec::new(),
+        handler_types: Vec::new(),
+        wrappers: Vec::new(),
+    };
+    let file = GoFile::new(source, &tree, &settings);
+    let mut found = Vec::new();
+    for func in named_children(tree.root_node()).filter(|n| n.kind() == "function_declaration") {
+        let (Some(name), Some(result)) = (
+            func.child_by_field_name("name"),
+            func.child_by_field_name("result"),
+        ) else {
+            continue;
+        };
+        let types: Vec<Node<'_>> = if result.kind() == "parameter_list" {
+            parameters(result).map(|p| p.ty).collect()
+        } else {
+            vec![result]
+        };
+        let is_cancel = |ty: Node<'_>| {
+            CONTEXT_PATHS.iter().any(|p| {
+                file.is_named_type(ty, p, "CancelFunc")
+                    || file.is_named_type(ty, p, "CancelCauseFunc")
+            })
+        };
+        if let Some(index) = types.iter().position(|t| is_cancel(*t)) {
+            found.push(CancelWrapper {
+                dir: dir.to_path_buf(),
+                package: file.package.clone(),
+                name: file.text(name).to_string(),
+                result: index,
+            });
+        }
+    }
+    found
 }
 
 impl Default for GoSettings {
@@ -95,6 +180,7 @@ impl Default for GoSettings {
         GoSettings {
             cancel_functions,
             handler_types,
+            wrappers: Vec::new(),
         }
     }
 }
@@ -197,6 +283,8 @@ pub struct GoFile<'a> {
     pub settings: &'a GoSettings,
     /// Names of the functions declared at the top level of this file.
     pub functions: Vec<&'a str>,
+    /// The file's directory, when known: functions of the same package live there.
+    pub dir: Option<&'a Path>,
 }
 
 /// What a call expression calls, as far as syntax can tell.
@@ -235,6 +323,7 @@ impl<'a> GoFile<'a> {
             imports: Imports::from_tree(root, source),
             settings,
             functions,
+            dir: None,
         }
     }
 
@@ -308,9 +397,18 @@ impl<'a> GoFile<'a> {
                                 .any(|p| import_path_matches(p, &f.package))
                     }
                 };
-                matched.then_some((f.result, f.name.as_str()))
+                matched.then_some(f.result)
             })
-            .map(|(i, _)| (i, self.callee_text(call)))
+            .or_else(|| {
+                self.settings.wrappers.iter().find_map(|w| {
+                    let matched = match callee {
+                        Callee::Package { path, name } => w.matches_import(path, name),
+                        Callee::Local { name } => w.matches_local(self.dir, &self.package, name),
+                    };
+                    matched.then_some(w.result)
+                })
+            })
+            .map(|i| (i, self.callee_text(call)))
     }
 
     fn callee_text(&self, call: Node<'_>) -> &'a str {

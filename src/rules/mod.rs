@@ -155,8 +155,20 @@ mod tests {
                 .join(rule.name);
             let mut wants = 0;
             let mut clean_lines = 0;
-            for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{dir:?}: {e}")) {
-                let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            let mut pending = vec![dir.clone()];
+            let mut files = Vec::new();
+            while let Some(d) = pending.pop() {
+                for entry in std::fs::read_dir(&d).unwrap_or_else(|e| panic!("{d:?}: {e}")) {
+                    let path = entry.unwrap().path();
+                    if path.is_dir() {
+                        pending.push(path);
+                    } else {
+                        files.push(path);
+                    }
+                }
+            }
+            for file in files {
+                let text = std::fs::read_to_string(file).unwrap();
                 for line in text.lines() {
                     if line.contains(&format!("// want \"{}\"", rule.name)) {
                         wants += 1;
