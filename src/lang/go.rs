@@ -1032,4 +1032,63 @@ mod tests {
             );
         });
     }
+
+    /// The declaration each occurrence of `name` resolves to, as its byte offset (or None).
+    fn resolutions(src: &str, name: &str) -> Vec<Option<usize>> {
+        let tree = parse(Language::Go, src).unwrap();
+        let mut found = Vec::new();
+        walk_tree(tree.root_node(), |n| {
+            if n.kind() == "identifier" && text(n, src) == name {
+                found.push(declaration_of(n, src).map(|d| d.start_byte()));
+            }
+            true
+        });
+        found
+    }
+
+    #[test]
+    fn inner_short_declarations_shadow() {
+        let src = "package p\nfunc f() {\n\tx := 1\n\t{\n\t\tx := 2\n\t\t_ = x\n\t}\n\t_ = x\n}\n";
+        let r = resolutions(src, "x");
+        let (outer, inner) = (r[0].unwrap(), r[1].unwrap());
+        assert_ne!(outer, inner);
+        assert_eq!(r, [Some(outer), Some(inner), Some(inner), Some(outer)]);
+    }
+
+    #[test]
+    fn redeclaration_in_the_same_block_reuses_the_variable() {
+        let src = "package p\nfunc f() {\n\ta, x := 1, 2\n\tb, x := 3, 4\n\t_ = x\n}\n";
+        let r = resolutions(src, "x");
+        assert!(r.iter().all(|d| *d == r[0] && d.is_some()));
+    }
+
+    #[test]
+    fn headers_scope_their_statement() {
+        let src = "package p\nfunc f() {\n\tif x := 1; x > 0 { _ = x }\n\t_ = x\n\tfor _, x := range xs { _ = x }\n}\n";
+        let r = resolutions(src, "x");
+        assert_eq!(r[1], r[0]);
+        assert_eq!(r[2], r[0]);
+        assert_eq!(r[3], None, "after the if, x is a package-level name");
+        assert_eq!(r[5], r[4]);
+    }
+
+    #[test]
+    fn literals_see_captured_variables_unless_they_shadow_them() {
+        let src = "package p\nfunc f(x int) {\n\tfunc() { _ = x }()\n\tfunc(x int) { _ = x }(1)\n\tfunc() { x := 2; _ = x }()\n}\n";
+        let r = resolutions(src, "x");
+        assert_eq!(r[1], r[0]);
+        assert_eq!(r[3], r[2]);
+        assert_ne!(r[2], r[0]);
+        assert_eq!(r[5], r[4]);
+        assert_ne!(r[4], r[0]);
+    }
+
+    #[test]
+    fn the_right_hand_side_sees_the_outer_variable() {
+        let src = "package p\nfunc f(x int) {\n\t{\n\t\tx := x + 1\n\t\t_ = x\n\t}\n}\n";
+        let r = resolutions(src, "x");
+        assert_eq!(r[2], r[0]);
+        assert_eq!(r[3], r[1]);
+        assert_ne!(r[1], r[0]);
+    }
 }

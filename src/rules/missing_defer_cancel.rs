@@ -285,3 +285,42 @@ fn fix(file: &GoFile<'_>, function: Node<'_>, binding: &CancelBinding<'_, '_>) -
         edits: vec![go::insert_defer_after(statement, name, file.source)],
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::lang::go::GoSettings;
+    use crate::lang::Language;
+
+    fn lint(src: &str) -> Vec<crate::diagnostic::Diagnostic> {
+        crate::lint_source(Language::Go, src, &[&super::RULE], &GoSettings::default()).unwrap()
+    }
+
+    #[test]
+    fn deep_nesting_is_skipped_not_overflowed() {
+        let depth = 5000;
+        let src = format!(
+            "package p\nimport \"context\"\nfunc f(p context.Context) {{\n_, cancel := \
+             context.WithCancel(p)\n{}\n{}\n}}\n",
+            "if x {\n".repeat(depth),
+            "}\n".repeat(depth)
+        );
+        assert!(lint(&src).is_empty());
+    }
+
+    #[test]
+    fn the_fix_inserts_a_defer_and_is_unsafe_when_the_context_escapes() {
+        let src = "package p\nimport \"context\"\nfunc f(p context.Context) {\n\tctx, cancel := \
+                   context.WithCancel(p)\n\t_ = ctx\n}\nfunc g(p context.Context) context.Context \
+                   {\n\tctx, cancel := context.WithCancel(p)\n\treturn ctx\n}\n";
+        let found = lint(src);
+        assert_eq!(found.len(), 2);
+        let safe = found[0].fix.as_ref().unwrap();
+        assert_eq!(safe.applicability, crate::diagnostic::Applicability::Safe);
+        assert_eq!(safe.edits[0].new_text, "\n\tdefer cancel()");
+        let unsafe_fix = found[1].fix.as_ref().unwrap();
+        assert_eq!(
+            unsafe_fix.applicability,
+            crate::diagnostic::Applicability::Unsafe
+        );
+    }
+}
