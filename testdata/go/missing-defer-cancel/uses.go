@@ -209,3 +209,54 @@ func loopCancelsEachTime(parent context.Context, jobs chan int) {
 		cancel()
 	}
 }
+
+// A deferred closure set up before the binding is not on the path from the binding: go vet's
+// lostcancel reports this too, and so do we (call it on the path, or defer after binding).
+func deferredBeforeBinding(parent context.Context, short bool) error {
+	var cancel context.CancelFunc
+	defer func() {
+		if cancel != nil {
+			cancel()
+		}
+	}()
+	ctx := parent
+	if short {
+		ctx, cancel = context.WithTimeout(parent, time.Second) // want "missing-defer-cancel"
+	}
+	return work(ctx)
+}
+
+// Bound and deferred inside the branch.
+func deferredInBranch(parent context.Context, short bool) error {
+	ctx := parent
+	if short {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(parent, time.Second)
+		defer cancel()
+	}
+	return work(ctx)
+}
+
+// A deferred closure that only sometimes calls it still uses it.
+func deferredConditionally(parent context.Context) (err error) {
+	ctx, cancel := context.WithCancel(parent)
+	defer func() {
+		if err != nil {
+			cancel()
+		}
+	}()
+	return work(ctx)
+}
+
+// A goto forward to the call.
+func gotoToTheCall(parent context.Context, n int) {
+	ctx, cancel := context.WithCancel(parent)
+	for i := 0; i < n; i++ {
+		if i == 5 {
+			goto end
+		}
+	}
+	_ = work(ctx)
+end:
+	cancel()
+}
