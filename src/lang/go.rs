@@ -543,7 +543,8 @@ impl<'a> GoFile<'a> {
     }
 
     /// Whether a call never returns: `panic`, `os.Exit`, `log.Fatal*`/`log.Panic*`,
-    /// `runtime.Goexit`, `x.Fatal*` and, on `t`/`b`/`f`/`tb`, `FailNow` and `Skip*`.
+    /// `runtime.Goexit`, `x.Fatal*` (a logger, a logging package or a test) and, on
+    /// `t`/`b`/`f`/`tb`, `FailNow` and `Skip*`.
     pub fn never_returns(&self, call: Node<'_>) -> bool {
         let Some(function) = call.child_by_field_name("function") else {
             return false;
@@ -566,13 +567,18 @@ impl<'a> GoFile<'a> {
                 ) else {
                     return false;
                 };
-                if operand.kind() != "identifier" || self.callee(call).is_some() {
+                if operand.kind() != "identifier" {
                     return false;
                 }
                 let field = self.text(field);
-                matches!(field, "Fatal" | "Fatalf" | "Fatalln")
-                    || (matches!(self.text(operand), "t" | "b" | "f" | "tb")
-                        && matches!(field, "FailNow" | "Skip" | "Skipf" | "SkipNow"))
+                // Logging packages (`klog.Fatal`, `logrus.Fatalf`) and loggers and tests
+                // (`logger.Fatal`, `t.Fatalf`) exit on Fatal.
+                if matches!(field, "Fatal" | "Fatalf" | "Fatalln") {
+                    return true;
+                }
+                self.callee(call).is_none()
+                    && matches!(self.text(operand), "t" | "b" | "f" | "tb")
+                    && matches!(field, "FailNow" | "Skip" | "Skipf" | "SkipNow")
             }
             _ => false,
         }

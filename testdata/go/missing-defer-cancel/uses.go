@@ -7,6 +7,8 @@ import (
 	"runtime"
 	"testing"
 	"time"
+
+	"k8s.io/klog/v2"
 )
 
 func work(ctx context.Context) error { return ctx.Err() }
@@ -126,6 +128,8 @@ func exits(parent context.Context, t *testing.T, n int) {
 		t.SkipNow()
 	case 6:
 		log.Panicln("six")
+	case 7:
+		klog.Fatalf("seven")
 	}
 	defer cancel()
 	_ = work(ctx)
