@@ -567,18 +567,19 @@ impl<'a> GoFile<'a> {
                 ) else {
                     return false;
                 };
-                if operand.kind() != "identifier" {
-                    return false;
-                }
                 let field = self.text(field);
                 // Logging packages (`klog.Fatal`, `logrus.Fatalf`) and loggers and tests
-                // (`logger.Fatal`, `t.Fatalf`) exit on Fatal.
+                // (`logger.Fatal`, `t.Fatalf`, `s.t.Fatal`) exit on Fatal.
                 if matches!(field, "Fatal" | "Fatalf" | "Fatalln") {
                     return true;
                 }
-                self.callee(call).is_none()
-                    && matches!(self.text(operand), "t" | "b" | "f" | "tb")
-                    && matches!(field, "FailNow" | "Skip" | "Skipf" | "SkipNow")
+                if self.callee(call).is_some() {
+                    return false;
+                }
+                // `FailNow`/`SkipNow` are distinctive; `Skip` is common on readers.
+                matches!(field, "FailNow" | "SkipNow")
+                    || (matches!(self.text(operand), "t" | "b" | "f" | "tb")
+                        && matches!(field, "Skip" | "Skipf"))
             }
             _ => false,
         }

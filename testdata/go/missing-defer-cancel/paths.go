@@ -262,3 +262,33 @@ func caseOrderFirst(parent context.Context, n int) {
 	}
 	cancel()
 }
+
+// Generic functions are analysed like any other.
+func generic[T comparable](parent context.Context, v, zero T) {
+	_, cancel := context.WithCancel(parent) // want "missing-defer-cancel"
+	if v == zero {
+		cancel()
+	}
+}
+
+// A branch that never ends (an infinite loop) needs no call.
+func spinsForever(parent context.Context, ok bool) {
+	_, cancel := context.WithCancel(parent)
+	if ok {
+		cancel()
+	} else {
+		for {
+			time.Sleep(time.Second)
+		}
+	}
+}
+
+// A blocking select whose only case panics never reaches the code after it without panicking.
+func selectOnlyPanics(parent context.Context, c chan int) {
+	_, cancel := context.WithCancel(parent)
+	select {
+	case <-c:
+		panic("closed")
+	}
+	_ = cancel
+}

@@ -130,6 +130,8 @@ func exits(parent context.Context, t *testing.T, n int) {
 		log.Panicln("six")
 	case 7:
 		klog.Fatalf("seven")
+	case 8:
+		new(testing.T).FailNow()
 	}
 	defer cancel()
 	_ = work(ctx)
