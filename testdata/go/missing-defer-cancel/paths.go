@@ -292,3 +292,43 @@ func selectOnlyPanics(parent context.Context, c chan int) {
 	}
 	_ = cancel
 }
+
+// A condition-only loop may not run its body at all.
+func whileLoop(parent context.Context, n int) {
+	_, cancel := context.WithCancel(parent) // want "missing-defer-cancel"
+	for n > 0 {
+		cancel()
+		n--
+	}
+}
+
+// A labelled continue skips the call in the outer loop's body, then the loop may exit.
+func labelledContinue(parent context.Context, rows [][]int) {
+	_, cancel := context.WithCancel(parent) // want "missing-defer-cancel"
+rows:
+	for _, row := range rows {
+		for _, v := range row {
+			if v < 0 {
+				continue rows
+			}
+		}
+		cancel()
+	}
+}
+
+// The call before the loop covers every path, whatever the loop does.
+func calledBeforeLoop(parent context.Context, rows [][]int) {
+	_, cancel := context.WithCancel(parent)
+	cancel()
+rows:
+	for _, row := range rows {
+		for _, v := range row {
+			if v < 0 {
+				continue rows
+			}
+			if v > 9 {
+				break rows
+			}
+		}
+	}
+}
