@@ -91,19 +91,6 @@ impl<'t> Cfg<'t> {
                 .map(|i| (b, i))
         })
     }
-
-    /// Blocks reachable from the entry.
-    pub fn reachable(&self) -> Vec<bool> {
-        let mut seen = vec![false; self.blocks.len()];
-        let mut stack = vec![0];
-        while let Some(b) = stack.pop() {
-            if std::mem::replace(&mut seen[b], true) {
-                continue;
-            }
-            stack.extend(self.blocks[b].succs.iter().copied());
-        }
-        seen
-    }
 }
 
 fn empty_block<'t>() -> Block<'t> {
