@@ -33,6 +33,8 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
     if !file.imports.imports_any(go::CONTEXT_PATHS) || !file.imports.imports_any(&["testing"]) {
         return;
     }
+    let first = out.len();
+    let mut replaced = Vec::new();
     for_each_match(&QUERY, file.tree.root_node(), file.source, |captures| {
         let Some(call) = capture(&QUERY, captures, "call") else {
             return;
@@ -48,6 +50,7 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
         };
         let name = file.text(parent.param);
         let written = file.text(call);
+        replaced.push(call);
         out.push(Diagnostic {
             rule: RULE.name,
             severity: RULE.default_severity,
@@ -71,6 +74,41 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
             }),
         });
     });
+    // Replacing every use of the context package would leave its import unused, which does
+    // not compile: then the fixes need a look (and an import removal) first.
+    if !context_used_elsewhere(file, &replaced) {
+        for d in &mut out[first..] {
+            if let Some(fix) = &mut d.fix {
+                fix.applicability = Applicability::Unsafe;
+            }
+        }
+    }
+}
+
+/// Whether the file refers to the context package other than through `calls`.
+fn context_used_elsewhere(file: &GoFile<'_>, calls: &[Node<'_>]) -> bool {
+    let mut used = false;
+    crate::lang::walk_tree(file.tree.root_node(), |node| {
+        if used {
+            return false;
+        }
+        if calls.contains(&node) {
+            return false;
+        }
+        let qualifier = match node.kind() {
+            "selector_expression" => node.child_by_field_name("operand"),
+            "qualified_type" => node.child_by_field_name("package"),
+            _ => None,
+        };
+        if let Some(q) = qualifier {
+            used = file
+                .imports
+                .path_of(file.text(q))
+                .is_some_and(|p| go::CONTEXT_PATHS.contains(&p));
+        }
+        true
+    });
+    used
 }
 
 struct TestParent<'t> {
@@ -139,4 +177,31 @@ fn is_cleanup_callback(file: &GoFile<'_>, function: Node<'_>) -> bool {
             .filter(|f| f.kind() == "selector_expression")
             .and_then(|f| f.child_by_field_name("field"))
             .is_some_and(|field| file.text(field) == "Cleanup")
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::Applicability;
+    use crate::lang::go::GoSettings;
+    use crate::lang::Language;
+
+    fn applicability(src: &str) -> Vec<Applicability> {
+        crate::lint_source(Language::Go, src, &[&super::RULE], &GoSettings::default())
+            .unwrap()
+            .iter()
+            .map(|d| d.fix.as_ref().unwrap().applicability)
+            .collect()
+    }
+
+    #[test]
+    fn the_fix_is_unsafe_when_it_would_leave_the_import_unused() {
+        let only =
+            "package p\nimport (\n\t\"context\"\n\t\"testing\"\n)\nfunc TestA(t *testing.T) \
+                    {\n\t_ = context.Background()\n}\n";
+        assert_eq!(applicability(only), [Applicability::Unsafe]);
+        let more =
+            "package p\nimport (\n\t\"context\"\n\t\"testing\"\n)\nfunc TestA(t *testing.T) \
+                    {\n\tvar c context.Context = context.Background()\n\t_ = c\n}\n";
+        assert_eq!(applicability(more), [Applicability::Safe]);
+    }
 }
