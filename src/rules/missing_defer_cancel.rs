@@ -64,7 +64,7 @@ fn check_function(file: &GoFile<'_>, function: Node<'_>, out: &mut Vec<Diagnosti
             continue;
         }
         if let Some(leak) = find_leak(file, function, &cfg, &binding, declaration) {
-            out.push(diagnostic(file, function, &binding, leak));
+            out.push(diagnostic(file, function, &binding, declaration, leak));
         }
     }
 }
@@ -208,6 +208,7 @@ fn diagnostic(
     file: &GoFile<'_>,
     function: Node<'_>,
     binding: &CancelBinding<'_, '_>,
+    declaration: Node<'_>,
     leak: Leak<'_>,
 ) -> Diagnostic {
     let name = file.text(binding.cancel);
@@ -254,13 +255,19 @@ fn diagnostic(
         span: Span::of(binding.cancel),
         labels: vec![label],
         help: format!("add `defer {name}()` right after this line"),
-        fix: fix(file, function, binding),
+        fix: fix(file, function, binding, declaration),
     }
 }
 
 /// `defer <name>()` after the defining statement: safe unless the context or the cancel
-/// function escapes; none where no statement can follow or where the defer would sit in a loop.
-fn fix(file: &GoFile<'_>, function: Node<'_>, binding: &CancelBinding<'_, '_>) -> Option<Fix> {
+/// function escapes (a named result escapes through every return); none where no statement
+/// can follow or where the defer would sit in a loop.
+fn fix(
+    file: &GoFile<'_>,
+    function: Node<'_>,
+    binding: &CancelBinding<'_, '_>,
+    declaration: Node<'_>,
+) -> Option<Fix> {
     let statement = go::enclosing_statement(binding.statement)?;
     let in_loop = ancestors(statement)
         .take_while(|a| *a != function)
@@ -270,11 +277,15 @@ fn fix(file: &GoFile<'_>, function: Node<'_>, binding: &CancelBinding<'_, '_>) -
     }
     let body = function.child_by_field_name("body")?;
     let name = file.text(binding.cancel);
-    let escapes = binding
-        .targets
-        .iter()
-        .filter(|t| t.kind() == "identifier" && file.text(**t) != "_")
-        .any(|t| go::escapes(body, file.text(*t), file.source));
+    let named_result = function
+        .child_by_field_name("result")
+        .is_some_and(|r| contains(r, declaration));
+    let escapes = named_result
+        || binding
+            .targets
+            .iter()
+            .filter(|t| t.kind() == "identifier" && file.text(**t) != "_")
+            .any(|t| go::escapes(body, file.text(*t), file.source));
     Some(Fix {
         applicability: if escapes {
             Applicability::Unsafe
@@ -284,6 +295,10 @@ fn fix(file: &GoFile<'_>, function: Node<'_>, binding: &CancelBinding<'_, '_>) -
         message: format!("add `defer {name}()` after the definition"),
         edits: vec![go::insert_defer_after(statement, name, file.source)],
     })
+}
+
+fn contains(outer: Node<'_>, inner: Node<'_>) -> bool {
+    outer.start_byte() <= inner.start_byte() && inner.end_byte() <= outer.end_byte()
 }
 
 #[cfg(test)]
