@@ -94,8 +94,10 @@ enum Leak<'t> {
     Exit(Node<'t>, bool),
     /// An assignment that overwrites the variable.
     Overwrite(Node<'t>),
-    /// The definition runs again (a loop or a `goto` back); the jump that led there if known.
+    /// The definition runs again after a `goto` back or a `continue`.
     Again(Node<'t>),
+    /// The definition runs again in the next iteration of its loop (the loop, if found).
+    NextIteration(Option<Node<'t>>),
 }
 
 /// What one node of the graph does to the variable.
@@ -154,7 +156,10 @@ fn find_leak<'t>(
                     let jump = came_from
                         .and_then(|p| cfg.blocks[p].nodes.last().copied())
                         .filter(|n| matches!(n.kind(), "goto_statement" | "continue_statement"));
-                    return Some(Leak::Again(jump.unwrap_or(binding.statement)));
+                    return Some(match jump {
+                        Some(jump) => Leak::Again(jump),
+                        None => Leak::NextIteration(enclosing_loop(binding.statement, function)),
+                    });
                 }
                 None => {}
             }
@@ -237,6 +242,20 @@ fn diagnostic(
                 message: format!("{name} is overwritten here before it is called"),
             },
         ),
+        Leak::NextIteration(the_loop) => (
+            format!(
+                "`{name}` is defined again by the next iteration before it is called, so every \
+                 earlier context from `{callee}` leaks"
+            ),
+            Label {
+                span: the_loop
+                    .and_then(|l| l.child_by_field_name("body"))
+                    .map_or(Span::of(binding.statement), |body| {
+                        Span::new(body.end_byte().saturating_sub(1), body.end_byte())
+                    }),
+                message: format!("the loop goes around again without calling {name}"),
+            },
+        ),
         Leak::Again(node) => (
             format!(
                 "`{name}` is defined again before it is called, so every earlier context from \
@@ -254,7 +273,15 @@ fn diagnostic(
         message,
         span: Span::of(binding.cancel),
         labels: vec![label],
-        help: format!("add `defer {name}()` right after this line"),
+        help: if enclosing_loop(binding.statement, function).is_some() {
+            // A defer in a loop waits for the function: see defer-cancel-in-loop.
+            format!(
+                "call `{name}()` on every path through the loop body, or move the body into a \
+                 func literal with `defer {name}()`"
+            )
+        } else {
+            format!("add `defer {name}()` right after this line")
+        },
         fix: fix(file, function, binding, declaration),
     }
 }
@@ -269,10 +296,7 @@ fn fix(
     declaration: Node<'_>,
 ) -> Option<Fix> {
     let statement = go::enclosing_statement(binding.statement)?;
-    let in_loop = ancestors(statement)
-        .take_while(|a| *a != function)
-        .any(|a| a.kind() == "for_statement");
-    if in_loop {
+    if enclosing_loop(statement, function).is_some() {
         return None;
     }
     let body = function.child_by_field_name("body")?;
@@ -295,6 +319,13 @@ fn fix(
         message: format!("add `defer {name}()` after the definition"),
         edits: vec![go::insert_defer_after(statement, name, file.source)],
     })
+}
+
+/// The innermost `for` around `node` within `function`.
+fn enclosing_loop<'t>(node: Node<'t>, function: Node<'t>) -> Option<Node<'t>> {
+    ancestors(node)
+        .take_while(|a| *a != function)
+        .find(|a| a.kind() == "for_statement")
 }
 
 fn contains(outer: Node<'_>, inner: Node<'_>) -> bool {

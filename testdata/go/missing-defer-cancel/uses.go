@@ -266,3 +266,27 @@ func gotoToTheCall(parent context.Context, n int) {
 end:
 	cancel()
 }
+
+// Beyond lostcancel: an infinite loop that goes around again without calling it. lostcancel
+// finds no return on that path; every failed attempt leaks a context.
+func retryLoop(parent context.Context) {
+	for {
+		ctx, cancel := context.WithTimeout(parent, time.Second) // want "missing-defer-cancel"
+		if work(ctx) == nil {
+			cancel()
+			return
+		}
+	}
+}
+
+// The same loop, cancelling each failed attempt.
+func retryLoopCancelled(parent context.Context) {
+	for {
+		ctx, cancel := context.WithTimeout(parent, time.Second)
+		err := work(ctx)
+		cancel()
+		if err == nil {
+			return
+		}
+	}
+}
