@@ -1098,4 +1098,44 @@ mod tests {
         assert_eq!(r[3], r[1]);
         assert_ne!(r[1], r[0]);
     }
+
+    #[test]
+    fn wrappers_are_functions_returning_a_cancel_function() {
+        let src = "package util\nimport stdctx \"context\"\nfunc A() (stdctx.Context, \
+                   stdctx.CancelFunc) { return nil, nil }\nfunc B() (x int, stop \
+                   stdctx.CancelCauseFunc) { return }\nfunc C() stdctx.CancelFunc { return nil \
+                   }\nfunc D() (int, func()) { return 0, nil }\nfunc (T) E() \
+                   stdctx.CancelFunc { return nil }\n";
+        let found = cancel_wrappers(src, Path::new("x/util"));
+        let names: Vec<(&str, usize)> = found.iter().map(|w| (w.name.as_str(), w.result)).collect();
+        assert_eq!(names, [("A", 1), ("B", 1), ("C", 0)]);
+        let a = &found[0];
+        assert!(a.matches_import("example.com/m/x/util", "A"));
+        assert!(!a.matches_import("example.com/m/x/other", "A"));
+        assert!(!a.matches_import("example.com/m/x/util", "B"));
+        assert!(a.matches_local(Some(Path::new("x/util")), "util", "A"));
+        assert!(!a.matches_local(Some(Path::new("y/util")), "util", "A"));
+        assert!(cancel_wrappers("package p\nfunc A() {}\n", Path::new("p")).is_empty());
+    }
+
+    #[test]
+    fn calls_that_never_return() {
+        let src = "package p\nimport (\n\t\"os\"\n\tl \"log\"\n\t\"runtime\"\n)\nfunc f(t T, r R) \
+                   {\n\tpanic(1)\n\tos.Exit(1)\n\tl.Fatalf(\"\")\n\tl.Panicln()\n\t\
+                   runtime.Goexit()\n\tt.Fatal()\n\tt.SkipNow()\n\tt.Skipf(\"\")\n\t\
+                   new(T).FailNow()\n\tl.Println()\n\tos.Getenv(\"\")\n\tr.Skip(1)\n\t\
+                   runtime.GC()\n}\n";
+        with_file(src, |f| {
+            let mut verdicts = Vec::new();
+            walk_tree(f.tree.root_node(), |n| {
+                if n.kind() == "expression_statement" {
+                    verdicts.push(f.never_returns(n.named_child(0).unwrap()));
+                }
+                true
+            });
+            let mut expected = vec![true; 9];
+            expected.extend([false; 4]);
+            assert_eq!(verdicts, expected);
+        });
+    }
 }
