@@ -31,10 +31,7 @@ fn check_defer(file: &GoFile<'_>, defer: Node<'_>, out: &mut Vec<Diagnostic>) {
     let Some(call) = named_children(defer).find(|n| n.kind() == "call_expression") else {
         return;
     };
-    let Some(callee) = call
-        .child_by_field_name("function")
-        .filter(|f| f.kind() == "identifier")
-    else {
+    let Some(function) = call.child_by_field_name("function") else {
         return;
     };
     // The innermost loop around the defer within its own function: a func literal in the
@@ -45,10 +42,24 @@ fn check_defer(file: &GoFile<'_>, defer: Node<'_>, out: &mut Vec<Diagnostic>) {
     else {
         return;
     };
-    let Some(binding) = binding_of(file, callee, defer) else {
+    // `defer cancel()`, or `defer func() { ... cancel() ... }()`.
+    let callees: Vec<Node<'_>> = match function.kind() {
+        "identifier" => vec![function],
+        "func_literal" => called_identifiers(function),
+        _ => return,
+    };
+    let Some((callee, binding)) = callees
+        .into_iter()
+        .find_map(|c| binding_of(file, c, defer).map(|b| (c, b)))
+    else {
         return;
     };
     let name = file.text(callee);
+    let deferred = if callee == function {
+        format!("`defer {name}()`")
+    } else {
+        format!("a deferred call of `{name}`")
+    };
     let same_body = innermost_loop
         .child_by_field_name("body")
         .is_some_and(|body| contains(body, binding.statement))
@@ -76,7 +87,7 @@ fn check_defer(file: &GoFile<'_>, defer: Node<'_>, out: &mut Vec<Diagnostic>) {
         rule: RULE.name,
         severity: RULE.default_severity,
         message: format!(
-            "`defer {name}()` inside a loop runs only when the function returns, so every \
+            "{deferred} inside a loop runs only when the function returns, so every \
              iteration's context from `{}` stays alive until then",
             binding.callee
         ),
@@ -112,6 +123,22 @@ fn binding_of<'t, 'a>(
         true
     });
     best
+}
+
+/// The identifiers called as functions inside a func literal (`x(...)`).
+fn called_identifiers(literal: Node<'_>) -> Vec<Node<'_>> {
+    let mut found = Vec::new();
+    walk_tree(literal, |node| {
+        if node.kind() == "call_expression" {
+            if let Some(f) = node.child_by_field_name("function") {
+                if f.kind() == "identifier" {
+                    found.push(f);
+                }
+            }
+        }
+        true
+    });
+    found
 }
 
 fn contains(outer: Node<'_>, inner: Node<'_>) -> bool {

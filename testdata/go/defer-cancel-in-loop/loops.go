@@ -130,3 +130,25 @@ func shadowedName(parent context.Context, jobs []int) {
 		defer cancel()
 	}
 }
+
+// A deferred closure that calls it is deferred all the same.
+func deferredClosure(parent context.Context, jobs []int) {
+	for _, job := range jobs {
+		ctx, cancel := context.WithTimeout(parent, time.Second) // want "defer-cancel-in-loop"
+		defer func() {
+			cancel()
+		}()
+		run(ctx, job)
+	}
+}
+
+// A closure called at once, not deferred, is fine.
+func immediateClosure(parent context.Context, jobs []int) {
+	for _, job := range jobs {
+		ctx, cancel := context.WithTimeout(parent, time.Second)
+		func() {
+			defer cancel()
+			run(ctx, job)
+		}()
+	}
+}
