@@ -27,7 +27,9 @@ use lsp_types::{
     WorkspaceEdit,
 };
 
-use crate::diagnostic::{Applicability, ColumnEncoding, Diagnostic, LineIndex, Severity, Span};
+use crate::diagnostic::{
+    Applicability, ColumnEncoding, Diagnostic, Edit, LineIndex, Severity, Span,
+};
 use crate::lang::go::GoSettings;
 use crate::lang::Language;
 use crate::rules::{self, Rule};
@@ -490,7 +492,7 @@ impl<'c> Server<'c> {
     }
 
     fn code_actions(&mut self, params: &CodeActionParams) -> Vec<CodeActionOrCommand> {
-        let wanted = params.context.only.as_ref().is_none_or(|kinds| {
+        let quickfixes_wanted = params.context.only.as_ref().is_none_or(|kinds| {
             kinds
                 .iter()
                 .any(|k| k.as_str().is_empty() || k.as_str() == CodeActionKind::QUICKFIX.as_str())
@@ -499,7 +501,7 @@ impl<'c> Server<'c> {
         let Some(document) = self.documents.get(uri) else {
             return Vec::new();
         };
-        if !wanted {
+        if !quickfixes_wanted {
             return Vec::new();
         }
         // The fixes must match the text the client has now, not an older version.
@@ -514,11 +516,12 @@ impl<'c> Server<'c> {
         };
         let text = &document.text;
         let encoding = self.encoding;
-        let wanted = to_span(&lint.index, text, params.range, encoding);
+        let range = to_span(&lint.index, text, params.range, encoding);
         let mut fixes = Vec::new();
         let mut ignores = Vec::new();
         for d in &lint.diagnostics {
-            if !(d.span.start <= wanted.end && wanted.start <= d.span.end) {
+            // Touching counts: a cursor right after the finding still offers its fixes.
+            if !(d.span.start <= range.end && range.start <= d.span.end) {
                 continue;
             }
             let published = to_lsp(d, uri, &lint.index, text, encoding);
@@ -550,8 +553,9 @@ impl<'c> Server<'c> {
             if ignores.iter().any(|(l, r, _)| *l == line && *r == d.rule) {
                 continue;
             }
-            let insert = ignore_comment(text, &lint.index, line, d.rule);
-            let at = lsp_types::Position::new(line as u32, 0);
+            let Some(ignore) = ignore_edit(text, &lint.index, line, d.rule) else {
+                continue;
+            };
             ignores.push((
                 line,
                 d.rule,
@@ -560,8 +564,8 @@ impl<'c> Server<'c> {
                     kind: Some(CodeActionKind::QUICKFIX),
                     diagnostics: Some(vec![published]),
                     edit: Some(edit(vec![TextEdit {
-                        range: Range::new(at, at),
-                        new_text: insert,
+                        range: to_range(&lint.index, text, ignore.span, encoding),
+                        new_text: ignore.new_text,
                     }])),
                     ..CodeAction::default()
                 },
@@ -624,21 +628,52 @@ fn lint(document: &Document, settings: &Settings) -> Vec<Diagnostic> {
     linted.ok().flatten().unwrap_or_default()
 }
 
-/// `// ctxlint:ignore` comment line for `rule` above `line`, with that line's indentation and
-/// line ending.
-fn ignore_comment(text: &str, index: &LineIndex, line: usize, rule: &str) -> String {
-    let rest = &text[index.line_start(line)..];
-    let indent: String = rest
-        .chars()
-        .take_while(|c| *c == ' ' || *c == '\t')
-        .collect();
-    let line_text = rest.split('\n').next().unwrap_or("");
-    let newline = if line_text.ends_with('\r') {
+/// Suppresses `rule` on `line`: adds it to a `//ctxlint:ignore` comment on the line above if
+/// there is one (a second comment line would push that one out of reach), else inserts one
+/// above with the line's indentation and line ending. `None` if the comment above already
+/// names the rule.
+fn ignore_edit(text: &str, index: &LineIndex, line: usize, rule: &str) -> Option<Edit> {
+    const DIRECTIVE: &str = "//ctxlint:ignore";
+    let start = index.line_start(line);
+    if line > 0 {
+        let above_start = index.line_start(line - 1);
+        let above = text.get(above_start..start).unwrap_or("");
+        let trimmed = above.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(DIRECTIVE) {
+            if rest.starts_with([' ', '\t']) {
+                let rules_start = above.len() - rest.trim_start().len();
+                let rules = above[rules_start..]
+                    .split(char::is_whitespace)
+                    .next()
+                    .unwrap_or("");
+                if !rules.is_empty() {
+                    if rules.split(',').any(|r| r == rule) {
+                        return None;
+                    }
+                    let end = above_start + rules_start + rules.len();
+                    return Some(Edit {
+                        span: Span::empty(end),
+                        new_text: format!(",{rule}"),
+                    });
+                }
+            }
+        }
+    }
+    let current = &text[start..];
+    let current = current.split('\n').next().unwrap_or(current);
+    let indent_len = current.len() - current.trim_start_matches([' ', '\t']).len();
+    let newline = if current.ends_with('\r') {
         "\r\n"
     } else {
         "\n"
     };
-    format!("{indent}//ctxlint:ignore {rule} {REASON_PLACEHOLDER}{newline}")
+    Some(Edit {
+        span: Span::empty(start),
+        new_text: format!(
+            "{}{DIRECTIVE} {rule} {REASON_PLACEHOLDER}{newline}",
+            &current[..indent_len]
+        ),
+    })
 }
 
 fn capitalize(s: &str) -> String {
@@ -747,4 +782,88 @@ fn percent_decode(s: &str) -> Option<String> {
         }
     }
     String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn uri(s: &str) -> Uri {
+        Uri::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn file_uris_become_paths() {
+        let path = file_path(&uri("file:///home/a%20b/%CF%80.go")).unwrap();
+        if cfg!(windows) {
+            return;
+        }
+        assert_eq!(path, PathBuf::from("/home/a b/π.go"));
+        assert_eq!(
+            file_path(&uri("file://localhost/x/ctxlint.toml")),
+            Some(PathBuf::from("/x/ctxlint.toml"))
+        );
+        assert_eq!(file_path(&uri("untitled:Untitled-1")), None);
+        assert_eq!(percent_decode("/bad%zz"), None);
+        assert_eq!(percent_decode("/bad%"), None);
+    }
+
+    #[test]
+    fn ignore_comments_go_above_with_the_line_indentation() {
+        let text = "func f() {\r\n\t  x()\r\n}\r\n";
+        let index = LineIndex::new(text);
+        let edit = ignore_edit(text, &index, 1, "discarded-cancel").unwrap();
+        assert_eq!(edit.span, Span::empty(text.find('\t').unwrap()));
+        assert_eq!(
+            edit.new_text,
+            "\t  //ctxlint:ignore discarded-cancel TODO: reason\r\n"
+        );
+        let first = ignore_edit(text, &index, 0, "r").unwrap();
+        assert_eq!(first.span, Span::empty(0));
+        assert_eq!(first.new_text, "//ctxlint:ignore r TODO: reason\r\n");
+    }
+
+    #[test]
+    fn ignore_comments_above_are_extended_not_stacked() {
+        let text = "\t//ctxlint:ignore a,b the reason\n\tx()\n";
+        let index = LineIndex::new(text);
+        let edit = ignore_edit(text, &index, 1, "c").unwrap();
+        assert_eq!(edit.span, Span::empty(text.find(" the").unwrap()));
+        assert_eq!(edit.new_text, ",c");
+        assert_eq!(ignore_edit(text, &index, 1, "b"), None);
+        // Not the directive: a new line is inserted.
+        let text = "\t//ctxlint:ignored a\n\tx()\n";
+        let index = LineIndex::new(text);
+        assert_eq!(
+            ignore_edit(text, &index, 1, "c").unwrap().span.start,
+            text.find("\tx").unwrap()
+        );
+    }
+
+    #[test]
+    fn ranges_convert_both_ways_through_non_ascii_text() {
+        let text = "π := \"日本語😀\"; ctx, _ := f()\n";
+        let index = LineIndex::new(text);
+        let blank = text.find('_').unwrap();
+        let span = Span::new(blank, blank + 1);
+        for (encoding, column) in [(ColumnEncoding::Utf8, 28), (ColumnEncoding::Utf16, 19)] {
+            let range = to_range(&index, text, span, encoding);
+            assert_eq!(range.start, lsp_types::Position::new(0, column));
+            assert_eq!(to_span(&index, text, range, encoding), span);
+        }
+    }
+
+    #[test]
+    fn utf8_is_chosen_only_when_offered() {
+        let mut client = ClientCapabilities::default();
+        assert_eq!(negotiate_encoding(&client), ColumnEncoding::Utf16);
+        client.general = Some(lsp_types::GeneralClientCapabilities {
+            position_encodings: Some(vec![
+                PositionEncodingKind::UTF16,
+                PositionEncodingKind::UTF8,
+            ]),
+            ..Default::default()
+        });
+        assert_eq!(negotiate_encoding(&client), ColumnEncoding::Utf8);
+    }
 }
