@@ -47,23 +47,45 @@ const REASON_PLACEHOLDER: &str = "TODO: reason";
 /// `shutdown` then `exit`, 1 for `exit` without `shutdown` or a lost connection.
 pub fn run() -> u8 {
     let (connection, io_threads) = Connection::stdio();
-    let code = match initialize(&connection) {
-        Some((encoding, client)) => Server::new(&connection, encoding, &client).main_loop(),
-        None => 1,
+    let end = match initialize(&connection) {
+        Ok((encoding, client)) => Server::new(&connection, encoding, &client).main_loop(),
+        Err(end) => end,
     };
-    // The writer thread ends when the last sender is gone; the reader stops at `exit` or EOF.
-    drop(connection);
-    if let Err(e) = io_threads.join() {
-        eprintln!("ctxlint server: {e}");
+    match end {
+        End::Exit(code) => {
+            // The writer thread flushes and ends when the last sender is gone; the reader has
+            // stopped at `exit` or at the end of the input.
+            drop(connection);
+            if let Err(e) = io_threads.join() {
+                eprintln!("ctxlint server: {e}");
+            }
+            code
+        }
+        // The reader may still wait on stdin: do not join it.
+        End::WriterGone => {
+            eprintln!("ctxlint server: cannot write to the client, stopping");
+            1
+        }
     }
-    code
+}
+
+/// Why the server stops.
+enum End {
+    /// `exit` (0 after `shutdown`, else 1) or the end of the input (1).
+    Exit(u8),
+    /// Writing to stdout failed.
+    WriterGone,
 }
 
 /// Waits for `initialize`, answers it, and returns the negotiated position encoding and the
-/// client's capabilities. `None` if the client leaves (or says `exit`) first.
-fn initialize(connection: &Connection) -> Option<(ColumnEncoding, ClientCapabilities)> {
+/// client's capabilities, unless the client leaves (or says `exit`) first.
+fn initialize(connection: &Connection) -> Result<(ColumnEncoding, ClientCapabilities), End> {
+    let send = |message: Message| connection.sender.send(message).map_err(|_| End::WriterGone);
     loop {
-        match connection.receiver.recv().ok()? {
+        let Ok(message) = connection.receiver.recv() else {
+            return Err(End::Exit(1));
+        };
+        match message {
             Message::Request(request) if request.method == req::Initialize::METHOD => {
                 // Read only the capabilities: an odd `rootUri` must not stop the server.
                 let client: ClientCapabilities = request
@@ -79,19 +101,20 @@ fn initialize(connection: &Connection) -> Option<(ColumnEncoding, ClientCapabili
                         version: Some(env!("CARGO_PKG_VERSION").into()),
                     }),
                 };
-                let response = Response::new_ok(request.id, result);
-                connection.sender.send(response.into()).ok()?;
-                return Some((encoding, client));
+                send(Response::new_ok(request.id, result).into())?;
+                return Ok((encoding, client));
             }
-            Message::Request(request) => {
-                let response = Response::new_err(
+            Message::Request(request) => send(
+                Response::new_err(
                     request.id,
                     ErrorCode::ServerNotInitialized as i32,
                     "the server is not initialized yet".into(),
-                );
-                connection.sender.send(response.into()).ok()?;
+                )
+                .into(),
+            )?,
+            Message::Notification(n) if n.method == notif::Exit::METHOD => {
+                return Err(End::Exit(1))
             }
-            Message::Notification(n) if n.method == notif::Exit::METHOD => return None,
             Message::Notification(_) | Message::Response(_) => {}
         }
     }
@@ -217,28 +240,28 @@ impl<'c> Server<'c> {
         }
     }
 
-    fn main_loop(&mut self) -> u8 {
+    fn main_loop(&mut self) -> End {
         loop {
             let received = match self.pending.values().min() {
                 Some(&deadline) => match self.connection.receiver.recv_deadline(deadline) {
                     Ok(message) => Some(message),
                     Err(e) if e.is_timeout() => None,
-                    Err(_) => return 1,
+                    Err(_) => return End::Exit(1),
                 },
                 // stdin closed without `exit`.
                 None => match self.connection.receiver.recv() {
                     Ok(message) => Some(message),
-                    Err(_) => return 1,
+                    Err(_) => return End::Exit(1),
                 },
             };
             if let Some(message) = received {
                 if let Flow::Exit(code) = self.handle(message) {
-                    return code;
+                    return End::Exit(code);
                 }
             }
             self.lint_due();
             if self.disconnected {
-                return 1;
+                return End::WriterGone;
             }
         }
     }
