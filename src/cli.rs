@@ -27,6 +27,12 @@ pub enum Command {
         /// The rule to document
         name: Option<String>,
     },
+    /// Run a Language Server on stdin/stdout, for editors
+    Server {
+        /// Accepted for clients that pass it; stdio is the only transport
+        #[arg(long, hide = true)]
+        stdio: bool,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -9,6 +9,7 @@ pub mod fix;
 pub mod lang;
 pub mod render;
 pub mod rules;
+pub mod server;
 pub mod walk;
 
 use std::path::PathBuf;
@@ -311,6 +312,11 @@ pub fn run(cli: cli::Cli) -> Result<u8, Error> {
             write!(out, "{}", rule.doc)?;
             out.flush()?;
             return Ok(0);
+        }
+        cli::Command::Server { .. } => {
+            // Unlock stdout: the server writes to it from its own thread.
+            drop(out);
+            return Ok(server::run());
         }
         cli::Command::Check(args) => args,
     };
