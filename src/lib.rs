@@ -7,6 +7,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod fix;
 pub mod lang;
+pub mod prefilter;
 pub mod render;
 pub mod rules;
 pub mod server;
@@ -20,6 +21,7 @@ use rayon::prelude::*;
 use crate::diagnostic::Diagnostic;
 use crate::lang::go::{GoFile, GoSettings};
 use crate::lang::Language;
+use crate::prefilter::Prefilter;
 use crate::rules::{Check, Rule};
 use crate::walk::{Target, WalkOptions};
 
@@ -88,6 +90,8 @@ pub struct CheckOptions {
     pub max_file_size: u64,
     /// `--fix`/`--diff`: fix each file, then report what remains.
     pub fix: Option<fix::FixMode>,
+    /// Skip parsing files that contain none of the enabled rules' needles.
+    pub prefilter: bool,
 }
 
 impl CheckOptions {
@@ -108,6 +112,7 @@ impl CheckOptions {
                 .collect(),
             go: GoSettings::default(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
+            prefilter: true,
             fix: None,
         }
     }
@@ -126,10 +131,13 @@ pub fn check(options: &CheckOptions) -> Result<Report, Error> {
             message: e.to_string(),
         })?;
     let (targets, mut errors) = walk::discover(&options.paths, &options.walk);
+    let prefilter = options
+        .prefilter
+        .then(|| prefilter::Prefilter::new(&options.rules, &options.go));
     let outcomes: Vec<Outcome> = pool.install(|| {
         targets
             .par_iter()
-            .map(|target| analyse(target, options))
+            .map(|target| analyse(target, options, prefilter.as_ref()))
             .collect()
     });
     let mut report = Report::default();
@@ -158,7 +166,7 @@ enum Outcome {
     Failed(FileError),
 }
 
-fn analyse(target: &Target, options: &CheckOptions) -> Outcome {
+fn analyse(target: &Target, options: &CheckOptions, prefilter: Option<&Prefilter>) -> Outcome {
     let fail = |message: String| Outcome::Failed(FileError::new(&target.display, message));
     match std::fs::metadata(&target.path) {
         Ok(meta) if meta.len() > options.max_file_size => {
@@ -181,6 +189,9 @@ fn analyse(target: &Target, options: &CheckOptions) -> Outcome {
     };
     if !target.explicit && options.walk.default_excludes && walk::is_generated(&source) {
         return Outcome::Skipped;
+    }
+    if prefilter.is_some_and(|p| !p.may_match(target.language, source.as_bytes())) {
+        return Outcome::Linted(None, None);
     }
     let lint = |text: &str| lint_source(target.language, text, &options.rules, &options.go);
     let Some(diagnostics) = lint(&source) else {
@@ -331,6 +342,7 @@ pub fn run(cli: cli::Cli) -> Result<u8, Error> {
     options.walk.follow_links = args.follow;
     options.walk.threads = args.threads;
     options.max_file_size = args.max_file_size;
+    options.prefilter = !args.no_prefilter;
     options.fix = (args.fix || args.diff).then_some(fix::FixMode {
         unsafe_fixes: args.unsafe_fixes,
         write: !args.diff,
