@@ -730,3 +730,22 @@ fn github_action_is_a_well_formed_composite_action() {
         assert!(text.contains(referenced), "{referenced}");
     }
 }
+
+#[test]
+fn the_readme_config_example_is_valid() {
+    let readme =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let section = readme
+        .split("## Configuration")
+        .nth(1)
+        .expect("a Configuration section");
+    let example = section
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|s| s.split("```").next())
+        .expect("a toml example");
+    let dir = tree(&[("ctxlint.toml", example), ("a.go", LEAK)]);
+    fs::create_dir(dir.path().join(".git")).unwrap();
+    let o = ctxlint(dir.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+}
