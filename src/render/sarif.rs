@@ -44,7 +44,6 @@ fn description(rule: &Rule) -> String {
 fn rule_descriptor(rule: &Rule) -> Value {
     json!({
         "id": rule.name,
-        "name": rule.name,
         "shortDescription": { "text": rule.title },
         "fullDescription": { "text": description(rule) },
         "help": { "text": rule.doc, "markdown": rule.doc },
@@ -61,7 +60,6 @@ fn unused_suppression_descriptor() -> Value {
     let text = "an inline suppression (`//ctxlint:ignore` or `//nolint`) that silences no finding";
     json!({
         "id": UNUSED_SUPPRESSION,
-        "name": UNUSED_SUPPRESSION,
         "shortDescription": { "text": text },
         "fullDescription": { "text": format!("Reported with --report-unused-suppressions: {text}; it would hide a future finding unnoticed.") },
         "help": { "text": "Remove the suppression, or the rule names in it that no longer apply.", "markdown": "Remove the suppression, or the rule names in it that no longer apply." },
