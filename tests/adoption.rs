@@ -510,6 +510,64 @@ fn new_from_rev_reports_only_added_or_changed_lines() {
         stderr(&o)
     );
     assert!(stderr(&o).contains("fetch-depth: 0"), "{}", stderr(&o));
+
+    // A shallow clone of the branch: the base is missing, then present without a merge-base.
+    git(d, &["add", "."]);
+    git(d, &["commit", "-q", "-m", "more"]);
+    let url = format!("file://{}", d.display());
+    let parent = tempfile::tempdir().unwrap();
+    git(
+        parent.path(),
+        &[
+            "clone", "-q", "--depth", "1", "--branch", "feature", &url, "shallow",
+        ],
+    );
+    let shallow = parent.path().join("shallow");
+    let o = ctxlint(&shallow, &["check", "--new-from-rev", "origin/main"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("is not in this repository; in a shallow clone"),
+        "{}",
+        stderr(&o)
+    );
+    git(
+        &shallow,
+        &[
+            "fetch",
+            "-q",
+            "--depth",
+            "1",
+            "origin",
+            "main:refs/remotes/origin/main",
+        ],
+    );
+    let o = ctxlint(&shallow, &["check", "--new-from-rev", "origin/main"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("no merge-base of `origin/main` and HEAD"),
+        "{}",
+        stderr(&o)
+    );
+    // With the history, it works.
+    git(&shallow, &["fetch", "-q", "--unshallow", "origin"]);
+    let o = ctxlint(
+        &shallow,
+        &[
+            "check",
+            "--format",
+            "short",
+            "--new-from-rev",
+            "origin/main",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o)
+            .lines()
+            .map(|l| l.split(':').next().unwrap())
+            .collect::<Vec<_>>(),
+        ["mod.go", "new.go", "sub/s.go"]
+    );
 }
 
 #[test]
