@@ -3,14 +3,19 @@
 //! The pipeline is walk → read → parse once → run every enabled rule of the file's language
 //! → drop findings inside syntax errors → sort → render.
 
+pub mod baseline;
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
+pub mod diff;
+pub mod driver;
 pub mod fix;
 pub mod lang;
 pub mod prefilter;
 pub mod render;
 pub mod rules;
 pub mod server;
+pub mod suppress;
 pub mod walk;
 
 use std::path::PathBuf;
@@ -37,6 +42,10 @@ pub enum Error {
     ThreadPool { threads: usize, message: String },
     #[error("cannot write the report: {0}")]
     Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    #[error("{0}")]
+    Usage(String),
 }
 
 /// A file that could not be analysed (or a path that could not be walked).
@@ -92,6 +101,8 @@ pub struct CheckOptions {
     pub fix: Option<fix::FixMode>,
     /// Skip parsing files that contain none of the enabled rules' needles.
     pub prefilter: bool,
+    /// Report `//ctxlint:ignore` and `//nolint` comments that silence nothing.
+    pub report_unused_suppressions: bool,
 }
 
 impl CheckOptions {
@@ -104,6 +115,7 @@ impl CheckOptions {
                 default_excludes: true,
                 follow_links: false,
                 threads: 0,
+                config_excludes: None,
             },
             rules: rules::RULES
                 .iter()
@@ -114,6 +126,7 @@ impl CheckOptions {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             prefilter: true,
             fix: None,
+            report_unused_suppressions: false,
         }
     }
 }
@@ -131,9 +144,7 @@ pub fn check(options: &CheckOptions) -> Result<Report, Error> {
             message: e.to_string(),
         })?;
     let (targets, mut errors) = walk::discover(&options.paths, &options.walk);
-    let prefilter = options
-        .prefilter
-        .then(|| prefilter::Prefilter::new(&options.rules, &options.go));
+    let prefilter = options.prefilter.then(|| Prefilter::new(options));
     let outcomes: Vec<Outcome> = pool.install(|| {
         targets
             .par_iter()
@@ -187,13 +198,32 @@ fn analyse(target: &Target, options: &CheckOptions, prefilter: Option<&Prefilter
         Ok(source) => source,
         Err(message) => return fail(message),
     };
+    lint_text(target, source, options, prefilter)
+}
+
+/// Lints one file's text as `target.display`; a source not read from disk (stdin) too.
+fn lint_text(
+    target: &Target,
+    source: String,
+    options: &CheckOptions,
+    prefilter: Option<&Prefilter>,
+) -> Outcome {
+    let fail = |message: String| Outcome::Failed(FileError::new(&target.display, message));
     if !target.explicit && options.walk.default_excludes && walk::is_generated(&source) {
         return Outcome::Skipped;
     }
     if prefilter.is_some_and(|p| !p.may_match(target.language, source.as_bytes())) {
         return Outcome::Linted(None, None);
     }
-    let lint = |text: &str| lint_source(target.language, text, &options.rules, &options.go);
+    let lint = |text: &str| {
+        lint_source_with(
+            target.language,
+            text,
+            &options.rules,
+            &options.go,
+            options.report_unused_suppressions,
+        )
+    };
     let Some(diagnostics) = lint(&source) else {
         return fail("the parser gave up on this file".into());
     };
@@ -229,12 +259,24 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, String> {
 }
 
 /// Parses one source once and runs every given rule of its language over the tree. Findings
-/// whose primary span touches a syntax error are dropped. Sorted by (start byte, rule).
+/// whose primary span touches a syntax error, or that an inline suppression silences, are
+/// dropped. Sorted by (start byte, rule).
 pub fn lint_source(
     language: Language,
     source: &str,
     rules: &[&Rule],
     go: &GoSettings,
+) -> Option<Vec<Diagnostic>> {
+    lint_source_with(language, source, rules, go, false)
+}
+
+/// [`lint_source`], optionally reporting suppressions that silence nothing.
+pub fn lint_source_with(
+    language: Language,
+    source: &str,
+    rules: &[&Rule],
+    go: &GoSettings,
+    report_unused_suppressions: bool,
 ) -> Option<Vec<Diagnostic>> {
     let tree = lang::parse(language, source)?;
     let mut diagnostics = Vec::new();
@@ -253,9 +295,44 @@ pub fn lint_source(
             d.span.start < e.end.max(e.start + 1) && e.start < d.span.end.max(d.span.start + 1)
         })
     });
+    suppress::apply(
+        &tree,
+        source,
+        language,
+        rules,
+        &mut diagnostics,
+        report_unused_suppressions,
+    );
     diagnostics.sort_by(|a, b| (a.span.start, a.rule).cmp(&(b.span.start, b.rule)));
     diagnostics.dedup();
     Some(diagnostics)
+}
+
+/// Lints a source that is not read from disk (`--stdin-filename`), reported as `display`.
+pub fn check_source(
+    display: &str,
+    language: Language,
+    source: String,
+    options: &CheckOptions,
+) -> Report {
+    let start = Instant::now();
+    let target = Target {
+        display: display.to_string(),
+        path: PathBuf::from(display),
+        language,
+        explicit: true,
+    };
+    let mut report = Report::default();
+    match lint_text(&target, source, options, None) {
+        Outcome::Linted(file, _) => {
+            report.files_scanned = 1;
+            report.files.extend(file);
+        }
+        Outcome::Skipped => {}
+        Outcome::Failed(error) => report.errors.push(error),
+    }
+    report.elapsed = start.elapsed();
+    report
 }
 
 /// Chooses the rules to run: `select` (or the defaults when empty) minus `ignore`.
@@ -331,23 +408,8 @@ pub fn run(cli: cli::Cli) -> Result<u8, Error> {
         }
         cli::Command::Check(args) => args,
     };
-    let mut options = CheckOptions::new(if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    });
-    options.rules = select_rules(&args.select, &args.ignore)?;
-    options.walk.excludes = args.exclude.clone();
-    options.walk.default_excludes = !args.no_default_excludes;
-    options.walk.follow_links = args.follow;
-    options.walk.threads = args.threads;
-    options.max_file_size = args.max_file_size;
-    options.prefilter = !args.no_prefilter;
-    options.fix = (args.fix || args.diff).then_some(fix::FixMode {
-        unsafe_fixes: args.unsafe_fixes,
-        write: !args.diff,
-    });
-    let mut report = check(&options)?;
+    let mut report = driver::collect(&args)?;
+    let fix_mode = driver::fix_mode(&args);
     if args.absolute_paths {
         let absolute = |p: &mut String| {
             if let Ok(abs) = std::path::absolute(&*p) {
@@ -362,7 +424,7 @@ pub fn run(cli: cli::Cli) -> Result<u8, Error> {
     for error in &report.errors {
         writeln!(stderr, "error: {}: {}", error.path, error.message)?;
     }
-    if let Some(mode) = options.fix {
+    if let Some(mode) = fix_mode {
         let changed = match fix::report(&report.fixes, mode, &mut out, &mut stderr)
             .and_then(|changed| out.flush().map(|()| changed))
         {
@@ -391,19 +453,38 @@ pub fn run(cli: cli::Cli) -> Result<u8, Error> {
         color,
         column_encoding: args.column_encoding,
     };
-    match render::render(&report, args.format, render_options, &mut out).and_then(|()| out.flush())
-    {
-        Ok(()) => {}
-        // `ctxlint check | head` closes the pipe early: not an error.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-        Err(e) => return Err(e.into()),
+    let outputs = driver::outputs(&args)?;
+    for (format, file) in &outputs {
+        let Some(file) = file else { continue };
+        let options = render::RenderOptions {
+            color: false,
+            ..render_options
+        };
+        let mut buffer = Vec::new();
+        render::render(&report, *format, options, &mut buffer)?;
+        std::fs::write(file, buffer).map_err(|e| {
+            Error::Usage(format!(
+                "cannot write the report to {}: {e}",
+                file.display()
+            ))
+        })?;
     }
-    if let Some(mode) = options.fix {
+    if outputs.iter().any(|(_, file)| file.is_none()) {
+        match render::render(&report, args.format, render_options, &mut out)
+            .and_then(|()| out.flush())
+        {
+            Ok(()) => {}
+            // `ctxlint check | head` closes the pipe early: not an error.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if let Some(mode) = fix_mode {
         writeln!(stderr, "{}", fix::summary(&report.fixes, mode))?;
     }
     Ok(if !report.errors.is_empty() {
         2
-    } else if report.diagnostic_count() > 0 {
+    } else if report.diagnostic_count() > 0 && !args.exit_zero {
         1
     } else {
         0

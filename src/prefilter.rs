@@ -8,9 +8,13 @@
 
 use aho_corasick::AhoCorasick;
 
-use crate::lang::go::GoSettings;
+use crate::lang::go::CONTEXT_PATHS;
 use crate::lang::Language;
 use crate::rules::Rule;
+use crate::CheckOptions;
+
+/// Packages whose cancel functions need an import that the rules' needles already cover.
+const BUILTIN_PACKAGES: &[&str] = &[CONTEXT_PATHS[0], CONTEXT_PATHS[1], "os/signal"];
 
 /// Needles per language, compiled once per run.
 pub struct Prefilter {
@@ -18,8 +22,31 @@ pub struct Prefilter {
 }
 
 impl Prefilter {
+    /// The prefilter for a run's enabled rules and settings.
+    pub fn new(options: &CheckOptions) -> Prefilter {
+        let mut extra = Vec::new();
+        // Cancel functions from configuration and wrapper inference are called by name (the
+        // built-in ones need their package's import, a needle already).
+        extra.extend(
+            options
+                .go
+                .cancel_functions
+                .iter()
+                .filter(|f| !BUILTIN_PACKAGES.contains(&f.package.as_str()))
+                .map(|f| (Language::Go, f.name.clone())),
+        );
+        // Unused suppressions are reported in files that have one.
+        if options.report_unused_suppressions {
+            for language in options.rules.iter().map(|r| r.language) {
+                extra.push((language, "//ctxlint:".into()));
+                extra.push((language, "//nolint".into()));
+            }
+        }
+        Prefilter::with_needles(&options.rules, &extra)
+    }
+
     /// `None` for a language means "parse every file" (a rule without needles is enabled).
-    pub fn new(rules: &[&Rule], go: &GoSettings) -> Prefilter {
+    fn with_needles(rules: &[&Rule], extra: &[(Language, String)]) -> Prefilter {
         let mut by_language: Vec<(Language, Option<Vec<String>>)> = Vec::new();
         for rule in rules {
             let entry = match by_language.iter_mut().find(|(l, _)| *l == rule.language) {
@@ -36,10 +63,14 @@ impl Prefilter {
                 (slot, _) => *slot = None,
             }
         }
-        // Cancel functions from configuration and wrapper inference are called by name.
         for (language, needles) in &mut by_language {
-            if let (Language::Go, Some(needles)) = (*language, needles.as_mut()) {
-                needles.extend(go.cancel_functions.iter().map(|f| f.name.clone()));
+            if let Some(needles) = needles.as_mut() {
+                needles.extend(
+                    extra
+                        .iter()
+                        .filter(|(l, _)| l == language)
+                        .map(|(_, n)| n.clone()),
+                );
             }
         }
         Prefilter {
@@ -74,14 +105,21 @@ mod tests {
 
     #[test]
     fn files_without_any_needle_are_skipped() {
-        let rules: Vec<&Rule> = RULES.to_vec();
-        let filter = Prefilter::new(&rules, &GoSettings::default());
+        let mut options = CheckOptions::new(Vec::new());
+        options.rules = RULES.to_vec();
+        let filter = Prefilter::new(&options);
         assert!(filter.may_match(Language::Go, b"import \"context\"\n"));
         assert!(filter.may_match(Language::Go, b"import ctx \"golang.org/x/net/context\"\n"));
         assert!(filter.may_match(Language::Go, b"import \"os/signal\"\n"));
         assert!(!filter.may_match(Language::Go, b"package p\nfunc f() {}\n"));
+        assert!(!filter.may_match(Language::Go, b"package p\n// x //nolint\n"));
+        // Unused suppressions are reported wherever there is one.
+        options.report_unused_suppressions = true;
+        let filter = Prefilter::new(&options);
+        assert!(filter.may_match(Language::Go, b"package p\n// x //nolint\n"));
         // No rule enabled for a language: nothing to find there.
-        let filter = Prefilter::new(&[], &GoSettings::default());
+        options.rules.clear();
+        let filter = Prefilter::new(&options);
         assert!(!filter.may_match(Language::Go, b"import \"context\"\n"));
     }
 }

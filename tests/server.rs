@@ -513,3 +513,38 @@ fn requests_after_shutdown_and_unknown_methods_are_errors() {
     client.notify("exit", Value::Null);
     assert_eq!(client.wait().code(), Some(0));
 }
+
+#[test]
+fn the_nearest_config_file_governs_a_document() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    let config = dir.path().join("ctxlint.toml");
+    std::fs::write(
+        &config,
+        "[rules.discarded-cancel]\nseverity = \"warning\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("api")).unwrap();
+    let uri = format!("file://{}/api/handler.go", dir.path().display());
+
+    let mut client = Client::start();
+    client.initialize(json!({}));
+    client.open(&uri, "go", 1, SOURCE);
+    let published = client.diagnostics(&uri, None);
+    let diagnostics = published["diagnostics"].as_array().unwrap();
+    assert_eq!(diagnostics.len(), 1);
+    assert_eq!(diagnostics[0]["code"], "discarded-cancel");
+    assert_eq!(
+        diagnostics[0]["severity"], 2,
+        "the config makes it a warning"
+    );
+
+    std::fs::write(&config, "ignore = [\"discarded-cancel\"]\n").unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": format!("file://{}", config.display()), "type": 2}]}),
+    );
+    let published = client.diagnostics(&uri, None);
+    assert_eq!(published["diagnostics"], json!([]));
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}

@@ -160,6 +160,9 @@ fn capabilities(encoding: ColumnEncoding) -> ServerCapabilities {
 pub struct Settings {
     pub rules: Vec<&'static Rule>,
     pub go: GoSettings,
+    pub report_unused_suppressions: bool,
+    /// The config file's severity overrides and excludes.
+    pub config: crate::config::Config,
 }
 
 impl Default for Settings {
@@ -171,6 +174,8 @@ impl Default for Settings {
                 .filter(|r| r.enabled_by_default)
                 .collect(),
             go: GoSettings::default(),
+            report_unused_suppressions: false,
+            config: crate::config::Config::default(),
         }
     }
 }
@@ -383,8 +388,32 @@ impl<'c> Server<'c> {
 
     /// The rules and settings for a document at `path` (empty for an unsaved buffer). The
     /// single place where configuration is looked up.
-    fn settings_for(&self, _path: &Path) -> Settings {
-        Settings::default()
+    /// The nearest `ctxlint.toml`/`.ctxlint.toml` is read each time (a document is linted at
+    /// most every 150 ms), so edits to it apply at once. A broken config is reported on stderr
+    /// (the client's log) and the defaults are used.
+    fn settings_for(&self, path: &Path) -> Settings {
+        let Some(file) = (!path.as_os_str().is_empty())
+            .then(|| crate::config::find(path))
+            .flatten()
+        else {
+            return Settings::default();
+        };
+        let settings = crate::config::Config::load(&file)
+            .map_err(crate::Error::from)
+            .and_then(|config| {
+                let (rules, report_unused_suppressions) =
+                    crate::driver::select_with_config(&[], &[], false, &config)?;
+                Ok(Settings {
+                    rules,
+                    go: crate::driver::go_settings(&config),
+                    report_unused_suppressions,
+                    config,
+                })
+            });
+        settings.unwrap_or_else(|e| {
+            eprintln!("ctxlint: {e}; using the default rules");
+            Settings::default()
+        })
     }
 
     /// A config file changed: re-read it (through `settings_for`) for every open document.
@@ -637,15 +666,25 @@ fn lint(document: &Document, settings: &Settings) -> Vec<Diagnostic> {
     if document.text.len() as u64 > crate::DEFAULT_MAX_FILE_SIZE {
         return Vec::new();
     }
+    if let Ok(Some(excludes)) = settings.config.exclude_matcher() {
+        if !document.path.as_os_str().is_empty()
+            && crate::config::is_excluded(&excludes, &document.path, false)
+        {
+            return Vec::new();
+        }
+    }
     let linted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        crate::lint_source(
+        crate::lint_source_with(
             document.language,
             &document.text,
             &settings.rules,
             &settings.go,
+            settings.report_unused_suppressions,
         )
     }));
-    linted.ok().flatten().unwrap_or_default()
+    let mut diagnostics = linted.ok().flatten().unwrap_or_default();
+    crate::driver::apply_severities_to(&settings.config, &mut diagnostics);
+    diagnostics
 }
 
 #[cfg(test)]
