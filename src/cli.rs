@@ -19,6 +19,8 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+// Parsed once per process: the size of `CheckArgs` does not matter.
+#[allow(clippy::large_enum_variant)]
 pub enum Command {
     /// Lint files and directories (default: the current directory)
     Check(CheckArgs),
@@ -26,6 +28,12 @@ pub enum Command {
     Rule {
         /// The rule to document
         name: Option<String>,
+    },
+    /// Run a Language Server on stdin/stdout, for editors
+    Server {
+        /// Accepted for clients that pass it; stdio is the only transport
+        #[arg(long, hide = true)]
+        stdio: bool,
     },
 }
 
@@ -71,6 +79,10 @@ pub struct CheckArgs {
     #[arg(long, value_name = "BYTES", default_value_t = crate::DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
 
+    /// Parse every file, even those that cannot produce a finding (for benchmarks and debugging)
+    #[arg(long, hide = true)]
+    pub no_prefilter: bool,
+
     /// Report absolute paths
     #[arg(long)]
     pub absolute_paths: bool,
@@ -90,6 +102,43 @@ pub struct CheckArgs {
     /// Print a unified diff of what --fix would change and write nothing (exit 1 if any)
     #[arg(long, conflicts_with = "format")]
     pub diff: bool,
+
+    /// Use this config file for every path instead of the nearest ctxlint.toml
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore every config file
+    #[arg(long)]
+    pub isolated: bool,
+
+    /// Report `//ctxlint:ignore` and `//nolint` comments that silence nothing
+    #[arg(long)]
+    pub report_unused_suppressions: bool,
+
+    /// Write the report to FILE instead of stdout; `FORMAT:FILE` (e.g. `sarif:out.sarif`)
+    /// writes an extra report in that format (repeatable)
+    #[arg(long, value_name = "[FORMAT:]FILE")]
+    pub output: Vec<String>,
+
+    /// Report only findings on lines added or changed since the merge-base with REV (git)
+    #[arg(long, value_name = "REV")]
+    pub new_from_rev: Option<String>,
+
+    /// Do not report the findings recorded in this baseline file
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record every current finding in a baseline file and exit 0
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// With the path `-`: read the source from stdin and report it as NAME
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<PathBuf>,
+
+    /// Exit 0 even when there are findings (2 still means an error)
+    #[arg(long)]
+    pub exit_zero: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -100,6 +149,10 @@ pub enum Format {
     Short,
     /// One JSON document (schema version 1)
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers
+    Sarif,
+    /// GitHub Actions workflow commands (annotations), then the human report
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -165,6 +165,40 @@ impl LineIndex {
             column: column + 1,
         }
     }
+
+    /// The inverse of [`LineIndex::position`], with a 0-based `line` and `column` (as LSP counts
+    /// them) in `encoding` units. A column past the end of the line means the line's end (before
+    /// its `\n` or `\r\n`); a line past the end means the end of the source; a column inside a
+    /// character (half a UTF-16 surrogate pair) rounds down to its start.
+    pub fn offset(
+        &self,
+        source: &str,
+        line: usize,
+        column: usize,
+        encoding: ColumnEncoding,
+    ) -> usize {
+        let Some(&start) = self.starts.get(line) else {
+            return source.len();
+        };
+        let end = self.starts.get(line + 1).copied().unwrap_or(source.len());
+        let text = source.get(start..end).unwrap_or("");
+        let text = text.strip_suffix('\n').unwrap_or(text);
+        let text = text.strip_suffix('\r').unwrap_or(text);
+        let mut units = 0;
+        for (i, c) in text.char_indices() {
+            let next = units
+                + match encoding {
+                    ColumnEncoding::Utf8 => c.len_utf8(),
+                    ColumnEncoding::Utf16 => c.len_utf16(),
+                    ColumnEncoding::Utf32 => 1,
+                };
+            if next > column {
+                return start + i;
+            }
+            units = next;
+        }
+        start + text.len()
+    }
 }
 
 fn clamp_to_char_boundary(source: &str, mut byte: usize) -> usize {
@@ -192,6 +226,35 @@ mod tests {
         // Past the end and inside a multi-byte character are clamped, never a panic.
         assert_eq!(idx.position(src, 1000, ColumnEncoding::Utf8).line, 3);
         assert_eq!(idx.position(src, 3, ColumnEncoding::Utf8).column, 1);
+    }
+
+    #[test]
+    fn offsets_invert_positions_in_every_unit() {
+        let src = "a\r\nπé = \"日本語😀\"x\n\nlast";
+        let idx = LineIndex::new(src);
+        for encoding in [
+            ColumnEncoding::Utf8,
+            ColumnEncoding::Utf16,
+            ColumnEncoding::Utf32,
+        ] {
+            // Every character boundary but the inside of `\r\n` survives the round trip.
+            let bytes = src.char_indices().map(|(i, _)| i).chain([src.len()]);
+            for byte in bytes.filter(|&b| !src[..b].ends_with('\r')) {
+                let p = idx.position(src, byte, encoding);
+                let back = idx.offset(src, p.line - 1, p.column - 1, encoding);
+                assert_eq!(back, byte, "{encoding:?} byte {byte}");
+            }
+        }
+        let x = src.find('x').unwrap();
+        // Half of the surrogate pair of 😀 rounds down to the emoji's start.
+        let emoji = src.find('😀').unwrap();
+        assert_eq!(idx.offset(src, 1, 10, ColumnEncoding::Utf16), emoji);
+        assert_eq!(idx.offset(src, 1, 11, ColumnEncoding::Utf16), x - 1);
+        assert_eq!(idx.offset(src, 1, 12, ColumnEncoding::Utf16), x);
+        // Past the end of a line stops before its line break; past the last line, at the end.
+        assert_eq!(idx.offset(src, 0, 99, ColumnEncoding::Utf8), 1);
+        assert_eq!(idx.offset(src, 1, 99, ColumnEncoding::Utf16), x + 1);
+        assert_eq!(idx.offset(src, 99, 0, ColumnEncoding::Utf8), src.len());
     }
 
     #[test]

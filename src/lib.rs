@@ -3,13 +3,20 @@
 //! The pipeline is walk → read → parse once → run every enabled rule of the file's language
 //! → drop findings inside syntax errors → sort → render.
 
+pub mod baseline;
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
+pub mod diff;
+pub mod driver;
 pub mod fix;
 pub mod flow;
 pub mod lang;
+pub mod prefilter;
 pub mod render;
 pub mod rules;
+pub mod server;
+pub mod suppress;
 pub mod walk;
 
 use std::path::PathBuf;
@@ -20,6 +27,7 @@ use rayon::prelude::*;
 use crate::diagnostic::Diagnostic;
 use crate::lang::go::{GoFile, GoSettings};
 use crate::lang::Language;
+use crate::prefilter::Prefilter;
 use crate::rules::{Check, Rule};
 use crate::walk::{Target, WalkOptions};
 
@@ -35,6 +43,10 @@ pub enum Error {
     ThreadPool { threads: usize, message: String },
     #[error("cannot write the report: {0}")]
     Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    #[error("{0}")]
+    Usage(String),
 }
 
 /// A file that could not be analysed (or a path that could not be walked).
@@ -88,6 +100,10 @@ pub struct CheckOptions {
     pub max_file_size: u64,
     /// `--fix`/`--diff`: fix each file, then report what remains.
     pub fix: Option<fix::FixMode>,
+    /// Skip parsing files that contain none of the enabled rules' needles.
+    pub prefilter: bool,
+    /// Report `//ctxlint:ignore` and `//nolint` comments that silence nothing.
+    pub report_unused_suppressions: bool,
 }
 
 impl CheckOptions {
@@ -100,6 +116,7 @@ impl CheckOptions {
                 default_excludes: true,
                 follow_links: false,
                 threads: 0,
+                config_excludes: None,
             },
             rules: rules::RULES
                 .iter()
@@ -108,7 +125,9 @@ impl CheckOptions {
                 .collect(),
             go: GoSettings::default(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
+            prefilter: true,
             fix: None,
+            report_unused_suppressions: false,
         }
     }
 }
@@ -126,11 +145,12 @@ pub fn check(options: &CheckOptions) -> Result<Report, Error> {
             message: e.to_string(),
         })?;
     let (targets, mut errors) = walk::discover(&options.paths, &options.walk);
-    let go = pool.install(|| with_wrappers(&targets, options));
+    let options = &pool.install(|| with_wrappers(&targets, options));
+    let prefilter = options.prefilter.then(|| Prefilter::new(options));
     let outcomes: Vec<Outcome> = pool.install(|| {
         targets
             .par_iter()
-            .map(|target| analyse(target, options, &go))
+            .map(|target| analyse(target, options, prefilter.as_ref()))
             .collect()
     });
     let mut report = Report::default();
@@ -151,13 +171,13 @@ pub fn check(options: &CheckOptions) -> Result<Report, Error> {
     Ok(report)
 }
 
-/// The Go settings plus the cancel-producing wrappers declared in the scanned tree, found by
-/// a parallel first pass that parses only the files mentioning `CancelFunc`. Files that cannot
-/// be read are left to the main pass to report.
-fn with_wrappers(targets: &[Target], options: &CheckOptions) -> GoSettings {
-    let mut go = options.go.clone();
+/// The options with the cancel-producing wrappers declared in the scanned tree added to the
+/// Go settings, found by a parallel first pass that parses only the files mentioning
+/// `CancelFunc`. Files that cannot be read are left to the main pass to report.
+fn with_wrappers(targets: &[Target], options: &CheckOptions) -> CheckOptions {
+    let mut options = options.clone();
     if !options.rules.iter().any(|r| r.language == Language::Go) {
-        return go;
+        return options;
     }
     let mut wrappers: Vec<lang::go::CancelWrapper> = targets
         .par_iter()
@@ -177,8 +197,8 @@ fn with_wrappers(targets: &[Target], options: &CheckOptions) -> GoSettings {
         .collect();
     wrappers.sort();
     wrappers.dedup();
-    go.wrappers = wrappers;
-    go
+    options.go.wrappers = wrappers;
+    options
 }
 
 enum Outcome {
@@ -189,7 +209,7 @@ enum Outcome {
     Failed(FileError),
 }
 
-fn analyse(target: &Target, options: &CheckOptions, go: &GoSettings) -> Outcome {
+fn analyse(target: &Target, options: &CheckOptions, prefilter: Option<&Prefilter>) -> Outcome {
     let fail = |message: String| Outcome::Failed(FileError::new(&target.display, message));
     match std::fs::metadata(&target.path) {
         Ok(meta) if meta.len() > options.max_file_size => {
@@ -210,11 +230,34 @@ fn analyse(target: &Target, options: &CheckOptions, go: &GoSettings) -> Outcome 
         Ok(source) => source,
         Err(message) => return fail(message),
     };
+    lint_text(target, source, options, prefilter)
+}
+
+/// Lints one file's text as `target.display`; a source not read from disk (stdin) too.
+fn lint_text(
+    target: &Target,
+    source: String,
+    options: &CheckOptions,
+    prefilter: Option<&Prefilter>,
+) -> Outcome {
+    let fail = |message: String| Outcome::Failed(FileError::new(&target.display, message));
     if !target.explicit && options.walk.default_excludes && walk::is_generated(&source) {
         return Outcome::Skipped;
     }
+    if prefilter.is_some_and(|p| !p.may_match(target.language, source.as_bytes())) {
+        return Outcome::Linted(None, None);
+    }
     let dir = target.path.parent();
-    let lint = |text: &str| lint_source_in(target.language, text, dir, &options.rules, go);
+    let lint = |text: &str| {
+        lint_source_in(
+            target.language,
+            text,
+            dir,
+            &options.rules,
+            &options.go,
+            options.report_unused_suppressions,
+        )
+    };
     let Some(diagnostics) = lint(&source) else {
         return fail("the parser gave up on this file".into());
     };
@@ -250,23 +293,44 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, String> {
 }
 
 /// Parses one source once and runs every given rule of its language over the tree. Findings
-/// whose primary span touches a syntax error are dropped. Sorted by (start byte, rule).
+/// whose primary span touches a syntax error, or that an inline suppression silences, are
+/// dropped. Sorted by (start byte, rule).
 pub fn lint_source(
     language: Language,
     source: &str,
     rules: &[&Rule],
     go: &GoSettings,
 ) -> Option<Vec<Diagnostic>> {
-    lint_source_in(language, source, None, rules, go)
+    lint_source_with(language, source, rules, go, false)
 }
 
-/// [`lint_source`] for a file in directory `dir` (functions of the same package live there).
+/// [`lint_source`], optionally reporting suppressions that silence nothing.
+pub fn lint_source_with(
+    language: Language,
+    source: &str,
+    rules: &[&Rule],
+    go: &GoSettings,
+    report_unused_suppressions: bool,
+) -> Option<Vec<Diagnostic>> {
+    lint_source_in(
+        language,
+        source,
+        None,
+        rules,
+        go,
+        report_unused_suppressions,
+    )
+}
+
+/// [`lint_source_with`] for a file in directory `dir` (functions of the same package live
+/// there: cancel-producing wrappers are called unqualified).
 pub fn lint_source_in(
     language: Language,
     source: &str,
     dir: Option<&std::path::Path>,
     rules: &[&Rule],
     go: &GoSettings,
+    report_unused_suppressions: bool,
 ) -> Option<Vec<Diagnostic>> {
     let tree = lang::parse(language, source)?;
     let mut diagnostics = Vec::new();
@@ -286,9 +350,44 @@ pub fn lint_source_in(
             d.span.start < e.end.max(e.start + 1) && e.start < d.span.end.max(d.span.start + 1)
         })
     });
+    suppress::apply(
+        &tree,
+        source,
+        language,
+        rules,
+        &mut diagnostics,
+        report_unused_suppressions,
+    );
     diagnostics.sort_by(|a, b| (a.span.start, a.rule).cmp(&(b.span.start, b.rule)));
     diagnostics.dedup();
     Some(diagnostics)
+}
+
+/// Lints a source that is not read from disk (`--stdin-filename`), reported as `display`.
+pub fn check_source(
+    display: &str,
+    language: Language,
+    source: String,
+    options: &CheckOptions,
+) -> Report {
+    let start = Instant::now();
+    let target = Target {
+        display: display.to_string(),
+        path: PathBuf::from(display),
+        language,
+        explicit: true,
+    };
+    let mut report = Report::default();
+    match lint_text(&target, source, options, None) {
+        Outcome::Linted(file, _) => {
+            report.files_scanned = 1;
+            report.files.extend(file);
+        }
+        Outcome::Skipped => {}
+        Outcome::Failed(error) => report.errors.push(error),
+    }
+    report.elapsed = start.elapsed();
+    report
 }
 
 /// Chooses the rules to run: `select` (or the defaults when empty) minus `ignore`.
@@ -357,24 +456,15 @@ pub fn run(cli: cli::Cli) -> Result<u8, Error> {
             out.flush()?;
             return Ok(0);
         }
+        cli::Command::Server { .. } => {
+            // Unlock stdout: the server writes to it from its own thread.
+            drop(out);
+            return Ok(server::run());
+        }
         cli::Command::Check(args) => args,
     };
-    let mut options = CheckOptions::new(if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    });
-    options.rules = select_rules(&args.select, &args.ignore)?;
-    options.walk.excludes = args.exclude.clone();
-    options.walk.default_excludes = !args.no_default_excludes;
-    options.walk.follow_links = args.follow;
-    options.walk.threads = args.threads;
-    options.max_file_size = args.max_file_size;
-    options.fix = (args.fix || args.diff).then_some(fix::FixMode {
-        unsafe_fixes: args.unsafe_fixes,
-        write: !args.diff,
-    });
-    let mut report = check(&options)?;
+    let mut report = driver::collect(&args)?;
+    let fix_mode = driver::fix_mode(&args);
     if args.absolute_paths {
         let absolute = |p: &mut String| {
             if let Ok(abs) = std::path::absolute(&*p) {
@@ -389,7 +479,7 @@ pub fn run(cli: cli::Cli) -> Result<u8, Error> {
     for error in &report.errors {
         writeln!(stderr, "error: {}: {}", error.path, error.message)?;
     }
-    if let Some(mode) = options.fix {
+    if let Some(mode) = fix_mode {
         let changed = match fix::report(&report.fixes, mode, &mut out, &mut stderr)
             .and_then(|changed| out.flush().map(|()| changed))
         {
@@ -418,19 +508,38 @@ pub fn run(cli: cli::Cli) -> Result<u8, Error> {
         color,
         column_encoding: args.column_encoding,
     };
-    match render::render(&report, args.format, render_options, &mut out).and_then(|()| out.flush())
-    {
-        Ok(()) => {}
-        // `ctxlint check | head` closes the pipe early: not an error.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-        Err(e) => return Err(e.into()),
+    let outputs = driver::outputs(&args)?;
+    for (format, file) in &outputs {
+        let Some(file) = file else { continue };
+        let options = render::RenderOptions {
+            color: false,
+            ..render_options
+        };
+        let mut buffer = Vec::new();
+        render::render(&report, *format, options, &mut buffer)?;
+        std::fs::write(file, buffer).map_err(|e| {
+            Error::Usage(format!(
+                "cannot write the report to {}: {e}",
+                file.display()
+            ))
+        })?;
     }
-    if let Some(mode) = options.fix {
+    if outputs.iter().any(|(_, file)| file.is_none()) {
+        match render::render(&report, args.format, render_options, &mut out)
+            .and_then(|()| out.flush())
+        {
+            Ok(()) => {}
+            // `ctxlint check | head` closes the pipe early: not an error.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if let Some(mode) = fix_mode {
         writeln!(stderr, "{}", fix::summary(&report.fixes, mode))?;
     }
     Ok(if !report.errors.is_empty() {
         2
-    } else if report.diagnostic_count() > 0 {
+    } else if report.diagnostic_count() > 0 && !args.exit_zero {
         1
     } else {
         0

@@ -21,6 +21,9 @@ pub struct WalkOptions {
     pub default_excludes: bool,
     pub follow_links: bool,
     pub threads: usize,
+    /// The `exclude` globs of a config file, anchored at its directory. Unlike `excludes`,
+    /// they also skip files named on the command line (so hooks and editors respect them).
+    pub config_excludes: Option<ignore::gitignore::Gitignore>,
 }
 
 /// A file to lint.
@@ -47,6 +50,7 @@ pub fn discover(paths: &[PathBuf], options: &WalkOptions) -> (Vec<Target>, Vec<F
             Ok(meta) if !meta.is_file() => {
                 errors.push(FileError::new(&display_root, "not a regular file".into()))
             }
+            Ok(_) if config_excluded(options, root, false) => {}
             Ok(_) => match Language::from_path(root) {
                 Some(language) => targets.push(Target {
                     display: display_root,
@@ -65,6 +69,13 @@ pub fn discover(paths: &[PathBuf], options: &WalkOptions) -> (Vec<Target>, Vec<F
     targets.dedup_by(|a, b| a.display == b.display);
     errors.sort();
     (targets, errors)
+}
+
+fn config_excluded(options: &WalkOptions, path: &Path, is_dir: bool) -> bool {
+    options
+        .config_excludes
+        .as_ref()
+        .is_some_and(|m| crate::config::is_excluded(m, path, is_dir))
 }
 
 fn walk_dir(
@@ -99,8 +110,16 @@ fn walk_dir(
         }
     };
     let found = Mutex::new((Vec::new(), Vec::new()));
+    let config_excludes = options.config_excludes.clone();
     WalkBuilder::new(root)
         .overrides(overrides)
+        .filter_entry(move |entry| {
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            entry.depth() == 0
+                || !config_excludes
+                    .as_ref()
+                    .is_some_and(|m| crate::config::is_excluded(m, entry.path(), is_dir))
+        })
         .follow_links(options.follow_links)
         .threads(options.threads)
         .build_parallel()

@@ -379,6 +379,22 @@ impl<'a> GoFile<'a> {
 
     /// If `call` produces a cancel function, the index of that result and the callee's name.
     pub fn cancel_result(&self, call: Node<'_>) -> Option<(usize, &'a str)> {
+        // The name first: resolving the qualifier walks the enclosing function.
+        let function = call.child_by_field_name("function")?;
+        let name = match function.kind() {
+            "selector_expression" => function.child_by_field_name("field")?,
+            _ => function,
+        };
+        let name = self.text(name);
+        if !self
+            .settings
+            .cancel_functions
+            .iter()
+            .any(|f| f.name == name)
+            && !self.settings.wrappers.iter().any(|w| w.name == name)
+        {
+            return None;
+        }
         let callee = self.callee(call)?;
         self.settings
             .cancel_functions

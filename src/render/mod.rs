@@ -1,8 +1,10 @@
 //! Output formats. Every renderer reads a sorted [`Report`] and writes bytes; nothing here
 //! depends on thread count or timing except JSON's `elapsed_ms`.
 
+mod github;
 mod human;
 mod json;
+mod sarif;
 
 use std::io::{self, Write};
 
@@ -10,8 +12,10 @@ use crate::cli::Format;
 use crate::diagnostic::{ColumnEncoding, LineIndex};
 use crate::Report;
 
+pub use github::render as github;
 pub use human::render as human;
 pub use json::render as json;
+pub use sarif::render as sarif;
 
 /// How to render a report.
 #[derive(Debug, Clone, Copy)]
@@ -30,6 +34,8 @@ pub fn render(
         Format::Human => human(report, options.color, out),
         Format::Short => short(report, options.column_encoding, out),
         Format::Json => json(report, options.column_encoding, out),
+        Format::Sarif => sarif(report, out),
+        Format::Github => github(report, options, out),
     }
 }
 

@@ -14,6 +14,7 @@ pub static RULE: Rule = Rule {
     language: Language::Go,
     default_severity: Severity::Warning,
     enabled_by_default: true,
+    needles: super::GO_CONTEXT_NEEDLES,
     doc: include_str!("../../rules/background-in-handler.md"),
     check: Check::Go(check),
 };

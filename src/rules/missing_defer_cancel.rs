@@ -20,6 +20,7 @@ pub static RULE: Rule = Rule {
     language: Language::Go,
     default_severity: Severity::Error,
     enabled_by_default: true,
+    needles: super::GO_CANCEL_NEEDLES,
     doc: include_str!("../../rules/missing-defer-cancel.md"),
     check: Check::Go(check),
 };

@@ -30,6 +30,9 @@ pub struct Rule {
     pub language: Language,
     pub default_severity: Severity,
     pub enabled_by_default: bool,
+    /// Byte strings at least one of which occurs in every file where this rule can report
+    /// anything (see `prefilter`); empty: the rule must see every file.
+    pub needles: &'static [&'static str],
     /// Markdown with the headings What it does / Why is this bad? / Example / Use instead.
     pub doc: &'static str,
     pub check: Check,
@@ -46,6 +49,13 @@ impl Rule {
         format!("{DOCS_BASE}{}.md", self.name)
     }
 }
+
+/// Needles of rules that need the `context` package: `"context"` and
+/// `"golang.org/x/net/context"` both end in `context"`.
+pub const GO_CONTEXT_NEEDLES: &[&str] = &["context\""];
+/// Needles of rules about cancel functions: the `context` package or `os/signal`
+/// (`NotifyContext`); configured and inferred cancel functions are added by name.
+pub const GO_CANCEL_NEEDLES: &[&str] = &["context\"", "os/signal\""];
 
 /// Every rule, sorted by name.
 pub static RULES: &[&Rule] = &[

@@ -15,6 +15,7 @@ pub static RULE: Rule = Rule {
     language: Language::Go,
     default_severity: Severity::Warning,
     enabled_by_default: false,
+    needles: super::GO_CONTEXT_NEEDLES,
     doc: include_str!("../../rules/test-background-context.md"),
     check: Check::Go(check),
 };

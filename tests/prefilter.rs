@@ -1,0 +1,83 @@
+//! The prefilter skips parsing files that cannot produce a finding; it must never change what
+//! a run reports. Compares full runs with and without it over every fixture and a generated
+//! tree of look-alike files.
+
+use std::path::{Path, PathBuf};
+
+use ctxlint::{check, rules, CheckOptions, Report};
+
+fn run(paths: Vec<PathBuf>, rules: Vec<&'static rules::Rule>, prefilter: bool) -> Report {
+    let mut options = CheckOptions::new(paths);
+    options.rules = rules;
+    options.walk.default_excludes = false;
+    options.prefilter = prefilter;
+    check(&options).expect("check runs")
+}
+
+fn summary(report: &Report) -> Vec<String> {
+    let mut lines: Vec<String> = report
+        .files
+        .iter()
+        .flat_map(|f| {
+            f.diagnostics
+                .iter()
+                .map(move |d| format!("{}:{}:{}: {}", f.path, d.span.start, d.rule, d.message))
+        })
+        .collect();
+    lines.extend(
+        report
+            .errors
+            .iter()
+            .map(|e| format!("{}: {}", e.path, e.message)),
+    );
+    lines.push(format!("scanned {}", report.files_scanned));
+    lines
+}
+
+/// All rules together, then each rule alone (a needle missing from one rule would otherwise
+/// hide behind another rule's needles).
+fn assert_same_with_and_without(path: &Path) {
+    let mut sets = vec![rules::RULES.to_vec()];
+    sets.extend(rules::RULES.iter().map(|r| vec![*r]));
+    for rules in sets {
+        let names: Vec<_> = rules.iter().map(|r| r.name).collect();
+        let with = summary(&run(vec![path.to_path_buf()], rules.clone(), true));
+        let without = summary(&run(vec![path.to_path_buf()], rules, false));
+        assert!(with.len() > 1, "{names:?} finds nothing: {with:?}");
+        assert_eq!(with, without, "{names:?}");
+    }
+}
+
+#[test]
+fn prefilter_never_changes_results_on_the_fixtures() {
+    let testdata = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+    assert_same_with_and_without(&testdata);
+}
+
+#[test]
+fn prefilter_never_changes_results_on_look_alikes() {
+    // Files that mention the needles only in comments, strings or other packages, files with
+    // none, and real findings, mixed.
+    let dir = tempfile::tempdir().unwrap();
+    let bodies = [
+        "package p\n\n// uses context\" in a comment only\nfunc f() {}\n",
+        "package p\n\nimport ctx \"context\"\n\nfunc f(p ctx.Context) {\n\tc, _ := ctx.WithCancel(p)\n\t_ = c\n}\n",
+        "package p\n\nimport \"example.com/context\"\n\nfunc f(p context.Context) {\n\tc, _ := context.WithCancel(p)\n\t_ = c\n}\n",
+        "package p\n\nimport . \"os/signal\"\n\nfunc f(p T) {\n\tc, _ := NotifyContext(p)\n\t_ = c\n}\n",
+        "package p\n\nvar s = \"context.Background()\"\n",
+        "package p\n\nimport \"net/http\"\n\nfunc h(w http.ResponseWriter, r *http.Request) {}\n",
+        "package p\n\nimport (\n\t\"context\"\n\t\"net/http\"\n)\n\nfunc h(w http.ResponseWriter, r *http.Request) {\n\tuse(context.Background())\n}\n",
+        "package p\n\nimport \"context\"\n\nfunc f(p context.Context, bad bool) {\n\t_, cancel := context.WithCancel(p)\n\tif bad {\n\t\treturn\n\t}\n\tcancel()\n}\n",
+        "package p\n\nimport \"context\"\n\nfunc f(p context.Context, xs []int) {\n\tfor range xs {\n\t\t_, cancel := context.WithCancel(p)\n\t\tdefer cancel()\n\t}\n}\n",
+        "package p\n\nimport (\n\t\"context\"\n\t\"testing\"\n)\n\nfunc TestF(t *testing.T) {\n\tuse(context.Background())\n}\n",
+        // A wrapper, and a caller in the same package that imports neither context nor signal.
+        "package p\n\nimport \"context\"\n\nfunc Start(p context.Context) (context.Context, context.CancelFunc) {\n\treturn context.WithCancel(p)\n}\n",
+        "package p\n\nfunc g(p T) {\n\tc, _ := Start(p)\n\t_ = c\n}\n",
+    ];
+    for i in 0..60 {
+        let path = dir.path().join(format!("d{}/f{i}.go", i % 5));
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bodies[i % bodies.len()]).unwrap();
+    }
+    assert_same_with_and_without(dir.path());
+}

@@ -1,0 +1,552 @@
+//! `ctxlint server` driven as an editor would: a subprocess spoken to in JSON-RPC with
+//! Content-Length framing. Every wait has a timeout, so a hung server fails the test.
+
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+const URI: &str = "file:///work/api/handler.go";
+
+/// A discarded cancel on a line that starts with multi-byte identifiers and strings, so UTF-8,
+/// UTF-16 and character columns all differ.
+const SOURCE: &str = "package api
+
+import (
+\t\"context\"
+\t\"net/http\"
+)
+
+func handle(w http.ResponseWriter, r *http.Request) {
+\tπ := \"日本語😀\"; ctx, _ := context.WithCancel(r.Context())
+\tuse(π, ctx)
+}
+";
+
+struct Client {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    messages: Receiver<Value>,
+    /// Messages received while waiting for another one.
+    backlog: VecDeque<Value>,
+    next_id: i64,
+}
+
+impl Client {
+    fn start() -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ctxlint"))
+            .arg("server")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("cannot start ctxlint server");
+        let stdout = child.stdout.take().unwrap();
+        let (sender, messages) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            while let Some(message) = read_message(&mut reader) {
+                if sender.send(message).is_err() {
+                    return;
+                }
+            }
+        });
+        Client {
+            stdin: child.stdin.take(),
+            child,
+            messages,
+            backlog: VecDeque::new(),
+            next_id: 1,
+        }
+    }
+
+    fn send(&mut self, message: Value) {
+        let body = message.to_string();
+        let stdin = self.stdin.as_mut().expect("stdin is closed");
+        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// Sends a request and returns the whole response (`result` or `error`).
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        loop {
+            let message = self.receive();
+            if message.get("method").is_none() && message["id"] == json!(id) {
+                return message;
+            }
+            self.backlog.push_back(message);
+        }
+    }
+
+    fn receive(&mut self) -> Value {
+        self.messages
+            .recv_timeout(TIMEOUT)
+            .expect("the server sent nothing in time")
+    }
+
+    /// The first message (backlog included) with this method.
+    fn next(&mut self, method: &str) -> Value {
+        if let Some(i) = self.backlog.iter().position(|m| m["method"] == method) {
+            return self.backlog.remove(i).unwrap();
+        }
+        loop {
+            let message = self.receive();
+            if message["method"] == method {
+                return message;
+            }
+            self.backlog.push_back(message);
+        }
+    }
+
+    /// The next diagnostics published for `uri`, skipping older versions than `version`.
+    fn diagnostics(&mut self, uri: &str, version: Option<i64>) -> Value {
+        loop {
+            let params = self.next("textDocument/publishDiagnostics")["params"].take();
+            assert_eq!(params["uri"], uri, "diagnostics for another document first");
+            match version {
+                Some(v) if params["version"].as_i64().is_some_and(|got| got < v) => continue,
+                _ => return params,
+            }
+        }
+    }
+
+    /// `initialize` + `initialized`; returns the result.
+    fn initialize(&mut self, capabilities: Value) -> Value {
+        let response = self.request(
+            "initialize",
+            json!({"processId": null, "rootUri": "file:///work", "capabilities": capabilities}),
+        );
+        self.notify("initialized", json!({}));
+        response["result"].clone()
+    }
+
+    fn open(&mut self, uri: &str, language: &str, version: i64, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": language, "version": version, "text": text}}),
+        );
+    }
+
+    fn change(&mut self, uri: &str, version: i64, text: &str) {
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
+        );
+    }
+
+    fn code_actions(&mut self, uri: &str, range: &Value, diagnostics: &Value) -> Vec<Value> {
+        let response = self.request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": {"uri": uri},
+                "range": range,
+                "context": {"diagnostics": diagnostics}
+            }),
+        );
+        response["result"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no actions in {response}"))
+            .clone()
+    }
+
+    fn wait(&mut self) -> ExitStatus {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "the server did not exit");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    fn shutdown_and_exit(mut self) -> ExitStatus {
+        let response = self.request("shutdown", Value::Null);
+        assert_eq!(response["result"], Value::Null, "{response}");
+        assert!(response.get("error").is_none(), "{response}");
+        self.notify("exit", Value::Null);
+        self.wait()
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn read_message(reader: &mut impl BufRead) -> Option<Value> {
+    let mut length = None;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some((name, value)) = line.split_once(':') {
+            if name.eq_ignore_ascii_case("content-length") {
+                length = value.trim().parse().ok();
+            }
+        }
+    }
+    let mut body = vec![0; length?];
+    reader.read_exact(&mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}
+
+#[derive(Clone, Copy)]
+enum Unit {
+    Utf8,
+    Utf16,
+}
+
+/// The client's own position → byte conversion, independent of the server's.
+fn offset(text: &str, position: &Value, unit: Unit) -> usize {
+    let line = position["line"].as_u64().unwrap() as usize;
+    let character = position["character"].as_u64().unwrap() as usize;
+    let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+    let mut units = 0;
+    for (i, c) in text[start..].char_indices() {
+        if units == character || c == '\n' {
+            return start + i;
+        }
+        units += match unit {
+            Unit::Utf8 => c.len_utf8(),
+            Unit::Utf16 => c.len_utf16(),
+        };
+    }
+    text.len()
+}
+
+/// Applies LSP text edits, last first.
+fn apply(text: &str, edits: &[Value], unit: Unit) -> String {
+    let mut spans: Vec<(usize, usize, &str)> = edits
+        .iter()
+        .map(|e| {
+            (
+                offset(text, &e["range"]["start"], unit),
+                offset(text, &e["range"]["end"], unit),
+                e["newText"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    spans.sort_by_key(|s| std::cmp::Reverse(s.0));
+    let mut out = text.to_string();
+    for (start, end, new_text) in spans {
+        out.replace_range(start..end, new_text);
+    }
+    out
+}
+
+/// The line and column (in `unit`) of the first `needle` in `text`.
+fn locate(text: &str, needle: &str, unit: Unit) -> (u64, u64) {
+    let byte = text.find(needle).unwrap();
+    let line_start = text[..byte].rfind('\n').map_or(0, |i| i + 1);
+    let prefix = &text[line_start..byte];
+    let column = match unit {
+        Unit::Utf8 => prefix.len(),
+        Unit::Utf16 => prefix.encode_utf16().count(),
+    };
+    (text[..byte].matches('\n').count() as u64, column as u64)
+}
+
+fn position(text: &str, needle: &str, unit: Unit) -> Value {
+    let (line, character) = locate(text, needle, unit);
+    json!({"line": line, "character": character})
+}
+
+#[test]
+fn utf16_client_gets_diagnostics_and_a_fix_that_clears_them() {
+    let mut client = Client::start();
+    let result = client.initialize(json!({}));
+    assert_eq!(result["capabilities"]["positionEncoding"], "utf-16");
+    assert_eq!(result["capabilities"]["textDocumentSync"]["change"], 1);
+    assert_eq!(result["serverInfo"]["name"], "ctxlint");
+
+    // A file of no known language is ignored: the first diagnostics are the Go file's.
+    client.open("file:///work/notes.txt", "plaintext", 1, "ctx, _ := x");
+    client.open(URI, "go", 1, SOURCE);
+    let published = client.diagnostics(URI, None);
+    assert_eq!(published["version"], 1);
+    let diagnostics = published["diagnostics"].as_array().unwrap();
+    assert_eq!(diagnostics.len(), 1, "{published}");
+    let d = &diagnostics[0];
+    assert_eq!(d["code"], "discarded-cancel");
+    assert_eq!(d["source"], "ctxlint");
+    assert_eq!(d["severity"], 1);
+    assert_eq!(
+        d["codeDescription"]["href"],
+        "https://github.com/ctxlint/ctxlint/blob/main/rules/discarded-cancel.md"
+    );
+    assert!(d["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("the cancel function returned by `context.WithCancel` is discarded"));
+    // `π := "日本語😀"; ctx, ` is 20 UTF-16 units but 29 bytes.
+    assert_eq!(d["range"]["start"], position(SOURCE, "_ :=", Unit::Utf16));
+    assert_eq!(d["range"]["start"], json!({"line": 8, "character": 20}));
+    assert_eq!(d["range"]["end"], json!({"line": 8, "character": 21}));
+    let related = &d["relatedInformation"][0];
+    assert_eq!(related["location"]["uri"], URI);
+    assert_eq!(related["message"], "this call returns a cancel function");
+    assert_eq!(
+        related["location"]["range"]["start"],
+        position(SOURCE, "context.WithCancel", Unit::Utf16)
+    );
+
+    // Nothing to offer away from the finding.
+    let elsewhere =
+        json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 3}});
+    assert!(client.code_actions(URI, &elsewhere, &json!([])).is_empty());
+
+    let actions = client.code_actions(URI, &d["range"], &json!([d]));
+    assert_eq!(actions.len(), 2, "{actions:?}");
+    let fix = &actions[0];
+    assert_eq!(fix["kind"], "quickfix");
+    assert_eq!(fix["isPreferred"], true);
+    assert_eq!(
+        fix["title"],
+        "Bind the cancel function to `cancel` and `defer cancel()`"
+    );
+    assert_eq!(fix["diagnostics"][0]["code"], "discarded-cancel");
+    let ignore = &actions[1];
+    assert_eq!(ignore["title"], "Ignore `discarded-cancel` on this line");
+    assert_eq!(ignore["kind"], "quickfix");
+    let ignore_edits = ignore["edit"]["changes"][URI].as_array().unwrap();
+    assert_eq!(
+        ignore_edits[0],
+        json!({
+            "range": {"start": {"line": 8, "character": 0}, "end": {"line": 8, "character": 0}},
+            "newText": "\t//ctxlint:ignore discarded-cancel TODO: reason\n"
+        })
+    );
+
+    let edits = fix["edit"]["changes"][URI].as_array().unwrap();
+    let fixed = apply(SOURCE, edits, Unit::Utf16);
+    assert!(
+        fixed.contains(
+            "\tπ := \"日本語😀\"; ctx, cancel := context.WithCancel(r.Context())\n\tdefer cancel()\n\tuse(π, ctx)"
+        ),
+        "{fixed}"
+    );
+    client.change(URI, 2, &fixed);
+    let published = client.diagnostics(URI, Some(2));
+    assert_eq!(published["version"], 2);
+    assert_eq!(published["diagnostics"], json!([]), "{fixed}");
+
+    client.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": URI}}),
+    );
+    let published = client.diagnostics(URI, None);
+    assert_eq!(published["diagnostics"], json!([]));
+    assert!(published.get("version").is_none_or(Value::is_null));
+
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
+#[test]
+fn utf8_client_gets_byte_columns_and_versioned_edits() {
+    let mut client = Client::start();
+    let result = client.initialize(json!({
+        "general": {"positionEncodings": ["utf-16", "utf-8"]},
+        "workspace": {"workspaceEdit": {"documentChanges": true}}
+    }));
+    assert_eq!(result["capabilities"]["positionEncoding"], "utf-8");
+    client.open(URI, "go", 7, SOURCE);
+    let published = client.diagnostics(URI, None);
+    let d = &published["diagnostics"][0];
+    assert_eq!(d["range"]["start"], position(SOURCE, "_ :=", Unit::Utf8));
+    assert_eq!(d["range"]["start"], json!({"line": 8, "character": 29}));
+
+    // A cursor (empty range) inside the finding is enough.
+    let cursor = json!({"start": d["range"]["start"], "end": d["range"]["start"]});
+    let actions = client.code_actions(URI, &cursor, &json!([]));
+    let fix = &actions[0];
+    let change = &fix["edit"]["documentChanges"][0];
+    assert_eq!(change["textDocument"], json!({"uri": URI, "version": 7}));
+    let fixed = apply(SOURCE, change["edits"].as_array().unwrap(), Unit::Utf8);
+    assert!(
+        fixed.contains("ctx, cancel := context.WithCancel"),
+        "{fixed}"
+    );
+    assert!(fixed.contains("\n\tdefer cancel()\n"), "{fixed}");
+
+    // Applying "ignore on this line" puts the comment above, indented like the line.
+    let ignore = &actions[1]["edit"]["documentChanges"][0]["edits"];
+    let ignored = apply(SOURCE, ignore.as_array().unwrap(), Unit::Utf8);
+    assert!(ignored.contains(
+        "{\n\t//ctxlint:ignore discarded-cancel TODO: reason\n\tπ := \"日本語😀\"; ctx, _ :="
+    ));
+
+    client.change(URI, 8, &fixed);
+    assert_eq!(client.diagnostics(URI, Some(8))["diagnostics"], json!([]));
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
+#[test]
+fn rapid_changes_end_with_the_latest_version() {
+    let mut client = Client::start();
+    client.initialize(json!({}));
+    client.open(URI, "go", 1, SOURCE);
+    assert_eq!(client.diagnostics(URI, None)["version"], 1);
+    let clean = SOURCE
+        .replace("ctx, _ :=", "ctx, cancel :=")
+        .replace("\tuse(π, ctx)", "\tdefer cancel()\n\tuse(π, ctx)");
+    for version in 2..=6 {
+        let text = if version == 6 { &clean } else { SOURCE };
+        client.change(URI, version, text);
+    }
+    // Intermediate versions may or may not be published (debounce), but only in order, and
+    // the last one published reflects the last text.
+    let mut last = 1;
+    loop {
+        let published = client.diagnostics(URI, None);
+        let version = published["version"].as_i64().unwrap();
+        assert!(version > last, "version {version} after {last}");
+        last = version;
+        if version == 6 {
+            assert_eq!(published["diagnostics"], json!([]));
+            break;
+        }
+        assert_eq!(published["diagnostics"].as_array().unwrap().len(), 1);
+    }
+
+    // A code action right after a change works on the new text, not on stale findings.
+    client.change(URI, 7, SOURCE);
+    let cursor = position(SOURCE, "_ :=", Unit::Utf16);
+    let actions = client.code_actions(URI, &json!({"start": cursor, "end": cursor}), &json!([]));
+    assert_eq!(actions.len(), 2, "{actions:?}");
+    assert_eq!(client.diagnostics(URI, Some(7))["version"], 7);
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
+#[test]
+fn a_changed_config_file_relints_open_documents() {
+    let mut client = Client::start();
+    client.initialize(json!({
+        "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}
+    }));
+    let registration = client.next("client/registerCapability");
+    let registrations = &registration["params"]["registrations"];
+    assert_eq!(
+        registrations[0]["method"],
+        "workspace/didChangeWatchedFiles"
+    );
+    let globs: Vec<&str> = registrations[0]["registerOptions"]["watchers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["globPattern"].as_str().unwrap())
+        .collect();
+    assert_eq!(globs, ["**/ctxlint.toml", "**/.ctxlint.toml"]);
+    client.send(json!({"jsonrpc": "2.0", "id": registration["id"], "result": null}));
+
+    client.open(URI, "go", 1, SOURCE);
+    client.diagnostics(URI, None);
+    // Another file changing re-lints nothing: the code action answer comes with no diagnostics
+    // before it.
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": "file:///work/api/other.go", "type": 2}]}),
+    );
+    let far = json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}});
+    client.code_actions(URI, &far, &json!([]));
+    assert!(client
+        .backlog
+        .iter()
+        .all(|m| m["method"] != "textDocument/publishDiagnostics"));
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": "file:///work/ctxlint.toml", "type": 2}]}),
+    );
+    let published = client.diagnostics(URI, None);
+    assert_eq!(published["version"], 1);
+    assert_eq!(published["diagnostics"].as_array().unwrap().len(), 1);
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
+#[test]
+fn exit_without_shutdown_fails() {
+    let mut client = Client::start();
+    // Requests before `initialize` are refused, not answered.
+    let early = client.request("shutdown", Value::Null);
+    assert_eq!(early["error"]["code"], -32002, "{early}");
+    client.initialize(json!({}));
+    client.notify("exit", Value::Null);
+    assert_eq!(client.wait().code(), Some(1));
+}
+
+#[test]
+fn closed_input_ends_the_server() {
+    let mut client = Client::start();
+    client.initialize(json!({}));
+    client.stdin = None;
+    assert_eq!(client.wait().code(), Some(1));
+}
+
+#[test]
+fn requests_after_shutdown_and_unknown_methods_are_errors() {
+    let mut client = Client::start();
+    client.initialize(json!({}));
+    let unknown = client.request("textDocument/hover", json!({}));
+    assert_eq!(unknown["error"]["code"], -32601, "{unknown}");
+    let bad = client.request("textDocument/codeAction", json!({"nonsense": true}));
+    assert_eq!(bad["error"]["code"], -32602, "{bad}");
+    assert!(client.request("shutdown", Value::Null)["error"].is_null());
+    let late = client.request("textDocument/codeAction", json!({}));
+    assert_eq!(late["error"]["code"], -32600, "{late}");
+    client.notify("exit", Value::Null);
+    assert_eq!(client.wait().code(), Some(0));
+}
+
+#[test]
+fn the_nearest_config_file_governs_a_document() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    let config = dir.path().join("ctxlint.toml");
+    std::fs::write(
+        &config,
+        "[rules.discarded-cancel]\nseverity = \"warning\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("api")).unwrap();
+    let uri = format!("file://{}/api/handler.go", dir.path().display());
+
+    let mut client = Client::start();
+    client.initialize(json!({}));
+    client.open(&uri, "go", 1, SOURCE);
+    let published = client.diagnostics(&uri, None);
+    let diagnostics = published["diagnostics"].as_array().unwrap();
+    assert_eq!(diagnostics.len(), 1);
+    assert_eq!(diagnostics[0]["code"], "discarded-cancel");
+    assert_eq!(
+        diagnostics[0]["severity"], 2,
+        "the config makes it a warning"
+    );
+
+    std::fs::write(&config, "ignore = [\"discarded-cancel\"]\n").unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": format!("file://{}", config.display()), "type": 2}]}),
+    );
+    let published = client.diagnostics(&uri, None);
+    assert_eq!(published["diagnostics"], json!([]));
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
