@@ -91,8 +91,10 @@ fn is_parameter_of(declaration: Node<'_>, function: Node<'_>) -> bool {
 
 /// Where a path loses the cancel function.
 enum Leak<'t> {
-    /// A `return` statement, or the function body when control falls off its end.
-    Exit(Node<'t>, bool),
+    /// A `return` statement.
+    Return(Node<'t>),
+    /// Control falls off the end of the function body.
+    FallsOff(Node<'t>),
     /// An assignment that overwrites the variable.
     Overwrite(Node<'t>),
     /// The definition runs again after a `goto` back or a `continue`.
@@ -116,9 +118,9 @@ fn find_leak<'t>(
     declaration: Node<'t>,
 ) -> Option<Leak<'t>> {
     let references = go::references(function, declaration, file.source);
-    let named_result = function.child_by_field_name("result").is_some_and(|r| {
-        r.start_byte() <= declaration.start_byte() && declaration.end_byte() <= r.end_byte()
-    });
+    let named_result = function
+        .child_by_field_name("result")
+        .is_some_and(|r| contains(r, declaration));
     let event = |node: Node<'t>| -> Option<Event> {
         if named_result && node.kind() == "return_statement" && node.named_child_count() == 0 {
             return Some(Event::Use);
@@ -169,8 +171,8 @@ fn find_leak<'t>(
             continue;
         }
         match block.end {
-            End::Return(r) => return Some(Leak::Exit(r, true)),
-            End::Exit(body) => return Some(Leak::Exit(body, false)),
+            End::Return(r) => return Some(Leak::Return(r)),
+            End::Exit(body) => return Some(Leak::FallsOff(body)),
             End::NoReturn(_) => continue,
             End::Next => {}
         }
@@ -219,20 +221,20 @@ fn diagnostic(
 ) -> Diagnostic {
     let name = file.text(binding.cancel);
     let callee = binding.callee;
-    let (message, label) = match leak {
-        Leak::Exit(node, is_return) => (
+    let lost = |span| {
+        (
             format!(
                 "`{name}` is not called on every path, so the context from `{callee}` can leak"
             ),
             Label {
-                span: if is_return {
-                    Span::of(node)
-                } else {
-                    Span::new(node.end_byte().saturating_sub(1), node.end_byte())
-                },
+                span,
                 message: format!("this return is reached without calling {name}"),
             },
-        ),
+        )
+    };
+    let (message, label) = match leak {
+        Leak::Return(node) => lost(Span::of(node)),
+        Leak::FallsOff(body) => lost(closing_brace(body)),
         Leak::Overwrite(node) => (
             format!(
                 "`{name}` is overwritten before it is called, so the context from `{callee}` \
@@ -251,9 +253,7 @@ fn diagnostic(
             Label {
                 span: the_loop
                     .and_then(|l| l.child_by_field_name("body"))
-                    .map_or(Span::of(binding.statement), |body| {
-                        Span::new(body.end_byte().saturating_sub(1), body.end_byte())
-                    }),
+                    .map_or(Span::of(binding.statement), closing_brace),
                 message: format!("the loop goes around again without calling {name}"),
             },
         ),
@@ -320,6 +320,11 @@ fn fix(
         message: format!("add `defer {name}()` after the definition"),
         edits: vec![go::insert_defer_after(statement, name, file.source)],
     })
+}
+
+/// The last byte of a block: its `}`.
+fn closing_brace(block: Node<'_>) -> Span {
+    Span::new(block.end_byte().saturating_sub(1), block.end_byte())
 }
 
 /// The innermost `for` around `node` within `function`.
