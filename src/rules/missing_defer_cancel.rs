@@ -59,9 +59,8 @@ fn check_function(file: &GoFile<'_>, function: Node<'_>, out: &mut Vec<Diagnosti
         let Some(declaration) = go::declaration_of(binding.cancel, file.source) else {
             continue;
         };
-        if go::enclosing_functions(declaration).next() != Some(function)
-            && !is_parameter_of(declaration, function)
-        {
+        // (Parameters and named results are inside the function node too.)
+        if go::enclosing_functions(declaration).next() != Some(function) {
             continue;
         }
         if let Some(leak) = find_leak(file, function, &cfg, &binding, declaration) {
@@ -80,13 +79,6 @@ fn bindings_in<'t, 'a>(file: &GoFile<'a>, body: Node<'t>) -> Vec<CancelBinding<'
         node.kind() != "func_literal"
     });
     found
-}
-
-fn is_parameter_of(declaration: Node<'_>, function: Node<'_>) -> bool {
-    ancestors(declaration)
-        .find(|n| n.kind() == "parameter_list")
-        .and_then(|list| list.parent())
-        == Some(function)
 }
 
 /// Where a path loses the cancel function.
