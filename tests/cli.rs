@@ -450,3 +450,23 @@ fn column_encoding_changes_the_column_unit() {
     assert_eq!(col("utf-16"), 1 + 1 + 2 + 1 + 2 + 8);
     assert_eq!(col("utf-32"), 1 + 1 + 2 + 1 + 1 + 8);
 }
+
+#[test]
+fn off_by_default_rules_run_only_when_selected() {
+    let test = "package p\n\nimport (\n\t\"context\"\n\t\"testing\"\n)\n\nfunc TestF(t *testing.T) {\n\tvar c context.Context = context.Background()\n\t_ = c\n}\n";
+    let dir = tree(&[("p_test.go", test)]);
+    let default = ctxlint(dir.path(), &["check", "--format", "short"]);
+    assert_eq!(default.status.code(), Some(0), "{}", stdout(&default));
+    let selected = ctxlint(
+        dir.path(),
+        &[
+            "check",
+            "--select",
+            "test-background-context",
+            "--format",
+            "short",
+        ],
+    );
+    assert_eq!(selected.status.code(), Some(1));
+    assert!(stdout(&selected).contains("p_test.go:9:26: warning[test-background-context]"));
+}
