@@ -152,3 +152,13 @@ func immediateClosure(parent context.Context, jobs []int) {
 		}()
 	}
 }
+
+// A condition-only loop.
+func whileLoop(parent context.Context, n int) {
+	for n > 0 {
+		ctx, cancel := context.WithCancel(parent) // want "defer-cancel-in-loop"
+		defer cancel()
+		run(ctx, n)
+		n--
+	}
+}

@@ -79,3 +79,17 @@ func TestDerived(t *testing.T) {
 	ctx := t.Context()
 	_ = fetch(ctx)
 }
+
+// A blank testing parameter offers no context to use.
+func TestBlank(_ *testing.T) {
+	_ = fetch(context.Background())
+}
+
+// An inner literal's parameter shadows t: still flagged, with no fix.
+func TestShadowed(t *testing.T) {
+	t.Run("x", func(t *testing.T) {
+		func(t int) {
+			_ = fetch(context.Background()) // want "test-background-context"
+		}(1)
+	})
+}
