@@ -12,6 +12,7 @@ pub mod driver;
 pub mod fix;
 pub mod lang;
 pub mod prefilter;
+pub mod progress;
 pub mod render;
 pub mod rules;
 pub mod server;
@@ -145,12 +146,18 @@ pub fn check(options: &CheckOptions) -> Result<Report, Error> {
         })?;
     let (targets, mut errors) = walk::discover(&options.paths, &options.walk);
     let prefilter = options.prefilter.then(|| Prefilter::new(options));
+    let progress = progress::Progress::new(targets.len());
     let outcomes: Vec<Outcome> = pool.install(|| {
         targets
             .par_iter()
-            .map(|target| analyse(target, options, prefilter.as_ref()))
+            .map(|target| {
+                let outcome = analyse(target, options, prefilter.as_ref());
+                progress.inc();
+                outcome
+            })
             .collect()
     });
+    progress.finish();
     let mut report = Report::default();
     for outcome in outcomes {
         match outcome {

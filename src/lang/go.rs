@@ -297,7 +297,12 @@ impl<'a> GoFile<'a> {
             _ => function,
         };
         let name = self.text(name);
-        if !self.settings.cancel_functions.iter().any(|f| f.name == name) {
+        if !self
+            .settings
+            .cancel_functions
+            .iter()
+            .any(|f| f.name == name)
+        {
             return None;
         }
         let callee = self.callee(call)?;
