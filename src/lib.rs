@@ -13,6 +13,7 @@ pub mod fix;
 pub mod flow;
 pub mod lang;
 pub mod prefilter;
+pub mod progress;
 pub mod render;
 pub mod rules;
 pub mod server;
@@ -147,12 +148,18 @@ pub fn check(options: &CheckOptions) -> Result<Report, Error> {
     let (targets, mut errors) = walk::discover(&options.paths, &options.walk);
     let options = &pool.install(|| with_wrappers(&targets, options));
     let prefilter = options.prefilter.then(|| Prefilter::new(options));
+    let progress = progress::Progress::new(targets.len());
     let outcomes: Vec<Outcome> = pool.install(|| {
         targets
             .par_iter()
-            .map(|target| analyse(target, options, prefilter.as_ref()))
+            .map(|target| {
+                let outcome = analyse(target, options, prefilter.as_ref());
+                progress.inc();
+                outcome
+            })
             .collect()
     });
+    progress.finish();
     let mut report = Report::default();
     for outcome in outcomes {
         match outcome {
