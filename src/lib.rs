@@ -17,6 +17,7 @@ use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostic;
 use crate::lang::go::{GoFile, GoSettings};
+use crate::lang::rust::RustFile;
 use crate::lang::Language;
 use crate::rules::{Check, Rule};
 use crate::walk::{Target, WalkOptions};
@@ -214,8 +215,17 @@ pub fn lint_source(
         Language::Go => {
             let file = GoFile::new(source, &tree, go);
             for rule in rules {
-                let Check::Go(check) = rule.check;
-                check(&file, &mut diagnostics);
+                if let Check::Go(check) = rule.check {
+                    check(&file, &mut diagnostics);
+                }
+            }
+        }
+        Language::Rust => {
+            let file = RustFile::new(source, &tree);
+            for rule in rules {
+                if let Check::Rust(check) = rule.check {
+                    check(&file, &mut diagnostics);
+                }
             }
         }
     }

@@ -56,7 +56,7 @@ pub fn discover(paths: &[PathBuf], options: &WalkOptions) -> (Vec<Target>, Vec<F
                 }),
                 None => errors.push(FileError::new(
                     &display_root,
-                    "not a file ctxlint can lint (expected a .go file)".into(),
+                    "not a file ctxlint can lint (expected a .go or .rs file)".into(),
                 )),
             },
         }

@@ -2,11 +2,16 @@
 
 mod background_in_handler;
 mod discarded_cancel;
+mod discarded_drop_guard;
+mod missing_drop_guard;
+mod new_token_with_parent;
+mod timeout_detaches_task;
 
 use tree_sitter::{Query, QueryCursor, StreamingIterator};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lang::go::GoFile;
+use crate::lang::rust::RustFile;
 use crate::lang::Language;
 
 /// Where rule documentation is published; `<base><name>.md` is a rule's page.
@@ -16,6 +21,7 @@ pub const DOCS_BASE: &str = "https://github.com/ctxlint/ctxlint/blob/main/rules/
 #[derive(Clone, Copy)]
 pub enum Check {
     Go(fn(&GoFile<'_>, &mut Vec<Diagnostic>)),
+    Rust(fn(&RustFile<'_>, &mut Vec<Diagnostic>)),
 }
 
 /// A rule: its public name, documentation and the function that finds its problems.
@@ -45,7 +51,14 @@ impl Rule {
 }
 
 /// Every rule, sorted by name.
-pub static RULES: &[&Rule] = &[&background_in_handler::RULE, &discarded_cancel::RULE];
+pub static RULES: &[&Rule] = &[
+    &background_in_handler::RULE,
+    &discarded_cancel::RULE,
+    &discarded_drop_guard::RULE,
+    &missing_drop_guard::RULE,
+    &new_token_with_parent::RULE,
+    &timeout_detaches_task::RULE,
+];
 
 pub fn find(name: &str) -> Option<&'static Rule> {
     RULES.iter().copied().find(|r| r.name == name)

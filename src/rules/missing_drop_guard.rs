@@ -1,0 +1,313 @@
+//! `missing-drop-guard`: a local token is handed to spawned work, but some exit of the
+//! function is reached without cancelling it, so the work outlives its owner.
+
+use std::collections::HashSet;
+use tree_sitter::Node;
+
+use super::{Check, Rule};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity, Span};
+use crate::lang::rust::{self, RustFile};
+use crate::lang::{ancestors, walk_tree, Language};
+
+pub static RULE: Rule = Rule {
+    name: "missing-drop-guard",
+    title: "a token handed to spawned work is not cancelled on every exit",
+    language: Language::Rust,
+    default_severity: Severity::Error,
+    enabled_by_default: true,
+    doc: include_str!("../../rules/missing-drop-guard.md"),
+    check: Check::Rust(check),
+};
+
+/// Methods that cancel the token (a drop guard cancels it when dropped, at the latest when
+/// the scope ends).
+const CANCELLING: &[&str] = &["cancel", "drop_guard", "drop_guard_ref"];
+/// Methods that give another handle to the same token (or to a child it cancels).
+const DERIVING: &[&str] = &["clone", "child_token"];
+/// Types whose `.spawn(...)` method spawns a task, when a local is bound from `T::new()`.
+const SPAWNER_TYPES: &[&str] = &["JoinSet", "TaskTracker"];
+const SPAWN_METHODS: &[&str] = &["spawn", "spawn_local", "spawn_blocking", "spawn_on"];
+
+fn check(file: &RustFile<'_>, out: &mut Vec<Diagnostic>) {
+    walk_tree(file.tree.root_node(), |node| {
+        if node.kind() == "let_declaration" {
+            if let Some(d) = analyse(file, node) {
+                out.push(d);
+            }
+        }
+        true
+    });
+}
+
+/// What the uses of a token (and its clones) after its `let` show.
+#[derive(Default)]
+struct Uses<'t> {
+    /// The token itself leaves the function's hands: returned, stored, sent, moved.
+    escapes: bool,
+    /// The first spawn call that receives a clone.
+    spawn: Option<Node<'t>>,
+    /// Some cancel or drop guard outside spawned work.
+    cancelled: bool,
+}
+
+fn analyse<'t>(file: &RustFile<'_>, definition: Node<'t>) -> Option<Diagnostic> {
+    let pattern = definition.child_by_field_name("pattern")?;
+    let value = definition.child_by_field_name("value")?;
+    if pattern.kind() != "identifier" || !creates_token(file, value) {
+        return None;
+    }
+    let scope = definition.parent().filter(|p| p.kind() == "block")?;
+    let owner = rust::owner(definition)?;
+    let is_main = owner.kind() == "function_item"
+        && owner
+            .child_by_field_name("name")
+            .is_some_and(|n| file.text(n) == "main");
+    if is_main || file.is_test_code(definition) {
+        // The runtime shuts down with main or the test, taking every task with it.
+        return None;
+    }
+    let name = file.text(pattern);
+    let mut aliases: Vec<&str> = vec![name];
+    let spawners = spawners(file, scope);
+    let uses = classify_uses(file, definition, scope, &mut aliases, &spawners);
+    let spawn = uses.spawn?;
+    if uses.escapes || !uses.cancelled {
+        return None;
+    }
+    let is_cancel = |n: Node<'_>| is_cancel_of(file, n, &aliases);
+    let exit = rust::exits(scope, spawn.end_byte(), file.source)
+        .into_iter()
+        .find(|e| !rust::preceded_by(*e, scope, definition.end_byte(), file.source, &is_cancel))?;
+    let function = rust::enclosing_function(definition).unwrap_or(owner);
+    let guard = rust::free_name(function, "_guard", file.source);
+    let indent = rust::indentation(definition, file.source);
+    Some(Diagnostic {
+        rule: RULE.name,
+        severity: RULE.default_severity,
+        message: format!(
+            "`{name}` is handed to spawned work but not cancelled on every exit, so that work \
+             outlives its owner"
+        ),
+        span: Span::of(definition),
+        labels: vec![
+            Label {
+                span: Span::of(spawn),
+                message: format!("a clone of `{name}` is moved into this task"),
+            },
+            Label {
+                span: rust::exit_span(exit),
+                message: format!("this exit is reached without cancelling `{name}`"),
+            },
+        ],
+        help: format!(
+            "create a drop guard right after the token: `let {guard} = {name}.clone().drop_guard();`"
+        ),
+        fix: Some(Fix {
+            applicability: Applicability::Safe,
+            message: format!("cancel `{name}` on every exit with a drop guard `{guard}`"),
+            edits: vec![Edit {
+                span: Span::empty(definition.end_byte()),
+                new_text: format!("\n{indent}let {guard} = {name}.clone().drop_guard();"),
+            }],
+        }),
+    })
+}
+
+/// `CancellationToken::new()` or `<anything>.child_token()`.
+fn creates_token(file: &RustFile<'_>, value: Node<'_>) -> bool {
+    file.is_token_constructor(value)
+        || method_call(file, value).is_some_and(|(m, _)| m == "child_token")
+}
+
+/// `receiver.method(...)`: the method name and the receiver.
+fn method_call<'t>(file: &RustFile<'_>, call: Node<'t>) -> Option<(&'static str, Node<'t>)> {
+    if call.kind() != "call_expression" {
+        return None;
+    }
+    let function = call.child_by_field_name("function")?;
+    if function.kind() != "field_expression" {
+        return None;
+    }
+    let field = file.text(function.child_by_field_name("field")?);
+    let name = CANCELLING
+        .iter()
+        .chain(DERIVING)
+        .chain(SPAWN_METHODS)
+        .chain(&[
+            "cancelled",
+            "cancelled_owned",
+            "is_cancelled",
+            "run_until_cancelled",
+        ])
+        .copied()
+        .find(|m| *m == field)
+        .unwrap_or("");
+    Some((name, function.child_by_field_name("value")?))
+}
+
+/// Locals of `scope` bound from `JoinSet::new()`, `TaskTracker::new()` and the like.
+fn spawners<'s>(file: &RustFile<'s>, scope: Node<'_>) -> HashSet<&'s str> {
+    let mut names = HashSet::new();
+    walk_tree(scope, |node| {
+        if node.kind() == "let_declaration" {
+            let pattern = node.child_by_field_name("pattern");
+            let function = node
+                .child_by_field_name("value")
+                .filter(|v| v.kind() == "call_expression")
+                .and_then(|v| v.child_by_field_name("function"));
+            if let (Some(pattern), Some(function)) = (pattern, function) {
+                let path = file.resolve(function);
+                let mut segments = path.rsplit("::");
+                let constructor = segments.next();
+                let ty = segments.next().unwrap_or("");
+                if matches!(constructor, Some("new" | "default")) && SPAWNER_TYPES.contains(&ty) {
+                    names.insert(file.text(pattern).trim_start_matches("mut ").trim());
+                }
+            }
+        }
+        true
+    });
+    names
+}
+
+/// The spawn call whose arguments contain `node`, if any (below `scope`).
+fn enclosing_spawn<'t>(
+    file: &RustFile<'_>,
+    node: Node<'t>,
+    scope: Node<'t>,
+    spawners: &HashSet<&str>,
+) -> Option<Node<'t>> {
+    ancestors(node)
+        .take_while(|a| *a != scope)
+        .filter(|a| a.kind() == "arguments")
+        .filter_map(|a| a.parent())
+        .find(|call| is_spawn(file, *call, spawners))
+}
+
+fn is_spawn(file: &RustFile<'_>, call: Node<'_>, spawners: &HashSet<&str>) -> bool {
+    if file.is_spawn_function(call) {
+        return true;
+    }
+    matches!(method_call(file, call), Some((m, receiver))
+        if SPAWN_METHODS.contains(&m) && spawners.contains(file.text(receiver)))
+}
+
+/// Whether a closure or async block lies between `node` and `outer`.
+fn inside_closure(node: Node<'_>, outer: Node<'_>) -> bool {
+    ancestors(node)
+        .take_while(|a| *a != outer)
+        .any(|a| matches!(a.kind(), "closure_expression" | "async_block"))
+}
+
+fn classify_uses<'s, 't>(
+    file: &RustFile<'s>,
+    definition: Node<'t>,
+    scope: Node<'t>,
+    aliases: &mut Vec<&'s str>,
+    spawners: &HashSet<&str>,
+) -> Uses<'t> {
+    let source = file.source;
+    let name = aliases[0];
+    let mut uses = Uses::default();
+    let mut identifiers = Vec::new();
+    walk_tree(scope, |node| {
+        if node.kind() == "identifier" && node.start_byte() >= definition.end_byte() {
+            identifiers.push(node);
+        }
+        // Nested functions have names of their own.
+        node.kind() != "function_item" && node.end_byte() > definition.end_byte()
+    });
+    for id in identifiers {
+        let text = crate::lang::text(id, source);
+        if !aliases.contains(&text) {
+            continue;
+        }
+        let parent = match id.parent() {
+            Some(p) => p,
+            None => continue,
+        };
+        if parent.kind() == "let_declaration" && parent.child_by_field_name("pattern") == Some(id) {
+            continue;
+        }
+        let method = parent
+            .parent()
+            .filter(|_| {
+                parent.kind() == "field_expression"
+                    && parent.child_by_field_name("value") == Some(id)
+            })
+            .and_then(|call| Some((method_call(file, call)?.0, call)));
+        if let Some(spawn) = enclosing_spawn(file, id, scope, spawners) {
+            let clone_outside_task = matches!(method, Some((m, _)) if DERIVING.contains(&m))
+                && !inside_closure(id, spawn);
+            if text == name && !clone_outside_task {
+                // The token itself is moved into the task: the task owns it.
+                uses.escapes = true;
+            } else if uses.spawn.is_none() {
+                uses.spawn = Some(spawn);
+            }
+            continue;
+        }
+        match method {
+            Some((m, _)) if CANCELLING.contains(&m) => uses.cancelled = true,
+            Some((m, call)) if DERIVING.contains(&m) => match call.parent() {
+                Some(p)
+                    if p.kind() == "let_declaration"
+                        && p.child_by_field_name("value") == Some(call)
+                        && p.child_by_field_name("pattern")
+                            .is_some_and(|pat| pat.kind() == "identifier") =>
+                {
+                    if let Some(pat) = p.child_by_field_name("pattern") {
+                        aliases.push(crate::lang::text(pat, source));
+                    }
+                }
+                Some(p) if p.kind() == "field_expression" => {
+                    if p.parent()
+                        .and_then(|c| method_call(file, c))
+                        .is_some_and(|(m, _)| CANCELLING.contains(&m))
+                    {
+                        uses.cancelled = true;
+                    }
+                }
+                _ => uses.escapes = true,
+            },
+            Some(_) => {}
+            None => match parent.kind() {
+                "reference_expression" => {}
+                "token_tree" => match macro_method(id, source) {
+                    Some(m) if CANCELLING.contains(&m) => uses.cancelled = true,
+                    Some("cancelled" | "is_cancelled") => {}
+                    _ if id
+                        .prev_sibling()
+                        .is_some_and(|p| crate::lang::text(p, source) == "&") => {}
+                    _ => uses.escapes = true,
+                },
+                _ => uses.escapes = true,
+            },
+        }
+    }
+    uses
+}
+
+/// In a macro's tokens, the method called on an identifier: `t . cancel` → `cancel`.
+fn macro_method<'s>(id: Node<'_>, source: &'s str) -> Option<&'s str> {
+    let dot = id.next_sibling()?;
+    if crate::lang::text(dot, source) != "." {
+        return None;
+    }
+    Some(crate::lang::text(dot.next_sibling()?, source))
+}
+
+/// `t.cancel()`, `t.drop_guard()`, `t.clone().drop_guard()` for `t` among `aliases`.
+fn is_cancel_of(file: &RustFile<'_>, node: Node<'_>, aliases: &[&str]) -> bool {
+    let Some((method, receiver)) = method_call(file, node) else {
+        return false;
+    };
+    if !CANCELLING.contains(&method) {
+        return false;
+    }
+    let receiver = match method_call(file, receiver) {
+        Some(("clone", inner)) => inner,
+        _ => receiver,
+    };
+    receiver.kind() == "identifier" && aliases.contains(&file.text(receiver))
+}
