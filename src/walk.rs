@@ -99,8 +99,10 @@ fn walk_dir(
         }
     };
     let found = Mutex::new((Vec::new(), Vec::new()));
+    let skip_build_dirs = options.default_excludes;
     WalkBuilder::new(root)
         .overrides(overrides)
+        .filter_entry(move |entry| !(skip_build_dirs && is_build_output(entry)))
         .follow_links(options.follow_links)
         .threads(options.threads)
         .build_parallel()
@@ -155,6 +157,22 @@ fn walk_error(root: &Path, error: &ignore::Error) -> FileError {
         }
         other => FileError::new("<walk>", other.to_string()),
     }
+}
+
+/// Whether a walked directory holds build output rather than sources: cargo's `target/`
+/// (a `target` directory beside a `Cargo.toml`, which is not always gitignored, for example in
+/// an unpacked crate) or any directory tagged with `CACHEDIR.TAG`, which cargo writes there.
+/// A `target` directory without a `Cargo.toml` beside it (a Go package, say) is linted.
+fn is_build_output(entry: &ignore::DirEntry) -> bool {
+    if entry.depth() == 0 || !entry.file_type().is_some_and(|t| t.is_dir()) {
+        return false;
+    }
+    let path = entry.path();
+    let cargo_target = entry.file_name() == "target"
+        && path
+            .parent()
+            .is_some_and(|p| p.join("Cargo.toml").is_file());
+    cargo_target || path.join("CACHEDIR.TAG").is_file()
 }
 
 /// Whether a Go file's header marks it as generated: a `// Code generated ... DO NOT EDIT.`

@@ -45,6 +45,11 @@ pub struct RustFile<'a> {
     uses: HashMap<String, String>,
     /// prefixes of glob imports (`use tokio::time::*` → `tokio::time`)
     globs: Vec<String>,
+    /// Every call, `let` and `fn` of the file in document order, gathered in one walk so
+    /// that rules do not walk the whole tree again.
+    pub calls: Vec<Node<'a>>,
+    pub lets: Vec<Node<'a>>,
+    pub functions: Vec<Node<'a>>,
 }
 
 impl<'a> RustFile<'a> {
@@ -54,12 +59,21 @@ impl<'a> RustFile<'a> {
             tree,
             uses: HashMap::new(),
             globs: Vec::new(),
+            calls: Vec::new(),
+            lets: Vec::new(),
+            functions: Vec::new(),
         };
         let mut declarations = Vec::new();
         walk_tree(tree.root_node(), |node| {
-            if node.kind() == "use_declaration" {
-                declarations.push(node);
-                return false;
+            match node.kind() {
+                "use_declaration" => {
+                    declarations.push(node);
+                    return false;
+                }
+                "call_expression" => file.calls.push(node),
+                "let_declaration" => file.lets.push(node),
+                "function_item" => file.functions.push(node),
+                _ => {}
             }
             true
         });
@@ -153,6 +167,9 @@ impl<'a> RustFile<'a> {
     /// Whether a path expression names one of `wanted` (full paths), directly, through a
     /// `use` (renamed or not) or through a glob import of its parent module.
     pub fn names_any(&self, path: Node<'_>, wanted: &[&str]) -> bool {
+        if !matches!(path.kind(), "identifier" | "scoped_identifier") {
+            return false;
+        }
         let resolved = self.resolve(path);
         if wanted.contains(&resolved.as_str()) {
             return true;

@@ -6,7 +6,7 @@ use tree_sitter::Node;
 use super::{Check, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity, Span};
 use crate::lang::rust::{self, RustFile};
-use crate::lang::{named_children, walk_tree, Language};
+use crate::lang::{named_children, Language};
 
 pub static RULE: Rule = Rule {
     name: "discarded-drop-guard",
@@ -29,14 +29,11 @@ enum Discard<'t> {
 }
 
 fn check(file: &RustFile<'_>, out: &mut Vec<Diagnostic>) {
-    walk_tree(file.tree.root_node(), |node| {
-        if node.kind() == "call_expression" {
-            if let Some((method, discard)) = discarded_guard(file, node) {
-                out.push(diagnostic(file, node, method, discard));
-            }
+    for &call in &file.calls {
+        if let Some((method, discard)) = discarded_guard(file, call) {
+            out.push(diagnostic(file, call, method, discard));
         }
-        true
-    });
+    }
 }
 
 /// `x.drop_guard()` (no arguments) whose value is thrown away.
@@ -126,5 +123,29 @@ fn diagnostic(
             message: format!("bind the guard to `{name}`"),
             edits: vec![edit],
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixes_bind_the_guard_in_every_form() {
+        let src = "fn f(a: CancellationToken, b: CancellationToken, c: CancellationToken) {\n    \
+                   a.drop_guard();\n    let _ = b.clone().drop_guard();\n    _ = c.drop_guard_ref();\n}\n\
+                   fn g(t: CancellationToken, _guard: u8) {\n    t.drop_guard();\n}\n";
+        let fixed = super::super::apply_fixes(Language::Rust, &RULE, src);
+        assert_eq!(
+            fixed,
+            "fn f(a: CancellationToken, b: CancellationToken, c: CancellationToken) {\n    \
+             let _guard = a.drop_guard();\n    let _guard = b.clone().drop_guard();\n    \
+             let _guard = c.drop_guard_ref();\n}\n\
+             fn g(t: CancellationToken, _guard: u8) {\n    let _guard2 = t.drop_guard();\n}\n"
+        );
+        assert_eq!(
+            super::super::apply_fixes(Language::Rust, &RULE, &fixed),
+            fixed
+        );
     }
 }

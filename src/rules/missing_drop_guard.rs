@@ -29,14 +29,11 @@ const SPAWNER_TYPES: &[&str] = &["JoinSet", "TaskTracker"];
 const SPAWN_METHODS: &[&str] = &["spawn", "spawn_local", "spawn_blocking", "spawn_on"];
 
 fn check(file: &RustFile<'_>, out: &mut Vec<Diagnostic>) {
-    walk_tree(file.tree.root_node(), |node| {
-        if node.kind() == "let_declaration" {
-            if let Some(d) = analyse(file, node) {
-                out.push(d);
-            }
-        }
-        true
-    });
+    out.extend(
+        file.lets
+            .iter()
+            .filter_map(|&definition| analyse(file, definition)),
+    );
 }
 
 /// What the uses of a token (and its clones) after its `let` show.
@@ -310,4 +307,31 @@ fn is_cancel_of(file: &RustFile<'_>, node: Node<'_>, aliases: &[&str]) -> bool {
         _ => receiver,
     };
     receiver.kind() == "identifier" && aliases.contains(&file.text(receiver))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fix_inserts_a_guard_after_the_let_with_its_indentation() {
+        let src = "impl S {\n    async fn f(&self) -> Result<()> {\n        let token = CancellationToken::new();\n        \
+                   tokio::spawn(watch(token.clone()));\n        connect().await?;\n        token.cancel();\n        Ok(())\n    }\n}\n";
+        let fixed = super::super::apply_fixes(Language::Rust, &RULE, src);
+        assert_eq!(
+            fixed,
+            src.replace(
+                "CancellationToken::new();\n",
+                "CancellationToken::new();\n        let _guard = token.clone().drop_guard();\n"
+            )
+        );
+        // The fixed code is clean.
+        assert_eq!(
+            super::super::apply_fixes(Language::Rust, &RULE, &fixed),
+            fixed
+        );
+        let taken = src.replace("&self", "&self, _guard: u8");
+        assert!(super::super::apply_fixes(Language::Rust, &RULE, &taken)
+            .contains("let _guard2 = token.clone().drop_guard();"));
+    }
 }

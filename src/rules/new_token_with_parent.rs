@@ -19,12 +19,9 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(file: &RustFile<'_>, out: &mut Vec<Diagnostic>) {
-    walk_tree(file.tree.root_node(), |node| {
-        if node.kind() == "function_item" {
-            check_function(file, node, out);
-        }
-        true
-    });
+    for &function in &file.functions {
+        check_function(file, function, out);
+    }
 }
 
 fn check_function(file: &RustFile<'_>, function: Node<'_>, out: &mut Vec<Diagnostic>) {

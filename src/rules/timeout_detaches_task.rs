@@ -22,14 +22,7 @@ pub static RULE: Rule = Rule {
 const TIMEOUTS: &[&str] = &["tokio::time::timeout", "tokio::time::timeout_at"];
 
 fn check(file: &RustFile<'_>, out: &mut Vec<Diagnostic>) {
-    walk_tree(file.tree.root_node(), |node| {
-        if node.kind() == "call_expression" {
-            if let Some(d) = detached(file, node) {
-                out.push(d);
-            }
-        }
-        true
-    });
+    out.extend(file.calls.iter().filter_map(|&call| detached(file, call)));
 }
 
 fn detached(file: &RustFile<'_>, call: Node<'_>) -> Option<Diagnostic> {
