@@ -135,7 +135,7 @@ mod tests {
         let src = "fn f(a: CancellationToken, b: CancellationToken, c: CancellationToken) {\n    \
                    a.drop_guard();\n    let _ = b.clone().drop_guard();\n    _ = c.drop_guard_ref();\n}\n\
                    fn g(t: CancellationToken, _guard: u8) {\n    t.drop_guard();\n}\n";
-        let fixed = super::super::apply_fixes(Language::Rust, &RULE, src);
+        let fixed = super::super::tests::apply_fixes(Language::Rust, &RULE, src);
         assert_eq!(
             fixed,
             "fn f(a: CancellationToken, b: CancellationToken, c: CancellationToken) {\n    \
@@ -144,7 +144,7 @@ mod tests {
              fn g(t: CancellationToken, _guard: u8) {\n    let _guard2 = t.drop_guard();\n}\n"
         );
         assert_eq!(
-            super::super::apply_fixes(Language::Rust, &RULE, &fixed),
+            super::super::tests::apply_fixes(Language::Rust, &RULE, &fixed),
             fixed
         );
     }

@@ -317,7 +317,7 @@ mod tests {
     fn fix_inserts_a_guard_after_the_let_with_its_indentation() {
         let src = "impl S {\n    async fn f(&self) -> Result<()> {\n        let token = CancellationToken::new();\n        \
                    tokio::spawn(watch(token.clone()));\n        connect().await?;\n        token.cancel();\n        Ok(())\n    }\n}\n";
-        let fixed = super::super::apply_fixes(Language::Rust, &RULE, src);
+        let fixed = super::super::tests::apply_fixes(Language::Rust, &RULE, src);
         assert_eq!(
             fixed,
             src.replace(
@@ -327,11 +327,13 @@ mod tests {
         );
         // The fixed code is clean.
         assert_eq!(
-            super::super::apply_fixes(Language::Rust, &RULE, &fixed),
+            super::super::tests::apply_fixes(Language::Rust, &RULE, &fixed),
             fixed
         );
         let taken = src.replace("&self", "&self, _guard: u8");
-        assert!(super::super::apply_fixes(Language::Rust, &RULE, &taken)
-            .contains("let _guard2 = token.clone().drop_guard();"));
+        assert!(
+            super::super::tests::apply_fixes(Language::Rust, &RULE, &taken)
+                .contains("let _guard2 = token.clone().drop_guard();")
+        );
     }
 }

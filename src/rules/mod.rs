@@ -111,6 +111,28 @@ pub fn queries() -> Vec<(&'static str, &'static Query)> {
 mod tests {
     use super::*;
     use std::path::Path;
+    /// Applies the fixes of every finding of `rule` in `source` (edits must not overlap): for the
+    /// fix tests of the rules.
+    pub(crate) fn apply_fixes(language: Language, rule: &'static Rule, source: &str) -> String {
+        let diagnostics = crate::lint_source(
+            language,
+            source,
+            &[rule],
+            &crate::lang::go::GoSettings::default(),
+        )
+        .unwrap_or_default();
+        let mut edits: Vec<_> = diagnostics
+            .into_iter()
+            .filter_map(|d| d.fix)
+            .flat_map(|f| f.edits)
+            .collect();
+        edits.sort_by_key(|e| std::cmp::Reverse(e.span.start));
+        let mut out = source.to_string();
+        for edit in edits {
+            out.replace_range(edit.span.start..edit.span.end, &edit.new_text);
+        }
+        out
+    }
 
     #[test]
     fn registry_is_sorted_and_unique() {
@@ -173,28 +195,4 @@ mod tests {
             );
         }
     }
-}
-
-/// Applies the fixes of every finding of `rule` in `source` (edits must not overlap): for the
-/// fix tests of the rules.
-#[cfg(test)]
-pub(crate) fn apply_fixes(language: Language, rule: &'static Rule, source: &str) -> String {
-    let diagnostics = crate::lint_source(
-        language,
-        source,
-        &[rule],
-        &crate::lang::go::GoSettings::default(),
-    )
-    .unwrap_or_default();
-    let mut edits: Vec<_> = diagnostics
-        .into_iter()
-        .filter_map(|d| d.fix)
-        .flat_map(|f| f.edits)
-        .collect();
-    edits.sort_by_key(|e| std::cmp::Reverse(e.span.start));
-    let mut out = source.to_string();
-    for edit in edits {
-        out.replace_range(edit.span.start..edit.span.end, &edit.new_text);
-    }
-    out
 }
