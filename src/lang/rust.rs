@@ -50,6 +50,8 @@ pub struct RustFile<'a> {
     pub calls: Vec<Node<'a>>,
     pub lets: Vec<Node<'a>>,
     pub functions: Vec<Node<'a>>,
+    /// Named fields of struct declarations (`field_declaration`).
+    pub fields: Vec<Node<'a>>,
 }
 
 impl<'a> RustFile<'a> {
@@ -62,6 +64,7 @@ impl<'a> RustFile<'a> {
             calls: Vec::new(),
             lets: Vec::new(),
             functions: Vec::new(),
+            fields: Vec::new(),
         };
         let mut declarations = Vec::new();
         walk_tree(tree.root_node(), |node| {
@@ -73,6 +76,7 @@ impl<'a> RustFile<'a> {
                 "call_expression" => file.calls.push(node),
                 "let_declaration" => file.lets.push(node),
                 "function_item" => file.functions.push(node),
+                "field_declaration" => file.fields.push(node),
                 _ => {}
             }
             true
@@ -609,6 +613,14 @@ pub fn preceded_by(
     };
     if exit.kind == ExitKind::End {
         return earlier(scope, scope.end_byte());
+    }
+    // `h.await?`: the operand of `?` runs before the exit.
+    if exit.kind == ExitKind::Try
+        && named_children(exit.node)
+            .next()
+            .is_some_and(|operand| always_does(operand, source, event))
+    {
+        return true;
     }
     let mut node = exit.node;
     while let Some(parent) = node.parent() {

@@ -24,7 +24,7 @@ pub static RULE: Rule = Rule {
 const CANCELLING: &[&str] = &["cancel", "drop_guard", "drop_guard_ref"];
 /// Methods that give another handle to the same token (or to a child it cancels).
 const DERIVING: &[&str] = &["clone", "child_token"];
-/// Types whose `.spawn(...)` method spawns a task, when a local is bound from `T::new()`.
+/// Types whose `.spawn(...)` method spawns a task.
 const SPAWNER_TYPES: &[&str] = &["JoinSet", "TaskTracker"];
 const SPAWN_METHODS: &[&str] = &["spawn", "spawn_local", "spawn_blocking", "spawn_on"];
 
@@ -43,6 +43,8 @@ struct Uses<'t> {
     escapes: bool,
     /// The first spawn call that receives a clone.
     spawn: Option<Node<'t>>,
+    /// Every spawn call that receives a clone.
+    spawns: Vec<Node<'t>>,
     /// Some cancel or drop guard outside spawned work.
     cancelled: bool,
 }
@@ -71,7 +73,15 @@ fn analyse<'t>(file: &RustFile<'_>, definition: Node<'t>) -> Option<Diagnostic> 
     if uses.escapes || !uses.cancelled {
         return None;
     }
-    let is_cancel = |n: Node<'_>| is_cancel_of(file, n, &aliases);
+    // Once the only task holding a clone has been awaited (or aborted), it cannot outlive
+    // the function any more.
+    let handle = match uses.spawns[..] {
+        [only] => handle_name(file, only),
+        _ => None,
+    };
+    let is_cancel = |n: Node<'_>| {
+        is_cancel_of(file, n, &aliases) || handle.is_some_and(|h| is_join_of(file, n, h))
+    };
     let exit = rust::exits(scope, spawn.end_byte(), file.source)
         .into_iter()
         .find(|e| !rust::preceded_by(*e, scope, definition.end_byte(), file.source, &is_cancel))?;
@@ -117,7 +127,7 @@ fn creates_token(file: &RustFile<'_>, value: Node<'_>) -> bool {
 }
 
 /// `receiver.method(...)`: the method name and the receiver.
-fn method_call<'t>(file: &RustFile<'_>, call: Node<'t>) -> Option<(&'static str, Node<'t>)> {
+fn method_call<'s, 't>(file: &RustFile<'s>, call: Node<'t>) -> Option<(&'s str, Node<'t>)> {
     if call.kind() != "call_expression" {
         return None;
     }
@@ -125,25 +135,15 @@ fn method_call<'t>(file: &RustFile<'_>, call: Node<'t>) -> Option<(&'static str,
     if function.kind() != "field_expression" {
         return None;
     }
-    let field = file.text(function.child_by_field_name("field")?);
-    let name = CANCELLING
-        .iter()
-        .chain(DERIVING)
-        .chain(SPAWN_METHODS)
-        .chain(&[
-            "cancelled",
-            "cancelled_owned",
-            "is_cancelled",
-            "run_until_cancelled",
-        ])
-        .copied()
-        .find(|m| *m == field)
-        .unwrap_or("");
+    let name = file.text(function.child_by_field_name("field")?);
     Some((name, function.child_by_field_name("value")?))
 }
 
-/// Locals of `scope` bound from `JoinSet::new()`, `TaskTracker::new()` and the like.
-fn spawners<'s>(file: &RustFile<'s>, scope: Node<'_>) -> HashSet<&'s str> {
+/// The receivers whose `.spawn(...)` hands work to something that outlives the function:
+/// locals bound from `TaskTracker::new()`, parameters typed `JoinSet`/`TaskTracker` (or
+/// references to them), and `self.<field>` for struct fields of those types in the file.
+/// A local `JoinSet` is not among them: dropping it at the end of the function aborts its tasks.
+fn spawners(file: &RustFile<'_>, scope: Node<'_>) -> HashSet<String> {
     let mut names = HashSet::new();
     walk_tree(scope, |node| {
         if node.kind() == "let_declaration" {
@@ -157,14 +157,63 @@ fn spawners<'s>(file: &RustFile<'s>, scope: Node<'_>) -> HashSet<&'s str> {
                 let mut segments = path.rsplit("::");
                 let constructor = segments.next();
                 let ty = segments.next().unwrap_or("");
-                if matches!(constructor, Some("new" | "default")) && SPAWNER_TYPES.contains(&ty) {
-                    names.insert(file.text(pattern).trim_start_matches("mut ").trim());
+                if matches!(constructor, Some("new" | "default")) && ty == "TaskTracker" {
+                    names.insert(file.text(pattern).to_string());
                 }
             }
         }
         true
     });
+    if let Some(params) =
+        rust::enclosing_function(scope).and_then(|f| f.child_by_field_name("parameters"))
+    {
+        for param in crate::lang::named_children(params).filter(|p| p.kind() == "parameter") {
+            let (Some(pattern), Some(ty)) = (
+                param.child_by_field_name("pattern"),
+                param.child_by_field_name("type"),
+            ) else {
+                continue;
+            };
+            if is_spawner_type(file, ty) {
+                names.insert(file.text(pattern).to_string());
+            }
+        }
+    }
+    for &field in &file.fields {
+        let (Some(name), Some(ty)) = (
+            field.child_by_field_name("name"),
+            field.child_by_field_name("type"),
+        ) else {
+            continue;
+        };
+        if is_spawner_type(file, ty) {
+            names.insert(format!("self.{}", file.text(name)));
+        }
+    }
     names
+}
+
+/// `JoinSet<T>`, `&mut JoinSet<T>`, `TaskTracker`, `Arc<TaskTracker>` is not (it is shared).
+fn is_spawner_type(file: &RustFile<'_>, ty: Node<'_>) -> bool {
+    let mut ty = ty;
+    if ty.kind() == "reference_type" {
+        match ty.child_by_field_name("type") {
+            Some(inner) => ty = inner,
+            None => return false,
+        }
+    }
+    if ty.kind() == "generic_type" {
+        match ty.child_by_field_name("type") {
+            Some(inner) => ty = inner,
+            None => return false,
+        }
+    }
+    matches!(ty.kind(), "type_identifier" | "scoped_type_identifier")
+        && file
+            .resolve(ty)
+            .rsplit("::")
+            .next()
+            .is_some_and(|name| SPAWNER_TYPES.contains(&name))
 }
 
 /// The spawn call whose arguments contain `node`, if any (below `scope`).
@@ -172,7 +221,7 @@ fn enclosing_spawn<'t>(
     file: &RustFile<'_>,
     node: Node<'t>,
     scope: Node<'t>,
-    spawners: &HashSet<&str>,
+    spawners: &HashSet<String>,
 ) -> Option<Node<'t>> {
     ancestors(node)
         .take_while(|a| *a != scope)
@@ -181,7 +230,7 @@ fn enclosing_spawn<'t>(
         .find(|call| is_spawn(file, *call, spawners))
 }
 
-fn is_spawn(file: &RustFile<'_>, call: Node<'_>, spawners: &HashSet<&str>) -> bool {
+fn is_spawn(file: &RustFile<'_>, call: Node<'_>, spawners: &HashSet<String>) -> bool {
     if file.is_spawn_function(call) {
         return true;
     }
@@ -201,7 +250,7 @@ fn classify_uses<'s, 't>(
     definition: Node<'t>,
     scope: Node<'t>,
     aliases: &mut Vec<&'s str>,
-    spawners: &HashSet<&str>,
+    spawners: &HashSet<String>,
 ) -> Uses<'t> {
     let source = file.source;
     let name = aliases[0];
@@ -239,8 +288,11 @@ fn classify_uses<'s, 't>(
             if text == name && !clone_outside_task {
                 // The token itself is moved into the task: the task owns it.
                 uses.escapes = true;
-            } else if uses.spawn.is_none() {
-                uses.spawn = Some(spawn);
+            } else {
+                uses.spawn.get_or_insert(spawn);
+                if !uses.spawns.contains(&spawn) {
+                    uses.spawns.push(spawn);
+                }
             }
             continue;
         }
@@ -294,8 +346,45 @@ fn macro_method<'s>(id: Node<'_>, source: &'s str) -> Option<&'s str> {
     Some(crate::lang::text(dot.next_sibling()?, source))
 }
 
-/// `t.cancel()`, `t.drop_guard()`, `t.clone().drop_guard()` for `t` among `aliases`.
+/// The local a spawn's `JoinHandle` is bound to: `let h = tokio::spawn(...);`.
+fn handle_name<'s>(file: &RustFile<'s>, spawn: Node<'_>) -> Option<&'s str> {
+    let parent = spawn.parent().filter(|p| p.kind() == "let_declaration")?;
+    let pattern = parent.child_by_field_name("pattern")?;
+    (pattern.kind() == "identifier").then(|| file.text(pattern))
+}
+
+/// `h.await`, `(&mut h).await` or `h.abort()`.
+fn is_join_of(file: &RustFile<'_>, node: Node<'_>, handle: &str) -> bool {
+    let is_handle = |n: Node<'_>| {
+        let text = file.text(n);
+        text == handle || text == format!("(&mut {handle})")
+    };
+    match node.kind() {
+        "await_expression" => crate::lang::named_children(node)
+            .next()
+            .is_some_and(is_handle),
+        _ => matches!(method_call(file, node), Some(("abort", receiver)) if is_handle(receiver)),
+    }
+}
+
+/// `t.cancel()`, `t.drop_guard()`, `t.clone().drop_guard()` for `t` among `aliases`, or a macro
+/// whose arguments do that somewhere (`select!` arms): macro arguments are not parsed, so a
+/// cancel inside one is given the benefit of the doubt.
 fn is_cancel_of(file: &RustFile<'_>, node: Node<'_>, aliases: &[&str]) -> bool {
+    if node.kind() == "macro_invocation" {
+        let mut found = false;
+        walk_tree(node, |n| {
+            if n.kind() == "identifier"
+                && n.parent().is_some_and(|p| p.kind() == "token_tree")
+                && aliases.contains(&file.text(n))
+                && macro_method(n, file.source).is_some_and(|m| CANCELLING.contains(&m))
+            {
+                found = true;
+            }
+            !found
+        });
+        return found;
+    }
     let Some((method, receiver)) = method_call(file, node) else {
         return false;
     };

@@ -25,9 +25,8 @@ async fn early_return(parent: &CancellationToken, jobs: Vec<Job>) -> Option<u32>
     Some(1)
 }
 
-async fn bail_out(config: Config) -> Result<()> {
+async fn bail_out(config: Config, set: &mut JoinSet<()>) -> Result<()> {
     let token = CancellationToken::new(); // want "missing-drop-guard"
-    let mut set = JoinSet::new();
     set.spawn(serve(token.clone()));
     if !config.valid() {
         bail!("invalid config");
@@ -61,4 +60,38 @@ async fn match_arm(msg: Message) -> Result<()> {
             process(x)
         }
     }
+}
+
+struct Supervisor {
+    tasks: JoinSet<()>,
+}
+
+impl Supervisor {
+    fn start(&mut self, config: &Config) -> Result<()> {
+        let token = CancellationToken::new(); // want "missing-drop-guard"
+        self.tasks.spawn(serve(token.clone()));
+        config.check()?;
+        token.cancel();
+        Ok(())
+    }
+}
+
+async fn tracked(config: &Config) -> Result<()> {
+    let tracker = TaskTracker::new();
+    let token = CancellationToken::new(); // want "missing-drop-guard"
+    tracker.spawn(serve(token.clone()));
+    config.check()?;
+    token.cancel();
+    tracker.close();
+    Ok(())
+}
+
+async fn two_tasks_one_awaited() -> Result<()> {
+    let token = CancellationToken::new(); // want "missing-drop-guard"
+    let first = tokio::spawn(watch(token.clone()));
+    let second = tokio::spawn(watch(token.clone()));
+    first.await?;
+    token.cancel();
+    second.await?;
+    Ok(())
 }

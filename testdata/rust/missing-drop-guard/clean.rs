@@ -151,3 +151,54 @@ async fn main() -> Result<()> {
     token.cancel();
     Ok(())
 }
+
+// Regression (iroh net_report): a local `JoinSet` aborts its tasks when it is dropped at the end
+// of the function, so they cannot outlive it.
+async fn local_join_set(probes: Vec<Probe>) -> Vec<Report> {
+    let mut set = JoinSet::new();
+    let cancel = CancellationToken::new();
+    for probe in probes {
+        set.spawn(cancel.child_token().run_until_cancelled_owned(probe.run()));
+    }
+    let mut reports = Vec::new();
+    while let Some(r) = set.join_next().await {
+        if reports.len() > 3 {
+            cancel.cancel();
+            break;
+        }
+        reports.push(r);
+    }
+    reports
+}
+
+async fn cancelled_inside_select(a: Receiver<()>, b: Receiver<()>) -> Result<()> {
+    let token = CancellationToken::new();
+    tokio::spawn(watch(token.clone()));
+    tokio::select! {
+        _ = a => token.cancel(),
+        _ = b => token.cancel(),
+    }
+    Ok(())
+}
+
+async fn task_awaited_before_the_exits() -> Result<()> {
+    let token = CancellationToken::new();
+    let handle = tokio::spawn(watch(token.clone()));
+    let report = handle.await?;
+    if report.failed {
+        return Err(report.error());
+    }
+    token.cancel();
+    Ok(())
+}
+
+async fn task_aborted_before_the_exits(flag: bool) -> Result<()> {
+    let token = CancellationToken::new();
+    let mut handle = tokio::spawn(watch(token.clone()));
+    if timeout(Duration::from_secs(1), &mut handle).await.is_err() {
+        handle.abort();
+        return Ok(());
+    }
+    token.cancel();
+    Ok(())
+}
