@@ -44,6 +44,12 @@ fn discarded_guard<'t>(file: &RustFile<'_>, call: Node<'t>) -> Option<(&'static 
     }
     let field = file.text(function.child_by_field_name("field")?);
     let method = METHODS.iter().copied().find(|m| *m == field)?;
+    let receiver = function.child_by_field_name("value")?;
+    // `self.drop_guard()` in an impl, or a file that declares its own `fn drop_guard`: a
+    // method of another type (tokio-util's consumes the token and returns the guard).
+    if receiver.kind() == "self" || declares_method(file, method) {
+        return None;
+    }
     let arguments = call.child_by_field_name("arguments")?;
     if named_children(arguments).any(|a| !matches!(a.kind(), "line_comment" | "block_comment")) {
         return None;
@@ -77,6 +83,14 @@ fn discarded_guard<'t>(file: &RustFile<'_>, call: Node<'t>) -> Option<(&'static 
         _ => return None,
     };
     Some((method, discard))
+}
+
+/// Whether the file declares a function named `name`.
+fn declares_method(file: &RustFile<'_>, name: &str) -> bool {
+    file.functions.iter().any(|f| {
+        f.child_by_field_name("name")
+            .is_some_and(|n| file.text(n) == name)
+    })
 }
 
 fn diagnostic(
