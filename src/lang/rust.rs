@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 use tree_sitter::{Node, Tree};
 
-use super::{ancestors, named_children, text, walk_tree};
+use super::{named_children, text, walk_tree};
 
 /// Nodes whose body runs on its own: an exit inside one leaves it, not the enclosing function.
 pub const OWNER_KINDS: &[&str] = &["function_item", "closure_expression", "async_block"];
@@ -252,6 +252,9 @@ impl<'a> RustFile<'a> {
         {
             return true;
         }
+        if super::ancestors(node).nth(MAX_ANCESTORS).is_some() {
+            return true;
+        }
         ancestors(node).any(|item| {
             attributes(item).any(|attribute| {
                 let attribute = normalize(self.text(attribute));
@@ -262,6 +265,21 @@ impl<'a> RustFile<'a> {
             })
         })
     }
+}
+
+/// How far up the tree the Rust layer looks. `Node::parent` costs time proportional to the
+/// node's depth, so unbounded ancestor walks from nodes nested thousands of levels deep would
+/// be quadratic; past this bound the rules give up on the node (and report nothing about it).
+pub const MAX_ANCESTORS: usize = 256;
+
+/// The ancestors of a node, innermost first, at most [`MAX_ANCESTORS`] of them.
+pub fn ancestors<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
+    super::ancestors(node).take(MAX_ANCESTORS)
+}
+
+/// Whether `ancestor` is among the (bounded) ancestors of `node`.
+pub fn reaches(node: Node<'_>, ancestor: Node<'_>) -> bool {
+    ancestors(node).any(|a| a == ancestor)
 }
 
 /// `CancellationToken` or a path ending in `::CancellationToken`.
@@ -407,7 +425,11 @@ pub fn exits<'t>(block: Node<'t>, after: usize, source: &str) -> Vec<Exit<'t>> {
             _ => return,
         };
         let exit = Exit { kind, node };
-        if node == block || owner_within(node, block) || exit_span(exit).start < after {
+        if node == block
+            || !reaches(node, block)
+            || owner_within(node, block)
+            || exit_span(exit).start < after
+        {
             return;
         }
         found.push(exit);
@@ -622,6 +644,9 @@ pub fn preceded_by(
     {
         return true;
     }
+    if !reaches(exit.node, scope) {
+        return true;
+    }
     let mut node = exit.node;
     while let Some(parent) = node.parent() {
         if parent.kind() == "block" && earlier(parent, node.start_byte()) {
@@ -752,5 +777,43 @@ mod tests {
                 assert_eq!(file.is_test_code(node), test, "{call}");
             }
         });
+    }
+}
+
+#[cfg(test)]
+mod deep_tests {
+    use crate::lang::Language;
+    use crate::rules::RULES;
+
+    /// Every Rust rule over code nested thousands of levels deep: no stack overflow, and the
+    /// finding outside the nesting is still reported.
+    #[test]
+    fn rules_survive_deep_nesting() {
+        let depth = 5000;
+        let nested = format!("{}y()?;{}", "if x { ".repeat(depth), " }".repeat(depth));
+        let src = format!(
+            "async fn f() -> Result<()> {{\n    let token = CancellationToken::new();\n    \
+             tokio::spawn(watch(token.clone()));\n    a()?;\n    {nested}\n    token.cancel();\n    Ok(())\n}}\n\
+             fn g(t: CancellationToken) {{ t.drop_guard(); {} }}\n",
+            "{ ".repeat(depth) + &"}".repeat(depth)
+        );
+        let rules: Vec<_> = RULES
+            .iter()
+            .copied()
+            .filter(|r| r.language == Language::Rust)
+            .collect();
+        let found = std::thread::Builder::new()
+            .stack_size(64 * 1024 * 1024)
+            .spawn(move || {
+                crate::lint_source(Language::Rust, &src, &rules, &Default::default())
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|d| d.rule)
+                    .collect::<Vec<_>>()
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(found, ["missing-drop-guard", "discarded-drop-guard"]);
     }
 }

@@ -6,8 +6,9 @@ use tree_sitter::Node;
 
 use super::{Check, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity, Span};
+use crate::lang::rust::ancestors;
 use crate::lang::rust::{self, RustFile};
-use crate::lang::{ancestors, walk_tree, Language};
+use crate::lang::{walk_tree, Language};
 
 pub static RULE: Rule = Rule {
     name: "missing-drop-guard",
@@ -274,6 +275,11 @@ fn classify_uses<'s, 't>(
         };
         if parent.kind() == "let_declaration" && parent.child_by_field_name("pattern") == Some(id) {
             continue;
+        }
+        if !rust::reaches(id, scope) {
+            // Too deep to tell where this use sits: give up on the token.
+            uses.escapes = true;
+            break;
         }
         let method = parent
             .parent()
