@@ -302,6 +302,11 @@ fn classify_uses<'s, 't>(
             }
             continue;
         }
+        if inside_closure(id, scope) {
+            // Captured by a closure or async block that may run at any time, or never.
+            uses.escapes = true;
+            break;
+        }
         match method {
             Some((m, _)) if CANCELLING.contains(&m) => uses.cancelled = true,
             Some((m, call)) if DERIVING.contains(&m) => match call.parent() {

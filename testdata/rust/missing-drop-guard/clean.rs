@@ -202,3 +202,15 @@ async fn task_aborted_before_the_exits(flag: bool) -> Result<()> {
     token.cancel();
     Ok(())
 }
+
+async fn cancelled_by_a_callback(config: &Config) -> Result<()> {
+    let token = CancellationToken::new();
+    tokio::spawn(watch(token.clone()));
+    let stopper = token.clone();
+    on_signal(move || stopper.cancel());
+    config.check()?;
+    if config.stop {
+        token.cancel();
+    }
+    Ok(())
+}
