@@ -256,6 +256,7 @@ fn classify_uses<'s, 't>(
     let source = file.source;
     let name = aliases[0];
     let mut uses = Uses::default();
+    let mut shadows: Vec<(Node<'t>, usize)> = Vec::new();
     let mut identifiers = Vec::new();
     walk_tree(scope, |node| {
         if node.kind() == "identifier" && node.start_byte() >= definition.end_byte() {
@@ -288,10 +289,30 @@ fn classify_uses<'s, 't>(
                     && parent.child_by_field_name("value") == Some(id)
             })
             .and_then(|call| Some((method_call(file, call)?.0, call)));
+        // `let t2 = t.clone();` makes `t2` another handle; `let t = t.clone();` shadows `t`
+        // with a clone for the rest of its block.
+        if let Some((m, call)) = method {
+            if let (true, Some(definition)) = (DERIVING.contains(&m), let_of(call)) {
+                let alias = definition
+                    .child_by_field_name("pattern")
+                    .map_or("", |p| crate::lang::text(p, source));
+                if alias == name {
+                    if let Some(block) = definition.parent() {
+                        shadows.push((block, definition.end_byte()));
+                    }
+                } else if !aliases.contains(&alias) {
+                    aliases.push(alias);
+                }
+            }
+        }
+        let is_original = text == name
+            && !shadows
+                .iter()
+                .any(|&(block, end)| id.start_byte() >= end && rust::reaches(id, block));
         if let Some(spawn) = enclosing_spawn(file, id, scope, spawners) {
             let clone_outside_task = matches!(method, Some((m, _)) if DERIVING.contains(&m))
                 && !inside_closure(id, spawn);
-            if text == name && !clone_outside_task {
+            if is_original && !clone_outside_task {
                 // The token itself is moved into the task: the task owns it.
                 uses.escapes = true;
             } else {
@@ -310,16 +331,8 @@ fn classify_uses<'s, 't>(
         match method {
             Some((m, _)) if CANCELLING.contains(&m) => uses.cancelled = true,
             Some((m, call)) if DERIVING.contains(&m) => match call.parent() {
-                Some(p)
-                    if p.kind() == "let_declaration"
-                        && p.child_by_field_name("value") == Some(call)
-                        && p.child_by_field_name("pattern")
-                            .is_some_and(|pat| pat.kind() == "identifier") =>
-                {
-                    if let Some(pat) = p.child_by_field_name("pattern") {
-                        aliases.push(crate::lang::text(pat, source));
-                    }
-                }
+                // Recorded above as an alias.
+                Some(_) if let_of(call).is_some() => {}
                 Some(p) if p.kind() == "field_expression" => {
                     if p.parent()
                         .and_then(|c| method_call(file, c))
@@ -346,6 +359,15 @@ fn classify_uses<'s, 't>(
         }
     }
     uses
+}
+
+/// The `let <identifier> = call;` whose value is `call`.
+fn let_of(call: Node<'_>) -> Option<Node<'_>> {
+    let definition = call.parent().filter(|p| p.kind() == "let_declaration")?;
+    let binds_name = definition
+        .child_by_field_name("pattern")
+        .is_some_and(|p| p.kind() == "identifier");
+    (binds_name && definition.child_by_field_name("value") == Some(call)).then_some(definition)
 }
 
 /// In a macro's tokens, the method called on an identifier: `t . cancel` → `cancel`.

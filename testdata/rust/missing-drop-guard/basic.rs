@@ -95,3 +95,27 @@ async fn two_tasks_one_awaited() -> Result<()> {
     second.await?;
     Ok(())
 }
+
+async fn shadowed_clone_moved_into_the_task(addr: &str) -> Result<()> {
+    let token = CancellationToken::new(); // want "missing-drop-guard"
+    {
+        let token = token.clone();
+        tokio::spawn(async move {
+            token.cancelled().await;
+        });
+    }
+    connect(addr).await?;
+    token.cancel();
+    Ok(())
+}
+
+async fn shadowed_inside_the_spawn(addr: &str) -> Result<()> {
+    let token = CancellationToken::new(); // want "missing-drop-guard"
+    tokio::spawn({
+        let token = token.clone();
+        async move { token.cancelled().await }
+    });
+    connect(addr).await?;
+    token.cancel();
+    Ok(())
+}
