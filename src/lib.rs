@@ -174,7 +174,11 @@ fn analyse(target: &Target, options: &CheckOptions) -> Outcome {
         Ok(source) => source,
         Err(message) => return fail(message),
     };
-    if !target.explicit && options.walk.default_excludes && walk::is_generated(&source) {
+    let generated = match target.language {
+        Language::Go => walk::is_generated(&source),
+        Language::Rust => walk::is_generated_rust(&source),
+    };
+    if !target.explicit && options.walk.default_excludes && generated {
         return Outcome::Skipped;
     }
     match lint_source(target.language, &source, &options.rules, &options.go) {
