@@ -114,11 +114,25 @@ fn analyse<'t>(file: &RustFile<'_>, definition: Node<'t>) -> Option<Diagnostic> 
             applicability: Applicability::Safe,
             message: format!("cancel `{name}` on every exit with a drop guard `{guard}`"),
             edits: vec![Edit {
-                span: Span::empty(definition.end_byte()),
+                span: Span::empty(line_end_after(definition, file.source)),
                 new_text: format!("\n{indent}let {guard} = {name}.clone().drop_guard();"),
             }],
         }),
     })
+}
+
+/// Where a statement after `node` goes: the end of its line when only a comment follows
+/// (the comment stays with its statement), else right after it.
+fn line_end_after(node: Node<'_>, source: &str) -> usize {
+    let end = node.end_byte();
+    let rest = &source[end..];
+    let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+    let trimmed = line.trim();
+    if trimmed.is_empty() || (trimmed.starts_with("//") && !trimmed.starts_with("///")) {
+        end + line.trim_end_matches('\r').len()
+    } else {
+        end
+    }
 }
 
 /// `CancellationToken::new()` or `<anything>.child_token()`.
@@ -451,6 +465,12 @@ mod tests {
         assert_eq!(
             super::super::tests::apply_fixes(Language::Rust, &RULE, &fixed),
             fixed
+        );
+        let commented = src.replace("::new();\n", "::new(); // the owner\n");
+        assert!(
+            super::super::tests::apply_fixes(Language::Rust, &RULE, &commented).contains(
+                "::new(); // the owner\n        let _guard = token.clone().drop_guard();\n"
+            )
         );
         let taken = src.replace("&self", "&self, _guard: u8");
         assert!(
