@@ -54,10 +54,20 @@ fn detached(file: &RustFile<'_>, call: Node<'_>) -> Option<Diagnostic> {
             span: Span::of(binding),
             message: format!("`{name}` is the handle of the task spawned here"),
         }],
-        help: format!(
-            "pass `&mut {name}` and call `{name}.abort()` on timeout, or wrap the handle in \
-             `tokio_util::task::AbortOnDropHandle`"
-        ),
+        help: if binding
+            .child_by_field_name("function")
+            .is_some_and(|f| file.text(f).ends_with("spawn_blocking"))
+        {
+            format!(
+                "a blocking task cannot be aborted: pass `&mut {name}` to keep its handle, and \
+                 stop the work through a flag or token it checks"
+            )
+        } else {
+            format!(
+                "pass `&mut {name}` and call `{name}.abort()` on timeout, or wrap the handle in \
+                 `tokio_util::task::AbortOnDropHandle`"
+            )
+        },
         fix: None,
     })
 }
