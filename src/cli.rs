@@ -63,7 +63,7 @@ pub struct CheckArgs {
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
 
-    /// Also lint vendor/, third_party/, testdata/, node_modules/ and generated files
+    /// Also lint vendor/, third_party/, testdata/, node_modules/, cargo target/ directories and generated files
     #[arg(long)]
     pub no_default_excludes: bool,
 

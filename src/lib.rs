@@ -27,6 +27,7 @@ use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostic;
 use crate::lang::go::{GoFile, GoSettings};
+use crate::lang::rust::RustFile;
 use crate::lang::Language;
 use crate::prefilter::Prefilter;
 use crate::rules::{Check, Rule};
@@ -248,7 +249,11 @@ fn lint_text(
     prefilter: Option<&Prefilter>,
 ) -> Outcome {
     let fail = |message: String| Outcome::Failed(FileError::new(&target.display, message));
-    if !target.explicit && options.walk.default_excludes && walk::is_generated(&source) {
+    let generated = match target.language {
+        Language::Go => walk::is_generated(&source),
+        Language::Rust => walk::is_generated_rust(&source),
+    };
+    if !target.explicit && options.walk.default_excludes && generated {
         return Outcome::Skipped;
     }
     if prefilter.is_some_and(|p| !p.may_match(target.language, source.as_bytes())) {
@@ -346,8 +351,17 @@ pub fn lint_source_in(
             let mut file = GoFile::new(source, &tree, go);
             file.dir = dir;
             for rule in rules {
-                let Check::Go(check) = rule.check;
-                check(&file, &mut diagnostics);
+                if let Check::Go(check) = rule.check {
+                    check(&file, &mut diagnostics);
+                }
+            }
+        }
+        Language::Rust => {
+            let file = RustFile::new(source, &tree);
+            for rule in rules {
+                if let Check::Rust(check) = rule.check {
+                    check(&file, &mut diagnostics);
+                }
             }
         }
     }

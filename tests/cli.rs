@@ -470,3 +470,51 @@ fn off_by_default_rules_run_only_when_selected() {
     assert_eq!(selected.status.code(), Some(1));
     assert!(stdout(&selected).contains("p_test.go:9:26: warning[test-background-context]"));
 }
+
+const RUST_LEAK: &str =
+    "async fn f(t: tokio_util::sync::CancellationToken) {\n    t.drop_guard();\n}\n";
+
+#[test]
+fn rust_files_are_linted_and_cargo_target_directories_skipped() {
+    let dir = tree(&[
+        ("Cargo.toml", "[package]\nname = \"x\"\n"),
+        ("src/lib.rs", RUST_LEAK),
+        ("target/debug/build/x/out/gen.rs", RUST_LEAK),
+        ("tools/target/t.rs", RUST_LEAK),
+        (
+            "cache/CACHEDIR.TAG",
+            "Signature: 8a477f597d28d172789f06886806bc55\n",
+        ),
+        ("cache/c.rs", RUST_LEAK),
+        ("main.go", LEAK),
+    ]);
+    let o = ctxlint(dir.path(), &["check", "--format", "short"]);
+    // `tools/target` has no Cargo.toml beside it: an ordinary directory.
+    assert_eq!(
+        reported(&o),
+        ["main.go", "src/lib.rs", "tools/target/t.rs"],
+        "{}",
+        stderr(&o)
+    );
+    let all = ctxlint(
+        dir.path(),
+        &["check", "--format", "short", "--no-default-excludes"],
+    );
+    assert_eq!(
+        reported(&all),
+        [
+            "cache/c.rs",
+            "main.go",
+            "src/lib.rs",
+            "target/debug/build/x/out/gen.rs",
+            "tools/target/t.rs"
+        ]
+    );
+    write(dir.path(), "notes.txt", "x");
+    let e = ctxlint(dir.path(), &["check", "notes.txt"]);
+    assert!(
+        stderr(&e).contains("expected a .go or .rs file"),
+        "{}",
+        stderr(&e)
+    );
+}

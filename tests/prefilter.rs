@@ -79,5 +79,38 @@ fn prefilter_never_changes_results_on_look_alikes() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, bodies[i % bodies.len()]).unwrap();
     }
+    // Rust: each fixture with its findings, then with the needles spelled differently in ways
+    // that hide nothing (`CancellationToken` named only through a glob import is still
+    // spelled out at its use).
+    let rust_bodies = [
+        "// CancellationToken in a comment only
+fn f() {}
+",
+        "use tokio_util::sync::*;
+fn f() {
+    let t = CancellationToken::new();
+    t.clone().drop_guard();
+}
+",
+        "fn f(h: tokio::task::JoinHandle<()>) {
+    let _ = tokio::time::timeout(d, h);
+}
+",
+    ];
+    for (i, body) in rust_bodies.iter().enumerate() {
+        std::fs::write(dir.path().join(format!("r{i}.rs")), body).unwrap();
+    }
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/rust");
+    for rule_dir in std::fs::read_dir(fixtures).unwrap() {
+        for file in std::fs::read_dir(rule_dir.unwrap().path()).unwrap() {
+            let file = file.unwrap().path();
+            let text = std::fs::read_to_string(&file).unwrap();
+            let name = file.file_name().unwrap().to_string_lossy().into_owned();
+            let copy = dir.path().join("rust").join(&name);
+            std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
+            let n = std::fs::read_dir(copy.parent().unwrap()).unwrap().count();
+            std::fs::write(copy.with_file_name(format!("{n}_{name}")), text).unwrap();
+        }
+    }
     assert_same_with_and_without(dir.path());
 }

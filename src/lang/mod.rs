@@ -2,6 +2,7 @@
 //! and the tree helpers every rule uses.
 
 pub mod go;
+pub mod rust;
 
 use std::cell::RefCell;
 use std::path::Path;
@@ -12,10 +13,11 @@ use crate::diagnostic::Span;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Language {
     Go,
+    Rust,
 }
 
 /// Extension → language. Every language ctxlint lints is listed here and nowhere else.
-const EXTENSIONS: &[(&str, Language)] = &[("go", Language::Go)];
+const EXTENSIONS: &[(&str, Language)] = &[("go", Language::Go), ("rs", Language::Rust)];
 
 impl Language {
     pub fn from_path(path: &Path) -> Option<Language> {
@@ -29,12 +31,14 @@ impl Language {
     pub fn name(self) -> &'static str {
         match self {
             Language::Go => "go",
+            Language::Rust => "rust",
         }
     }
 
     pub fn grammar(self) -> tree_sitter::Language {
         match self {
             Language::Go => tree_sitter_go::LANGUAGE.into(),
+            Language::Rust => tree_sitter_rust::LANGUAGE.into(),
         }
     }
 }
@@ -136,6 +140,10 @@ mod tests {
     #[test]
     fn languages_come_from_the_extension_table() {
         assert_eq!(Language::from_path(Path::new("a/b.go")), Some(Language::Go));
+        assert_eq!(
+            Language::from_path(Path::new("a/b.rs")),
+            Some(Language::Rust)
+        );
         assert_eq!(Language::from_path(Path::new("a/b.txt")), None);
         assert_eq!(Language::from_path(Path::new("Makefile")), None);
     }

@@ -3,13 +3,18 @@
 mod background_in_handler;
 mod defer_cancel_in_loop;
 mod discarded_cancel;
+mod discarded_drop_guard;
 mod missing_defer_cancel;
+mod missing_drop_guard;
+mod new_token_with_parent;
 mod test_background_context;
+mod timeout_detaches_task;
 
 use tree_sitter::{Query, QueryCursor, StreamingIterator};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lang::go::GoFile;
+use crate::lang::rust::RustFile;
 use crate::lang::Language;
 
 /// Where rule documentation is published; `<base><name>.md` is a rule's page.
@@ -19,6 +24,7 @@ pub const DOCS_BASE: &str = "https://github.com/ctxlint/ctxlint/blob/main/rules/
 #[derive(Clone, Copy)]
 pub enum Check {
     Go(fn(&GoFile<'_>, &mut Vec<Diagnostic>)),
+    Rust(fn(&RustFile<'_>, &mut Vec<Diagnostic>)),
 }
 
 /// A rule: its public name, documentation and the function that finds its problems.
@@ -62,8 +68,12 @@ pub static RULES: &[&Rule] = &[
     &background_in_handler::RULE,
     &defer_cancel_in_loop::RULE,
     &discarded_cancel::RULE,
+    &discarded_drop_guard::RULE,
     &missing_defer_cancel::RULE,
+    &missing_drop_guard::RULE,
+    &new_token_with_parent::RULE,
     &test_background_context::RULE,
+    &timeout_detaches_task::RULE,
 ];
 
 pub fn find(name: &str) -> Option<&'static Rule> {
@@ -121,6 +131,28 @@ pub fn queries() -> Vec<(&'static str, &'static Query)> {
 mod tests {
     use super::*;
     use std::path::Path;
+    /// Applies the fixes of every finding of `rule` in `source` (edits must not overlap): for the
+    /// fix tests of the rules.
+    pub(crate) fn apply_fixes(language: Language, rule: &'static Rule, source: &str) -> String {
+        let diagnostics = crate::lint_source(
+            language,
+            source,
+            &[rule],
+            &crate::lang::go::GoSettings::default(),
+        )
+        .unwrap_or_default();
+        let mut edits: Vec<_> = diagnostics
+            .into_iter()
+            .filter_map(|d| d.fix)
+            .flat_map(|f| f.edits)
+            .collect();
+        edits.sort_by_key(|e| std::cmp::Reverse(e.span.start));
+        let mut out = source.to_string();
+        for edit in edits {
+            out.replace_range(edit.span.start..edit.span.end, &edit.new_text);
+        }
+        out
+    }
 
     #[test]
     fn registry_is_sorted_and_unique() {

@@ -1,0 +1,482 @@
+//! `missing-drop-guard`: a local token is handed to spawned work, but some exit of the
+//! function is reached without cancelling it, so the work outlives its owner.
+
+use std::collections::HashSet;
+use tree_sitter::Node;
+
+use super::{Check, Rule};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity, Span};
+use crate::lang::rust::ancestors;
+use crate::lang::rust::{self, RustFile};
+use crate::lang::{walk_tree, Language};
+
+pub static RULE: Rule = Rule {
+    name: "missing-drop-guard",
+    title: "a token handed to spawned work is not cancelled on every exit",
+    language: Language::Rust,
+    default_severity: Severity::Error,
+    enabled_by_default: true,
+    needles: &["CancellationToken", "child_token"],
+    doc: include_str!("../../rules/missing-drop-guard.md"),
+    check: Check::Rust(check),
+};
+
+/// Methods that cancel the token (a drop guard cancels it when dropped, at the latest when
+/// the scope ends).
+const CANCELLING: &[&str] = &["cancel", "drop_guard", "drop_guard_ref"];
+/// Methods that give another handle to the same token (or to a child it cancels).
+const DERIVING: &[&str] = &["clone", "child_token"];
+/// Types whose `.spawn(...)` method spawns a task.
+const SPAWNER_TYPES: &[&str] = &["JoinSet", "TaskTracker"];
+const SPAWN_METHODS: &[&str] = &["spawn", "spawn_local", "spawn_blocking", "spawn_on"];
+
+fn check(file: &RustFile<'_>, out: &mut Vec<Diagnostic>) {
+    out.extend(
+        file.lets
+            .iter()
+            .filter_map(|&definition| analyse(file, definition)),
+    );
+}
+
+/// What the uses of a token (and its clones) after its `let` show.
+#[derive(Default)]
+struct Uses<'t> {
+    /// The token itself leaves the function's hands: returned, stored, sent, moved.
+    escapes: bool,
+    /// The first spawn call that receives a clone.
+    spawn: Option<Node<'t>>,
+    /// Every spawn call that receives a clone.
+    spawns: Vec<Node<'t>>,
+    /// Some cancel or drop guard outside spawned work.
+    cancelled: bool,
+}
+
+fn analyse<'t>(file: &RustFile<'_>, definition: Node<'t>) -> Option<Diagnostic> {
+    let pattern = definition.child_by_field_name("pattern")?;
+    let value = definition.child_by_field_name("value")?;
+    if pattern.kind() != "identifier" || !creates_token(file, value) {
+        return None;
+    }
+    let scope = definition.parent().filter(|p| p.kind() == "block")?;
+    let owner = rust::owner(definition)?;
+    let is_main = owner.kind() == "function_item"
+        && owner
+            .child_by_field_name("name")
+            .is_some_and(|n| file.text(n) == "main");
+    if is_main || file.is_test_code(definition) {
+        // The runtime shuts down with main or the test, taking every task with it.
+        return None;
+    }
+    let name = file.text(pattern);
+    let mut aliases: Vec<&str> = vec![name];
+    let spawners = spawners(file, scope);
+    let uses = classify_uses(file, definition, scope, &mut aliases, &spawners);
+    let spawn = uses.spawn?;
+    if uses.escapes || !uses.cancelled {
+        return None;
+    }
+    // Once the only task holding a clone has been awaited (or aborted), it cannot outlive
+    // the function any more.
+    let handle = match uses.spawns[..] {
+        [only] => handle_name(file, only),
+        _ => None,
+    };
+    let is_cancel = |n: Node<'_>| {
+        is_cancel_of(file, n, &aliases) || handle.is_some_and(|h| is_join_of(file, n, h))
+    };
+    let exit = rust::exits(scope, spawn.end_byte(), file.source)
+        .into_iter()
+        .find(|e| !rust::preceded_by(*e, scope, definition.end_byte(), file.source, &is_cancel))?;
+    let function = rust::enclosing_function(definition).unwrap_or(owner);
+    let guard = rust::free_name(function, "_guard", file.source);
+    let indent = rust::indentation(definition, file.source);
+    Some(Diagnostic {
+        rule: RULE.name,
+        severity: RULE.default_severity,
+        message: format!(
+            "`{name}` is handed to spawned work but not cancelled on every exit, so that work \
+             outlives its owner"
+        ),
+        span: Span::of(definition),
+        labels: vec![
+            Label {
+                span: Span::of(spawn),
+                message: format!("a clone of `{name}` is moved into this task"),
+            },
+            Label {
+                span: rust::exit_span(exit),
+                message: format!("this exit is reached without cancelling `{name}`"),
+            },
+        ],
+        help: format!(
+            "create a drop guard right after the token: `let {guard} = {name}.clone().drop_guard();`"
+        ),
+        fix: Some(Fix {
+            applicability: Applicability::Safe,
+            message: format!("cancel `{name}` on every exit with a drop guard `{guard}`"),
+            edits: vec![Edit {
+                span: Span::empty(line_end_after(definition, file.source)),
+                new_text: format!("\n{indent}let {guard} = {name}.clone().drop_guard();"),
+            }],
+        }),
+    })
+}
+
+/// Where a statement after `node` goes: the end of its line when only a comment follows
+/// (the comment stays with its statement), else right after it.
+fn line_end_after(node: Node<'_>, source: &str) -> usize {
+    let end = node.end_byte();
+    let rest = &source[end..];
+    let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+    let trimmed = line.trim();
+    if trimmed.is_empty() || (trimmed.starts_with("//") && !trimmed.starts_with("///")) {
+        end + line.trim_end_matches('\r').len()
+    } else {
+        end
+    }
+}
+
+/// `CancellationToken::new()` or `<anything>.child_token()`.
+fn creates_token(file: &RustFile<'_>, value: Node<'_>) -> bool {
+    file.is_token_constructor(value)
+        || method_call(file, value).is_some_and(|(m, _)| m == "child_token")
+}
+
+/// `receiver.method(...)`: the method name and the receiver.
+fn method_call<'s, 't>(file: &RustFile<'s>, call: Node<'t>) -> Option<(&'s str, Node<'t>)> {
+    if call.kind() != "call_expression" {
+        return None;
+    }
+    let function = call.child_by_field_name("function")?;
+    if function.kind() != "field_expression" {
+        return None;
+    }
+    let name = file.text(function.child_by_field_name("field")?);
+    Some((name, function.child_by_field_name("value")?))
+}
+
+/// The receivers whose `.spawn(...)` hands work to something that outlives the function:
+/// locals bound from `TaskTracker::new()`, parameters typed `JoinSet`/`TaskTracker` (or
+/// references to them), and `self.<field>` for struct fields of those types in the file.
+/// A local `JoinSet` is not among them: dropping it at the end of the function aborts its tasks.
+fn spawners(file: &RustFile<'_>, scope: Node<'_>) -> HashSet<String> {
+    let mut names = HashSet::new();
+    walk_tree(scope, |node| {
+        if node.kind() == "let_declaration" {
+            let pattern = node.child_by_field_name("pattern");
+            let function = node
+                .child_by_field_name("value")
+                .filter(|v| v.kind() == "call_expression")
+                .and_then(|v| v.child_by_field_name("function"));
+            if let (Some(pattern), Some(function)) = (pattern, function) {
+                let path = file.resolve(function);
+                let mut segments = path.rsplit("::");
+                let constructor = segments.next();
+                let ty = segments.next().unwrap_or("");
+                if matches!(constructor, Some("new" | "default")) && ty == "TaskTracker" {
+                    names.insert(file.text(pattern).to_string());
+                }
+            }
+        }
+        true
+    });
+    if let Some(params) =
+        rust::enclosing_function(scope).and_then(|f| f.child_by_field_name("parameters"))
+    {
+        for param in crate::lang::named_children(params).filter(|p| p.kind() == "parameter") {
+            let (Some(pattern), Some(ty)) = (
+                param.child_by_field_name("pattern"),
+                param.child_by_field_name("type"),
+            ) else {
+                continue;
+            };
+            if is_spawner_type(file, ty) {
+                names.insert(file.text(pattern).to_string());
+            }
+        }
+    }
+    for &field in &file.fields {
+        let (Some(name), Some(ty)) = (
+            field.child_by_field_name("name"),
+            field.child_by_field_name("type"),
+        ) else {
+            continue;
+        };
+        if is_spawner_type(file, ty) {
+            names.insert(format!("self.{}", file.text(name)));
+        }
+    }
+    names
+}
+
+/// `JoinSet<T>`, `&mut JoinSet<T>`, `TaskTracker`, `Arc<TaskTracker>` is not (it is shared).
+fn is_spawner_type(file: &RustFile<'_>, ty: Node<'_>) -> bool {
+    let mut ty = ty;
+    if ty.kind() == "reference_type" {
+        match ty.child_by_field_name("type") {
+            Some(inner) => ty = inner,
+            None => return false,
+        }
+    }
+    if ty.kind() == "generic_type" {
+        match ty.child_by_field_name("type") {
+            Some(inner) => ty = inner,
+            None => return false,
+        }
+    }
+    matches!(ty.kind(), "type_identifier" | "scoped_type_identifier")
+        && file
+            .resolve(ty)
+            .rsplit("::")
+            .next()
+            .is_some_and(|name| SPAWNER_TYPES.contains(&name))
+}
+
+/// The spawn call whose arguments contain `node`, if any (below `scope`).
+fn enclosing_spawn<'t>(
+    file: &RustFile<'_>,
+    node: Node<'t>,
+    scope: Node<'t>,
+    spawners: &HashSet<String>,
+) -> Option<Node<'t>> {
+    ancestors(node)
+        .take_while(|a| *a != scope)
+        .filter(|a| a.kind() == "arguments")
+        .filter_map(|a| a.parent())
+        .find(|call| is_spawn(file, *call, spawners))
+}
+
+fn is_spawn(file: &RustFile<'_>, call: Node<'_>, spawners: &HashSet<String>) -> bool {
+    if file.is_spawn_function(call) {
+        return true;
+    }
+    matches!(method_call(file, call), Some((m, receiver))
+        if SPAWN_METHODS.contains(&m) && spawners.contains(file.text(receiver)))
+}
+
+/// Whether a closure or async block lies between `node` and `outer`.
+fn inside_closure(node: Node<'_>, outer: Node<'_>) -> bool {
+    ancestors(node)
+        .take_while(|a| *a != outer)
+        .any(|a| matches!(a.kind(), "closure_expression" | "async_block"))
+}
+
+fn classify_uses<'s, 't>(
+    file: &RustFile<'s>,
+    definition: Node<'t>,
+    scope: Node<'t>,
+    aliases: &mut Vec<&'s str>,
+    spawners: &HashSet<String>,
+) -> Uses<'t> {
+    let source = file.source;
+    let name = aliases[0];
+    let mut uses = Uses::default();
+    let mut shadows: Vec<(Node<'t>, usize)> = Vec::new();
+    let mut identifiers = Vec::new();
+    walk_tree(scope, |node| {
+        if node.kind() == "identifier" && node.start_byte() >= definition.end_byte() {
+            identifiers.push(node);
+        }
+        // Nested functions have names of their own.
+        node.kind() != "function_item" && node.end_byte() > definition.end_byte()
+    });
+    for id in identifiers {
+        let text = crate::lang::text(id, source);
+        if !aliases.contains(&text) {
+            continue;
+        }
+        let parent = match id.parent() {
+            Some(p) => p,
+            None => continue,
+        };
+        if parent.kind() == "let_declaration" && parent.child_by_field_name("pattern") == Some(id) {
+            continue;
+        }
+        if !rust::reaches(id, scope) {
+            // Too deep to tell where this use sits: give up on the token.
+            uses.escapes = true;
+            break;
+        }
+        let method = parent
+            .parent()
+            .filter(|_| {
+                parent.kind() == "field_expression"
+                    && parent.child_by_field_name("value") == Some(id)
+            })
+            .and_then(|call| Some((method_call(file, call)?.0, call)));
+        // `let t2 = t.clone();` makes `t2` another handle; `let t = t.clone();` shadows `t`
+        // with a clone for the rest of its block.
+        if let Some((m, call)) = method {
+            if let (true, Some(definition)) = (DERIVING.contains(&m), let_of(call)) {
+                let alias = definition
+                    .child_by_field_name("pattern")
+                    .map_or("", |p| crate::lang::text(p, source));
+                if alias == name {
+                    if let Some(block) = definition.parent() {
+                        shadows.push((block, definition.end_byte()));
+                    }
+                } else if !aliases.contains(&alias) {
+                    aliases.push(alias);
+                }
+            }
+        }
+        let is_original = text == name
+            && !shadows
+                .iter()
+                .any(|&(block, end)| id.start_byte() >= end && rust::reaches(id, block));
+        if let Some(spawn) = enclosing_spawn(file, id, scope, spawners) {
+            let clone_outside_task = matches!(method, Some((m, _)) if DERIVING.contains(&m))
+                && !inside_closure(id, spawn);
+            if is_original && !clone_outside_task {
+                // The token itself is moved into the task: the task owns it.
+                uses.escapes = true;
+            } else {
+                uses.spawn.get_or_insert(spawn);
+                if !uses.spawns.contains(&spawn) {
+                    uses.spawns.push(spawn);
+                }
+            }
+            continue;
+        }
+        if inside_closure(id, scope) {
+            // Captured by a closure or async block that may run at any time, or never.
+            uses.escapes = true;
+            break;
+        }
+        match method {
+            Some((m, _)) if CANCELLING.contains(&m) => uses.cancelled = true,
+            Some((m, call)) if DERIVING.contains(&m) => match call.parent() {
+                // Recorded above as an alias.
+                Some(_) if let_of(call).is_some() => {}
+                Some(p) if p.kind() == "field_expression" => {
+                    if p.parent()
+                        .and_then(|c| method_call(file, c))
+                        .is_some_and(|(m, _)| CANCELLING.contains(&m))
+                    {
+                        uses.cancelled = true;
+                    }
+                }
+                _ => uses.escapes = true,
+            },
+            Some(_) => {}
+            None => match parent.kind() {
+                "reference_expression" => {}
+                "token_tree" => match macro_method(id, source) {
+                    Some(m) if CANCELLING.contains(&m) => uses.cancelled = true,
+                    Some("cancelled" | "is_cancelled") => {}
+                    _ if id
+                        .prev_sibling()
+                        .is_some_and(|p| crate::lang::text(p, source) == "&") => {}
+                    _ => uses.escapes = true,
+                },
+                _ => uses.escapes = true,
+            },
+        }
+    }
+    uses
+}
+
+/// The `let <identifier> = call;` whose value is `call`.
+fn let_of(call: Node<'_>) -> Option<Node<'_>> {
+    let definition = call.parent().filter(|p| p.kind() == "let_declaration")?;
+    let binds_name = definition
+        .child_by_field_name("pattern")
+        .is_some_and(|p| p.kind() == "identifier");
+    (binds_name && definition.child_by_field_name("value") == Some(call)).then_some(definition)
+}
+
+/// In a macro's tokens, the method called on an identifier: `t . cancel` → `cancel`.
+fn macro_method<'s>(id: Node<'_>, source: &'s str) -> Option<&'s str> {
+    let dot = id.next_sibling()?;
+    if crate::lang::text(dot, source) != "." {
+        return None;
+    }
+    Some(crate::lang::text(dot.next_sibling()?, source))
+}
+
+/// The local a spawn's `JoinHandle` is bound to: `let h = tokio::spawn(...);`.
+fn handle_name<'s>(file: &RustFile<'s>, spawn: Node<'_>) -> Option<&'s str> {
+    let parent = spawn.parent().filter(|p| p.kind() == "let_declaration")?;
+    let pattern = parent.child_by_field_name("pattern")?;
+    (pattern.kind() == "identifier").then(|| file.text(pattern))
+}
+
+/// `h.await`, `(&mut h).await` or `h.abort()`.
+fn is_join_of(file: &RustFile<'_>, node: Node<'_>, handle: &str) -> bool {
+    let is_handle = |n: Node<'_>| {
+        let text = file.text(n);
+        text == handle || text == format!("(&mut {handle})")
+    };
+    match node.kind() {
+        "await_expression" => crate::lang::named_children(node)
+            .next()
+            .is_some_and(is_handle),
+        _ => matches!(method_call(file, node), Some(("abort", receiver)) if is_handle(receiver)),
+    }
+}
+
+/// `t.cancel()`, `t.drop_guard()`, `t.clone().drop_guard()` for `t` among `aliases`, or a macro
+/// whose arguments do that somewhere (`select!` arms): macro arguments are not parsed, so a
+/// cancel inside one is given the benefit of the doubt.
+fn is_cancel_of(file: &RustFile<'_>, node: Node<'_>, aliases: &[&str]) -> bool {
+    if node.kind() == "macro_invocation" {
+        let mut found = false;
+        walk_tree(node, |n| {
+            if n.kind() == "identifier"
+                && n.parent().is_some_and(|p| p.kind() == "token_tree")
+                && aliases.contains(&file.text(n))
+                && macro_method(n, file.source).is_some_and(|m| CANCELLING.contains(&m))
+            {
+                found = true;
+            }
+            !found
+        });
+        return found;
+    }
+    let Some((method, receiver)) = method_call(file, node) else {
+        return false;
+    };
+    if !CANCELLING.contains(&method) {
+        return false;
+    }
+    let receiver = match method_call(file, receiver) {
+        Some(("clone", inner)) => inner,
+        _ => receiver,
+    };
+    receiver.kind() == "identifier" && aliases.contains(&file.text(receiver))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fix_inserts_a_guard_after_the_let_with_its_indentation() {
+        let src = "impl S {\n    async fn f(&self) -> Result<()> {\n        let token = CancellationToken::new();\n        \
+                   tokio::spawn(watch(token.clone()));\n        connect().await?;\n        token.cancel();\n        Ok(())\n    }\n}\n";
+        let fixed = super::super::tests::apply_fixes(Language::Rust, &RULE, src);
+        assert_eq!(
+            fixed,
+            src.replace(
+                "CancellationToken::new();\n",
+                "CancellationToken::new();\n        let _guard = token.clone().drop_guard();\n"
+            )
+        );
+        // The fixed code is clean.
+        assert_eq!(
+            super::super::tests::apply_fixes(Language::Rust, &RULE, &fixed),
+            fixed
+        );
+        let commented = src.replace("::new();\n", "::new(); // the owner\n");
+        assert!(
+            super::super::tests::apply_fixes(Language::Rust, &RULE, &commented).contains(
+                "::new(); // the owner\n        let _guard = token.clone().drop_guard();\n"
+            )
+        );
+        let taken = src.replace("&self", "&self, _guard: u8");
+        assert!(
+            super::super::tests::apply_fixes(Language::Rust, &RULE, &taken)
+                .contains("let _guard2 = token.clone().drop_guard();")
+        );
+    }
+}
