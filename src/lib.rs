@@ -346,7 +346,7 @@ pub fn lint_source_in(
 ) -> Option<Vec<Diagnostic>> {
     let tree = lang::parse(language, source)?;
     let mut diagnostics = Vec::new();
-    match language {
+    lang::with_root(&tree, || match language {
         Language::Go => {
             let mut file = GoFile::new(source, &tree, go);
             file.dir = dir;
@@ -364,7 +364,7 @@ pub fn lint_source_in(
                 }
             }
         }
-    }
+    });
     let broken = lang::error_spans(&tree);
     diagnostics.retain(|d| {
         !broken.iter().any(|e| {

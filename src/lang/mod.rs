@@ -128,9 +128,57 @@ pub fn named_children<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
     (0..node.named_child_count()).filter_map(move |i| node.named_child(i))
 }
 
-/// Iterates over the ancestors of a node, innermost first (the node itself excluded).
+thread_local! {
+    /// Roots of the trees whose rules are running on this thread (see [`with_root`]).
+    static ROOTS: RefCell<Vec<tree_sitter::ffi::TSNode>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` with `tree` registered for [`ancestors`]. tree-sitter nodes have no parent
+/// pointer: `Node::parent` descends from the root on every call, so climbing a node's
+/// ancestors one `parent()` at a time is quadratic in its depth (minutes for code nested
+/// thousands of levels deep). With the root known, one descent finds them all.
+pub fn with_root<R>(tree: &Tree, f: impl FnOnce() -> R) -> R {
+    struct Registered;
+    impl Drop for Registered {
+        fn drop(&mut self) {
+            ROOTS.with(|roots| roots.borrow_mut().pop());
+        }
+    }
+    ROOTS.with(|roots| roots.borrow_mut().push(tree.root_node().into_raw()));
+    let _registered = Registered;
+    f()
+}
+
+/// The ancestors of a node, innermost first (the node itself excluded).
 pub fn ancestors<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
-    std::iter::successors(node.parent(), |n| n.parent())
+    let tree = node.into_raw().tree;
+    let root = ROOTS.with(|roots| {
+        roots
+            .borrow()
+            .iter()
+            .rev()
+            .find(|r| r.tree == tree)
+            .copied()
+    });
+    let mut path = Vec::new();
+    match root {
+        Some(root) => {
+            // SAFETY: `root` is the root node of the very tree `node` belongs to (same tree
+            // pointer), registered by `with_root` while that tree is borrowed; `node`'s
+            // lifetime 't keeps the tree alive, so a node of it may have lifetime 't too.
+            let mut current: Node<'t> = unsafe { Node::from_raw(root) };
+            while current != node {
+                path.push(current);
+                match current.child_with_descendant(node) {
+                    Some(child) => current = child,
+                    None => break,
+                }
+            }
+            path.reverse();
+        }
+        None => path.extend(std::iter::successors(node.parent(), |n| n.parent())),
+    }
+    path.into_iter()
 }
 
 #[cfg(test)]
@@ -156,6 +204,27 @@ mod tests {
         assert!(!errors.is_empty());
         let g = src.find("func g").unwrap();
         assert!(errors.iter().all(|s| s.end <= g));
+    }
+
+    #[test]
+    fn ancestors_are_the_same_with_and_without_a_registered_root() {
+        let src = "package p\nfunc f() { if x { g(func() { h(1) }) } }\n";
+        let tree = parse(Language::Go, src).unwrap();
+        let mut leaf = None;
+        walk_tree(tree.root_node(), |n| {
+            if text(n, src) == "1" {
+                leaf = Some(n);
+            }
+            true
+        });
+        let leaf = leaf.unwrap();
+        let slow: Vec<_> = ancestors(leaf).collect();
+        let fast: Vec<_> = with_root(&tree, || ancestors(leaf).collect());
+        assert_eq!(slow, fast);
+        assert_eq!(slow.last().map(|n| n.kind()), Some("source_file"));
+        assert_eq!(slow.first().map(|n| n.kind()), Some("argument_list"));
+        // The root has no ancestors either way.
+        assert_eq!(with_root(&tree, || ancestors(tree.root_node()).count()), 0);
     }
 
     #[test]
