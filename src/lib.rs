@@ -120,11 +120,7 @@ impl CheckOptions {
                 threads: 0,
                 config_excludes: None,
             },
-            rules: rules::RULES
-                .iter()
-                .copied()
-                .filter(|r| r.enabled_by_default)
-                .collect(),
+            rules: rules::default_rules(),
             go: GoSettings::default(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             prefilter: true,

@@ -8,6 +8,15 @@ use tree_sitter::{Node, Tree};
 
 use super::{ancestors, named_children, text, walk_tree};
 
+/// `Background()`/`TODO()` calls, for [`GoFile::new_root_calls`].
+pub static NEW_ROOT_CALLS: std::sync::LazyLock<tree_sitter::Query> =
+    std::sync::LazyLock::new(|| {
+        crate::rules::compile_query(
+            super::Language::Go,
+            include_str!("../../rules/go/new-root-calls.scm"),
+        )
+    });
+
 /// Import paths of the `context` package.
 pub const CONTEXT_PATHS: &[&str] = &["context", "golang.org/x/net/context"];
 
@@ -375,6 +384,28 @@ impl<'a> GoFile<'a> {
                 (dot && !self.functions.contains(&name)).then_some(name)
             }
         }
+    }
+
+    /// The calls of `context.Background()` and `context.TODO()` (any alias, dot imports), in
+    /// document order.
+    pub fn new_root_calls(&self) -> Vec<Node<'a>> {
+        let mut calls = Vec::new();
+        if !self.imports.imports_any(CONTEXT_PATHS) {
+            return calls;
+        }
+        let query = &*NEW_ROOT_CALLS;
+        crate::rules::for_each_match(query, self.tree.root_node(), self.source, |captures| {
+            let Some(call) = crate::rules::capture(query, captures, "call") else {
+                return;
+            };
+            let has_args = call
+                .child_by_field_name("arguments")
+                .is_some_and(|a| a.named_child_count() > 0);
+            if !has_args && self.calls_package(call, CONTEXT_PATHS).is_some() {
+                calls.push(call);
+            }
+        });
+        calls
     }
 
     /// If `call` produces a cancel function, the index of that result and the callee's name.
@@ -899,27 +930,13 @@ pub fn insert_defer_after(
     }
 }
 
-/// A name based on `base` that no identifier in `scope` uses yet — `cancel`, `cancel2`, … —
-/// skipping the first `skip` free ones (so several fixes in one function pick distinct names).
-pub fn free_name(scope: Node<'_>, base: &str, source: &str, skip: usize) -> String {
-    let mut used = std::collections::HashSet::new();
-    walk_tree(scope, |n| {
-        if n.kind() == "identifier" {
-            used.insert(text(n, source));
-        }
-        true
-    });
-    (1..)
-        .map(|i| {
-            if i == 1 {
-                base.to_string()
-            } else {
-                format!("{base}{i}")
-            }
-        })
-        .filter(|name| !used.contains(name.as_str()))
-        .nth(skip)
-        .unwrap_or_else(|| base.to_string())
+/// Whether any named variable among the left-hand `targets` of a definition (`ctx` in
+/// `ctx, cancel := ...`) may outlive the function: see [`escapes`].
+pub fn any_escapes(body: Node<'_>, targets: &[Node<'_>], source: &str) -> bool {
+    targets
+        .iter()
+        .filter(|t| t.kind() == "identifier" && text(**t, source) != "_")
+        .any(|t| escapes(body, text(*t, source), source))
 }
 
 /// Whether a variable may outlive the function through one of its uses in `body`: returned,

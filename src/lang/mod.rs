@@ -181,6 +181,29 @@ pub fn ancestors<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
     path.into_iter()
 }
 
+/// A name based on `base` that no identifier in `scope` uses yet — `cancel`, `cancel2`, … —
+/// skipping the first `skip` free ones (so several fixes in one function pick distinct names).
+pub fn free_name(scope: Node<'_>, base: &str, source: &str, skip: usize) -> String {
+    let mut used = std::collections::HashSet::new();
+    walk_tree(scope, |n| {
+        if n.kind() == "identifier" {
+            used.insert(text(n, source));
+        }
+        true
+    });
+    (1..)
+        .map(|i| {
+            if i == 1 {
+                base.to_string()
+            } else {
+                format!("{base}{i}")
+            }
+        })
+        .filter(|name| !used.contains(name.as_str()))
+        .nth(skip)
+        .unwrap_or_else(|| base.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,7 +3,7 @@
 //! test code, and the exits of a block for flow purposes (`?`, `return`, `bail!`, `break`,
 //! falling off the end) with a small syntactic "is this exit preceded by X on every path" check.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use tree_sitter::{Node, Tree};
 
 use super::{named_children, text, walk_tree};
@@ -348,27 +348,6 @@ pub fn walk_own_body<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>)) {
     });
 }
 
-/// A name based on `base` that no identifier in `scope` uses yet: `_guard`, `_guard2`, ...
-pub fn free_name(scope: Node<'_>, base: &str, source: &str) -> String {
-    let mut used = HashSet::new();
-    walk_tree(scope, |n| {
-        if n.kind() == "identifier" {
-            used.insert(text(n, source));
-        }
-        true
-    });
-    (1..)
-        .map(|i| {
-            if i == 1 {
-                base.to_string()
-            } else {
-                format!("{base}{i}")
-            }
-        })
-        .find(|name| !used.contains(name.as_str()))
-        .unwrap_or_else(|| base.to_string())
-}
-
 /// The whitespace that starts the line of `node`.
 pub fn indentation<'s>(node: Node<'_>, source: &'s str) -> &'s str {
     let line_start = source[..node.start_byte()].rfind('\n').map_or(0, |i| i + 1);
@@ -505,14 +484,7 @@ fn diverges_at(node: Node<'_>, source: &str, depth: usize) -> bool {
             }
         }
         "match_expression" => {
-            let arms: Vec<_> = node
-                .child_by_field_name("body")
-                .map(|b| {
-                    named_children(b)
-                        .filter(|a| a.kind() == "match_arm")
-                        .collect()
-                })
-                .unwrap_or_default();
+            let arms = match_arms(node);
             !arms.is_empty()
                 && arms
                     .iter()
@@ -585,14 +557,7 @@ fn always_does_at(
             if node.child_by_field_name("value").is_some_and(deeper) {
                 return true;
             }
-            let arms: Vec<_> = node
-                .child_by_field_name("body")
-                .map(|b| {
-                    named_children(b)
-                        .filter(|a| a.kind() == "match_arm")
-                        .collect()
-                })
-                .unwrap_or_default();
+            let arms = match_arms(node);
             !arms.is_empty()
                 && arms
                     .iter()
@@ -682,6 +647,17 @@ pub fn exit_span(exit: Exit<'_>) -> crate::diagnostic::Span {
         }
         ExitKind::Bail => Span::of(exit.node),
     }
+}
+
+/// The arms of a `match` expression.
+fn match_arms(node: Node<'_>) -> Vec<Node<'_>> {
+    node.child_by_field_name("body")
+        .map(|b| {
+            named_children(b)
+                .filter(|a| a.kind() == "match_arm")
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -1,9 +1,8 @@
 //! `background-in-handler`: `context.Background()`/`TODO()` where a parent context exists.
 
-use std::sync::LazyLock;
-use tree_sitter::{Node, Query};
+use tree_sitter::Node;
 
-use super::{capture, compile_query, for_each_match, Check, Rule};
+use super::{Check, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity, Span};
 use crate::lang::go::{self, GoFile};
 use crate::lang::Language;
@@ -19,32 +18,16 @@ pub static RULE: Rule = Rule {
     check: Check::Go(check),
 };
 
-pub static QUERY: LazyLock<Query> = LazyLock::new(|| {
-    compile_query(
-        Language::Go,
-        include_str!("../../rules/go/background-in-handler.scm"),
-    )
-});
-
 fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
     if !file.imports.imports_any(go::CONTEXT_PATHS) {
         return;
     }
-    for_each_match(&QUERY, file.tree.root_node(), file.source, |captures| {
-        let Some(call) = capture(&QUERY, captures, "call") else {
-            return;
-        };
-        let has_args = call
-            .child_by_field_name("arguments")
-            .is_some_and(|a| a.named_child_count() > 0);
-        if has_args || file.calls_package(call, go::CONTEXT_PATHS).is_none() {
-            return;
-        }
+    for call in file.new_root_calls() {
         let Some(parent) = parent_context(file, call) else {
-            return;
+            continue;
         };
         if is_deliberate_root(file, call, &parent) {
-            return;
+            continue;
         }
         let written = file.text(call);
         out.push(Diagnostic {
@@ -73,7 +56,7 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
                 }],
             }),
         });
-    });
+    }
 }
 
 /// A new root that is meant to outlive the call, or a fallback for a missing parent:

@@ -109,12 +109,9 @@ fn fix(
     let function = go::enclosing_functions(statement).next()?;
     let body = function.child_by_field_name("body")?;
     let earlier = fixes_per_function.entry(function.start_byte()).or_default();
-    let name = go::free_name(function, default_name(callee), file.source, *earlier);
+    let name = crate::lang::free_name(function, default_name(callee), file.source, *earlier);
     *earlier += 1;
-    let escapes = targets
-        .iter()
-        .filter(|t| t.kind() == "identifier" && file.text(**t) != "_")
-        .any(|t| go::escapes(body, file.text(*t), file.source));
+    let escapes = go::any_escapes(body, targets, file.source);
     Some(Fix {
         applicability: if escapes {
             Applicability::Unsafe

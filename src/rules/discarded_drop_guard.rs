@@ -101,7 +101,7 @@ fn diagnostic(
     discard: Discard<'_>,
 ) -> Diagnostic {
     let scope = rust::enclosing_function(call).unwrap_or(file.tree.root_node());
-    let name = rust::free_name(scope, "_guard", file.source);
+    let name = crate::lang::free_name(scope, "_guard", file.source, 0);
     let receiver = call
         .child_by_field_name("function")
         .and_then(|f| f.child_by_field_name("value"))

@@ -297,12 +297,7 @@ fn fix(
     let named_result = function
         .child_by_field_name("result")
         .is_some_and(|r| contains(r, declaration));
-    let escapes = named_result
-        || binding
-            .targets
-            .iter()
-            .filter(|t| t.kind() == "identifier" && file.text(**t) != "_")
-            .any(|t| go::escapes(body, file.text(*t), file.source));
+    let escapes = named_result || go::any_escapes(body, &binding.targets, file.source);
     Some(Fix {
         applicability: if escapes {
             Applicability::Unsafe

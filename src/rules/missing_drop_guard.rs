@@ -88,7 +88,7 @@ fn analyse<'t>(file: &RustFile<'_>, definition: Node<'t>) -> Option<Diagnostic> 
         .into_iter()
         .find(|e| !rust::preceded_by(*e, scope, definition.end_byte(), file.source, &is_cancel))?;
     let function = rust::enclosing_function(definition).unwrap_or(owner);
-    let guard = rust::free_name(function, "_guard", file.source);
+    let guard = crate::lang::free_name(function, "_guard", file.source, 0);
     let indent = rust::indentation(definition, file.source);
     Some(Diagnostic {
         rule: RULE.name,

@@ -76,6 +76,15 @@ pub static RULES: &[&Rule] = &[
     &timeout_detaches_task::RULE,
 ];
 
+/// The rules that run when none are selected.
+pub fn default_rules() -> Vec<&'static Rule> {
+    RULES
+        .iter()
+        .copied()
+        .filter(|r| r.enabled_by_default)
+        .collect()
+}
+
 pub fn find(name: &str) -> Option<&'static Rule> {
     RULES.iter().copied().find(|r| r.name == name)
 }
@@ -116,14 +125,10 @@ pub fn capture<'t>(
 pub fn queries() -> Vec<(&'static str, &'static Query)> {
     vec![
         (
-            background_in_handler::RULE.name,
-            &*background_in_handler::QUERY,
+            "go layer: new-root-calls",
+            &*crate::lang::go::NEW_ROOT_CALLS,
         ),
         (discarded_cancel::RULE.name, &*discarded_cancel::QUERY),
-        (
-            test_background_context::RULE.name,
-            &*test_background_context::QUERY,
-        ),
     ]
 }
 

@@ -1,10 +1,9 @@
 //! `test-background-context`: `context.Background()`/`TODO()` in a test, benchmark or fuzz
 //! function, where `t.Context()` is cancelled when the test ends.
 
-use std::sync::LazyLock;
-use tree_sitter::{Node, Query};
+use tree_sitter::Node;
 
-use super::{capture, compile_query, for_each_match, Check, Rule};
+use super::{Check, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity, Span};
 use crate::lang::go::{self, GoFile};
 use crate::lang::{named_children, Language};
@@ -20,13 +19,6 @@ pub static RULE: Rule = Rule {
     check: Check::Go(check),
 };
 
-pub static QUERY: LazyLock<Query> = LazyLock::new(|| {
-    compile_query(
-        Language::Go,
-        include_str!("../../rules/go/test-background-context.scm"),
-    )
-});
-
 /// Prefixes of the functions `go test` runs.
 const TEST_PREFIXES: &[&str] = &["Test", "Benchmark", "Fuzz"];
 
@@ -36,18 +28,9 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
     }
     let first = out.len();
     let mut replaced = Vec::new();
-    for_each_match(&QUERY, file.tree.root_node(), file.source, |captures| {
-        let Some(call) = capture(&QUERY, captures, "call") else {
-            return;
-        };
-        let has_args = call
-            .child_by_field_name("arguments")
-            .is_some_and(|a| a.named_child_count() > 0);
-        if has_args || file.calls_package(call, go::CONTEXT_PATHS).is_none() {
-            return;
-        }
+    for call in file.new_root_calls() {
         let Some(parent) = test_parent(file, call) else {
-            return;
+            continue;
         };
         let name = file.text(parent.param);
         let written = file.text(call);
@@ -74,7 +57,7 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
                 }],
             }),
         });
-    });
+    }
     // Replacing every use of the context package would leave its import unused, which does
     // not compile: then the fixes need a look (and an import removal) first.
     if !context_used_elsewhere(file, &replaced) {

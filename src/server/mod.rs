@@ -168,11 +168,7 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Settings {
         Settings {
-            rules: rules::RULES
-                .iter()
-                .copied()
-                .filter(|r| r.enabled_by_default)
-                .collect(),
+            rules: rules::default_rules(),
             go: GoSettings::default(),
             report_unused_suppressions: false,
             config: crate::config::Config::default(),
