@@ -1,42 +1,13 @@
 //! The `ctxlint` binary as a user runs it: discovery, formats, exit codes and bad input.
 
 use std::fs;
-use std::path::Path;
 use std::process::{Command, Output};
+
+mod common;
+use common::*;
 
 const LEAK: &str = "package p\n\nimport \"context\"\n\nfunc f(p context.Context) {\n\tctx, _ := context.WithCancel(p)\n\t_ = ctx\n}\n";
 const CLEAN: &str = "package p\n\nfunc g() {}\n";
-
-fn ctxlint(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ctxlint"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("ctxlint runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn write(dir: &Path, rel: &str, contents: impl AsRef<[u8]>) {
-    let path = dir.join(rel);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, contents).unwrap();
-}
-
-fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (rel, contents) in files {
-        write(dir.path(), rel, contents);
-    }
-    dir
-}
 
 /// Paths reported by `--format short`.
 fn reported(o: &Output) -> Vec<String> {
