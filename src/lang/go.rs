@@ -294,6 +294,8 @@ pub struct GoFile<'a> {
     pub functions: Vec<&'a str>,
     /// The file's directory, when known: functions of the same package live there.
     pub dir: Option<&'a Path>,
+    /// [`GoFile::new_root_calls`], found once for all the rules that need them.
+    new_roots: std::cell::OnceCell<Vec<Node<'a>>>,
 }
 
 /// What a call expression calls, as far as syntax can tell.
@@ -333,6 +335,7 @@ impl<'a> GoFile<'a> {
             settings,
             functions,
             dir: None,
+            new_roots: std::cell::OnceCell::new(),
         }
     }
 
@@ -388,24 +391,26 @@ impl<'a> GoFile<'a> {
 
     /// The calls of `context.Background()` and `context.TODO()` (any alias, dot imports), in
     /// document order.
-    pub fn new_root_calls(&self) -> Vec<Node<'a>> {
-        let mut calls = Vec::new();
-        if !self.imports.imports_any(CONTEXT_PATHS) {
-            return calls;
-        }
-        let query = &*NEW_ROOT_CALLS;
-        crate::rules::for_each_match(query, self.tree.root_node(), self.source, |captures| {
-            let Some(call) = crate::rules::capture(query, captures, "call") else {
-                return;
-            };
-            let has_args = call
-                .child_by_field_name("arguments")
-                .is_some_and(|a| a.named_child_count() > 0);
-            if !has_args && self.calls_package(call, CONTEXT_PATHS).is_some() {
-                calls.push(call);
+    pub fn new_root_calls(&self) -> &[Node<'a>] {
+        self.new_roots.get_or_init(|| {
+            let mut calls = Vec::new();
+            if !self.imports.imports_any(CONTEXT_PATHS) {
+                return calls;
             }
-        });
-        calls
+            let query = &*NEW_ROOT_CALLS;
+            crate::rules::for_each_match(query, self.tree.root_node(), self.source, |captures| {
+                let Some(call) = crate::rules::capture(query, captures, "call") else {
+                    return;
+                };
+                let has_args = call
+                    .child_by_field_name("arguments")
+                    .is_some_and(|a| a.named_child_count() > 0);
+                if !has_args && self.calls_package(call, CONTEXT_PATHS).is_some() {
+                    calls.push(call);
+                }
+            });
+            calls
+        })
     }
 
     /// If `call` produces a cancel function, the index of that result and the callee's name.

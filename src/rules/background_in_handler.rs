@@ -22,7 +22,7 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
     if !file.imports.imports_any(go::CONTEXT_PATHS) {
         return;
     }
-    for call in file.new_root_calls() {
+    for &call in file.new_root_calls() {
         let Some(parent) = parent_context(file, call) else {
             continue;
         };

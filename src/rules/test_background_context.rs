@@ -28,7 +28,7 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
     }
     let first = out.len();
     let mut replaced = Vec::new();
-    for call in file.new_root_calls() {
+    for &call in file.new_root_calls() {
         let Some(parent) = test_parent(file, call) else {
             continue;
         };
