@@ -180,29 +180,37 @@ pub fn check(options: &CheckOptions) -> Result<Report, Error> {
 /// `CancelFunc`. Files that cannot be read are left to the main pass to report.
 fn with_wrappers(targets: &[Target], options: &CheckOptions) -> CheckOptions {
     let mut options = options.clone();
-    if !options.rules.iter().any(|r| r.language == Language::Go) {
-        return options;
+    if options.rules.iter().any(|r| r.language == Language::Go) {
+        options.go.wrappers = collect_wrappers(targets, options.max_file_size)
+            .into_iter()
+            .flat_map(|(_, wrappers)| wrappers)
+            .collect();
+        options.go.wrappers.sort();
+        options.go.wrappers.dedup();
     }
-    let mut wrappers: Vec<lang::go::CancelWrapper> = targets
+    options
+}
+
+/// The cancel-producing wrappers each Go target declares (targets declaring none are left
+/// out), in parallel; only files mentioning `CancelFunc` are parsed.
+pub fn collect_wrappers(
+    targets: &[Target],
+    max_file_size: u64,
+) -> Vec<(PathBuf, Vec<lang::go::CancelWrapper>)> {
+    targets
         .par_iter()
         .filter(|t| t.language == Language::Go)
-        .flat_map_iter(|target| {
-            let small =
-                std::fs::metadata(&target.path).is_ok_and(|m| m.len() <= options.max_file_size);
+        .filter_map(|target| {
+            let small = std::fs::metadata(&target.path).is_ok_and(|m| m.len() <= max_file_size);
             let source = small
                 .then(|| std::fs::read(&target.path).ok())
                 .flatten()
-                .and_then(|bytes| String::from_utf8(bytes).ok());
+                .and_then(|bytes| String::from_utf8(bytes).ok())?;
             let dir = target.path.parent().unwrap_or(std::path::Path::new(""));
-            source
-                .map(|s| lang::go::cancel_wrappers(&s, dir))
-                .unwrap_or_default()
+            let wrappers = lang::go::cancel_wrappers(&source, dir);
+            (!wrappers.is_empty()).then(|| (target.path.clone(), wrappers))
         })
-        .collect();
-    wrappers.sort();
-    wrappers.dedup();
-    options.go.wrappers = wrappers;
-    options
+        .collect()
 }
 
 enum Outcome {

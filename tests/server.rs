@@ -124,9 +124,13 @@ impl Client {
 
     /// `initialize` + `initialized`; returns the result.
     fn initialize(&mut self, capabilities: Value) -> Value {
+        self.initialize_in(capabilities, Value::Null)
+    }
+
+    fn initialize_in(&mut self, capabilities: Value, root_uri: Value) -> Value {
         let response = self.request(
             "initialize",
-            json!({"processId": null, "rootUri": "file:///work", "capabilities": capabilities}),
+            json!({"processId": null, "rootUri": root_uri, "capabilities": capabilities}),
         );
         self.notify("initialized", json!({}));
         response["result"].clone()
@@ -548,5 +552,28 @@ fn the_nearest_config_file_governs_a_document() {
     );
     let published = client.diagnostics(&uri, None);
     assert_eq!(published["diagnostics"], json!([]));
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
+#[test]
+fn wrappers_declared_in_the_workspace_produce_cancel_functions() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("internal/ctxutil")).unwrap();
+    std::fs::write(
+        dir.path().join("internal/ctxutil/ctxutil.go"),
+        "package ctxutil\n\nimport (\n\t\"context\"\n\t\"time\"\n)\n\nfunc WithDefault(p context.Context) (context.Context, context.CancelFunc) {\n\treturn context.WithTimeout(p, time.Second)\n}\n",
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("api")).unwrap();
+    let uri = format!("file://{}/api/api.go", dir.path().display());
+    let text = "package api\n\nimport (\n\t\"context\"\n\n\t\"example.com/svc/internal/ctxutil\"\n)\n\nfunc get(p context.Context) {\n\tctx, _ := ctxutil.WithDefault(p)\n\tuse(ctx)\n}\n";
+
+    let mut client = Client::start();
+    client.initialize_in(json!({}), json!(format!("file://{}", dir.path().display())));
+    client.open(&uri, "go", 1, text);
+    let published = client.diagnostics(&uri, None);
+    let diagnostics = published["diagnostics"].as_array().unwrap();
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0]["code"], "discarded-cancel");
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }

@@ -26,7 +26,7 @@ use lsp_types::{
 };
 
 use crate::diagnostic::{Applicability, ColumnEncoding, Diagnostic, LineIndex};
-use crate::lang::go::GoSettings;
+use crate::lang::go::{CancelWrapper, GoSettings};
 use crate::lang::Language;
 use crate::rules::{self, Rule};
 
@@ -45,7 +45,11 @@ const CONFIG_FILES: &[&str] = &["ctxlint.toml", ".ctxlint.toml"];
 pub fn run() -> u8 {
     let (connection, io_threads) = Connection::stdio();
     let end = match initialize(&connection) {
-        Ok((encoding, client)) => Server::new(&connection, encoding, &client).main_loop(),
+        Ok((encoding, client, roots)) => {
+            let mut server = Server::new(&connection, encoding, &client);
+            server.scan_wrappers(&roots);
+            server.main_loop()
+        }
         Err(end) => end,
     };
     match end {
@@ -76,7 +80,9 @@ enum End {
 
 /// Waits for `initialize`, answers it, and returns the negotiated position encoding and the
 /// client's capabilities, unless the client leaves (or says `exit`) first.
-fn initialize(connection: &Connection) -> Result<(ColumnEncoding, ClientCapabilities), End> {
+fn initialize(
+    connection: &Connection,
+) -> Result<(ColumnEncoding, ClientCapabilities, Vec<PathBuf>), End> {
     let send = |message: Message| connection.sender.send(message).map_err(|_| End::WriterGone);
     loop {
         let Ok(message) = connection.receiver.recv() else {
@@ -91,6 +97,7 @@ fn initialize(connection: &Connection) -> Result<(ColumnEncoding, ClientCapabili
                     .and_then(|c| serde_json::from_value(c.clone()).ok())
                     .unwrap_or_default();
                 let encoding = negotiate_encoding(&client);
+                let roots = workspace_roots(&request.params);
                 let result = lsp_types::InitializeResult {
                     capabilities: capabilities(encoding),
                     server_info: Some(ServerInfo {
@@ -99,7 +106,7 @@ fn initialize(connection: &Connection) -> Result<(ColumnEncoding, ClientCapabili
                     }),
                 };
                 send(Response::new_ok(request.id, result).into())?;
-                return Ok((encoding, client));
+                return Ok((encoding, client, roots));
             }
             Message::Request(request) => send(
                 Response::new_err(
@@ -115,6 +122,36 @@ fn initialize(connection: &Connection) -> Result<(ColumnEncoding, ClientCapabili
             Message::Notification(_) | Message::Response(_) => {}
         }
     }
+}
+
+/// The workspace folders (or the root URI) of `initialize` params, as paths; whatever is
+/// missing or odd is skipped.
+fn workspace_roots(params: &serde_json::Value) -> Vec<PathBuf> {
+    let folders = params
+        .get("workspaceFolders")
+        .and_then(|f| f.as_array())
+        .map(|folders| {
+            folders
+                .iter()
+                .filter_map(|f| f.get("uri"))
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    let uris = if folders.is_empty() {
+        params.get("rootUri").into_iter().collect()
+    } else {
+        folders
+    };
+    let mut roots: Vec<PathBuf> = uris
+        .into_iter()
+        .filter_map(|u| u.as_str())
+        .filter_map(|u| u.parse::<Uri>().ok())
+        .filter_map(|u| file_path(&u))
+        .filter(|p| p.is_dir())
+        .collect();
+    roots.sort();
+    roots.dedup();
+    roots
 }
 
 /// UTF-8 if the client offers it (no conversion cost), else the mandatory UTF-16.
@@ -211,6 +248,9 @@ struct Server<'c> {
     shutdown: bool,
     /// Sending failed: the client is gone.
     disconnected: bool,
+    /// Cancel-producing wrappers declared in the workspace, per file: found when the server
+    /// starts, updated from a document's text when it is linted.
+    wrappers: HashMap<PathBuf, Vec<CancelWrapper>>,
 }
 
 impl<'c> Server<'c> {
@@ -235,7 +275,21 @@ impl<'c> Server<'c> {
             pending: HashMap::new(),
             shutdown: false,
             disconnected: false,
+            wrappers: HashMap::new(),
         }
+    }
+
+    /// Finds the wrappers declared under the workspace roots (like `ctxlint check`'s first
+    /// pass: only files mentioning `CancelFunc` are parsed).
+    fn scan_wrappers(&mut self, roots: &[PathBuf]) {
+        if roots.is_empty() {
+            return;
+        }
+        let options = crate::CheckOptions::new(roots.to_vec());
+        let (targets, _) = crate::walk::discover(&options.paths, &options.walk);
+        self.wrappers = crate::collect_wrappers(&targets, options.max_file_size)
+            .into_iter()
+            .collect();
     }
 
     fn main_loop(&mut self) -> End {
@@ -508,7 +562,22 @@ impl<'c> Server<'c> {
         let Some(document) = self.documents.get(uri) else {
             return;
         };
-        let settings = self.settings_for(&document.path);
+        let mut settings = self.settings_for(&document.path);
+        if document.language == Language::Go && !document.path.as_os_str().is_empty() {
+            let dir = document.path.parent().unwrap_or(Path::new(""));
+            let own = crate::lang::go::cancel_wrappers(&document.text, dir);
+            if own.is_empty() {
+                self.wrappers.remove(&document.path);
+            } else {
+                self.wrappers.insert(document.path.clone(), own);
+            }
+        }
+        settings.go.wrappers = self.wrappers.values().flatten().cloned().collect();
+        settings.go.wrappers.sort();
+        settings.go.wrappers.dedup();
+        let Some(document) = self.documents.get(uri) else {
+            return;
+        };
         let diagnostics = lint(document, &settings);
         let index = LineIndex::new(&document.text);
         let published = diagnostics
@@ -670,9 +739,10 @@ fn lint(document: &Document, settings: &Settings) -> Vec<Diagnostic> {
         }
     }
     let linted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        crate::lint_source_with(
+        crate::lint_source_in(
             document.language,
             &document.text,
+            document.path.parent().filter(|d| !d.as_os_str().is_empty()),
             &settings.rules,
             &settings.go,
             settings.report_unused_suppressions,
