@@ -222,8 +222,17 @@ enum Outcome {
 }
 
 fn analyse(target: &Target, options: &CheckOptions, prefilter: Option<&Prefilter>) -> Outcome {
+    thread_local! {
+        /// Each worker reads every file into the same buffer: most files are dropped by the
+        /// prefilter, and they cost no allocation.
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
     let fail = |message: String| Outcome::Failed(FileError::new(&target.display, message));
-    match std::fs::metadata(&target.path) {
+    let mut file = match std::fs::File::open(&target.path) {
+        Ok(file) => file,
+        Err(e) => return fail(e.to_string()),
+    };
+    match file.metadata() {
         Ok(meta) if meta.len() > options.max_file_size => {
             return fail(format!(
                 "file is {} bytes, larger than --max-file-size {}; skipped",
@@ -234,15 +243,42 @@ fn analyse(target: &Target, options: &CheckOptions, prefilter: Option<&Prefilter
         Ok(_) => {}
         Err(e) => return fail(e.to_string()),
     }
-    let bytes = match std::fs::read(&target.path) {
-        Ok(bytes) => bytes,
-        Err(e) => return fail(e.to_string()),
+    BUFFER.with(|buffer| {
+        let mut bytes = buffer.borrow_mut();
+        bytes.clear();
+        if let Err(e) = std::io::Read::read_to_end(&mut file, &mut bytes) {
+            return fail(e.to_string());
+        }
+        let text = match as_text(&bytes) {
+            Ok(text) => text,
+            Err(message) => return fail(message),
+        };
+        if let Some(outcome) = skip(target, text, options, prefilter) {
+            return outcome;
+        }
+        lint_text(target, text.to_string(), options, None)
+    })
+}
+
+/// Files not to parse: generated ones found by walking (`Skipped`), and those the prefilter
+/// proves cannot produce a finding (linted, clean).
+fn skip(
+    target: &Target,
+    text: &str,
+    options: &CheckOptions,
+    prefilter: Option<&Prefilter>,
+) -> Option<Outcome> {
+    let generated = match target.language {
+        Language::Go => walk::is_generated(text),
+        Language::Rust => walk::is_generated_rust(text),
     };
-    let source = match decode(bytes) {
-        Ok(source) => source,
-        Err(message) => return fail(message),
-    };
-    lint_text(target, source, options, prefilter)
+    if !target.explicit && options.walk.default_excludes && generated {
+        return Some(Outcome::Skipped);
+    }
+    if prefilter.is_some_and(|p| !p.may_match(target.language, text.as_bytes())) {
+        return Some(Outcome::Linted(None, None));
+    }
+    None
 }
 
 /// Lints one file's text as `target.display`; a source not read from disk (stdin) too.
@@ -253,15 +289,8 @@ fn lint_text(
     prefilter: Option<&Prefilter>,
 ) -> Outcome {
     let fail = |message: String| Outcome::Failed(FileError::new(&target.display, message));
-    let generated = match target.language {
-        Language::Go => walk::is_generated(&source),
-        Language::Rust => walk::is_generated_rust(&source),
-    };
-    if !target.explicit && options.walk.default_excludes && generated {
-        return Outcome::Skipped;
-    }
-    if prefilter.is_some_and(|p| !p.may_match(target.language, source.as_bytes())) {
-        return Outcome::Linted(None, None);
+    if let Some(outcome) = skip(target, &source, options, prefilter) {
+        return outcome;
     }
     let dir = target.path.parent();
     let lint = |text: &str| {
@@ -297,15 +326,18 @@ fn lint_text(
 
 /// Checks that bytes are text: no NUL byte (a binary file) and valid UTF-8.
 pub fn decode(bytes: Vec<u8>) -> Result<String, String> {
+    as_text(&bytes)?;
+    String::from_utf8(bytes).map_err(|e| e.to_string())
+}
+
+/// The bytes as text, or why they are not: a NUL byte in the first 8 KiB (a binary file) or
+/// invalid UTF-8.
+fn as_text(bytes: &[u8]) -> Result<&str, String> {
     if memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some() {
         return Err("binary file (contains NUL bytes), not source code".into());
     }
-    String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "invalid UTF-8 at byte {}, not analysed",
-            e.utf8_error().valid_up_to()
-        )
-    })
+    std::str::from_utf8(bytes)
+        .map_err(|e| format!("invalid UTF-8 at byte {}, not analysed", e.valid_up_to()))
 }
 
 /// Parses one source once and runs every given rule of its language over the tree. Findings
