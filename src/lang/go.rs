@@ -909,30 +909,7 @@ pub fn insert_defer_after(
     name: &str,
     source: &str,
 ) -> crate::diagnostic::Edit {
-    let line_start = source[..statement.start_byte()]
-        .rfind('\n')
-        .map_or(0, |i| i + 1);
-    let indent: String = source[line_start..]
-        .chars()
-        .take_while(|c| *c == ' ' || *c == '\t')
-        .collect();
-    // After a trailing `// comment`, so the comment stays on its statement's line; with the
-    // file's own line ending.
-    let end = statement.end_byte();
-    let line_end = source[end..].find('\n').map_or(source.len(), |i| end + i);
-    let crlf = source[..line_end].ends_with('\r');
-    let line_end = if crlf { line_end - 1 } else { line_end };
-    let rest = source[end..line_end].trim();
-    let at = if rest.is_empty() || rest.starts_with("//") {
-        line_end
-    } else {
-        end
-    };
-    let newline = if crlf { "\r\n" } else { "\n" };
-    crate::diagnostic::Edit {
-        span: crate::diagnostic::Span::empty(at),
-        new_text: format!("{newline}{indent}defer {name}()"),
-    }
+    super::insert_line_after(statement, &format!("defer {name}()"), source)
 }
 
 /// Whether any named variable among the left-hand `targets` of a definition (`ctx` in

@@ -204,6 +204,38 @@ pub fn free_name(scope: Node<'_>, base: &str, source: &str, skip: usize) -> Stri
         .unwrap_or_else(|| base.to_string())
 }
 
+/// The leading blanks of the line `node` starts on.
+pub fn indentation<'s>(node: Node<'_>, source: &'s str) -> &'s str {
+    let line_start = source[..node.start_byte()].rfind('\n').map_or(0, |i| i + 1);
+    let line = &source[line_start..];
+    let width = line
+        .find(|c: char| c != ' ' && c != '\t')
+        .unwrap_or(line.len());
+    &line[..width]
+}
+
+/// An edit that puts `line` on a new line after `node`, indented like `node`'s line: after a
+/// trailing `// comment` (not a `///` doc comment), so the comment stays with its statement,
+/// and with the file's own line ending (LF or CRLF).
+pub fn insert_line_after(node: Node<'_>, line: &str, source: &str) -> crate::diagnostic::Edit {
+    let end = node.end_byte();
+    let line_end = source[end..].find('\n').map_or(source.len(), |i| end + i);
+    let crlf = source[..line_end].ends_with('\r');
+    let line_end = if crlf { line_end - 1 } else { line_end };
+    let rest = source[end..line_end].trim();
+    let trailing_comment = rest.starts_with("//") && !rest.starts_with("///");
+    let at = if rest.is_empty() || trailing_comment {
+        line_end
+    } else {
+        end
+    };
+    let newline = if crlf { "\r\n" } else { "\n" };
+    crate::diagnostic::Edit {
+        span: Span::empty(at),
+        new_text: format!("{newline}{}{line}", indentation(node, source)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,6 +280,37 @@ mod tests {
         assert_eq!(slow.first().map(|n| n.kind()), Some("argument_list"));
         // The root has no ancestors either way.
         assert_eq!(with_root(&tree, || ancestors(tree.root_node()).count()), 0);
+    }
+
+    #[test]
+    fn inserted_lines_follow_indentation_comments_and_line_endings() {
+        let insert = |src: &str| {
+            let tree = parse(Language::Go, src).unwrap();
+            let mut statement = None;
+            walk_tree(tree.root_node(), |n| {
+                if statement.is_none() && n.kind() == "short_var_declaration" {
+                    statement = Some(n);
+                }
+                true
+            });
+            let edit = insert_line_after(statement.unwrap(), "defer c()", src);
+            let mut out = src.to_string();
+            out.insert_str(edit.span.start, &edit.new_text);
+            out
+        };
+        assert_eq!(
+            insert("package p\nfunc f() {\n\t\tx := g() // why\n}\n"),
+            "package p\nfunc f() {\n\t\tx := g() // why\n\t\tdefer c()\n}\n"
+        );
+        assert_eq!(
+            insert("package p\r\nfunc f() {\r\n  x := g()\r\n}\r\n"),
+            "package p\r\nfunc f() {\r\n  x := g()\r\n  defer c()\r\n}\r\n"
+        );
+        // Code after the statement on its line: right after the statement.
+        assert_eq!(
+            insert("package p\nfunc f() { x := g(); h() }\n"),
+            "package p\nfunc f() { x := g()\ndefer c(); h() }\n"
+        );
     }
 
     #[test]

@@ -348,16 +348,6 @@ pub fn walk_own_body<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>)) {
     });
 }
 
-/// The whitespace that starts the line of `node`.
-pub fn indentation<'s>(node: Node<'_>, source: &'s str) -> &'s str {
-    let line_start = source[..node.start_byte()].rfind('\n').map_or(0, |i| i + 1);
-    let line = &source[line_start..];
-    let width = line
-        .find(|c: char| c != ' ' && c != '\t')
-        .unwrap_or(line.len());
-    &line[..width]
-}
-
 /// How a path leaves a block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitKind {

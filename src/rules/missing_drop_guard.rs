@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use tree_sitter::Node;
 
 use super::{Check, Rule};
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity, Span};
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Label, Severity, Span};
 use crate::lang::rust::ancestors;
 use crate::lang::rust::{self, RustFile};
 use crate::lang::{walk_tree, Language};
@@ -89,7 +89,6 @@ fn analyse<'t>(file: &RustFile<'_>, definition: Node<'t>) -> Option<Diagnostic> 
         .find(|e| !rust::preceded_by(*e, scope, definition.end_byte(), file.source, &is_cancel))?;
     let function = rust::enclosing_function(definition).unwrap_or(owner);
     let guard = crate::lang::free_name(function, "_guard", file.source, 0);
-    let indent = rust::indentation(definition, file.source);
     Some(Diagnostic {
         rule: RULE.name,
         severity: RULE.default_severity,
@@ -114,26 +113,13 @@ fn analyse<'t>(file: &RustFile<'_>, definition: Node<'t>) -> Option<Diagnostic> 
         fix: Some(Fix {
             applicability: Applicability::Safe,
             message: format!("cancel `{name}` on every exit with a drop guard `{guard}`"),
-            edits: vec![Edit {
-                span: Span::empty(line_end_after(definition, file.source)),
-                new_text: format!("\n{indent}let {guard} = {name}.clone().drop_guard();"),
-            }],
+            edits: vec![crate::lang::insert_line_after(
+                definition,
+                &format!("let {guard} = {name}.clone().drop_guard();"),
+                file.source,
+            )],
         }),
     })
-}
-
-/// Where a statement after `node` goes: the end of its line when only a comment follows
-/// (the comment stays with its statement), else right after it.
-fn line_end_after(node: Node<'_>, source: &str) -> usize {
-    let end = node.end_byte();
-    let rest = &source[end..];
-    let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
-    let trimmed = line.trim();
-    if trimmed.is_empty() || (trimmed.starts_with("//") && !trimmed.starts_with("///")) {
-        end + line.trim_end_matches('\r').len()
-    } else {
-        end
-    }
 }
 
 /// `CancellationToken::new()` or `<anything>.child_token()`.
