@@ -36,6 +36,8 @@ use convert::{capitalize, file_path, ignore_edit, to_lsp, to_range, to_span};
 
 /// How long a document must stay unchanged before it is re-linted after a `didChange`.
 const DEBOUNCE: Duration = Duration::from_millis(150);
+/// Continuous typing still gets fresh findings at least this often.
+const MAX_DELAY: Duration = Duration::from_millis(1000);
 
 /// Config files whose change re-lints every open document.
 const CONFIG_FILES: &[&str] = &["ctxlint.toml", ".ctxlint.toml"];
@@ -245,6 +247,8 @@ struct Server<'c> {
     documents: HashMap<Uri, Document>,
     /// Documents changed but not re-linted yet, with the time to do it.
     pending: HashMap<Uri, Instant>,
+    /// When each pending document was first changed since its last lint.
+    changed_since: HashMap<Uri, Instant>,
     shutdown: bool,
     /// Sending failed: the client is gone.
     disconnected: bool,
@@ -273,6 +277,7 @@ impl<'c> Server<'c> {
                 .unwrap_or(false),
             documents: HashMap::new(),
             pending: HashMap::new(),
+            changed_since: HashMap::new(),
             shutdown: false,
             disconnected: false,
             wrappers: HashMap::new(),
@@ -519,7 +524,10 @@ impl<'c> Server<'c> {
             }
         }
         document.version = p.text_document.version;
-        self.pending.insert(uri, Instant::now() + DEBOUNCE);
+        let now = Instant::now();
+        let first = *self.changed_since.entry(uri.clone()).or_insert(now);
+        self.pending
+            .insert(uri, (now + DEBOUNCE).min(first + MAX_DELAY));
     }
 
     fn did_save(&mut self, p: DidSaveTextDocumentParams) {
@@ -536,6 +544,7 @@ impl<'c> Server<'c> {
     fn did_close(&mut self, p: DidCloseTextDocumentParams) {
         let uri = p.text_document.uri;
         self.pending.remove(&uri);
+        self.changed_since.remove(&uri);
         if self.documents.remove(&uri).is_some() {
             self.publish(uri, Vec::new(), None);
         }
@@ -559,6 +568,7 @@ impl<'c> Server<'c> {
     /// Lints the current text of a document, keeps the findings and publishes them.
     fn lint_and_publish(&mut self, uri: &Uri) {
         self.pending.remove(uri);
+        self.changed_since.remove(uri);
         let Some(document) = self.documents.get(uri) else {
             return;
         };
