@@ -201,13 +201,16 @@ pub fn collect_wrappers(
         .par_iter()
         .filter(|t| t.language == Language::Go)
         .filter_map(|target| {
-            let small = std::fs::metadata(&target.path).is_ok_and(|m| m.len() <= max_file_size);
-            let source = small
-                .then(|| std::fs::read(&target.path).ok())
-                .flatten()
-                .and_then(|bytes| String::from_utf8(bytes).ok())?;
             let dir = target.path.parent().unwrap_or(std::path::Path::new(""));
-            let wrappers = lang::go::cancel_wrappers(&source, dir);
+            let wrappers = with_file_bytes(&target.path, max_file_size, |bytes| {
+                if !lang::go::mentions_cancel_func(bytes) {
+                    return Some(Vec::new());
+                }
+                let source = std::str::from_utf8(bytes).ok()?;
+                Some(lang::go::cancel_wrappers(source, dir))
+            });
+            // Files that cannot be read are left to the main pass to report.
+            let wrappers = wrappers.ok().flatten()?;
             (!wrappers.is_empty()).then(|| (target.path.clone(), wrappers))
         })
         .collect()
@@ -222,34 +225,9 @@ enum Outcome {
 }
 
 fn analyse(target: &Target, options: &CheckOptions, prefilter: Option<&Prefilter>) -> Outcome {
-    thread_local! {
-        /// Each worker reads every file into the same buffer: most files are dropped by the
-        /// prefilter, and they cost no allocation.
-        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-    }
     let fail = |message: String| Outcome::Failed(FileError::new(&target.display, message));
-    let mut file = match std::fs::File::open(&target.path) {
-        Ok(file) => file,
-        Err(e) => return fail(e.to_string()),
-    };
-    match file.metadata() {
-        Ok(meta) if meta.len() > options.max_file_size => {
-            return fail(format!(
-                "file is {} bytes, larger than --max-file-size {}; skipped",
-                meta.len(),
-                options.max_file_size
-            ))
-        }
-        Ok(_) => {}
-        Err(e) => return fail(e.to_string()),
-    }
-    BUFFER.with(|buffer| {
-        let mut bytes = buffer.borrow_mut();
-        bytes.clear();
-        if let Err(e) = std::io::Read::read_to_end(&mut file, &mut bytes) {
-            return fail(e.to_string());
-        }
-        let text = match as_text(&bytes) {
+    let read = with_file_bytes(&target.path, options.max_file_size, |bytes| {
+        let text = match as_text(bytes) {
             Ok(text) => text,
             Err(message) => return fail(message),
         };
@@ -257,6 +235,33 @@ fn analyse(target: &Target, options: &CheckOptions, prefilter: Option<&Prefilter
             return outcome;
         }
         lint_text(target, text.to_string(), options, None)
+    });
+    read.unwrap_or_else(fail)
+}
+
+/// Reads a file into this thread's buffer and hands its bytes to `f`: each worker reads every
+/// file into the same buffer, so the many files that are dropped unparsed (prefilter, wrapper
+/// pass) cost no allocation. `Err` says why the file could not be read (or is too large).
+fn with_file_bytes<R>(
+    path: &std::path::Path,
+    max_file_size: u64,
+    f: impl FnOnce(&[u8]) -> R,
+) -> Result<R, String> {
+    thread_local! {
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let mut file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let len = file.metadata().map_err(|e| e.to_string())?.len();
+    if len > max_file_size {
+        return Err(format!(
+            "file is {len} bytes, larger than --max-file-size {max_file_size}; skipped"
+        ));
+    }
+    BUFFER.with(|buffer| {
+        let mut bytes = buffer.borrow_mut();
+        bytes.clear();
+        std::io::Read::read_to_end(&mut file, &mut bytes).map_err(|e| e.to_string())?;
+        Ok(f(&bytes))
     })
 }
 

@@ -86,14 +86,17 @@ impl CancelWrapper {
     }
 }
 
+/// Whether a Go file can declare a wrapper at all: it names `CancelFunc` or `CancelCauseFunc`.
+pub fn mentions_cancel_func(bytes: &[u8]) -> bool {
+    memchr::memmem::find(bytes, b"CancelFunc").is_some()
+        || memchr::memmem::find(bytes, b"CancelCauseFunc").is_some()
+}
+
 /// The cancel-producing functions a Go file declares: top-level functions (not methods)
 /// whose results include `context.CancelFunc`/`CancelCauseFunc`. Cheap on files that do not
 /// mention those names: they are not parsed.
 pub fn cancel_wrappers(source: &str, dir: &Path) -> Vec<CancelWrapper> {
-    let bytes = source.as_bytes();
-    if memchr::memmem::find(bytes, b"CancelFunc").is_none()
-        && memchr::memmem::find(bytes, b"CancelCauseFunc").is_none()
-    {
+    if !mentions_cancel_func(source.as_bytes()) {
         return Vec::new();
     }
     let Some(tree) = crate::lang::parse(crate::lang::Language::Go, source) else {
