@@ -346,6 +346,11 @@ impl<'a> GoFile<'a> {
         text(node, self.source)
     }
 
+    /// The `go.mod` governing this file's directory (module path, `go` version), if known.
+    pub fn module(&self) -> Option<std::sync::Arc<super::gomod::GoMod>> {
+        self.dir.and_then(super::gomod::nearest)
+    }
+
     /// Resolves the function part of a call. A qualifier that is not an import, or that a local
     /// variable, parameter or receiver shadows, is a method call on a value: `None`.
     pub fn callee(&self, call: Node<'_>) -> Option<Callee<'a>> {

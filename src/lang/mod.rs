@@ -2,6 +2,7 @@
 //! and the tree helpers every rule uses.
 
 pub mod go;
+pub mod gomod;
 pub mod rust;
 
 use std::cell::RefCell;

@@ -1,0 +1,217 @@
+//! What the nearest `go.mod` says: the module path (to resolve imports of the scanned tree's own
+//! packages) and the `go` version (fixes that need a newer Go, such as `context.WithoutCancel`
+//! from 1.21 or `t.Context()` from 1.24, are only offered when the module says so).
+//!
+//! Lookups are cached per directory for the whole process; a cached `go.mod` is read again when
+//! its modification time changes (the language server runs for hours).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+/// A Go language version from a `go` directive, e.g. `go 1.21.3` → 1.21.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct GoVersion {
+    pub major: u32,
+    pub minor: u32,
+}
+
+impl GoVersion {
+    pub const fn new(major: u32, minor: u32) -> GoVersion {
+        GoVersion { major, minor }
+    }
+
+    /// `1.21`, `1.21.3`, `1.22rc1`, `1.21beta2` → the major and minor numbers.
+    pub fn parse(text: &str) -> Option<GoVersion> {
+        let mut parts = text.split('.');
+        let major = parts.next()?.parse().ok()?;
+        let minor_text = parts.next()?;
+        let digits = minor_text
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(minor_text.len());
+        let minor = minor_text[..digits].parse().ok()?;
+        Some(GoVersion { major, minor })
+    }
+}
+
+impl std::fmt::Display for GoVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.major, self.minor)
+    }
+}
+
+/// The parts of a `go.mod` file the rules use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GoMod {
+    /// The directory holding the `go.mod`: the module's root (absolute).
+    pub dir: PathBuf,
+    /// The `module` path, e.g. `github.com/docker/docker`.
+    pub module: Option<String>,
+    /// The `go` directive.
+    pub go: Option<GoVersion>,
+}
+
+impl GoMod {
+    /// Reads the `module` and `go` directives of a `go.mod` text; anything else is ignored, and
+    /// so is a malformed line (a broken `go.mod` must not stop linting).
+    pub fn parse(dir: &Path, text: &str) -> GoMod {
+        let mut module = None;
+        let mut go = None;
+        for line in text.lines() {
+            let line = line.split("//").next().unwrap_or("").trim();
+            let mut words = line.split_whitespace();
+            match (words.next(), words.next()) {
+                (Some("module"), Some(path)) if module.is_none() => {
+                    module = Some(path.trim_matches(|c| c == '"' || c == '`').to_string());
+                }
+                (Some("go"), Some(version)) if go.is_none() => go = GoVersion::parse(version),
+                _ => {}
+            }
+        }
+        GoMod {
+            dir: dir.to_path_buf(),
+            module,
+            go,
+        }
+    }
+
+    /// Whether the module declares at least Go `major.minor` (false when it says nothing).
+    pub fn go_at_least(&self, major: u32, minor: u32) -> bool {
+        self.go.is_some_and(|v| v >= GoVersion::new(major, minor))
+    }
+
+    /// The import path of the package in `dir` (inside the module), e.g.
+    /// `github.com/docker/docker/daemon/logger`.
+    pub fn import_path_of(&self, dir: &Path) -> Option<String> {
+        let module = self.module.as_deref()?;
+        let dir = std::path::absolute(dir).ok()?;
+        let rest = dir.strip_prefix(&self.dir).ok()?;
+        let mut path = module.to_string();
+        for part in rest.components() {
+            path.push('/');
+            path.push_str(part.as_os_str().to_str()?);
+        }
+        Some(path)
+    }
+}
+
+struct Cached {
+    modified: Option<SystemTime>,
+    parsed: Arc<GoMod>,
+}
+
+/// directory → the `go.mod` that governs it (None: none up to the filesystem root).
+static CACHE: Mutex<Option<HashMap<PathBuf, Option<PathBuf>>>> = Mutex::new(None);
+/// `go.mod` path → its parsed content.
+static PARSED: Mutex<Option<HashMap<PathBuf, Cached>>> = Mutex::new(None);
+
+/// The `go.mod` nearest to `dir` (in it or a parent), parsed.
+pub fn nearest(dir: &Path) -> Option<Arc<GoMod>> {
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let file = {
+        let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+        let cache = cache.get_or_insert_with(HashMap::new);
+        match cache.get(dir) {
+            Some(found) => found.clone(),
+            None => {
+                let found = find(dir);
+                cache.insert(dir.to_path_buf(), found.clone());
+                found
+            }
+        }
+    }?;
+    let modified = std::fs::metadata(&file).and_then(|m| m.modified()).ok();
+    let mut parsed = PARSED.lock().unwrap_or_else(|e| e.into_inner());
+    let parsed = parsed.get_or_insert_with(HashMap::new);
+    if let Some(cached) = parsed.get(&file) {
+        if cached.modified == modified {
+            return Some(cached.parsed.clone());
+        }
+    }
+    let text = std::fs::read_to_string(&file).ok()?;
+    let module = Arc::new(GoMod::parse(file.parent()?, &text));
+    parsed.insert(
+        file,
+        Cached {
+            modified,
+            parsed: module.clone(),
+        },
+    );
+    Some(module)
+}
+
+/// The nearest `go.mod` as an absolute path.
+fn find(dir: &Path) -> Option<PathBuf> {
+    std::path::absolute(dir)
+        .ok()?
+        .ancestors()
+        .map(|d| d.join("go.mod"))
+        .find(|f| f.is_file())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_parse_like_the_go_command() {
+        assert_eq!(GoVersion::parse("1.21"), Some(GoVersion::new(1, 21)));
+        assert_eq!(GoVersion::parse("1.21.3"), Some(GoVersion::new(1, 21)));
+        assert_eq!(GoVersion::parse("1.22rc1"), Some(GoVersion::new(1, 22)));
+        assert_eq!(GoVersion::parse("1"), None);
+        assert_eq!(GoVersion::parse("x.y"), None);
+        assert!(GoVersion::new(1, 9) < GoVersion::new(1, 21));
+    }
+
+    #[test]
+    fn directives_are_read_and_the_rest_ignored() {
+        let text =
+            "// comment\nmodule \"example.com/m\" // trailing\n\ngo 1.21.0\ntoolchain go1.22.1\n\
+                    require (\n\tgolang.org/x/sync v0.1.0\n)\n";
+        let m = GoMod::parse(Path::new("/src/m"), text);
+        assert_eq!(m.module.as_deref(), Some("example.com/m"));
+        assert_eq!(m.go, Some(GoVersion::new(1, 21)));
+        assert!(m.go_at_least(1, 21));
+        assert!(!m.go_at_least(1, 24));
+        assert_eq!(
+            m.import_path_of(Path::new("/src/m/a/b")).as_deref(),
+            Some("example.com/m/a/b")
+        );
+        assert_eq!(
+            m.import_path_of(Path::new("/src/m")).as_deref(),
+            Some("example.com/m")
+        );
+        assert_eq!(m.import_path_of(Path::new("/elsewhere")), None);
+        let broken = GoMod::parse(Path::new("."), "module\ngo banana\n");
+        assert_eq!((broken.module, broken.go), (None, None));
+        assert!(!GoMod::parse(Path::new("."), "").go_at_least(1, 0));
+    }
+
+    #[test]
+    fn the_nearest_go_mod_governs_and_changes_are_seen() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("a/b");
+        std::fs::create_dir_all(&sub).unwrap();
+        std::fs::write(dir.path().join("go.mod"), "module example.com/m\ngo 1.20\n").unwrap();
+        let found = nearest(&sub).unwrap();
+        assert_eq!(found.dir, dir.path());
+        assert_eq!(found.go, Some(GoVersion::new(1, 20)));
+        // A rewrite with a later modification time is read again.
+        let file = dir.path().join("go.mod");
+        std::fs::write(&file, "module example.com/m\ngo 1.22\n").unwrap();
+        let later = SystemTime::now() + std::time::Duration::from_secs(5);
+        std::fs::File::options()
+            .write(true)
+            .open(&file)
+            .unwrap()
+            .set_modified(later)
+            .unwrap();
+        assert_eq!(nearest(&sub).unwrap().go, Some(GoVersion::new(1, 22)));
+        assert!(nearest(Path::new("/")).is_none_or(|m| m.dir == Path::new("/")));
+    }
+}
