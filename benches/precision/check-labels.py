@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Checks ctxlint against hand-labelled findings in real trees.
+
+Each label row is `repo, path, line, rule, label` (tab-separated; `#` starts a comment), with
+label TRUE (a maintainer would merge the fix: must still be reported), FALSE (the tool was
+wrong: must be gone) or DEBATABLE (deliberate code: reported or not, shown for information).
+Every repository is linted once from `<corpus>/<repo>` (its vendor/ tree too, when it has one)
+with the rules the labels name.
+
+    benches/precision/check-labels.py --bin target/debug/ctxlint \
+        --corpus /work/corpus /work/shared/realcode/labels.tsv [more.tsv ...]
+
+Exit status 1 when a TRUE is missed or a FALSE is still reported.
+"""
+import argparse
+import collections
+import json
+import os
+import subprocess
+import sys
+
+
+def read_labels(paths):
+    rows = []
+    for path in paths:
+        with open(path) as f:
+            for line in f:
+                line = line.rstrip("\n")
+                if not line.strip() or line.startswith("#"):
+                    continue
+                repo, file, lineno, rule, label = line.split("\t")[:5]
+                rows.append((repo, file, int(lineno), rule, label.upper()))
+    return rows
+
+
+def findings(binary, corpus, repo, rules):
+    root = os.path.join(corpus, repo)
+    targets = ["."]
+    if os.path.isdir(os.path.join(root, "vendor")):
+        targets.append("vendor")
+    out = subprocess.run(
+        [binary, "check", "--isolated", "--format", "json", "--select", ",".join(sorted(rules))]
+        + targets,
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
+    if out.returncode not in (0, 1, 2):
+        sys.exit(f"{repo}: ctxlint exited {out.returncode}: {out.stderr}")
+    found = set()
+    for d in json.loads(out.stdout)["diagnostics"]:
+        path = d["path"][2:] if d["path"].startswith("./") else d["path"]
+        found.add((path, d["range"]["start"]["line"], d["rule"]))
+    return found
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bin", default="target/debug/ctxlint")
+    parser.add_argument("--corpus", default="/work/corpus")
+    parser.add_argument("labels", nargs="+")
+    args = parser.parse_args()
+    rows = read_labels(args.labels)
+    by_repo = collections.defaultdict(list)
+    for row in rows:
+        by_repo[row[0]].append(row)
+    binary = os.path.abspath(args.bin)
+    counts = collections.Counter()
+    bad = 0
+    for repo in sorted(by_repo):
+        found = findings(binary, args.corpus, repo, {r[3] for r in by_repo[repo]})
+        for _, path, line, rule, label in sorted(by_repo[repo]):
+            reported = (path, line, rule) in found
+            counts[(rule, label, reported)] += 1
+            wrong = (label == "TRUE" and not reported) or (label == "FALSE" and reported)
+            if wrong:
+                bad += 1
+                verdict = "MISSED" if label == "TRUE" else "STILL REPORTED"
+                print(f"{verdict}: {repo} {path}:{line} {rule} ({label})")
+    print()
+    print(f"{'rule':<26} {'label':<10} {'reported':>8} {'silent':>6}")
+    for rule, label in sorted({(r, l) for r, l, _ in counts}):
+        print(f"{rule:<26} {label:<10} {counts[(rule, label, True)]:>8} "
+              f"{counts[(rule, label, False)]:>6}")
+    print(f"\n{bad} wrong of {len(rows)} labelled findings")
+    sys.exit(1 if bad else 0)
+
+
+if __name__ == "__main__":
+    main()
