@@ -25,10 +25,13 @@ use lsp_types::{
     TextDocumentSyncSaveOptions, TextEdit, Uri, WorkspaceEdit,
 };
 
+use crate::config::Config;
 use crate::diagnostic::{Applicability, ColumnEncoding, Diagnostic, LineIndex};
-use crate::lang::go::{CancelWrapper, GoSettings};
+use crate::engine::{self, CheckOptions};
+use crate::lang::go::CancelWrapper;
 use crate::lang::Language;
-use crate::rules::{self, Rule};
+use crate::rules;
+use crate::settings::{self, Choices, LintSettings};
 
 mod convert;
 
@@ -194,25 +197,11 @@ fn capabilities(encoding: ColumnEncoding) -> ServerCapabilities {
     }
 }
 
-/// The rules and settings that apply to one document.
-#[derive(Debug, Clone)]
+/// The settings that apply to one document, and the config's excludes.
+#[derive(Debug, Clone, Default)]
 pub struct Settings {
-    pub rules: Vec<&'static Rule>,
-    pub go: GoSettings,
-    pub report_unused_suppressions: bool,
-    /// The config file's severity overrides and excludes.
-    pub config: crate::config::Config,
-}
-
-impl Default for Settings {
-    fn default() -> Settings {
-        Settings {
-            rules: rules::default_rules(),
-            go: GoSettings::default(),
-            report_unused_suppressions: false,
-            config: crate::config::Config::default(),
-        }
-    }
+    pub lint: LintSettings,
+    pub config: Config,
 }
 
 /// An open document and its latest findings.
@@ -290,9 +279,9 @@ impl<'c> Server<'c> {
         if roots.is_empty() {
             return;
         }
-        let options = crate::CheckOptions::new(roots.to_vec());
+        let options = CheckOptions::new(roots.to_vec());
         let (targets, _) = crate::walk::discover(&options.paths, &options.walk);
-        self.wrappers = crate::collect_wrappers(&targets, options.max_file_size)
+        self.wrappers = engine::collect_wrappers(&targets, options.max_file_size)
             .into_iter()
             .collect();
     }
@@ -447,23 +436,11 @@ impl<'c> Server<'c> {
     /// most every 150 ms), so edits to it apply at once. A broken config is reported on stderr
     /// (the client's log) and the defaults are used.
     fn settings_for(&self, path: &Path) -> Settings {
-        let Some(file) = (!path.as_os_str().is_empty())
-            .then(|| crate::config::find(path))
-            .flatten()
-        else {
-            return Settings::default();
-        };
-        let settings = crate::config::Config::load(&file)
+        let settings = settings::config_for(path)
             .map_err(crate::Error::from)
             .and_then(|config| {
-                let (rules, report_unused_suppressions) =
-                    crate::driver::select_with_config(&[], &[], false, &config)?;
-                Ok(Settings {
-                    rules,
-                    go: crate::driver::go_settings(&config),
-                    report_unused_suppressions,
-                    config,
-                })
+                let lint = LintSettings::resolve(&config, &Choices::default())?;
+                Ok(Settings { lint, config })
             });
         settings.unwrap_or_else(|e| {
             eprintln!("ctxlint: {e}; using the default rules");
@@ -582,9 +559,10 @@ impl<'c> Server<'c> {
                 self.wrappers.insert(document.path.clone(), own);
             }
         }
-        settings.go.wrappers = self.wrappers.values().flatten().cloned().collect();
-        settings.go.wrappers.sort();
-        settings.go.wrappers.dedup();
+        let go = &mut settings.lint.go;
+        go.wrappers = self.wrappers.values().flatten().cloned().collect();
+        go.wrappers.sort();
+        go.wrappers.dedup();
         let Some(document) = self.documents.get(uri) else {
             return;
         };
@@ -738,29 +716,25 @@ impl<'c> Server<'c> {
 /// Lints a document, never taking the server down: a rule that panics loses its findings
 /// for this version only (the panic message goes to stderr).
 fn lint(document: &Document, settings: &Settings) -> Vec<Diagnostic> {
-    if document.text.len() as u64 > crate::DEFAULT_MAX_FILE_SIZE {
+    if document.text.len() as u64 > engine::DEFAULT_MAX_FILE_SIZE {
         return Vec::new();
     }
     if let Ok(Some(excludes)) = settings.config.exclude_matcher() {
         if !document.path.as_os_str().is_empty()
-            && crate::config::is_excluded(&excludes, &document.path, false)
+            && crate::walk::is_excluded(&excludes, &document.path, false)
         {
             return Vec::new();
         }
     }
     let linted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        crate::lint_source_in(
+        engine::lint_file(
             document.language,
             &document.text,
             document.path.parent().filter(|d| !d.as_os_str().is_empty()),
-            &settings.rules,
-            &settings.go,
-            settings.report_unused_suppressions,
+            &settings.lint,
         )
     }));
-    let mut diagnostics = linted.ok().flatten().unwrap_or_default();
-    crate::driver::apply_severities_to(&settings.config, &mut diagnostics);
-    diagnostics
+    linted.ok().flatten().unwrap_or_default()
 }
 
 #[cfg(test)]
