@@ -29,23 +29,58 @@ pub enum Command {
         /// The rule to document
         name: Option<String>,
     },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `ctxlint man > ctxlint.1`
+    Man,
     /// Run a Language Server on stdin/stdout, for editors
     Server {
         /// Accepted for clients that pass it; stdio is the only transport
         #[arg(long, hide = true)]
         stdio: bool,
+        /// Run only these rules (comma-separated), on top of each file's config
+        #[arg(long, value_delimiter = ',', value_name = "RULES")]
+        select: Vec<String>,
+        /// Do not run these rules (comma-separated)
+        #[arg(long, value_delimiter = ',', value_name = "RULES")]
+        ignore: Vec<String>,
     },
 }
 
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("fixing").args(["fix", "diff"]).multiple(true)))]
 pub struct CheckArgs {
-    /// Files or directories to lint; a file named here is always linted
+    /// Files or directories to lint; a file named here is linted even if excluded, unless
+    /// --force-exclude
     pub paths: Vec<PathBuf>,
 
     /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    #[arg(long, value_enum, default_value_t = Format::Human, alias = "output-format")]
     pub format: Format,
+
+    /// Print only the findings: no summary line and no notes on stderr (errors still go there)
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+
+    /// Apply the excludes (default, --exclude, the config's) and the generated-file skipping
+    /// to files named on the command line too (for pre-commit and editors)
+    #[arg(long)]
+    pub force_exclude: bool,
+
+    /// Exit 1 only for findings of this severity or higher (default: any finding)
+    #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = FailOn::Info)]
+    pub fail_on: FailOn,
+
+    /// Print the number of findings per rule (and how many are fixable) instead of the findings
+    #[arg(long, conflicts_with = "fixing")]
+    pub statistics: bool,
+
+    /// Print the settings that apply to each path (config file, rules, excludes...) and exit
+    #[arg(long)]
+    pub show_settings: bool,
 
     /// When to colour human output (NO_COLOR is honoured with `auto`)
     #[arg(long, value_enum, default_value_t = Color::Auto)]
@@ -153,6 +188,22 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (annotations), then the human report
     Github,
+    /// GitLab Code Quality report (JSON)
+    Gitlab,
+    /// Checkstyle XML, for Jenkins and other CI servers
+    Checkstyle,
+    /// JUnit XML: one test case per finding
+    Junit,
+    /// Reviewdog Diagnostic Format (rdjson)
+    Rdjson,
+}
+
+/// `--fail-on`: the lowest severity that makes the exit code 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

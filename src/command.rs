@@ -7,10 +7,11 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use clap::ValueEnum;
+use clap::{CommandFactory, ValueEnum};
 
-use crate::cli::{self, CheckArgs, Format};
+use crate::cli::{self, CheckArgs, FailOn, Format};
 use crate::config::{self, Config};
+use crate::diagnostic::Severity;
 use crate::engine::{self, CheckOptions, FileReport, Report};
 use crate::error::Error;
 use crate::lang::Language;
@@ -44,25 +45,39 @@ pub fn run(cli: cli::Cli) -> Result<u8, Error> {
             return Ok(0);
         }
         cli::Command::Rule { name: Some(name) } => {
-            let rule = rules::find(&name).ok_or_else(|| Error::UnknownRule {
-                valid: rules::RULES
-                    .iter()
-                    .map(|r| r.name)
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                name,
-            })?;
+            let rule = rules::find(&name)
+                .ok_or_else(|| Error::UnknownRule(rules::unknown_rule_message(&name)))?;
             write!(out, "{}", rule.doc)?;
             out.flush()?;
             return Ok(0);
         }
-        cli::Command::Server { .. } => {
+        cli::Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut cli::Cli::command(), "ctxlint", &mut out);
+            out.flush()?;
+            return Ok(0);
+        }
+        cli::Command::Man => {
+            clap_mangen::Man::new(cli::Cli::command()).render(&mut out)?;
+            out.flush()?;
+            return Ok(0);
+        }
+        cli::Command::Server { select, ignore, .. } => {
             // Unlock stdout: the server writes to it from its own thread.
             drop(out);
-            return Ok(server::run());
+            let choices = Choices {
+                select,
+                ignore,
+                report_unused: false,
+            };
+            return Ok(server::run(choices));
         }
         cli::Command::Check(args) => args,
     };
+    if args.show_settings {
+        show_settings(&args, &mut out)?;
+        out.flush()?;
+        return Ok(0);
+    }
     let mut report = collect(&args)?;
     let fix_mode = fix_mode(&args);
     if args.absolute_paths {
@@ -88,7 +103,9 @@ pub fn run(cli: cli::Cli) -> Result<u8, Error> {
             Err(e) => return Err(e.into()),
         };
         if !mode.write {
-            writeln!(stderr, "{}", fix::summary(&report.fixes, mode))?;
+            if !args.quiet {
+                writeln!(stderr, "{}", fix_note(&report.fixes, mode))?;
+            }
             return Ok(if !report.errors.is_empty() {
                 2
             } else {
@@ -107,7 +124,26 @@ pub fn run(cli: cli::Cli) -> Result<u8, Error> {
     let render_options = render::RenderOptions {
         color,
         column_encoding: args.column_encoding,
+        quiet: args.quiet,
     };
+    if !args.quiet {
+        // The human summary line says it too; other formats have no place for it.
+        if report.baseline_hidden > 0 && !matches!(args.format, Format::Human | Format::Github) {
+            writeln!(
+                stderr,
+                "ctxlint: {} hidden by the baseline",
+                plural(report.baseline_hidden, "finding")
+            )?;
+        }
+        if let (Some(recorded), Some(file)) = (report.baseline_recorded, &args.write_baseline) {
+            writeln!(
+                stderr,
+                "ctxlint: recorded {} in {}",
+                plural(recorded, "finding"),
+                file.display()
+            )?;
+        }
+    }
     let outputs = outputs(&args)?;
     for (format, file) in &outputs {
         let Some(file) = file else { continue };
@@ -125,25 +161,194 @@ pub fn run(cli: cli::Cli) -> Result<u8, Error> {
         })?;
     }
     if outputs.iter().any(|(_, file)| file.is_none()) {
-        match render::render(&report, args.format, render_options, &mut out)
-            .and_then(|()| out.flush())
-        {
+        let rendered = if args.statistics {
+            statistics(&report, args.format, args.quiet, &mut out)
+        } else {
+            render::render(&report, args.format, render_options, &mut out)
+        };
+        match rendered.and_then(|()| out.flush()) {
             Ok(()) => {}
             // `ctxlint check | head` closes the pipe early: not an error.
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
             Err(e) => return Err(e.into()),
         }
     }
-    if let Some(mode) = fix_mode {
-        writeln!(stderr, "{}", fix::summary(&report.fixes, mode))?;
+    if let (Some(mode), false) = (fix_mode, args.quiet) {
+        writeln!(stderr, "{}", fix_note(&report.fixes, mode))?;
     }
+    let failing = report
+        .files
+        .iter()
+        .flat_map(|f| &f.diagnostics)
+        .any(|d| fails(d.severity, args.fail_on));
     Ok(if !report.errors.is_empty() {
         2
-    } else if report.diagnostic_count() > 0 && !args.exit_zero {
+    } else if failing && !args.exit_zero {
         1
     } else {
         0
     })
+}
+
+/// Whether a finding of `severity` makes the exit code 1 under `--fail-on`.
+fn fails(severity: Severity, fail_on: FailOn) -> bool {
+    match fail_on {
+        FailOn::Info => true,
+        FailOn::Warning => severity != Severity::Info,
+        FailOn::Error => severity == Severity::Error,
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// What `--fix`/`--diff` did, for stderr; a run with nothing to fix says so instead of
+/// "applied 0 fixes".
+fn fix_note(fixes: &[fix::FileFix], mode: fix::FixMode) -> String {
+    if fixes.iter().any(|f| f.original != f.fixed) {
+        fix::summary(fixes, mode)
+    } else {
+        "no fixes to apply".into()
+    }
+}
+
+/// `--statistics`: the number of findings per rule, most frequent first, with how many have a
+/// fix; JSON with `--format json`, else a table and the summary line.
+fn statistics(
+    report: &Report,
+    format: Format,
+    quiet: bool,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    #[derive(serde::Serialize)]
+    struct Row {
+        rule: &'static str,
+        severity: &'static str,
+        count: usize,
+        fixable: usize,
+        unsafe_fixable: usize,
+    }
+    let mut rows: Vec<Row> = Vec::new();
+    for d in report.files.iter().flat_map(|f| &f.diagnostics) {
+        let i = match rows.iter().position(|r| r.rule == d.rule) {
+            Some(i) => i,
+            None => {
+                rows.push(Row {
+                    rule: d.rule,
+                    severity: d.severity.as_str(),
+                    count: 0,
+                    fixable: 0,
+                    unsafe_fixable: 0,
+                });
+                rows.len() - 1
+            }
+        };
+        rows[i].count += 1;
+        match d.fix.as_ref().map(|f| f.applicability) {
+            Some(crate::diagnostic::Applicability::Safe) => rows[i].fixable += 1,
+            Some(crate::diagnostic::Applicability::Unsafe) => rows[i].unsafe_fixable += 1,
+            None => {}
+        }
+    }
+    rows.sort_by(|a, b| b.count.cmp(&a.count).then(a.rule.cmp(b.rule)));
+    if format == Format::Json {
+        serde_json::to_writer_pretty(&mut *out, &rows)?;
+        return writeln!(out);
+    }
+    let width = rows.iter().map(|r| r.rule.len()).max().unwrap_or(0);
+    let count_width = rows.first().map_or(1, |r| r.count.to_string().len());
+    for r in &rows {
+        let mut fixable = Vec::new();
+        if r.fixable > 0 {
+            fixable.push(format!("{} fixable", r.fixable));
+        }
+        if r.unsafe_fixable > 0 {
+            fixable.push(format!("{} with --unsafe-fixes", r.unsafe_fixable));
+        }
+        writeln!(
+            out,
+            "{:>count_width$}  {:<width$}  {:<7}  {}",
+            r.count,
+            r.rule,
+            r.severity,
+            fixable.join(", ")
+        )?;
+    }
+    if !quiet {
+        writeln!(out, "{}", render::summary(report))?;
+    }
+    Ok(())
+}
+
+/// `--show-settings`: for each group of paths that share a config file, what applies to them.
+fn show_settings(args: &CheckArgs, out: &mut dyn std::io::Write) -> Result<(), Error> {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let groups = match &args.stdin_filename {
+        Some(name) => group_by_config(args, std::slice::from_ref(name))?,
+        None => group_by_config(args, &paths)?,
+    };
+    for (config, group) in groups {
+        let options = options_for(args, &config, group.clone())?;
+        let settings = &options.settings;
+        let names: Vec<String> = group.iter().map(|p| p.display().to_string()).collect();
+        writeln!(out, "{}:", names.join(", "))?;
+        let file = match &config.file {
+            Some(file) => walk::absolute(file).display().to_string(),
+            None if args.isolated => "none (--isolated)".into(),
+            None => "none (built-in defaults)".into(),
+        };
+        writeln!(out, "  config file: {file}")?;
+        writeln!(out, "  rules:")?;
+        for rule in &settings.rules {
+            let severity = settings
+                .severity_of(rule.name)
+                .unwrap_or(rule.default_severity);
+            writeln!(out, "    {:<24} {severity}", rule.name)?;
+        }
+        if settings.report_unused {
+            writeln!(out, "    {:<24} warning", rules::UNUSED_SUPPRESSION)?;
+        }
+        if !settings.per_file_ignores.is_empty() {
+            writeln!(out, "  per-file ignores:")?;
+            for p in &settings.per_file_ignores {
+                writeln!(out, "    {:?} = [{}]", p.glob, p.rules.join(", "))?;
+            }
+        }
+        let defaults = if options.walk.default_excludes {
+            walk::DEFAULT_EXCLUDES.join(" ") + " cargo-target/ generated files"
+        } else {
+            "none (--no-default-excludes)".into()
+        };
+        writeln!(out, "  default excludes: {defaults}")?;
+        writeln!(out, "  config excludes: [{}]", config.exclude.join(", "))?;
+        writeln!(
+            out,
+            "  command-line excludes: [{}]",
+            args.exclude.join(", ")
+        )?;
+        writeln!(
+            out,
+            "  files named on the command line: {}",
+            if args.force_exclude {
+                "excluded like walked files (--force-exclude)"
+            } else {
+                "always linted, unless the config excludes them"
+            }
+        )?;
+        writeln!(
+            out,
+            "  go: {} handler types, {} cancel functions ({} from the config)",
+            settings.go.handler_types.len(),
+            settings.go.cancel_functions.len(),
+            config.handler_types.len() + config.cancel_functions.len()
+        )?;
+    }
+    Ok(())
 }
 
 /// Lints what the command line asks for and applies every report-level filter.
@@ -165,6 +370,7 @@ fn collect(args: &CheckArgs) -> Result<Report, Error> {
             "read from stdin with the path `-` and `--stdin-filename NAME` together".into(),
         ));
     }
+
     let mut report = Report::default();
     if let Some(name) = &args.stdin_filename {
         report = check_stdin(args, name)?;
@@ -183,18 +389,29 @@ fn collect(args: &CheckArgs) -> Result<Report, Error> {
     if let Some(file) = &args.write_baseline {
         let written = baseline::Baseline::from_report(&report);
         written.write(file)?;
-        eprintln!(
-            "ctxlint: recorded {} finding{} in {}",
-            written.len(),
-            if written.len() == 1 { "" } else { "s" },
-            file.display()
-        );
+        report.baseline_recorded = Some(written.len());
         report.files.clear();
     } else if let Some(file) = &args.baseline {
+        let before = report.diagnostic_count();
         baseline::Baseline::read(file)?.filter(&mut report);
+        report.baseline_hidden = before - report.diagnostic_count();
     }
     if let Some(rev) = &args.new_from_rev {
-        diff::ChangedLines::since(rev)
+        let first = args
+            .stdin_filename
+            .as_ref()
+            .or_else(|| paths.first())
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from("."));
+        let dir = if first.is_dir() {
+            first
+        } else {
+            first
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+        };
+        diff::ChangedLines::since(rev, &dir)
             .map_err(Error::Usage)?
             .filter(&mut report);
     }
@@ -299,6 +516,7 @@ fn options_for(
     options.walk.follow_links = args.follow;
     options.walk.threads = args.threads;
     options.walk.config_excludes = config.exclude_matcher()?;
+    options.walk.force_exclude = args.force_exclude;
     options.max_file_size = args.max_file_size;
     options.prefilter = !args.no_prefilter;
     options.fix = fix_mode(args);
@@ -345,26 +563,25 @@ fn check_stdin(args: &CheckArgs, name: &Path) -> Result<Report, Error> {
         }
     };
     let dir = Path::new(&display).parent();
-    Ok(
-        match engine::lint_file(language, &source, dir, &options.settings) {
-            Some(diagnostics) => Report {
-                files_scanned: 1,
-                files: (!diagnostics.is_empty())
-                    .then(|| FileReport {
-                        path: display.clone(),
-                        source,
-                        diagnostics,
-                    })
-                    .into_iter()
-                    .collect(),
-                ..Report::default()
-            },
-            None => Report {
-                errors: vec![FileError::new(&display, engine::PARSER_GAVE_UP.into())],
-                ..Report::default()
-            },
+    let settings = options.settings.for_file(name);
+    Ok(match engine::lint_file(language, &source, dir, &settings) {
+        Some(diagnostics) => Report {
+            files_scanned: 1,
+            files: (!diagnostics.is_empty())
+                .then(|| FileReport {
+                    path: display.clone(),
+                    source,
+                    diagnostics,
+                })
+                .into_iter()
+                .collect(),
+            ..Report::default()
         },
-    )
+        None => Report {
+            errors: vec![FileError::new(&display, engine::PARSER_GAVE_UP.into())],
+            ..Report::default()
+        },
+    })
 }
 
 /// Whether the config's or the command line's excludes skip a stdin file named `name`.
@@ -374,20 +591,7 @@ fn excluded(args: &CheckArgs, options: &CheckOptions, name: &Path) -> bool {
             return true;
         }
     }
-    if args.exclude.is_empty() {
-        return false;
-    }
-    let Ok(cwd) = std::env::current_dir() else {
-        return false;
-    };
-    let mut builder = ignore::gitignore::GitignoreBuilder::new(&cwd);
-    for glob in &args.exclude {
-        let _ = builder.add_line(None, glob);
-    }
-    match builder.build() {
-        Ok(m) => walk::is_excluded(&m, name, false),
-        Err(_) => false,
-    }
+    walk::cli_excluded(&args.exclude, name)
 }
 
 #[cfg(test)]

@@ -52,6 +52,10 @@ pub struct ConfigError {
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Line 0: the problem is the file as a whole (it cannot be read), not a position in it.
+        if self.line == 0 {
+            return write!(f, "{}: {}", self.path.display(), self.message);
+        }
         write!(
             f,
             "{}:{}:{}: {}",
@@ -75,6 +79,8 @@ pub struct Config {
     pub exclude: Vec<String>,
     /// Severity overrides, applied to findings after the rules ran.
     pub severities: Vec<(String, Severity)>,
+    /// `[per-file-ignores]`: glob → rules not reported in the files it matches.
+    pub per_file_ignores: Vec<(String, Vec<String>)>,
     pub handler_types: Vec<HandlerType>,
     pub cancel_functions: Vec<CancelFunction>,
 }
@@ -84,8 +90,8 @@ impl Config {
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
             path: path.to_path_buf(),
-            line: 1,
-            column: 1,
+            line: 0,
+            column: 0,
             message: format!("cannot read the config file: {e}"),
         })?;
         Config::parse(path, &text)
@@ -108,10 +114,17 @@ impl Config {
         };
         for (key, value) in root.get_ref() {
             match &**key.get_ref() {
-                "select" => config.select = Some(parser.rule_names(value)?),
-                "ignore" => config.ignore = parser.rule_names(value)?,
-                "exclude" => config.exclude = parser.strings(value)?,
-                "rules" => config.severities = parser.rules(value)?,
+                "select" => config.select = Some(parser.rule_names(value, "select", true)?),
+                "ignore" => config
+                    .ignore
+                    .extend(parser.rule_names(value, "ignore", false)?),
+                "exclude" => config.exclude = parser.strings(value, "exclude")?,
+                "rules" => {
+                    let (severities, off) = parser.rules(value)?;
+                    config.severities = severities;
+                    config.ignore.extend(off);
+                }
+                "per-file-ignores" => config.per_file_ignores = parser.per_file_ignores(value)?,
                 "go" => parser.go(value, &mut config)?,
                 other => return Err(parser.unknown(key, other, TOP_KEYS)),
             }
@@ -181,11 +194,20 @@ pub fn find(path: &Path) -> Option<PathBuf> {
     None
 }
 
-const TOP_KEYS: &[&str] = &["select", "ignore", "exclude", "rules", "go"];
+const TOP_KEYS: &[&str] = &[
+    "select",
+    "ignore",
+    "exclude",
+    "per-file-ignores",
+    "rules",
+    "go",
+];
 const RULE_KEYS: &[&str] = &["severity"];
 const GO_KEYS: &[&str] = &["handler-types", "cancel-functions"];
 const HANDLER_KEYS: &[&str] = &["package", "type", "context"];
 const CANCEL_KEYS: &[&str] = &["function", "result"];
+
+type SeveritiesAndOff = (Vec<(String, Severity)>, Vec<String>);
 
 struct Parser<'a> {
     path: &'a Path,
@@ -237,6 +259,17 @@ impl Parser<'_> {
         }
     }
 
+    /// An entry of the array under `key`, which must be a string.
+    fn entry<'v>(&self, value: &'v Value<'_>, key: &str) -> Result<&'v str, ConfigError> {
+        match value.get_ref() {
+            DeValue::String(s) => Ok(s),
+            _ => Err(self.error(
+                &value.span(),
+                format!("each entry of `{key}` must be a string"),
+            )),
+        }
+    }
+
     fn array<'v, 'i>(
         &self,
         value: &'v Value<'i>,
@@ -248,10 +281,10 @@ impl Parser<'_> {
         }
     }
 
-    fn strings(&self, value: &Value<'_>) -> Result<Vec<String>, ConfigError> {
-        self.array(value, "exclude")?
+    fn strings(&self, value: &Value<'_>, what: &str) -> Result<Vec<String>, ConfigError> {
+        self.array(value, what)?
             .iter()
-            .map(|v| self.string(v, "exclude").map(str::to_string))
+            .map(|v| self.entry(v, what).map(str::to_string))
             .collect()
     }
 
@@ -260,45 +293,79 @@ impl Parser<'_> {
         if known.contains(&name) {
             return Ok(());
         }
-        let mut message = format!("unknown rule `{name}`");
-        match rules::did_you_mean(name, &known) {
-            Some(best) => message.push_str(&format!("; did you mean `{best}`?")),
-            None => message.push_str(&format!("; valid rules are: {}", known.join(", "))),
-        }
-        Err(self.error(span, message))
+        Err(self.error(span, rules::unknown_rule_message(name)))
     }
 
-    fn rule_names(&self, value: &Value<'_>) -> Result<Vec<String>, ConfigError> {
+    /// A list of rule names under `key`; `ALL` is accepted where rules are selected.
+    fn rule_names(
+        &self,
+        value: &Value<'_>,
+        key: &str,
+        allow_all: bool,
+    ) -> Result<Vec<String>, ConfigError> {
         let mut names = Vec::new();
-        for v in self.array(value, "rule list")? {
-            let name = self.string(v, "rule name")?;
-            self.rule_name(name, &v.span())?;
+        for v in self.array(value, key)? {
+            let name = self.entry(v, key)?;
+            if !(allow_all && name == rules::ALL) {
+                self.rule_name(name, &v.span())?;
+            }
             names.push(name.to_string());
         }
         Ok(names)
     }
 
-    fn rules(&self, value: &Value<'_>) -> Result<Vec<(String, Severity)>, ConfigError> {
-        let mut out = Vec::new();
+    /// `[rules.<name>]`: the severity overrides, and the rules turned off (`severity = "off"`).
+    fn rules(&self, value: &Value<'_>) -> Result<SeveritiesAndOff, ConfigError> {
+        let (mut severities, mut off) = (Vec::new(), Vec::new());
         for (name, settings) in self.table(value, "rules")? {
             self.rule_name(name.get_ref(), &name.span())?;
-            for (key, v) in self.table(settings, "rules.<name>")? {
+            let what = format!("rules.{}", name.get_ref());
+            for (key, v) in self.table(settings, &what)? {
                 match &**key.get_ref() {
                     "severity" => {
-                        let s = self.string(v, "severity")?;
+                        let s = self.string(v, &format!("{what}.severity"))?;
+                        if s == "off" {
+                            off.push(name.get_ref().to_string());
+                            continue;
+                        }
                         let severity = Severity::parse(s).ok_or_else(|| {
                             self.error(
                                 &v.span(),
                                 format!(
-                                    "unknown severity `{s}`; expected \"error\", \"warning\" or \"info\""
+                                    "unknown severity `{s}` in `{what}.severity`; expected \"error\", \"warning\", \"info\" or \"off\""
                                 ),
                             )
                         })?;
-                        out.push((name.get_ref().to_string(), severity));
+                        severities.push((name.get_ref().to_string(), severity));
                     }
                     other => return Err(self.unknown(key, other, RULE_KEYS)),
                 }
             }
+        }
+        Ok((severities, off))
+    }
+
+    /// `[per-file-ignores]`: `"glob" = ["rule", ...]`; each glob must compile.
+    fn per_file_ignores(
+        &self,
+        value: &Value<'_>,
+    ) -> Result<Vec<(String, Vec<String>)>, ConfigError> {
+        let mut out = Vec::new();
+        for (glob, rules) in self.table(value, "per-file-ignores")? {
+            if let Err(e) = globset::Glob::new(glob.get_ref()) {
+                return Err(self.error(
+                    &glob.span(),
+                    format!(
+                        "invalid glob `{}` in `per-file-ignores`: {e}",
+                        glob.get_ref()
+                    ),
+                ));
+            }
+            let key = format!("per-file-ignores.\"{}\"", glob.get_ref());
+            out.push((
+                glob.get_ref().to_string(),
+                self.rule_names(rules, &key, true)?,
+            ));
         }
         Ok(out)
     }

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::ops::RangeInclusive;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::diagnostic::LineIndex;
@@ -28,8 +28,10 @@ pub struct ChangedLines {
     pub files: HashMap<String, Changed>,
 }
 
-fn git(args: &[&str]) -> Result<String, String> {
+/// Runs git in `dir` (the repository of the linted paths, not the current directory).
+fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
     let output = Command::new("git")
+        .current_dir(dir)
         .args(args)
         .output()
         .map_err(|e| format!("--new-from-rev needs git: {e}"))?;
@@ -40,53 +42,64 @@ fn git(args: &[&str]) -> Result<String, String> {
 }
 
 impl ChangedLines {
-    /// Asks git what changed since the merge-base of `rev` and HEAD.
-    pub fn since(rev: &str) -> Result<ChangedLines, String> {
-        let top = git(&["rev-parse", "--show-toplevel"])
-            .map_err(|e| format!("--new-from-rev works only inside a git repository: {e}"))?;
-        let root = walk::absolute(std::path::Path::new(top.trim()));
+    /// Asks git what changed since the merge-base of `rev` and HEAD in the repository that
+    /// holds `dir` (the directory of the linted paths).
+    pub fn since(rev: &str, dir: &Path) -> Result<ChangedLines, String> {
+        let top = git(dir, &["rev-parse", "--show-toplevel"]).map_err(|e| {
+            format!(
+                "--new-from-rev works only inside a git repository ({}: {e})",
+                dir.display()
+            )
+        })?;
+        let root = walk::absolute(Path::new(top.trim()));
         if rev.starts_with('-') {
             return Err(format!("--new-from-rev: `{rev}` is not a revision"));
         }
         let commit = format!("{rev}^{{commit}}");
-        git(&["rev-parse", "--verify", "--quiet", &commit]).map_err(|_| {
+        git(&root, &["rev-parse", "--verify", "--quiet", &commit]).map_err(|_| {
             format!(
                 "--new-from-rev: revision `{rev}` is not in this repository; in a shallow clone, \
-                 fetch it first (`git fetch origin {rev}`, or `fetch-depth: 0` in actions/checkout)"
+                 fetch it first (`{}`, or `fetch-depth: 0` in actions/checkout)",
+                fetch_hint(rev)
             )
         })?;
         let base =
-            git(&["merge-base", rev, "HEAD"]).map_err(|e| {
+            git(&root, &["merge-base", rev, "HEAD"]).map_err(|e| {
                 format!(
                 "--new-from-rev: no merge-base of `{rev}` and HEAD{}; in a shallow clone, fetch \
                  more history (`git fetch --deepen=100`, or `fetch-depth: 0` in actions/checkout)",
                 if e.is_empty() { String::new() } else { format!(" ({e})") }
             )
             })?;
-        let diff = git(&[
-            "-c",
-            "core.quotePath=false",
-            "diff",
-            "--no-color",
-            "--no-ext-diff",
-            "--unified=0",
-            "-M",
-            base.trim(),
-            "--",
-        ])?;
+        let diff = git(
+            &root,
+            &[
+                "-c",
+                "core.quotePath=false",
+                "diff",
+                "--no-color",
+                "--no-ext-diff",
+                "--unified=0",
+                "-M",
+                base.trim(),
+                "--",
+            ],
+        )?;
         let mut files = parse_diff(&diff);
-        let untracked = git(&[
-            "ls-files",
-            "--others",
-            "--exclude-standard",
-            "--full-name",
-            "-z",
-        ])?;
-        // ls-files paths are relative to the current directory unless --full-name.
+        let untracked = git(
+            &root,
+            &[
+                "ls-files",
+                "--others",
+                "--exclude-standard",
+                "--full-name",
+                "-z",
+            ],
+        )?;
+        // Run at the top level, ls-files lists every untracked file, repository-relative.
         for path in untracked.split('\0').filter(|p| !p.is_empty()) {
             files.insert(path.to_string(), Changed::All);
         }
-        // `ls-files --others` lists only below the current directory; that is all we lint.
         Ok(ChangedLines { root, files })
     }
 
@@ -115,6 +128,17 @@ impl ChangedLines {
                 }
             });
         }
+    }
+}
+
+/// The command that fetches `rev` into a shallow clone: `origin/main` is branch `main` of the
+/// remote `origin` (`git fetch origin main`), anything else is fetched from `origin` as named.
+fn fetch_hint(rev: &str) -> String {
+    match rev.split_once('/') {
+        Some((remote, branch)) if !remote.is_empty() && !branch.is_empty() => {
+            format!("git fetch {remote} {branch}")
+        }
+        _ => format!("git fetch origin {rev}"),
     }
 }
 
@@ -163,6 +187,16 @@ pub fn parse_diff(diff: &str) -> HashMap<String, Changed> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_shallow_clone_hint_fetches_a_remote_branch_by_its_name() {
+        assert_eq!(fetch_hint("origin/main"), "git fetch origin main");
+        assert_eq!(
+            fetch_hint("upstream/release/1.2"),
+            "git fetch upstream release/1.2"
+        );
+        assert_eq!(fetch_hint("abc123"), "git fetch origin abc123");
+    }
 
     #[test]
     fn hunks_give_the_added_lines() {

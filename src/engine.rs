@@ -41,11 +41,32 @@ pub struct Report {
     pub elapsed: Duration,
     /// Files that had an applicable fix (with `CheckOptions::fix`), sorted by path.
     pub fixes: Vec<fix::FileFix>,
+    /// Findings not reported because a baseline (`--baseline`) records them.
+    pub baseline_hidden: usize,
+    /// `--write-baseline`: how many findings were recorded (none are reported then).
+    pub baseline_recorded: Option<usize>,
 }
 
 impl Report {
     pub fn diagnostic_count(&self) -> usize {
         self.files.iter().map(|f| f.diagnostics.len()).sum()
+    }
+
+    /// Findings with a fix: (safe, unsafe).
+    pub fn fixable_count(&self) -> (usize, usize) {
+        let mut counts = (0, 0);
+        for fix in self
+            .files
+            .iter()
+            .flat_map(|f| &f.diagnostics)
+            .filter_map(|d| d.fix.as_ref())
+        {
+            match fix.applicability {
+                crate::diagnostic::Applicability::Safe => counts.0 += 1,
+                crate::diagnostic::Applicability::Unsafe => counts.1 += 1,
+            }
+        }
+        counts
     }
 }
 
@@ -73,6 +94,7 @@ impl CheckOptions {
                 follow_links: false,
                 threads: 0,
                 config_excludes: None,
+                force_exclude: false,
             },
             settings: LintSettings::default(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
@@ -248,7 +270,8 @@ fn skip(
 fn lint_target(target: &Target, source: String, options: &CheckOptions) -> Outcome {
     let fail = |message: String| Outcome::Failed(FileError::new(&target.display, message));
     let dir = target.path.parent();
-    let lint = |text: &str| lint_file(target.language, text, dir, &options.settings);
+    let settings = options.settings.for_file(&target.path);
+    let lint = |text: &str| lint_file(target.language, text, dir, &settings);
     let Some(diagnostics) = lint(&source) else {
         return fail(PARSER_GAVE_UP.into());
     };

@@ -5,8 +5,10 @@ use crate::config::ConfigError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("unknown rule `{name}`; valid rules are: {valid}")]
-    UnknownRule { name: String, valid: String },
+    /// An unknown rule name on the command line, with a suggestion (see
+    /// [`crate::rules::unknown_rule_message`]).
+    #[error("{0}")]
+    UnknownRule(String),
     #[error("cannot start {threads} worker threads: {message}")]
     ThreadPool { threads: usize, message: String },
     #[error("cannot write the report: {0}")]

@@ -2,7 +2,8 @@
 //! tables and the severity overrides, resolved from a config file with the command line's
 //! choices on top. `ctxlint check` and the language server both resolve settings here.
 
-use std::path::Path;
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
 
 use crate::config::{self, Config, ConfigError};
 use crate::diagnostic::Severity;
@@ -20,6 +21,32 @@ pub struct LintSettings {
     pub report_unused: bool,
     /// `[rules.<name>] severity` overrides, applied to every finding.
     pub severities: Vec<(String, Severity)>,
+    /// `[per-file-ignores]`: rules not run on the files a glob matches.
+    pub per_file_ignores: Vec<PerFileIgnore>,
+}
+
+/// One `[per-file-ignores]` entry. A glob without `/` matches a file name in any directory
+/// (`"*_test.go"`); one with `/` matches the path relative to the config file's directory.
+#[derive(Debug, Clone)]
+pub struct PerFileIgnore {
+    pub glob: String,
+    matcher: globset::GlobMatcher,
+    /// The config file's directory (absolute).
+    base: PathBuf,
+    pub rules: Vec<String>,
+}
+
+impl PerFileIgnore {
+    pub fn matches(&self, path: &Path) -> bool {
+        if !self.glob.contains('/') {
+            return path
+                .file_name()
+                .is_some_and(|name| self.matcher.is_match(name));
+        }
+        let path = crate::walk::absolute(path);
+        path.strip_prefix(&self.base)
+            .is_ok_and(|relative| self.matcher.is_match(relative))
+    }
 }
 
 impl Default for LintSettings {
@@ -30,6 +57,7 @@ impl Default for LintSettings {
             go: GoSettings::default(),
             report_unused: false,
             severities: Vec::new(),
+            per_file_ignores: Vec::new(),
         }
     }
 }
@@ -61,7 +89,29 @@ impl LintSettings {
             go: go_settings(config),
             report_unused,
             severities: config.severities.clone(),
+            per_file_ignores: per_file_ignores(config)?,
         })
+    }
+
+    /// The settings for the file at `path`: without the rules `[per-file-ignores]` turns off
+    /// for it (borrowed unchanged when none applies).
+    pub fn for_file(&self, path: &Path) -> Cow<'_, LintSettings> {
+        let off: Vec<&str> = self
+            .per_file_ignores
+            .iter()
+            .filter(|p| p.matches(path))
+            .flat_map(|p| p.rules.iter().map(String::as_str))
+            .collect();
+        if off.is_empty() {
+            return Cow::Borrowed(self);
+        }
+        let all = off.contains(&rules::ALL);
+        let mut settings = self.clone();
+        settings.rules.retain(|r| !all && !off.contains(&r.name));
+        if all || off.contains(&UNUSED_SUPPRESSION) {
+            settings.report_unused = false;
+        }
+        Cow::Owned(settings)
     }
 
     /// The severity a finding of `rule` is reported with, if the config overrides it.
@@ -93,18 +143,24 @@ fn select_with_config(
     let (cli_select, cli_ignore) = (&choices.select, &choices.ignore);
     let known = rules::known_names();
     for name in cli_select.iter().chain(cli_ignore) {
-        if !known.contains(&name.as_str()) {
-            return Err(Error::UnknownRule {
-                name: name.clone(),
-                valid: known.join(", "),
-            });
+        if !known.contains(&name.as_str()) && !(name == rules::ALL && cli_select.contains(name)) {
+            return Err(Error::UnknownRule(rules::unknown_rule_message(name)));
         }
     }
-    let select: Vec<String> = if cli_select.is_empty() {
+    if cli_ignore.iter().any(|n| n == rules::ALL) {
+        return Err(Error::Usage(
+            "`ALL` selects every rule; it cannot be ignored (select the rules to run instead)"
+                .into(),
+        ));
+    }
+    let mut select: Vec<String> = if cli_select.is_empty() {
         config.select.clone().unwrap_or_default()
     } else {
         cli_select.to_vec()
     };
+    if select.iter().any(|n| n == rules::ALL) {
+        select = known.iter().map(|n| n.to_string()).collect();
+    }
     let ignore: Vec<String> = config
         .ignore
         .iter()
@@ -130,6 +186,30 @@ fn select_with_config(
     Ok((rules, report_unused))
 }
 
+fn per_file_ignores(config: &Config) -> Result<Vec<PerFileIgnore>, Error> {
+    let base = config
+        .dir()
+        .map(crate::walk::absolute)
+        .unwrap_or_else(|| crate::walk::absolute(Path::new(".")));
+    config
+        .per_file_ignores
+        .iter()
+        .map(|(glob, rules)| {
+            let matcher = globset::GlobBuilder::new(glob)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| Error::Usage(format!("invalid per-file-ignores glob `{glob}`: {e}")))?
+                .compile_matcher();
+            Ok(PerFileIgnore {
+                glob: glob.clone(),
+                matcher,
+                base: base.clone(),
+                rules: rules.clone(),
+            })
+        })
+        .collect()
+}
+
 /// The built-in Go tables with the config's entries first (they win on a tie).
 fn go_settings(config: &Config) -> GoSettings {
     let mut go = GoSettings::default();
@@ -146,14 +226,7 @@ fn go_settings(config: &Config) -> GoSettings {
 pub fn select_rules(select: &[String], ignore: &[String]) -> Result<Vec<&'static Rule>, Error> {
     for name in select.iter().chain(ignore) {
         if rules::find(name).is_none() {
-            return Err(Error::UnknownRule {
-                name: name.clone(),
-                valid: rules::RULES
-                    .iter()
-                    .map(|r| r.name)
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            });
+            return Err(Error::UnknownRule(rules::unknown_rule_message(name)));
         }
     }
     Ok(rules::RULES

@@ -25,6 +25,9 @@ pub struct WalkOptions {
     /// The `exclude` globs of a config file, anchored at its directory. Unlike `excludes`,
     /// they also skip files named on the command line (so hooks and editors respect them).
     pub config_excludes: Option<ignore::gitignore::Gitignore>,
+    /// `--force-exclude`: files named on the command line are skipped like walked ones when
+    /// an exclude (default, `--exclude` or the config's) matches, and generated files too.
+    pub force_exclude: bool,
 }
 
 /// A file to lint.
@@ -68,12 +71,13 @@ pub fn discover(paths: &[PathBuf], options: &WalkOptions) -> (Vec<Target>, Vec<F
                 errors.push(FileError::new(&display_root, "not a regular file".into()))
             }
             Ok(_) if config_excluded(options, root, false) => {}
+            Ok(_) if options.force_exclude && force_excluded(options, root) => {}
             Ok(_) => match Language::from_path(root) {
                 Some(language) => targets.push(Target {
                     display: display_root,
                     path: root.clone(),
                     language,
-                    explicit: true,
+                    explicit: !options.force_exclude,
                 }),
                 None => errors.push(FileError::new(
                     &display_root,
@@ -93,6 +97,57 @@ fn config_excluded(options: &WalkOptions, path: &Path, is_dir: bool) -> bool {
         .config_excludes
         .as_ref()
         .is_some_and(|m| is_excluded(m, path, is_dir))
+}
+
+/// `--force-exclude` for a file named on the command line: whether a default exclude (a
+/// `vendor/`, `testdata/`... directory or cargo build output among the directories of the path
+/// as given, or of its part under the current directory) or an `--exclude` glob skips it.
+fn force_excluded(options: &WalkOptions, path: &Path) -> bool {
+    if cli_excluded(&options.excludes, path) {
+        return true;
+    }
+    if !options.default_excludes {
+        return false;
+    }
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let relative = path.strip_prefix(&cwd).unwrap_or(path);
+    let Some(dirs) = relative.parent() else {
+        return false;
+    };
+    let mut dir = cwd.clone();
+    for component in dirs.components() {
+        let name = component.as_os_str();
+        dir.push(name);
+        let name = name.to_string_lossy();
+        let default = DEFAULT_EXCLUDES
+            .iter()
+            .any(|d| d.trim_end_matches('/') == name);
+        let cargo_target =
+            name == "target" && dir.parent().is_some_and(|p| p.join("Cargo.toml").is_file());
+        if default || cargo_target || dir.join("CACHEDIR.TAG").is_file() {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether the command line's `--exclude` globs (gitignore-style, relative to the current
+/// directory) skip `path`, a file named on the command line.
+pub fn cli_excluded(excludes: &[String], path: &Path) -> bool {
+    if excludes.is_empty() {
+        return false;
+    }
+    let Ok(cwd) = std::env::current_dir() else {
+        return false;
+    };
+    let mut builder = ignore::gitignore::GitignoreBuilder::new(&cwd);
+    for glob in excludes {
+        let _ = builder.add_line(None, glob);
+    }
+    match builder.build() {
+        Ok(m) => is_excluded(&m, path, false),
+        Err(_) => false,
+    }
 }
 
 fn walk_dir(

@@ -366,7 +366,10 @@ fn github_format_prints_escaped_annotations_then_the_human_report() {
     assert!(out.contains("error[discarded-cancel]"), "{out}");
     assert!(
         out.trim_end()
-            .ends_with("found 3 problems in 2 files (2 scanned)"),
+            .lines()
+            .last()
+            .unwrap_or("")
+            .starts_with("found 3 problems in 2 files (2 scanned); "),
         "{out}"
     );
 }
@@ -672,7 +675,11 @@ fn pre_commit_hook_is_defined() {
     let hook = &hooks[0];
     assert_eq!(hook["id"].as_str(), Some("ctxlint"));
     assert_eq!(hook["language"].as_str(), Some("rust"));
-    assert_eq!(hook["entry"].as_str(), Some("ctxlint check"));
+    // --force-exclude: staged vendor/, testdata/ and generated files are skipped like `check .`.
+    assert_eq!(
+        hook["entry"].as_str(),
+        Some("ctxlint check --force-exclude")
+    );
     assert_eq!(hook["require_serial"].as_bool(), Some(false));
     let types: Vec<&str> = hook["types_or"]
         .as_vec()
@@ -693,10 +700,12 @@ fn github_action_is_a_well_formed_composite_action() {
     assert!(action["name"].as_str().is_some());
     assert!(action["description"].as_str().is_some());
     for input in [
+        "version",
         "paths",
         "args",
         "only-new-issues",
         "sarif",
+        "fail-on",
         "fail-on-findings",
     ] {
         let i = &action["inputs"][input];
@@ -723,7 +732,12 @@ fn github_action_is_a_well_formed_composite_action() {
         }
     }
     assert_eq!(uses, ["actions/cache", "github/codeql-action/upload-sarif"]);
+    // The release binary is downloaded (.ci/test-install.sh tests that script against a local
+    // server); cargo builds only when no release matches.
+    assert!(scripts.contains(".github/scripts/action-install.sh"));
     assert!(scripts.contains("cargo install --locked --path \"$ACTION_PATH\""));
+    assert!(scripts.contains("--fail-on \"$FAIL_ON\""));
+    assert!(text_of_uses(steps).contains("github/codeql-action/upload-sarif@v4"));
     assert!(scripts.contains("--format github"));
     assert!(scripts.contains("--new-from-rev"));
     assert!(scripts.contains("sarif:"));
@@ -742,6 +756,14 @@ fn github_action_is_a_well_formed_composite_action() {
     ] {
         assert!(text.contains(referenced), "{referenced}");
     }
+}
+
+fn text_of_uses(steps: &[yaml_rust2::Yaml]) -> String {
+    steps
+        .iter()
+        .filter_map(|s| s["uses"].as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[test]

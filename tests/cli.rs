@@ -26,7 +26,16 @@ fn exit_codes_say_what_happened() {
     assert_eq!(leak.status.code(), Some(1));
     let missing = ctxlint(dir.path(), &["check", "nope"]);
     assert_eq!(missing.status.code(), Some(2));
-    assert!(stderr(&missing).contains("nope"), "{}", stderr(&missing));
+    assert!(
+        stderr(&missing).contains("error: nope: "),
+        "{}",
+        stderr(&missing)
+    );
+    // Not "no problems found": nothing was linted.
+    assert_eq!(
+        stdout(&missing),
+        "nothing was linted; 1 file could not be analysed\n"
+    );
     let bad_flag = ctxlint(dir.path(), &["check", "--frobnicate"]);
     assert_eq!(bad_flag.status.code(), Some(2));
 }
@@ -244,7 +253,7 @@ fn human_output_shows_labels_help_and_summary() {
     assert!(out.contains("this call returns a cancel function"), "{out}");
     assert!(out.contains("= help: bind it to a variable"), "{out}");
     assert!(
-        out.ends_with("found 1 problem in 1 file (1 scanned)\n"),
+        out.ends_with("found 1 problem in 1 file (1 scanned); 1 fixable with `--fix`\n"),
         "{out}"
     );
 }

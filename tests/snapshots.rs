@@ -15,7 +15,7 @@ fn report() -> ctxlint::Report {
 #[test]
 fn human_output() {
     let mut out = Vec::new();
-    render::human(&report(), false, &mut out).unwrap();
+    render::human(&report(), false, false, &mut out).unwrap();
     insta::assert_snapshot!(String::from_utf8(out).unwrap());
 }
 
@@ -34,6 +34,7 @@ fn short_output() {
     let options = RenderOptions {
         color: false,
         column_encoding: ColumnEncoding::Utf8,
+        quiet: false,
     };
     render::render(&report(), ctxlint::cli::Format::Short, options, &mut out).unwrap();
     insta::assert_snapshot!(String::from_utf8(out).unwrap());

@@ -55,7 +55,7 @@ pub fn render(report: &Report, options: RenderOptions, out: &mut dyn Write) -> i
             escape_data(&error.message)
         )?;
     }
-    super::human(report, options.color, out)
+    super::human(report, options.color, options.quiet, out)
 }
 
 #[cfg(test)]

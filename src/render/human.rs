@@ -9,7 +9,7 @@ use codespan_reporting::term::{self, termcolor::Buffer, Config};
 use crate::diagnostic::{Applicability, Severity};
 use crate::engine::Report;
 
-pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> io::Result<()> {
+pub fn render(report: &Report, color: bool, quiet: bool, out: &mut dyn Write) -> io::Result<()> {
     let config = Config::default();
     let mut buffer = if color {
         Buffer::ansi()
@@ -48,5 +48,8 @@ pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> io::Result<(
         }
     }
     out.write_all(buffer.as_slice())?;
+    if quiet {
+        return Ok(());
+    }
     writeln!(out, "{}", super::summary(report))
 }

@@ -2,9 +2,12 @@
 //! depends on thread count or timing except JSON's `elapsed_ms`.
 
 mod github;
+mod gitlab;
 mod human;
 mod json;
+mod rdjson;
 mod sarif;
+mod xml;
 
 use std::io::{self, Write};
 
@@ -22,6 +25,8 @@ pub use sarif::render as sarif;
 pub struct RenderOptions {
     pub color: bool,
     pub column_encoding: ColumnEncoding,
+    /// `--quiet`: no summary line after human output.
+    pub quiet: bool,
 }
 
 pub fn render(
@@ -31,11 +36,15 @@ pub fn render(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        Format::Human => human(report, options.color, out),
+        Format::Human => human(report, options.color, options.quiet, out),
         Format::Short => short(report, options.column_encoding, out),
         Format::Json => json(report, options.column_encoding, out),
         Format::Sarif => sarif(report, out),
         Format::Github => github(report, options, out),
+        Format::Gitlab => gitlab::render(report, out),
+        Format::Checkstyle => xml::checkstyle(report, out),
+        Format::Junit => xml::junit(report, out),
+        Format::Rdjson => rdjson::render(report, out),
     }
 }
 
@@ -60,7 +69,16 @@ pub fn summary(report: &Report) -> String {
     let count = report.diagnostic_count();
     let files = report.files.len();
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    let mut line = if count == 0 {
+    let mut line = if let Some(recorded) = report.baseline_recorded {
+        format!(
+            "recorded {} in the baseline ({} scanned)",
+            plural(recorded, "finding"),
+            plural(report.files_scanned, "file")
+        )
+    } else if count == 0 && !report.errors.is_empty() && report.files_scanned == 0 {
+        // A mistyped path: nothing was linted, which is not "no problems found".
+        "nothing was linted".to_string()
+    } else if count == 0 {
         format!(
             "no problems found in {}",
             plural(report.files_scanned, "file")
@@ -73,6 +91,19 @@ pub fn summary(report: &Report) -> String {
             report.files_scanned
         )
     };
+    let (safe, unsafe_) = report.fixable_count();
+    if safe > 0 {
+        line.push_str(&format!("; {safe} fixable with `--fix`"));
+    }
+    if unsafe_ > 0 {
+        line.push_str(&format!("; {unsafe_} more with `--fix --unsafe-fixes`"));
+    }
+    if report.baseline_hidden > 0 {
+        line.push_str(&format!(
+            "; {} hidden by the baseline",
+            plural(report.baseline_hidden, "finding")
+        ));
+    }
     if !report.errors.is_empty() {
         line.push_str(&format!(
             "; {} could not be analysed",

@@ -99,6 +99,21 @@ pub fn known_names() -> Vec<&'static str> {
     names
 }
 
+/// `--select ALL` / `select = ["ALL"]`: every rule, including those off by default.
+pub const ALL: &str = "ALL";
+
+/// "unknown rule `x`; did you mean `y`?", or the valid names when none is close.
+pub fn unknown_rule_message(name: &str) -> String {
+    let known = known_names();
+    match did_you_mean(name, &known) {
+        Some(best) => format!("unknown rule `{name}`; did you mean `{best}`?"),
+        None => format!(
+            "unknown rule `{name}`; valid rules are: {}, or `{ALL}` in a selection",
+            known.join(", ")
+        ),
+    }
+}
+
 /// The closest of `candidates` to `name`, if close enough to be a plausible typo.
 pub fn did_you_mean<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
     candidates

@@ -54,8 +54,10 @@ const MAX_DELAY: Duration = Duration::from_millis(1000);
 const CONFIG_FILES: &[&str] = &["ctxlint.toml", ".ctxlint.toml"];
 
 /// Runs the server on stdin/stdout until `exit`. Returns the process exit code: 0 after
-/// `shutdown` then `exit`, 1 for `exit` without `shutdown` or a lost connection.
-pub fn run() -> u8 {
+/// `shutdown` then `exit`, 1 for `exit` without `shutdown` or a lost connection. `choices`
+/// (`ctxlint server --select/--ignore`, the editor's rule settings) apply on top of each
+/// document's config file, as on the command line.
+pub fn run(choices: Choices) -> u8 {
     let transport = match Transport::stdio() {
         Ok(transport) => transport,
         Err(e) => {
@@ -66,6 +68,7 @@ pub fn run() -> u8 {
     let end = match initialize(&transport) {
         Ok((encoding, client, roots)) => {
             let mut server = Server::new(transport.sender.clone(), encoding, &client);
+            server.choices = choices;
             server.scan_wrappers(&roots);
             server.main_loop(&transport.receiver)
         }
@@ -374,6 +377,10 @@ struct Server {
     /// Cancel-producing wrappers declared in the workspace, per file: found when the server
     /// starts, updated from a document's text when it is linted.
     wrappers: HashMap<PathBuf, Vec<CancelWrapper>>,
+    /// The editor's rule choices (`ctxlint server --select/--ignore`).
+    choices: Choices,
+    /// The last configuration error shown to the user (each is shown once, not per lint).
+    shown_error: Option<String>,
 }
 
 impl Server {
@@ -404,6 +411,8 @@ impl Server {
             shutdown: false,
             disconnected: false,
             wrappers: HashMap::new(),
+            choices: Choices::default(),
+            shown_error: None,
         }
     }
 
@@ -589,19 +598,33 @@ impl Server {
     /// The rules and settings for a document at `path` (empty for an unsaved buffer). The
     /// single place where configuration is looked up.
     /// The nearest `ctxlint.toml`/`.ctxlint.toml` is read each time (a document is linted at
-    /// most every 150 ms), so edits to it apply at once. A broken config is reported on stderr
-    /// (the client's log) and the defaults are used.
-    fn settings_for(&self, path: &Path) -> Settings {
-        let settings = settings::config_for(path)
+    /// most every 150 ms), so edits to it apply at once. A broken config file, or a rule
+    /// choice it cannot take, is shown to the user (`window/showMessage`, once until it
+    /// changes) and logged; the defaults are used meanwhile.
+    fn settings_for(&mut self, path: &Path) -> Settings {
+        let resolved = settings::config_for(path)
             .map_err(crate::Error::from)
-            .and_then(|config| {
-                let lint = LintSettings::resolve(&config, &Choices::default())?;
-                Ok(Settings { lint, config })
-            });
-        settings.unwrap_or_else(|e| {
-            eprintln!("ctxlint: {e}; using the default rules");
-            Settings::default()
-        })
+            .and_then(
+                |config| match LintSettings::resolve(&config, &self.choices) {
+                    Ok(lint) => Ok(Settings { lint, config }),
+                    Err(e) => Err(e),
+                },
+            );
+        match resolved {
+            Ok(settings) => {
+                self.shown_error = None;
+                settings
+            }
+            Err(e) => {
+                let message = format!("ctxlint: {e}; using the default rules");
+                eprintln!("{message}");
+                if self.shown_error.as_ref() != Some(&message) {
+                    self.shown_error = Some(message.clone());
+                    self.show_message(MessageType::ERROR, message);
+                }
+                Settings::default()
+            }
+        }
     }
 
     /// A config file changed: re-read it (through `settings_for`) for every open document.
@@ -724,7 +747,8 @@ impl Server {
         let Some(document) = self.documents.get(uri) else {
             return;
         };
-        let settings = self.settings_for(&document.path);
+        let path = document.path.clone();
+        let settings = self.settings_for(&path);
         let Some(document) = self.documents.get_mut(uri) else {
             return;
         };
@@ -997,7 +1021,7 @@ fn lint(language: Language, text: &str, path: &Path, settings: &Settings) -> Vec
             language,
             text,
             path.parent().filter(|d| !d.as_os_str().is_empty()),
-            &settings.lint,
+            &settings.lint.for_file(path),
         )
     }));
     linted.ok().flatten().unwrap_or_default()
