@@ -92,7 +92,7 @@ YAML
   git -C "$repo" init -q
   git -C "$repo" add -A
   rc=0
-  (cd "$repo" && PRE_COMMIT_HOME="$work/pre-commit-home" PIP_NO_INDEX=1 \
+  (cd "$repo" && PRE_COMMIT_HOME="$work/pre-commit-home" \
     "$work/tools/bin/pre-commit" run --all-files > "$work/hook.log" 2>&1) || rc=$?
   if [ "$rc" = 1 ] && grep -q "pkg/a.go:6:.*discarded-cancel" "$work/hook.log" \
     && ! grep -q "vendor/x/a.go" "$work/hook.log" && ! grep -q "mock.go:" "$work/hook.log"; then
