@@ -65,6 +65,8 @@ pub struct CancelWrapper {
     pub name: String,
     /// Index of the cancel function among the results.
     pub result: usize,
+    /// The cancel function is a `CancelCauseFunc`: it takes the cause as its argument.
+    pub cause: bool,
 }
 
 impl CancelWrapper {
@@ -121,18 +123,19 @@ pub fn cancel_wrappers(source: &str, dir: &Path) -> Vec<CancelWrapper> {
         } else {
             vec![result]
         };
-        let is_cancel = |ty: Node<'_>| {
-            CONTEXT_PATHS.iter().any(|p| {
-                file.is_named_type(ty, p, "CancelFunc")
-                    || file.is_named_type(ty, p, "CancelCauseFunc")
-            })
+        let is_type = |ty: Node<'_>, name: &str| {
+            CONTEXT_PATHS
+                .iter()
+                .any(|p| file.is_named_type(ty, p, name))
         };
+        let is_cancel = |ty: Node<'_>| is_type(ty, "CancelFunc") || is_type(ty, "CancelCauseFunc");
         if let Some(index) = types.iter().position(|t| is_cancel(*t)) {
             found.push(CancelWrapper {
                 dir: dir.to_path_buf(),
                 package: file.package.clone(),
                 name: file.text(name).to_string(),
                 result: index,
+                cause: is_type(types[index], "CancelCauseFunc"),
             });
         }
     }
@@ -423,6 +426,19 @@ impl<'a> GoFile<'a> {
 
     /// If `call` produces a cancel function, the index of that result and the callee's name.
     pub fn cancel_result(&self, call: Node<'_>) -> Option<(usize, &'a str)> {
+        self.resolve_cancel(call)
+            .map(|(index, _)| (index, self.callee_text(call)))
+    }
+
+    /// Whether the cancel function `call` produces takes a cause (`CancelCauseFunc`): it is
+    /// called as `cancel(err)`, or `cancel(nil)`.
+    pub fn cancel_takes_cause(&self, call: Node<'_>) -> bool {
+        self.resolve_cancel(call).is_some_and(|(_, cause)| cause)
+    }
+
+    /// The index of the cancel function among the call's results, and whether it takes a
+    /// cause.
+    fn resolve_cancel(&self, call: Node<'_>) -> Option<(usize, bool)> {
         // The name first: resolving the qualifier walks the enclosing function.
         let function = call.child_by_field_name("function")?;
         let name = match function.kind() {
@@ -457,7 +473,7 @@ impl<'a> GoFile<'a> {
                                 .any(|p| import_path_matches(p, &f.package))
                     }
                 };
-                matched.then_some(f.result)
+                matched.then_some((f.result, f.name.ends_with("Cause")))
             })
             .or_else(|| {
                 self.settings.wrappers.iter().find_map(|w| {
@@ -465,10 +481,9 @@ impl<'a> GoFile<'a> {
                         Callee::Package { path, name } => w.matches_import(path, name),
                         Callee::Local { name } => w.matches_local(self.dir, &self.package, name),
                     };
-                    matched.then_some(w.result)
+                    matched.then_some((w.result, w.cause))
                 })
             })
-            .map(|i| (i, self.callee_text(call)))
     }
 
     fn callee_text(&self, call: Node<'_>) -> &'a str {
@@ -524,6 +539,18 @@ impl<'a> GoFile<'a> {
         self.settings.handler_types.iter().find(|h| {
             h.pointer.is_none_or(|p| p == pointer) && self.is_named_type(inner, &h.package, &h.name)
         })
+    }
+
+    /// `*testing.T`, `*testing.B`, `*testing.F` or `testing.TB`.
+    pub fn is_testing_type(&self, ty: Node<'_>) -> bool {
+        match ty.kind() {
+            "pointer_type" => named_children(ty).next().is_some_and(|inner| {
+                ["T", "B", "F"]
+                    .iter()
+                    .any(|n| self.is_named_type(inner, "testing", n))
+            }),
+            _ => self.is_named_type(ty, "testing", "TB"),
+        }
     }
 
     /// Whether any result of a function is `context.Context`.
@@ -911,13 +938,16 @@ pub fn enclosing_statement(def: Node<'_>) -> Option<Node<'_>> {
     matches!(statement.parent()?.kind(), "statement_list" | "block").then_some(statement)
 }
 
-/// An edit that inserts `defer <name>()` on its own line after `statement`, indented like it.
+/// An edit that inserts `defer <name>()` (`defer <name>(nil)` when the function takes a
+/// cause) on its own line after `statement`, indented like it.
 pub fn insert_defer_after(
     statement: Node<'_>,
     name: &str,
+    takes_cause: bool,
     source: &str,
 ) -> crate::diagnostic::Edit {
-    super::insert_line_after(statement, &format!("defer {name}()"), source)
+    let argument = if takes_cause { "nil" } else { "" };
+    super::insert_line_after(statement, &format!("defer {name}({argument})"), source)
 }
 
 /// Whether any named variable among the left-hand `targets` of a definition (`ctx` in
@@ -929,56 +959,95 @@ pub fn any_escapes(body: Node<'_>, targets: &[Node<'_>], source: &str) -> bool {
         .any(|t| escapes(body, text(*t, source), source))
 }
 
+/// How a variable's value may outlive the function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Escape {
+    /// Returned to the caller.
+    Returned,
+    /// Stored in a field, an element, a package variable or a composite literal.
+    Stored,
+    /// Sent on a channel.
+    Sent,
+    /// Used in a `go` statement or a func literal, which may run after the function returns.
+    Captured,
+}
+
 /// Whether a variable may outlive the function through one of its uses in `body`: returned,
-/// sent on a channel, used in a `go` statement, put in a composite literal, or assigned to
-/// anything but a plain local. Conservative: anything unclear counts as an escape.
+/// sent on a channel, used in a `go` statement or a func literal, put in a composite literal,
+/// or assigned to anything but a plain local. Conservative: anything unclear counts as an
+/// escape.
 pub fn escapes(body: Node<'_>, name: &str, source: &str) -> bool {
+    first_escape(body, name, source, |_| true)
+}
+
+/// Whether the variable is returned or stored (see [`Escape`]): the value itself is kept past
+/// the function, not only used by work that may run later.
+pub fn kept_beyond(body: Node<'_>, name: &str, source: &str) -> bool {
+    first_escape(body, name, source, |e| {
+        matches!(e, Escape::Returned | Escape::Stored)
+    })
+}
+
+fn first_escape(body: Node<'_>, name: &str, source: &str, wanted: impl Fn(Escape) -> bool) -> bool {
     let mut escaped = false;
     walk_tree(body, |node| {
         if escaped {
             return false;
         }
         if node.kind() == "identifier" && text(node, source) == name {
-            escaped = use_escapes(node, body, source);
+            escaped = use_escapes(node, body, source).is_some_and(&wanted);
         }
         true
     });
     escaped
 }
 
-fn use_escapes(ident: Node<'_>, body: Node<'_>, source: &str) -> bool {
+fn use_escapes(ident: Node<'_>, body: Node<'_>, source: &str) -> Option<Escape> {
+    // Captured by a goroutine or a closure: it may run after the function returns, whatever
+    // the statement around the use inside it does.
+    if ancestors(ident)
+        .take_while(|a| *a != body)
+        .any(|a| matches!(a.kind(), "go_statement" | "func_literal"))
+    {
+        return Some(Escape::Captured);
+    }
     let mut child = ident;
     for ancestor in ancestors(ident) {
         if ancestor == body {
-            return false;
+            return None;
         }
         match ancestor.kind() {
             // `return ctx, nil` hands it out; `return f(ctx)` only uses it.
-            "return_statement" => return ident.parent().and_then(|p| p.parent()) == Some(ancestor),
-            "go_statement" | "composite_literal" | "func_literal" => return true,
-            "send_statement" => {
-                return ancestor.child_by_field_name("value") == Some(child);
+            "return_statement" => {
+                return (ident.parent().and_then(|p| p.parent()) == Some(ancestor))
+                    .then_some(Escape::Returned)
             }
-            "var_spec" | "short_var_declaration" => return false,
+            "composite_literal" => return Some(Escape::Stored),
+            "send_statement" => {
+                return (ancestor.child_by_field_name("value") == Some(child))
+                    .then_some(Escape::Sent);
+            }
+            "var_spec" | "short_var_declaration" => return None,
             // `s.ctx = ctx`, `m[k] = ctx`, `*p = ctx` or a package variable keep it; `_ = ctx`
             // and plain locals do not.
             "assignment_statement" => {
                 if ancestor.child_by_field_name("right") != Some(child) {
-                    return false;
+                    return None;
                 }
-                return ancestor.child_by_field_name("left").is_none_or(|left| {
+                let stored = ancestor.child_by_field_name("left").is_none_or(|left| {
                     named_children(left).any(|target| {
                         let name = text(target, source);
                         target.kind() != "identifier"
                             || (name != "_" && !is_declared_locally(target, name, source))
                     })
                 });
+                return stored.then_some(Escape::Stored);
             }
             _ => {}
         }
         child = ancestor;
     }
-    false
+    None
 }
 
 #[cfg(test)]
