@@ -211,7 +211,7 @@ impl<'a> GoFile<'a> {
                 }
                 let alias = self.text(operand);
                 let path = self.imports.path_of(alias)?;
-                if is_declared_locally(operand, alias, self.source) {
+                if declaration_of(operand, self.source).is_some() {
                     return None;
                 }
                 Some(Callee::Package {
@@ -550,6 +550,14 @@ mod tests {
                 f.cancel_result(first_call(f.tree)),
                 Some((1, "context.WithCancel"))
             );
+        });
+        // Scopes decide: a variable of an earlier block, or the one being declared by this
+        // very statement, does not shadow the package.
+        let src = "package p\nimport \"context\"\nfunc f(x bool) {\n\tif x { context := 1; _ = \
+                   context }\n\tcontext, cancel := context.WithCancel(nil)\n}\n";
+        with_file(src, |f| {
+            let call = first_call(f.tree);
+            assert_eq!(f.cancel_result(call), Some((1, "context.WithCancel")));
         });
         let src = "package p\nimport . \"context\"\nfunc f() { WithTimeout(nil, 1) }\n";
         with_file(src, |f| {

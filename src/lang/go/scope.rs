@@ -204,65 +204,6 @@ pub fn function_name<'s>(func: Node<'_>, source: &'s str) -> Option<&'s str> {
     func.child_by_field_name("name").map(|n| text(n, source))
 }
 
-/// Whether `name`, used at `use_site`, is declared by an enclosing function as a parameter,
-/// receiver, result or local variable before the use: then it is not a package qualifier.
-pub fn is_declared_locally(use_site: Node<'_>, name: &str, source: &str) -> bool {
-    enclosing_functions(use_site).any(|func| {
-        let params = ["receiver", "parameters", "result"]
-            .iter()
-            .filter_map(|f| func.child_by_field_name(f))
-            .filter(|l| l.kind() == "parameter_list")
-            .flat_map(parameters)
-            .any(|p| p.name.is_some_and(|n| text(n, source) == name));
-        params || {
-            let mut found = false;
-            if let Some(body) = func.child_by_field_name("body") {
-                walk_tree(body, |node| {
-                    if found || node.start_byte() >= use_site.start_byte() {
-                        return false;
-                    }
-                    if declared_names(node).any(|n| text(n, source) == name) {
-                        found = true;
-                    }
-                    node.kind() != "func_literal"
-                });
-            }
-            found
-        }
-    })
-}
-
-/// The identifiers a declaration statement introduces (`:=`, `var`, `const`, range `:=`).
-pub fn declared_names<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
-    let defines = match node.kind() {
-        "short_var_declaration" => true,
-        "range_clause" => is_range_define(node),
-        _ => false,
-    };
-    let names: Vec<Node<'t>> = match node.kind() {
-        _ if defines => node
-            .child_by_field_name("left")
-            .map(|l| {
-                named_children(l)
-                    .filter(|n| n.kind() == "identifier")
-                    .collect()
-            })
-            .unwrap_or_default(),
-        "var_spec" | "const_spec" => {
-            let mut cursor = node.walk();
-            node.children_by_field_name("name", &mut cursor).collect()
-        }
-        _ => Vec::new(),
-    };
-    names.into_iter()
-}
-
-fn is_range_define(range: Node<'_>) -> bool {
-    let mut cursor = range.walk();
-    let defines = range.children(&mut cursor).any(|c| c.kind() == ":=");
-    defines
-}
-
 /// The statement that holds a definition, when a statement can follow it in the same block:
 /// a `:=`/`=` statement or the `var` declaration of a `var_spec` (not an `if`/`for` header).
 pub fn enclosing_statement(def: Node<'_>) -> Option<Node<'_>> {
@@ -323,7 +264,7 @@ fn use_escapes(ident: Node<'_>, body: Node<'_>, source: &str) -> bool {
                     named_children(left).any(|target| {
                         let name = text(target, source);
                         target.kind() != "identifier"
-                            || (name != "_" && !is_declared_locally(target, name, source))
+                            || (name != "_" && declaration_of(target, source).is_none())
                     })
                 });
             }
