@@ -398,7 +398,8 @@ pub fn lint_source_in(
             }
         }
         Language::Rust => {
-            let file = RustFile::new(source, &tree);
+            let mut file = RustFile::new(source, &tree);
+            file.dir = dir;
             for rule in rules {
                 if let Check::Rust(check) = rule.check {
                     check(&file, &mut diagnostics);
