@@ -230,6 +230,20 @@ impl<'a> RustFile<'a> {
             .any(|glob| wanted.contains(&format!("{glob}::{resolved}").as_str()))
     }
 
+    /// Whether a `use` of the file brings the item `path` into scope: by name (renamed or
+    /// not) or by a glob import of its parent.
+    pub fn imports(&self, path: &str) -> bool {
+        self.uses.values().any(|p| p == path)
+            || path
+                .rsplit_once("::")
+                .is_some_and(|(parent, _)| self.globs.iter().any(|g| g == parent))
+    }
+
+    /// Whether a `use` of the file binds `name` (`use std::thread;` binds `thread`).
+    pub fn imports_name(&self, name: &str) -> bool {
+        self.uses.contains_key(name)
+    }
+
     /// `CancellationToken`, `&CancellationToken`, `&'a mut tokio_util::sync::CancellationToken`
     /// or a renamed import of it.
     pub fn is_token_type(&self, ty: Node<'_>) -> bool {

@@ -445,8 +445,8 @@ impl<'a> RustFile<'a> {
         }
         let ty = self.type_of_at(receiver, depth + 1)?;
         let target = ty.target().clone();
-        if SPAWN_METHODS.contains(&method) {
-            return match target.spawner()? {
+        if let Some(spawner) = target.spawner().filter(|_| SPAWN_METHODS.contains(&method)) {
+            return match spawner {
                 Spawner::JoinSet => Some(Ty::named("tokio::task::AbortHandle", Vec::new())),
                 Spawner::TaskBuilder => Some(Ty::named(
                     "std::io::Result",
