@@ -546,7 +546,8 @@ mod deep_tests {
         let found = std::thread::Builder::new()
             .stack_size(64 * 1024 * 1024)
             .spawn(move || {
-                crate::lint_source(Language::Rust, &src, &rules, &Default::default())
+                let settings = crate::LintSettings::only(&rules);
+                crate::lint_file(Language::Rust, &src, None, &settings)
                     .unwrap_or_default()
                     .iter()
                     .map(|d| d.rule)
