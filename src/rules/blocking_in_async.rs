@@ -90,8 +90,8 @@ fn check(file: &RustFile<'_>, out: &mut Vec<Diagnostic>) {
         }
         let mut diagnostic = diagnostic(call, &shown, kind, runtime);
         if kind == Kind::Sleep && runtime == AsyncRuntime::Tokio && context.awaits {
-            let has_time = *time_feature
-                .get_or_insert_with(|| file.dir.is_some_and(cargo::tokio_has_time));
+            let has_time =
+                *time_feature.get_or_insert_with(|| file.dir().is_some_and(cargo::tokio_has_time));
             if has_time {
                 diagnostic.fix = sleep_fix(file, call);
             }
@@ -202,7 +202,9 @@ fn chain_root_path(file: &RustFile<'_>, receiver: Node<'_>) -> Option<String> {
                 node = named_children(node).last()?;
             }
             "identifier" | "field_expression" => {
-                return file.type_of(node).and_then(|t| t.target().path().map(str::to_string));
+                return file
+                    .type_of(node)
+                    .and_then(|t| t.target().path().map(str::to_string));
             }
             _ => return None,
         }
@@ -421,7 +423,11 @@ fn sleep_fix(file: &RustFile<'_>, call: Node<'_>) -> Option<Fix> {
 /// scope unused: no other path or name in the file starts with that segment.
 fn orphans_import(file: &RustFile<'_>, call: Node<'_>, function: Node<'_>) -> bool {
     let written = file.text(function);
-    let first = written.trim_start_matches("::").split("::").next().unwrap_or("");
+    let first = written
+        .trim_start_matches("::")
+        .split("::")
+        .next()
+        .unwrap_or("");
     if first == "std" || !file.imports_name(first) {
         return false;
     }

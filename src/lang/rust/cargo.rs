@@ -110,6 +110,11 @@ pub fn tokio_features(dir: &Path) -> Option<Vec<String>> {
     found
 }
 
+/// The root directory of the package `dir` belongs to: where its nearest `Cargo.toml` is.
+pub fn package_dir(dir: &Path) -> Option<PathBuf> {
+    nearest(dir)?.parent().map(Path::to_path_buf)
+}
+
 /// Whether code in `dir` may call `tokio::time`: tokio with its `time` (or `full`) feature.
 pub fn tokio_has_time(dir: &Path) -> bool {
     tokio_features(dir).is_some_and(|f| f.iter().any(|f| f == "time" || f == "full"))

@@ -65,8 +65,8 @@ impl AsyncRuntime {
 pub struct RustFile<'a> {
     pub source: &'a str,
     pub tree: &'a Tree,
-    /// The directory of the file, when it is on disk (for its `Cargo.toml`).
-    pub dir: Option<&'a Path>,
+    /// The file's path, when it is known (its `Cargo.toml`, test files by name).
+    pub path: Option<&'a Path>,
     /// local name → full path, from every `use` declaration of the file
     uses: HashMap<String, String>,
     /// prefixes of glob imports (`use tokio::time::*` → `tokio::time`)
@@ -79,6 +79,8 @@ pub struct RustFile<'a> {
     /// The async runtime named by a `use`, a path or an attribute (`#[tokio::main]`); tokio
     /// wins when several are.
     pub runtime: Option<AsyncRuntime>,
+    /// [`RustFile::is_test_file`], worked out once.
+    test_file: std::cell::OnceCell<bool>,
 }
 
 impl<'a> RustFile<'a> {
@@ -86,7 +88,7 @@ impl<'a> RustFile<'a> {
         let mut file = RustFile {
             source,
             tree,
-            dir: None,
+            path: None,
             uses: HashMap::new(),
             globs: Vec::new(),
             calls: Vec::new(),
@@ -94,6 +96,7 @@ impl<'a> RustFile<'a> {
             functions: Vec::new(),
             fields: Vec::new(),
             runtime: None,
+            test_file: std::cell::OnceCell::new(),
         };
         let mut declarations = Vec::new();
         let mut runtimes = Vec::new();
@@ -195,6 +198,54 @@ impl<'a> RustFile<'a> {
         text(node, self.source)
     }
 
+    /// The file's directory, when its path is known.
+    pub fn dir(&self) -> Option<&'a Path> {
+        self.path
+            .and_then(Path::parent)
+            .filter(|d| !d.as_os_str().is_empty())
+    }
+
+    /// Whether the file is test, benchmark or example code by Cargo's layout and naming
+    /// conventions: under the package's `tests/`, `benches/` or `examples/` (or a `tests/`,
+    /// `testing/`, `test_utils/` module directory), or named `tests.rs`, `test.rs`,
+    /// `*_test.rs`, `*_tests.rs`, `test_*.rs`, `test_utils.rs` (the files of
+    /// `#[cfg(test)] mod …;` declarations).
+    pub fn is_test_file(&self) -> bool {
+        *self.test_file.get_or_init(|| self.test_file_by_path())
+    }
+
+    fn test_file_by_path(&self) -> bool {
+        let Some(path) = self.path else {
+            return false;
+        };
+        let package = self.dir().and_then(cargo::package_dir);
+        let absolute = std::path::absolute(path).ok();
+        let relative = match (&absolute, &package) {
+            (Some(absolute), Some(package)) => absolute.strip_prefix(package).unwrap_or(path),
+            _ => path,
+        };
+        let name = relative
+            .file_stem()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let named_test = matches!(name, "tests" | "test" | "test_utils" | "testing")
+            || name.ends_with("_test")
+            || name.ends_with("_tests")
+            || name.starts_with("test_");
+        named_test
+            || relative
+                .parent()
+                .into_iter()
+                .flat_map(Path::components)
+                .filter_map(|c| c.as_os_str().to_str())
+                .any(|c| {
+                    matches!(
+                        c,
+                        "tests" | "benches" | "examples" | "testing" | "test_utils" | "test-utils"
+                    )
+                })
+    }
+
     /// The full path a path expression or type names, as far as the `use` table tells:
     /// `Tok::new` → `tokio_util::sync::CancellationToken::new` after `use ... as Tok`.
     /// Generic arguments are dropped; an unknown first segment is kept as written.
@@ -291,10 +342,14 @@ impl<'a> RustFile<'a> {
             .collect()
     }
 
-    /// Whether a node lies in test code: a `#[test]`/`#[tokio::test]`/`#[rstest]` function, an
+    /// Whether a node lies in test code: a test file (see [`RustFile::is_test_file`]), a
+    /// `#[test]`/`#[tokio::test]`/`#[rstest]` function, an
     /// item under `#[cfg(test)]` (or `cfg(all(test, …))`, `cfg(any(test, …))`), or a file
     /// that starts with `#![cfg(test)]`.
     pub fn is_test_code(&self, node: Node<'_>) -> bool {
+        if self.is_test_file() {
+            return true;
+        }
         let root = self.tree.root_node();
         if named_children(root)
             .take_while(|n| matches!(n.kind(), "inner_attribute_item" | "line_comment"))
