@@ -348,9 +348,13 @@ fn check_stdin(args: &CheckArgs, name: &Path) -> Result<Report, Error> {
             })
         }
     };
-    let dir = Path::new(&display).parent();
     Ok(
-        match engine::lint_file(language, &source, dir, &options.settings) {
+        match engine::lint_file(
+            language,
+            &source,
+            Some(Path::new(&display)),
+            &options.settings,
+        ) {
             Some(diagnostics) => Report {
                 files_scanned: 1,
                 files: (!diagnostics.is_empty())

@@ -244,8 +244,8 @@ fn skip(
 /// Lints one file's text (read from `target.path`), fixing it first when asked.
 fn lint_target(target: &Target, source: String, options: &CheckOptions) -> Outcome {
     let fail = |message: String| Outcome::Failed(FileError::new(&target.display, message));
-    let dir = target.path.parent();
-    let lint = |text: &str| lint_file(target.language, text, dir, &options.settings);
+    let path = Some(target.path.as_path());
+    let lint = |text: &str| lint_file(target.language, text, path, &options.settings);
     let Some(diagnostics) = lint(&source) else {
         return fail(PARSER_GAVE_UP.into());
     };
@@ -287,17 +287,20 @@ fn as_text(bytes: &[u8]) -> Result<&str, String> {
 }
 
 /// Lints one file: parses `source` once and runs every rule of `settings` for its language
-/// over the tree. `dir` is the file's directory, when known (functions of the same package live
-/// there: cancel-producing wrappers are called unqualified; the nearest `go.mod` is found from
-/// it). Findings whose primary span touches a syntax error, or that an inline suppression
+/// over the tree. `path` is the file's path, when known: functions of the same Go package live
+/// in its directory (cancel-producing wrappers are called unqualified), the nearest `go.mod` or
+/// `Cargo.toml` is found from there, and Rust test files are known by name. Findings whose primary span touches a syntax error, or that an inline suppression
 /// silences, are dropped; the config's severity overrides are applied. Sorted by (start byte,
 /// rule). `None` when the parser gives up.
 pub fn lint_file(
     language: Language,
     source: &str,
-    dir: Option<&Path>,
+    path: Option<&Path>,
     settings: &LintSettings,
 ) -> Option<Vec<Diagnostic>> {
+    let dir = path
+        .and_then(Path::parent)
+        .filter(|d| !d.as_os_str().is_empty());
     let tree = lang::parse(language, source)?;
     let rules = settings.rules_to_run();
     let mut diagnostics = Vec::new();
@@ -312,7 +315,8 @@ pub fn lint_file(
             }
         }
         Language::Rust => {
-            let file = RustFile::new(source, &tree);
+            let mut file = RustFile::new(source, &tree);
+            file.path = path;
             for rule in &rules {
                 if let Check::Rust(check) = rule.check {
                     check(&file, &mut diagnostics);

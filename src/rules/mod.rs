@@ -1,6 +1,7 @@
 //! The rule registry: every rule is a plain value listed once here, sorted by name.
 
 mod background_in_handler;
+mod blocking_in_async;
 mod defer_cancel_in_loop;
 mod discarded_cancel;
 mod discarded_drop_guard;
@@ -78,6 +79,7 @@ pub const GO_CANCEL_NEEDLES: &[&str] = &["context\"", "os/signal\""];
 /// Every rule, sorted by name.
 pub static RULES: &[&Rule] = &[
     &background_in_handler::RULE,
+    &blocking_in_async::RULE,
     &defer_cancel_in_loop::RULE,
     &discarded_cancel::RULE,
     &discarded_drop_guard::RULE,

@@ -996,7 +996,7 @@ fn lint(language: Language, text: &str, path: &Path, settings: &Settings) -> Vec
         engine::lint_file(
             language,
             text,
-            path.parent().filter(|d| !d.as_os_str().is_empty()),
+            Some(path).filter(|p| !p.as_os_str().is_empty()),
             &settings.lint,
         )
     }));
