@@ -10,8 +10,8 @@ use aho_corasick::AhoCorasick;
 
 use crate::lang::go::CONTEXT_PATHS;
 use crate::lang::Language;
-use crate::rules::Rule;
-use crate::CheckOptions;
+use crate::rules::{Check, Rule, UNUSED_SUPPRESSION};
+use crate::settings::LintSettings;
 
 /// Packages whose cancel functions need an import that the rules' needles already cover.
 const BUILTIN_PACKAGES: &[&str] = &[CONTEXT_PATHS[0], CONTEXT_PATHS[1], "os/signal"];
@@ -23,45 +23,65 @@ pub struct Prefilter {
 
 impl Prefilter {
     /// The prefilter for a run's enabled rules and settings.
-    pub fn new(options: &CheckOptions) -> Prefilter {
+    pub fn new(settings: &LintSettings) -> Prefilter {
         let mut extra = Vec::new();
         // Cancel functions from configuration and wrapper inference are called by name (the
         // built-in ones need their package's import, a needle already).
         extra.extend(
-            options
+            settings
                 .go
                 .cancel_functions
                 .iter()
                 .filter(|f| !BUILTIN_PACKAGES.contains(&f.package.as_str()))
                 .map(|f| (Language::Go, f.name.clone()))
                 .chain(
-                    options
+                    settings
                         .go
                         .wrappers
                         .iter()
                         .map(|w| (Language::Go, w.name.clone())),
                 ),
         );
+        // The rules that check files (`unused-suppression` judges their findings).
+        let checking = |rules: &[&'static Rule]| -> Vec<&'static Rule> {
+            rules
+                .iter()
+                .copied()
+                .filter(|r| !matches!(r.check, Check::Suppressions))
+                .collect()
+        };
+        let ran = checking(&settings.rules_to_run());
         // Unused suppressions are reported in files that have one.
-        if options.report_unused_suppressions {
-            for language in options.rules.iter().map(|r| r.language) {
-                extra.push((language, "//ctxlint:".into()));
-                extra.push((language, "//nolint".into()));
+        if let Some(unused) = settings.rules.iter().find(|r| r.name == UNUSED_SUPPRESSION) {
+            for rule in &ran {
+                extra.extend(
+                    unused
+                        .needles
+                        .iter()
+                        .map(|n| (rule.language, n.to_string())),
+                );
             }
         }
-        Prefilter::with_needles(&options.rules, &extra)
+        let languages: Vec<Language> = ran.iter().map(|r| r.language).collect();
+        Prefilter::with_needles(&languages, &checking(&settings.rules), &extra)
     }
 
-    /// `None` for a language means "parse every file" (a rule without needles is enabled).
-    fn with_needles(rules: &[&Rule], extra: &[(Language, String)]) -> Prefilter {
+    /// Needles for each of `languages` from the reported `rules` and `extra`; `None` for a
+    /// language means "parse every file" (a rule without needles is enabled).
+    fn with_needles(
+        languages: &[Language],
+        rules: &[&Rule],
+        extra: &[(Language, String)],
+    ) -> Prefilter {
         let mut by_language: Vec<(Language, Option<Vec<String>>)> = Vec::new();
+        for language in languages {
+            if !by_language.iter().any(|(l, _)| l == language) {
+                by_language.push((*language, Some(Vec::new())));
+            }
+        }
         for rule in rules {
-            let entry = match by_language.iter_mut().find(|(l, _)| *l == rule.language) {
-                Some(entry) => entry,
-                None => {
-                    by_language.push((rule.language, Some(Vec::new())));
-                    by_language.last_mut().expect("just pushed")
-                }
+            let Some(entry) = by_language.iter_mut().find(|(l, _)| *l == rule.language) else {
+                continue;
             };
             match (&mut entry.1, rule.needles.is_empty()) {
                 (Some(needles), false) => {
@@ -112,21 +132,25 @@ mod tests {
 
     #[test]
     fn files_without_any_needle_are_skipped() {
-        let mut options = CheckOptions::new(Vec::new());
-        options.rules = RULES.to_vec();
-        let filter = Prefilter::new(&options);
+        let mut settings = LintSettings::default();
+        let filter = Prefilter::new(&settings);
         assert!(filter.may_match(Language::Go, b"import \"context\"\n"));
         assert!(filter.may_match(Language::Go, b"import ctx \"golang.org/x/net/context\"\n"));
         assert!(filter.may_match(Language::Go, b"import \"os/signal\"\n"));
         assert!(!filter.may_match(Language::Go, b"package p\nfunc f() {}\n"));
         assert!(!filter.may_match(Language::Go, b"package p\n// x //nolint\n"));
         // Unused suppressions are reported wherever there is one.
-        options.report_unused_suppressions = true;
-        let filter = Prefilter::new(&options);
+        settings.rules = RULES.to_vec();
+        let filter = Prefilter::new(&settings);
         assert!(filter.may_match(Language::Go, b"package p\n// x //nolint\n"));
+        // ... also when it is the only rule selected.
+        settings.rules.retain(|r| r.name == UNUSED_SUPPRESSION);
+        let filter = Prefilter::new(&settings);
+        assert!(filter.may_match(Language::Rust, b"// x //nolint\n"));
+        assert!(!filter.may_match(Language::Go, b"import \"context\"\n"));
         // No rule enabled for a language: nothing to find there.
-        options.rules.clear();
-        let filter = Prefilter::new(&options);
+        settings.rules.clear();
+        let filter = Prefilter::new(&settings);
         assert!(!filter.may_match(Language::Go, b"import \"context\"\n"));
     }
 }

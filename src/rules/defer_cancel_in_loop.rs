@@ -5,7 +5,7 @@ use tree_sitter::Node;
 
 use super::{Check, Rule};
 use crate::diagnostic::{Diagnostic, Label, Severity, Span};
-use crate::flow::{Cfg, End};
+use crate::lang::go::cfg::{Cfg, End};
 use crate::lang::go::{self, CancelBinding, GoFile};
 use crate::lang::{ancestors, named_children, walk_tree, Language};
 

@@ -1,6 +1,7 @@
 //! The rule registry: every rule is a plain value listed once here, sorted by name.
 
 mod background_in_handler;
+mod blocking_in_async;
 mod defer_cancel_in_loop;
 mod discarded_cancel;
 mod discarded_drop_guard;
@@ -9,8 +10,9 @@ mod missing_drop_guard;
 mod new_token_with_parent;
 mod test_background_context;
 mod timeout_detaches_task;
+mod unused_suppression;
 
-use tree_sitter::{Query, QueryCursor, StreamingIterator};
+use tree_sitter::Query;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lang::go::GoFile;
@@ -25,6 +27,8 @@ pub const DOCS_BASE: &str = "https://github.com/ctxlint/ctxlint/blob/main/rules/
 pub enum Check {
     Go(fn(&GoFile<'_>, &mut Vec<Diagnostic>)),
     Rust(fn(&RustFile<'_>, &mut Vec<Diagnostic>)),
+    /// Judges the file's suppression comments after every other rule ran (any language).
+    Suppressions,
 }
 
 /// A rule: its public name, documentation and the function that finds its problems.
@@ -54,6 +58,15 @@ impl Rule {
     pub fn url(&self) -> String {
         format!("{DOCS_BASE}{}.md", self.name)
     }
+
+    /// The languages whose files the rule checks (and whose fixture directories it has).
+    pub fn languages(&self) -> &'static [Language] {
+        match (self.check, self.language) {
+            (Check::Suppressions, _) => &[Language::Go, Language::Rust],
+            (_, Language::Go) => &[Language::Go],
+            (_, Language::Rust) => &[Language::Rust],
+        }
+    }
 }
 
 /// Needles of rules that need the `context` package: `"context"` and
@@ -66,6 +79,7 @@ pub const GO_CANCEL_NEEDLES: &[&str] = &["context\"", "os/signal\""];
 /// Every rule, sorted by name.
 pub static RULES: &[&Rule] = &[
     &background_in_handler::RULE,
+    &blocking_in_async::RULE,
     &defer_cancel_in_loop::RULE,
     &discarded_cancel::RULE,
     &discarded_drop_guard::RULE,
@@ -74,6 +88,7 @@ pub static RULES: &[&Rule] = &[
     &new_token_with_parent::RULE,
     &test_background_context::RULE,
     &timeout_detaches_task::RULE,
+    &unused_suppression::RULE,
 ];
 
 /// The rules that run when none are selected.
@@ -89,36 +104,38 @@ pub fn find(name: &str) -> Option<&'static Rule> {
     RULES.iter().copied().find(|r| r.name == name)
 }
 
-/// Compiles a query embedded in the binary (`rules/<lang>/<rule>.scm`). Rules keep the result
-/// in a `LazyLock`, so it is compiled once and shared by all threads; `every_query_compiles`
-/// forces each one, so a broken query fails `cargo test` instead of shipping.
-pub fn compile_query(language: Language, source: &str) -> Query {
-    Query::new(&language.grammar(), source)
-        .unwrap_or_else(|e| panic!("embedded {} query is invalid: {e}", language.name()))
+/// The name of the rule that reports suppressions silencing nothing.
+pub use unused_suppression::NAME as UNUSED_SUPPRESSION;
+
+/// Every rule's name, in registry order.
+pub fn names() -> Vec<&'static str> {
+    RULES.iter().map(|r| r.name).collect()
 }
 
-/// Runs a query over a tree and calls `f` with each match's captures, in document order.
-pub fn for_each_match<'t>(
-    query: &Query,
-    root: tree_sitter::Node<'t>,
-    source: &str,
-    mut f: impl FnMut(&[tree_sitter::QueryCapture<'t>]),
-) {
-    let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches(query, root, source.as_bytes());
-    while let Some(m) = matches.next() {
-        f(m.captures);
+/// The closest of `candidates` to `name`, if close enough to be a plausible typo.
+pub fn did_you_mean<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (edit_distance(name, c), *c))
+        .filter(|(d, c)| *d <= (c.len().max(name.len()) / 3).max(1))
+        .min()
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance over characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
     }
-}
-
-/// The node captured as `name` in a match, if any.
-pub fn capture<'t>(
-    query: &Query,
-    captures: &[tree_sitter::QueryCapture<'t>],
-    name: &str,
-) -> Option<tree_sitter::Node<'t>> {
-    let index = query.capture_index_for_name(name)?;
-    captures.iter().find(|c| c.index == index).map(|c| c.node)
+    row[b.len()]
 }
 
 /// Every embedded query, for the meta-test.
@@ -139,13 +156,8 @@ mod tests {
     /// Applies the fixes of every finding of `rule` in `source` (edits must not overlap): for the
     /// fix tests of the rules.
     pub(crate) fn apply_fixes(language: Language, rule: &'static Rule, source: &str) -> String {
-        let diagnostics = crate::lint_source(
-            language,
-            source,
-            &[rule],
-            &crate::lang::go::GoSettings::default(),
-        )
-        .unwrap_or_default();
+        let settings = crate::LintSettings::only(&[rule]);
+        let diagnostics = crate::lint_file(language, source, None, &settings).unwrap_or_default();
         let mut edits: Vec<_> = diagnostics
             .into_iter()
             .filter_map(|d| d.fix)
@@ -157,6 +169,17 @@ mod tests {
             out.replace_range(edit.span.start..edit.span.end, &edit.new_text);
         }
         out
+    }
+
+    #[test]
+    fn suggestions_are_close_names() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(
+            did_you_mean("discard-cancel", &names()),
+            Some("discarded-cancel")
+        );
+        assert_eq!(did_you_mean("zzzzzz", &names()), None);
     }
 
     #[test]
@@ -196,40 +219,35 @@ mod tests {
                     rule.name
                 );
             }
-            let dir = root
-                .join("testdata")
-                .join(rule.language.name())
-                .join(rule.name);
-            let mut wants = 0;
-            let mut clean_lines = 0;
-            let mut pending = vec![dir.clone()];
-            let mut files = Vec::new();
-            while let Some(d) = pending.pop() {
-                for entry in std::fs::read_dir(&d).unwrap_or_else(|e| panic!("{d:?}: {e}")) {
-                    let path = entry.unwrap().path();
-                    if path.is_dir() {
-                        pending.push(path);
-                    } else {
-                        files.push(path);
+            for language in rule.languages() {
+                let dir = root.join("testdata").join(language.name()).join(rule.name);
+                let mut wants = 0;
+                let mut clean_lines = 0;
+                let mut pending = vec![dir.clone()];
+                let mut files = Vec::new();
+                while let Some(d) = pending.pop() {
+                    for entry in std::fs::read_dir(&d).unwrap_or_else(|e| panic!("{d:?}: {e}")) {
+                        let path = entry.unwrap().path();
+                        if path.is_dir() {
+                            pending.push(path);
+                        } else {
+                            files.push(path);
+                        }
                     }
                 }
-            }
-            for file in files {
-                let text = std::fs::read_to_string(file).unwrap();
-                for line in text.lines() {
-                    if line.contains(&format!("// want \"{}\"", rule.name)) {
-                        wants += 1;
-                    } else if line.contains("func ") || line.contains("fn ") {
-                        clean_lines += 1;
+                for file in files {
+                    let text = std::fs::read_to_string(file).unwrap();
+                    for line in text.lines() {
+                        if line.contains(&format!("// want \"{}\"", rule.name)) {
+                            wants += 1;
+                        } else if line.contains("func ") || line.contains("fn ") {
+                            clean_lines += 1;
+                        }
                     }
                 }
+                assert!(wants > 0, "{}: no `want` in {dir:?}", rule.name);
+                assert!(clean_lines > 0, "{}: no clean case in {dir:?}", rule.name);
             }
-            assert!(wants > 0, "{}: no `want` in its fixtures", rule.name);
-            assert!(
-                clean_lines > 0,
-                "{}: no clean case in its fixtures",
-                rule.name
-            );
         }
     }
 }
