@@ -47,6 +47,7 @@ pub fn cancel_wrappers(source: &str, dir: &Path) -> Vec<CancelWrapper> {
         wrappers: Vec::new(),
     };
     let file = GoFile::new(source, &tree, &settings);
+    let import_path = gomod::nearest(dir).and_then(|m| m.import_path_of(dir));
     let mut found = Vec::new();
     for func in named_children(tree.root_node()).filter(|n| n.kind() == "function_declaration") {
         let (Some(name), Some(result)) = (
@@ -69,6 +70,7 @@ pub fn cancel_wrappers(source: &str, dir: &Path) -> Vec<CancelWrapper> {
         if let Some(index) = types.iter().position(|t| is_cancel(*t)) {
             found.push(CancelWrapper {
                 dir: dir.to_path_buf(),
+                import_path: import_path.clone(),
                 package: file.package.clone(),
                 name: file.text(name).to_string(),
                 result: index,
