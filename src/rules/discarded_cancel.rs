@@ -64,21 +64,24 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
             return;
         }
         let kept = context_kept(file, statement, &targets, blank);
+        let call_text = format!(
+            "{}({})",
+            default_name(callee),
+            if file.cancel_takes_cause(call) {
+                "nil"
+            } else {
+                ""
+            }
+        );
         let help = if kept {
             "the context outlives this function, so it cannot be cancelled here: return the \
              cancel function to the caller (or keep it with the context) so whoever ends the \
              work can call it"
                 .to_string()
+        } else if in_loop(statement) {
+            format!("bind it to a variable and call `{call_text}` at the end of each iteration")
         } else {
-            format!(
-                "bind it to a variable and call it when the work is done: `defer {}({})`",
-                default_name(callee),
-                if file.cancel_takes_cause(call) {
-                    "nil"
-                } else {
-                    ""
-                }
-            )
+            format!("bind it to a variable and call it when the work is done: `defer {call_text}`")
         };
         out.push(Diagnostic {
             rule: RULE.name,
@@ -282,6 +285,13 @@ fn context_kept(
             .any(|t| go::kept_beyond(body, file.text(*t), file.source))
 }
 
+/// Whether `statement` sits in a loop of its own function.
+fn in_loop(statement: Node<'_>) -> bool {
+    crate::lang::ancestors(statement)
+        .take_while(|a| !go::FUNCTION_KINDS.contains(&a.kind()))
+        .any(|a| a.kind() == "for_statement")
+}
+
 /// `stop` for `signal.NotifyContext`, `cancel` for everything else.
 fn default_name(callee: &str) -> &'static str {
     if callee.ends_with("NotifyContext") {
@@ -307,6 +317,10 @@ fn fix(
     }
     let statement = go::enclosing_statement(definition)?;
     let function = go::enclosing_functions(statement).next()?;
+    // A defer inside a loop waits for the function: see defer-cancel-in-loop.
+    if in_loop(statement) {
+        return None;
+    }
     let body = function.child_by_field_name("body")?;
     let earlier = fixes_per_function.entry(function.start_byte()).or_default();
     let name = crate::lang::free_name(function, default_name(callee), file.source, *earlier);

@@ -32,3 +32,11 @@ func TestBackground(t *testing.T) {
 	ctx, _ := context.WithTimeout(context.Background(), time.Second) // want "discarded-cancel"
 	_ = ctx
 }
+
+// In a loop a deferred cancel would pile up: the finding stays, without a fix.
+func TestTable(t *testing.T) {
+	for _, d := range []time.Duration{time.Second, time.Minute} {
+		ctx, _ := context.WithTimeout(context.Background(), d) // want "discarded-cancel"
+		_ = ctx
+	}
+}
