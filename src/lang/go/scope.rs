@@ -3,7 +3,7 @@
 
 use tree_sitter::Node;
 
-use crate::lang::{ancestors, named_children, text, walk_tree};
+use crate::lang::{ancestors, named_children, text, tokens};
 
 /// A function (declaration, method or literal) as the rules see it.
 pub const FUNCTION_KINDS: &[&str] = &["function_declaration", "method_declaration", "func_literal"];
@@ -144,18 +144,11 @@ fn has_define(node: Node<'_>) -> bool {
 /// Every identifier in `within` (nested func literals included) that refers to the variable
 /// declared by `declaration` (as [`declaration_of`] resolves it), the declaration included.
 pub fn references<'t>(within: Node<'t>, declaration: Node<'t>, source: &str) -> Vec<Node<'t>> {
-    let name = text(declaration, source);
-    let mut found = Vec::new();
-    walk_tree(within, |node| {
-        if node.kind() == "identifier"
-            && text(node, source) == name
-            && declaration_of(node, source) == Some(declaration)
-        {
-            found.push(node);
-        }
-        true
-    });
-    found
+    tokens(within, text(declaration, source), source)
+        .filter(|node| {
+            node.kind() == "identifier" && declaration_of(*node, source) == Some(declaration)
+        })
+        .collect()
 }
 
 /// A declared parameter: its name (absent for unnamed parameters) and type.
@@ -227,17 +220,8 @@ pub fn any_escapes(body: Node<'_>, targets: &[Node<'_>], source: &str) -> bool {
 /// sent on a channel, used in a `go` statement, put in a composite literal, or assigned to
 /// anything but a plain local. Conservative: anything unclear counts as an escape.
 pub fn escapes(body: Node<'_>, name: &str, source: &str) -> bool {
-    let mut escaped = false;
-    walk_tree(body, |node| {
-        if escaped {
-            return false;
-        }
-        if node.kind() == "identifier" && text(node, source) == name {
-            escaped = use_escapes(node, body, source);
-        }
-        true
-    });
-    escaped
+    tokens(body, name, source)
+        .any(|node| node.kind() == "identifier" && use_escapes(node, body, source))
 }
 
 fn use_escapes(ident: Node<'_>, body: Node<'_>, source: &str) -> bool {
@@ -278,7 +262,7 @@ fn use_escapes(ident: Node<'_>, body: Node<'_>, source: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lang::{parse, Language};
+    use crate::lang::{parse, walk_tree, Language};
 
     /// The declaration each occurrence of `name` resolves to, as its byte offset (or None).
     fn resolutions(src: &str, name: &str) -> Vec<Option<usize>> {
