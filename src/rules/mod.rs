@@ -12,8 +12,6 @@ mod test_background_context;
 mod timeout_detaches_task;
 mod unused_suppression;
 
-use tree_sitter::Query;
-
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lang::go::GoFile;
 use crate::lang::rust::RustFile;
@@ -138,17 +136,6 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
-/// Every embedded query, for the meta-test.
-pub fn queries() -> Vec<(&'static str, &'static Query)> {
-    vec![
-        (
-            "go layer: new-root-calls",
-            &*crate::lang::go::NEW_ROOT_CALLS,
-        ),
-        (discarded_cancel::RULE.name, &*discarded_cancel::QUERY),
-    ]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,13 +176,6 @@ mod tests {
         sorted.sort();
         sorted.dedup();
         assert_eq!(names, sorted);
-    }
-
-    #[test]
-    fn every_query_compiles() {
-        for (name, query) in queries() {
-            assert!(query.pattern_count() > 0, "query of {name} is empty");
-        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use tree_sitter::Node;
 
-use crate::lang::{ancestors, named_children, text, walk_tree};
+use crate::lang::{ancestors, named_children, text, tokens};
 
 /// A function (declaration, method or literal) as the rules see it.
 pub const FUNCTION_KINDS: &[&str] = &["function_declaration", "method_declaration", "func_literal"];
@@ -144,18 +144,11 @@ fn has_define(node: Node<'_>) -> bool {
 /// Every identifier in `within` (nested func literals included) that refers to the variable
 /// declared by `declaration` (as [`declaration_of`] resolves it), the declaration included.
 pub fn references<'t>(within: Node<'t>, declaration: Node<'t>, source: &str) -> Vec<Node<'t>> {
-    let name = text(declaration, source);
-    let mut found = Vec::new();
-    walk_tree(within, |node| {
-        if node.kind() == "identifier"
-            && text(node, source) == name
-            && declaration_of(node, source) == Some(declaration)
-        {
-            found.push(node);
-        }
-        true
-    });
-    found
+    tokens(within, text(declaration, source), source)
+        .filter(|node| {
+            node.kind() == "identifier" && declaration_of(*node, source) == Some(declaration)
+        })
+        .collect()
 }
 
 /// A declared parameter: its name (absent for unnamed parameters) and type.
@@ -253,17 +246,9 @@ pub fn kept_beyond(body: Node<'_>, name: &str, source: &str) -> bool {
 }
 
 fn first_escape(body: Node<'_>, name: &str, source: &str, wanted: impl Fn(Escape) -> bool) -> bool {
-    let mut escaped = false;
-    walk_tree(body, |node| {
-        if escaped {
-            return false;
-        }
-        if node.kind() == "identifier" && text(node, source) == name {
-            escaped = use_escapes(node, body, source).is_some_and(&wanted);
-        }
-        true
-    });
-    escaped
+    tokens(body, name, source).any(|node| {
+        node.kind() == "identifier" && use_escapes(node, body, source).is_some_and(&wanted)
+    })
 }
 
 fn use_escapes(ident: Node<'_>, body: Node<'_>, source: &str) -> Option<Escape> {
@@ -317,7 +302,7 @@ fn use_escapes(ident: Node<'_>, body: Node<'_>, source: &str) -> Option<Escape> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lang::{parse, Language};
+    use crate::lang::{parse, walk_tree, Language};
 
     /// The declaration each occurrence of `name` resolves to, as its byte offset (or None).
     fn resolutions(src: &str, name: &str) -> Vec<Option<usize>> {
