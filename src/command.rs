@@ -36,7 +36,11 @@ pub fn run(cli: cli::Cli) -> Result<u8, Error> {
                     out,
                     "{:<24} {} ({}{state}): {}",
                     rule.name,
-                    rule.language.name(),
+                    rule.languages()
+                        .iter()
+                        .map(|l| l.name())
+                        .collect::<Vec<_>>()
+                        .join(", "),
                     rule.default_severity,
                     rule.title
                 )?;
@@ -310,9 +314,6 @@ fn show_settings(args: &CheckArgs, out: &mut dyn std::io::Write) -> Result<(), E
                 .unwrap_or(rule.default_severity);
             writeln!(out, "    {:<24} {severity}", rule.name)?;
         }
-        if settings.report_unused {
-            writeln!(out, "    {:<24} warning", rules::UNUSED_SUPPRESSION)?;
-        }
         if !settings.per_file_ignores.is_empty() {
             writeln!(out, "  per-file ignores:")?;
             for p in &settings.per_file_ignores {
@@ -562,26 +563,31 @@ fn check_stdin(args: &CheckArgs, name: &Path) -> Result<Report, Error> {
             })
         }
     };
-    let dir = Path::new(&display).parent();
-    let settings = options.settings.for_file(name);
-    Ok(match engine::lint_file(language, &source, dir, &settings) {
-        Some(diagnostics) => Report {
-            files_scanned: 1,
-            files: (!diagnostics.is_empty())
-                .then(|| FileReport {
-                    path: display.clone(),
-                    source,
-                    diagnostics,
-                })
-                .into_iter()
-                .collect(),
-            ..Report::default()
+    Ok(
+        match engine::lint_file(
+            language,
+            &source,
+            Some(Path::new(&display)),
+            &options.settings,
+        ) {
+            Some(diagnostics) => Report {
+                files_scanned: 1,
+                files: (!diagnostics.is_empty())
+                    .then(|| FileReport {
+                        path: display.clone(),
+                        source,
+                        diagnostics,
+                    })
+                    .into_iter()
+                    .collect(),
+                ..Report::default()
+            },
+            None => Report {
+                errors: vec![FileError::new(&display, engine::PARSER_GAVE_UP.into())],
+                ..Report::default()
+            },
         },
-        None => Report {
-            errors: vec![FileError::new(&display, engine::PARSER_GAVE_UP.into())],
-            ..Report::default()
-        },
-    })
+    )
 }
 
 /// Whether the config's or the command line's excludes skip a stdin file named `name`.

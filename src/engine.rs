@@ -16,7 +16,7 @@ use crate::lang::go::GoFile;
 use crate::lang::rust::RustFile;
 use crate::lang::{self, Language};
 use crate::prefilter::Prefilter;
-use crate::rules::Check;
+use crate::rules::{Check, Rule};
 use crate::settings::LintSettings;
 use crate::walk::{self, FileError, Target, WalkOptions};
 use crate::{progress, suppress};
@@ -154,13 +154,10 @@ pub fn check(options: &CheckOptions) -> Result<Report, Error> {
 /// `CancelFunc`. Files that cannot be read are left to the main pass to report.
 fn with_wrappers(targets: &[Target], options: &CheckOptions) -> CheckOptions {
     let mut options = options.clone();
+    let checks_go = |r: &&Rule| matches!(r.check, Check::Go(_));
+    let go_rules = options.settings.rules_to_run().iter().any(checks_go);
     let go = &mut options.settings.go;
-    if options
-        .settings
-        .rules
-        .iter()
-        .any(|r| r.language == Language::Go)
-    {
+    if go_rules {
         go.wrappers = collect_wrappers(targets, options.max_file_size)
             .into_iter()
             .flat_map(|(_, wrappers)| wrappers)
@@ -269,9 +266,8 @@ fn skip(
 /// Lints one file's text (read from `target.path`), fixing it first when asked.
 fn lint_target(target: &Target, source: String, options: &CheckOptions) -> Outcome {
     let fail = |message: String| Outcome::Failed(FileError::new(&target.display, message));
-    let dir = target.path.parent();
-    let settings = options.settings.for_file(&target.path);
-    let lint = |text: &str| lint_file(target.language, text, dir, &settings);
+    let path = Some(target.path.as_path());
+    let lint = |text: &str| lint_file(target.language, text, path, &options.settings);
     let Some(diagnostics) = lint(&source) else {
         return fail(PARSER_GAVE_UP.into());
     };
@@ -313,32 +309,43 @@ fn as_text(bytes: &[u8]) -> Result<&str, String> {
 }
 
 /// Lints one file: parses `source` once and runs every rule of `settings` for its language
-/// over the tree. `dir` is the file's directory, when known (functions of the same package live
-/// there: cancel-producing wrappers are called unqualified; the nearest `go.mod` is found from
-/// it). Findings whose primary span touches a syntax error, or that an inline suppression
+/// over the tree. `path` is the file's path, when known: functions of the same Go package live
+/// in its directory (cancel-producing wrappers are called unqualified), the nearest `go.mod` or
+/// `Cargo.toml` is found from there, and Rust test files are known by name. Findings whose primary span touches a syntax error, or that an inline suppression
 /// silences, are dropped; the config's severity overrides are applied. Sorted by (start byte,
 /// rule). `None` when the parser gives up.
 pub fn lint_file(
     language: Language,
     source: &str,
-    dir: Option<&Path>,
+    path: Option<&Path>,
     settings: &LintSettings,
 ) -> Option<Vec<Diagnostic>> {
+    let dir = path
+        .and_then(Path::parent)
+        .filter(|d| !d.as_os_str().is_empty());
+    // `[per-file-ignores]`: the rules the config turns off for this file do not run.
+    let settings = match path {
+        Some(path) => settings.for_file(path),
+        None => std::borrow::Cow::Borrowed(settings),
+    };
+    let settings = settings.as_ref();
     let tree = lang::parse(language, source)?;
+    let rules = settings.rules_to_run();
     let mut diagnostics = Vec::new();
     lang::with_root(&tree, || match language {
         Language::Go => {
             let mut file = GoFile::new(source, &tree, &settings.go);
             file.dir = dir;
-            for rule in &settings.rules {
+            for rule in &rules {
                 if let Check::Go(check) = rule.check {
                     check(&file, &mut diagnostics);
                 }
             }
         }
         Language::Rust => {
-            let file = RustFile::new(source, &tree);
-            for rule in &settings.rules {
+            let mut file = RustFile::new(source, &tree);
+            file.path = path;
+            for rule in &rules {
                 if let Check::Rust(check) = rule.check {
                     check(&file, &mut diagnostics);
                 }
@@ -351,14 +358,20 @@ pub fn lint_file(
             d.span.start < e.end.max(e.start + 1) && e.start < d.span.end.max(d.span.start + 1)
         })
     });
+    let ran: Vec<&Rule> = rules
+        .iter()
+        .copied()
+        .filter(|r| r.language == language && !matches!(r.check, Check::Suppressions))
+        .collect();
     suppress::apply(
         &tree,
         source,
-        language,
-        &settings.rules,
+        &ran,
         &mut diagnostics,
-        settings.report_unused,
+        settings.report_unused(),
     );
+    // Rules that ran only to judge the suppressions are not reported.
+    diagnostics.retain(|d| settings.rules.iter().any(|r| r.name == d.rule));
     for d in &mut diagnostics {
         if let Some(severity) = settings.severity_of(d.rule) {
             d.severity = severity;

@@ -1020,8 +1020,8 @@ fn lint(language: Language, text: &str, path: &Path, settings: &Settings) -> Vec
         engine::lint_file(
             language,
             text,
-            path.parent().filter(|d| !d.as_os_str().is_empty()),
-            &settings.lint.for_file(path),
+            Some(path).filter(|p| !p.as_os_str().is_empty()),
+            &settings.lint,
         )
     }));
     linted.ok().flatten().unwrap_or_default()
