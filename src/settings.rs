@@ -190,9 +190,7 @@ fn per_file_ignores(config: &Config) -> Result<Vec<PerFileIgnore>, Error> {
             let matcher = globset::GlobBuilder::new(glob)
                 .literal_separator(true)
                 .build()
-                .map_err(|e| {
-                    Error::Usage(format!("invalid per-file-ignores glob `{glob}`: {e}"))
-                })?
+                .map_err(|e| Error::Usage(format!("invalid per-file-ignores glob `{glob}`: {e}")))?
                 .compile_matcher();
             Ok(PerFileIgnore {
                 glob: glob.clone(),

@@ -38,23 +38,6 @@ fn json(dir: &Path, args: &[&str]) -> Vec<(String, u64, String, String)> {
     findings(&ctxlint(dir, &full))
 }
 
-fn git(dir: &Path, args: &[&str]) {
-    let o = Command::new("git")
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@t",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("git runs");
-    assert!(o.status.success(), "git {args:?}: {}", stderr(&o));
-}
-
 const HANDLER: &str = "package p\n\nimport (\n\t\"context\"\n\t\"net/http\"\n)\n\nfunc h(w http.ResponseWriter, r *http.Request) {\n\tctx, _ := context.WithCancel(context.Background())\n\t_ = ctx\n}\n";
 
 #[test]

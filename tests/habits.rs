@@ -6,9 +6,8 @@
 mod common;
 
 use std::fs;
-use std::process::Command;
 
-use common::{ctxlint, stderr, stdout, tree, write};
+use common::{ctxlint, git, stderr, stdout, tree, write};
 
 const HANDLER: &str = "package api\n\nimport (\n\t\"context\"\n\t\"net/http\"\n\t\"time\"\n)\n\nfunc Handle(w http.ResponseWriter, r *http.Request) {\n\tctx, _ := context.WithTimeout(r.Context(), time.Second)\n\t_ = ctx\n\tgo work(context.Background())\n}\n\nfunc work(ctx context.Context) {}\n";
 
@@ -326,27 +325,6 @@ fn baseline_runs_say_what_they_recorded_and_hid() {
         &["check", "--format", "json", "--baseline", "b.json"],
     );
     assert_eq!(stderr(&o), "ctxlint: 2 findings hidden by the baseline\n");
-}
-
-fn git(dir: &std::path::Path, args: &[&str]) {
-    let status = Command::new("git")
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@t",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        status.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&status.stderr)
-    );
 }
 
 #[test]
