@@ -1,5 +1,6 @@
 //! The rule registry: every rule is a plain value listed once here, sorted by name.
 
+mod abandoned_sender;
 mod background_in_handler;
 mod defer_cancel_in_loop;
 mod discarded_cancel;
@@ -65,6 +66,7 @@ pub const GO_CANCEL_NEEDLES: &[&str] = &["context\"", "os/signal\""];
 
 /// Every rule, sorted by name.
 pub static RULES: &[&Rule] = &[
+    &abandoned_sender::RULE,
     &background_in_handler::RULE,
     &defer_cancel_in_loop::RULE,
     &discarded_cancel::RULE,
