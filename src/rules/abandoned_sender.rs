@@ -19,7 +19,7 @@ use tree_sitter::Node;
 
 use super::{Check, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity, Span};
-use crate::flow::{Cfg, End};
+use crate::lang::go::cfg::{Cfg, End};
 use crate::lang::go::{self, Callee, GoFile};
 use crate::lang::{ancestors, named_children, walk_tree, Language};
 
@@ -358,7 +358,7 @@ fn go_argument<'t>(
 }
 
 /// The one function (`f(...)`) or method (`x.f(...)`) of this file a call can mean.
-fn declared_callee<'t>(file: &GoFile<'t>, call: Node<'t>) -> Option<Node<'t>> {
+pub(super) fn declared_callee<'t>(file: &GoFile<'t>, call: Node<'t>) -> Option<Node<'t>> {
     let function = call.child_by_field_name("function")?;
     let (kind, name) = match function.kind() {
         "identifier" => ("function_declaration", file.text(function)),
@@ -760,4 +760,47 @@ fn buffered_call(file: &GoFile<'_>, call: Node<'_>) -> Option<(Edit, String)> {
 
 fn contains(outer: Node<'_>, inner: Node<'_>) -> bool {
     outer.start_byte() <= inner.start_byte() && inner.end_byte() <= outer.end_byte()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lang::Language;
+    use crate::rules::tests::apply_fixes;
+
+    #[test]
+    fn the_fix_gives_the_channel_a_buffer_of_one() {
+        let src = "package p\nimport \"time\"\nfunc f() error {\n\tdone := make(chan error)\n\tgo \
+                   func() { done <- nil }()\n\tselect {\n\tcase err := <-done:\n\t\treturn \
+                   err\n\tcase <-time.After(1):\n\t\treturn nil\n\t}\n}\nfunc g() error {\n\tdone \
+                   := make(chan error, 0)\n\tgo func() { done <- nil }()\n\tselect {\n\tcase err \
+                   := <-done:\n\t\treturn err\n\tcase <-time.After(1):\n\t\treturn nil\n\t}\n}\n";
+        let fixed = apply_fixes(Language::Go, &super::RULE, src);
+        assert!(fixed.contains("done := make(chan error, 1)\n\tgo func() { done <- nil }()\n\tselect {\n\tcase err := <-done:\n\t\treturn err\n\tcase <-time.After(1):\n\t\treturn nil\n\t}\n}\nfunc g"));
+        assert_eq!(fixed.matches("make(chan error, 1)").count(), 2);
+        // Fixed code is clean.
+        assert_eq!(apply_fixes(Language::Go, &super::RULE, &fixed), fixed);
+        let settings = crate::LintSettings::only(&[&super::RULE]);
+        assert!(crate::lint_file(Language::Go, &fixed, None, &settings)
+            .unwrap()
+            .is_empty());
+    }
+
+    #[test]
+    fn labels_show_the_send_and_the_exit() {
+        let src = "package p\nimport \"time\"\nfunc f() error {\n\tdone := make(chan error)\n\tgo \
+                   func() { done <- nil }()\n\tselect {\n\tcase err := <-done:\n\t\treturn \
+                   err\n\tcase <-time.After(1):\n\t\treturn nil\n\t}\n}\n";
+        let settings = crate::LintSettings::only(&[&super::RULE]);
+        let found = crate::lint_file(Language::Go, src, None, &settings).unwrap();
+        assert_eq!(found.len(), 1);
+        let labels: Vec<&str> = found[0]
+            .labels
+            .iter()
+            .map(|l| &src[l.span.start..l.span.end])
+            .collect();
+        assert_eq!(labels, ["done <- nil", "return nil"]);
+        assert_eq!(&src[found[0].span.start..found[0].span.end], "make(chan error)");
+        let fix = found[0].fix.as_ref().unwrap();
+        assert_eq!(fix.applicability, crate::diagnostic::Applicability::Safe);
+    }
 }

@@ -6,6 +6,8 @@ mod blocking_in_async;
 mod defer_cancel_in_loop;
 mod discarded_cancel;
 mod discarded_drop_guard;
+mod errgroup_context;
+mod goroutine_outlives_context;
 mod missing_defer_cancel;
 mod missing_drop_guard;
 mod new_token_with_parent;
@@ -73,6 +75,8 @@ pub static RULES: &[&Rule] = &[
     &defer_cancel_in_loop::RULE,
     &discarded_cancel::RULE,
     &discarded_drop_guard::RULE,
+    &errgroup_context::RULE,
+    &goroutine_outlives_context::RULE,
     &missing_defer_cancel::RULE,
     &missing_drop_guard::RULE,
     &new_token_with_parent::RULE,
