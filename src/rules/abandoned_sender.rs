@@ -103,7 +103,8 @@ fn check_function<'a>(file: &GoFile<'a>, function: Node<'a>, out: &mut Vec<Diagn
             return;
         };
         let waits = waits_for(file, function, &sender);
-        let Some(exit) = abandoning_exit(file, function, graph, &make, &sender, &receives, &waits) else {
+        let Some(exit) = abandoning_exit(file, function, graph, &make, &sender, &receives, &waits)
+        else {
             continue;
         };
         out.push(diagnostic(file, &make, &sender, exit));
@@ -130,7 +131,9 @@ fn channel_makes<'t>(file: &GoFile<'_>, body: Node<'t>) -> Vec<ChannelMake<'t>> 
             }
             _ => return true,
         };
-        let values: Vec<Node<'t>> = values.map(|v| named_children(v).collect()).unwrap_or_default();
+        let values: Vec<Node<'t>> = values
+            .map(|v| named_children(v).collect())
+            .unwrap_or_default();
         if names.len() != values.len() {
             return true;
         }
@@ -253,11 +256,7 @@ fn sole_sender<'t>(
             Use::Close => {}
         }
     }
-    let blocking: Vec<Node<'t>> = sends
-        .iter()
-        .copied()
-        .filter(|s| can_block(*s))
-        .collect();
+    let blocking: Vec<Node<'t>> = sends.iter().copied().filter(|s| can_block(*s)).collect();
     if blocking.is_empty() {
         return None;
     }
@@ -318,8 +317,12 @@ fn can_block(send: Node<'_>) -> bool {
     let Some(case) = send.parent().filter(|p| p.kind() == "communication_case") else {
         return true;
     };
-    case.parent()
-        .is_none_or(|select| named_children(select).filter(|c| c.kind() != "comment").count() <= 1)
+    case.parent().is_none_or(|select| {
+        named_children(select)
+            .filter(|c| c.kind() != "comment")
+            .count()
+            <= 1
+    })
 }
 
 /// The `go` statement that runs `literal` directly: `go func() { ... }()`.
@@ -339,7 +342,9 @@ fn go_argument<'t>(
     reference: Node<'t>,
 ) -> Option<(Node<'t>, Node<'t>, Node<'t>)> {
     let arguments = reference.parent().filter(|p| p.kind() == "argument_list")?;
-    let call = arguments.parent().filter(|p| p.kind() == "call_expression")?;
+    let call = arguments
+        .parent()
+        .filter(|p| p.kind() == "call_expression")?;
     let go = call.parent().filter(|p| p.kind() == "go_statement")?;
     let index = named_children(arguments)
         .filter(|a| a.kind() != "comment")
@@ -374,9 +379,8 @@ pub(super) fn declared_callee<'t>(file: &GoFile<'t>, call: Node<'t>) -> Option<N
         _ => return None,
     };
     let root = file.tree.root_node();
-    let mut candidates = named_children(root).filter(|d| {
-        d.kind() == kind && go::function_name(*d, file.source) == Some(name)
-    });
+    let mut candidates = named_children(root)
+        .filter(|d| d.kind() == kind && go::function_name(*d, file.source) == Some(name));
     let found = candidates.next()?;
     // Methods of two types with the same name: which one runs is not known from syntax.
     candidates.next().is_none().then_some(found)
@@ -497,9 +501,8 @@ fn abandoning_exit<'t>(
     };
     // State: (block, first node, the other case taken in this iteration, entered a receiving
     // loop). Going on in the loop outside that case (to the next iteration) forgets the case.
-    let index_of = |b: usize, other: bool, looped: bool| {
-        b * 4 + usize::from(other) * 2 + usize::from(looped)
-    };
+    let index_of =
+        |b: usize, other: bool, looped: bool| b * 4 + usize::from(other) * 2 + usize::from(looped);
     let mut seen = vec![false; cfg.blocks.len() * 4];
     let mut stack: Vec<(usize, usize, Option<Node<'t>>, bool)> =
         vec![(start, index + 1, None, in_receive_loop(sender.go))];
@@ -560,7 +563,9 @@ fn receives_from_local_channel(file: &GoFile<'_>, function: Node<'_>, node: Node
     };
     go::declaration_of(channel, file.source)
         .filter(|d| contains(function, *d))
-        .and_then(|d| ancestors(d).find(|a| matches!(a.kind(), "short_var_declaration" | "var_spec")))
+        .and_then(|d| {
+            ancestors(d).find(|a| matches!(a.kind(), "short_var_declaration" | "var_spec"))
+        })
         .is_some_and(|statement| file.text(statement).contains("make(chan"))
 }
 
@@ -614,7 +619,10 @@ fn reports_test_failure(file: &GoFile<'_>, node: Node<'_>) -> bool {
     };
     if let Some(name) = file.calls_package(
         call,
-        &["github.com/stretchr/testify/assert", "github.com/stretchr/testify/require"],
+        &[
+            "github.com/stretchr/testify/assert",
+            "github.com/stretchr/testify/require",
+        ],
     ) {
         return name.starts_with("Fail");
     }
@@ -755,7 +763,14 @@ fn buffered_call(file: &GoFile<'_>, call: Node<'_>) -> Option<(Edit, String)> {
     let at = edit.span.start - call.start_byte();
     text.replace_range(at..edit.span.end - call.start_byte(), &edit.new_text);
     let single_line = !text.contains('\n');
-    Some((edit, if single_line { text } else { "make(chan T, 1)".into() }))
+    Some((
+        edit,
+        if single_line {
+            text
+        } else {
+            "make(chan T, 1)".into()
+        },
+    ))
 }
 
 fn contains(outer: Node<'_>, inner: Node<'_>) -> bool {
@@ -799,7 +814,10 @@ mod tests {
             .map(|l| &src[l.span.start..l.span.end])
             .collect();
         assert_eq!(labels, ["done <- nil", "return nil"]);
-        assert_eq!(&src[found[0].span.start..found[0].span.end], "make(chan error)");
+        assert_eq!(
+            &src[found[0].span.start..found[0].span.end],
+            "make(chan error)"
+        );
         let fix = found[0].fix.as_ref().unwrap();
         assert_eq!(fix.applicability, crate::diagnostic::Applicability::Safe);
     }

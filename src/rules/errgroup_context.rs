@@ -150,7 +150,11 @@ fn group_bindings<'t>(file: &GoFile<'_>, body: Node<'t>) -> Vec<GroupBinding<'t>
 /// the work is cancellable and a failure could have cancelled the others. Goroutines that
 /// take no context gain nothing from the group's context: a plain group is what the code
 /// means, and it is silent.
-fn goroutines_use_parent(file: &GoFile<'_>, function: Node<'_>, binding: &GroupBinding<'_>) -> bool {
+fn goroutines_use_parent(
+    file: &GoFile<'_>,
+    function: Node<'_>,
+    binding: &GroupBinding<'_>,
+) -> bool {
     let Some(parent) = binding
         .call
         .child_by_field_name("arguments")
@@ -167,24 +171,26 @@ fn goroutines_use_parent(file: &GoFile<'_>, function: Node<'_>, binding: &GroupB
     else {
         return false;
     };
-    method_calls(file, function, group, "Go").into_iter().any(|call| {
-        let Some(literal) = call
-            .child_by_field_name("arguments")
-            .and_then(|a| a.named_child(0))
-            .filter(|a| a.kind() == "func_literal")
-        else {
-            return false;
-        };
-        if !may_fail(file, literal) {
-            return false;
-        }
-        match parent_declaration {
-            Some(declaration) => go::references(literal, declaration, file.source)
-                .iter()
-                .any(|r| *r != declaration),
-            None => file.text(literal).contains(file.text(parent)),
-        }
-    })
+    method_calls(file, function, group, "Go")
+        .into_iter()
+        .any(|call| {
+            let Some(literal) = call
+                .child_by_field_name("arguments")
+                .and_then(|a| a.named_child(0))
+                .filter(|a| a.kind() == "func_literal")
+            else {
+                return false;
+            };
+            if !may_fail(file, literal) {
+                return false;
+            }
+            match parent_declaration {
+                Some(declaration) => go::references(literal, declaration, file.source)
+                    .iter()
+                    .any(|r| *r != declaration),
+                None => file.text(literal).contains(file.text(parent)),
+            }
+        })
 }
 
 /// Whether a goroutine of the group can return an error: some `return` of the literal (not of
@@ -351,9 +357,7 @@ fn only_carries_values(file: &GoFile<'_>, reference: Node<'_>) -> bool {
     if parent.kind() != "argument_list" {
         return false;
     }
-    parent
-        .parent()
-        .is_some_and(|call| is_sink(file, call))
+    parent.parent().is_some_and(|call| is_sink(file, call))
 }
 
 /// Logging and tracing calls (until the shared table lands): a qualifier or name that says so.

@@ -211,7 +211,11 @@ fn is_grpc_unary_handler(file: &GoFile<'_>, function: Node<'_>, params: &[go::Pa
 /// `r.Context()`, a request context variable, or a call that takes one of them
 /// (`context.WithTimeout(ctx, d)`, `metadata.NewOutgoingContext(ctx, md)`) — but not
 /// `context.WithoutCancel(...)`.
-fn yields_request_context(file: &GoFile<'_>, request: &RequestContext<'_>, value: Node<'_>) -> bool {
+fn yields_request_context(
+    file: &GoFile<'_>,
+    request: &RequestContext<'_>,
+    value: Node<'_>,
+) -> bool {
     let value = match value.kind() {
         "expression_list" if value.named_child_count() == 1 => match value.named_child(0) {
             Some(v) => v,
@@ -223,17 +227,16 @@ fn yields_request_context(file: &GoFile<'_>, request: &RequestContext<'_>, value
         return true;
     }
     match value.kind() {
-        "identifier" => go::declaration_of(value, file.source)
-            .is_some_and(|d| request.variables.contains(&d)),
+        "identifier" => {
+            go::declaration_of(value, file.source).is_some_and(|d| request.variables.contains(&d))
+        }
         "call_expression" => {
             if is_detach(file, value) {
                 return false;
             }
-            value
-                .child_by_field_name("arguments")
-                .is_some_and(|args| {
-                    named_children(args).any(|a| yields_request_context(file, request, a))
-                })
+            value.child_by_field_name("arguments").is_some_and(|args| {
+                named_children(args).any(|a| yields_request_context(file, request, a))
+            })
         }
         _ => false,
     }
@@ -282,7 +285,11 @@ fn context_uses<'t>(
     let mut uses = Vec::new();
     let arguments: Vec<Node<'t>> = call
         .child_by_field_name("arguments")
-        .map(|a| named_children(a).filter(|n| n.kind() != "comment").collect())
+        .map(|a| {
+            named_children(a)
+                .filter(|n| n.kind() != "comment")
+                .collect()
+        })
         .unwrap_or_default();
     for (index, argument) in arguments.iter().enumerate() {
         if !is_context_reference(file, request, *argument) {
@@ -321,8 +328,9 @@ fn context_uses<'t>(
 /// A reference to the request's context: a variable holding it, or `r.Context()`.
 fn is_context_reference(file: &GoFile<'_>, request: &RequestContext<'_>, node: Node<'_>) -> bool {
     match node.kind() {
-        "identifier" => go::declaration_of(node, file.source)
-            .is_some_and(|d| request.variables.contains(&d)),
+        "identifier" => {
+            go::declaration_of(node, file.source).is_some_and(|d| request.variables.contains(&d))
+        }
         "call_expression" => is_request_expression(file, request, node),
         _ => false,
     }
@@ -347,9 +355,9 @@ fn passed_to_work(file: &GoFile<'_>, reference: Node<'_>) -> bool {
 fn only_watches(file: &GoFile<'_>, function: Node<'_>, param: Node<'_>) -> bool {
     function.child_by_field_name("body").is_some()
         && go::references(function, param, file.source)
-        .into_iter()
-        .filter(|r| *r != param)
-        .all(|r| !passed_to_work(file, r))
+            .into_iter()
+            .filter(|r| *r != param)
+            .all(|r| !passed_to_work(file, r))
 }
 
 /// The one function (`f(...)`) or method (`x.f(...)`) of this file a call can mean.
