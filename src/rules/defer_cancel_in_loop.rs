@@ -20,15 +20,15 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
-    walk_tree(file.tree.root_node(), |node| {
-        if node.kind() == "defer_statement" {
-            check_defer(file, node, out);
-        }
-        true
-    });
+    if file.cancel_bindings().next().is_none() {
+        return;
+    }
+    for &defer in file.defer_statements() {
+        check_defer(file, defer, out);
+    }
 }
 
-fn check_defer(file: &GoFile<'_>, defer: Node<'_>, out: &mut Vec<Diagnostic>) {
+fn check_defer<'a>(file: &GoFile<'a>, defer: Node<'a>, out: &mut Vec<Diagnostic>) {
     let Some(call) = named_children(defer).find(|n| n.kind() == "call_expression") else {
         return;
     };
@@ -104,26 +104,17 @@ fn check_defer(file: &GoFile<'_>, defer: Node<'_>, out: &mut Vec<Diagnostic>) {
 
 /// The cancel binding `ident` refers to: the last one before `at` that binds the same
 /// variable, in the function that declares it (nested literals included).
-fn binding_of<'t, 'a>(
+fn binding_of<'a>(
     file: &GoFile<'a>,
-    ident: Node<'t>,
-    at: Node<'t>,
-) -> Option<CancelBinding<'t, 'a>> {
+    ident: Node<'a>,
+    at: Node<'a>,
+) -> Option<CancelBinding<'a, 'a>> {
     let declaration = go::declaration_of(ident, file.source)?;
     let owner = go::enclosing_functions(declaration).next()?;
-    let mut best: Option<CancelBinding<'t, 'a>> = None;
-    walk_tree(owner, |node| {
-        if node.start_byte() >= at.start_byte() {
-            return false;
-        }
-        if let Some(binding) = file.cancel_binding(node) {
-            if go::declaration_of(binding.cancel, file.source) == Some(declaration) {
-                best = Some(binding);
-            }
-        }
-        true
-    });
-    best
+    file.cancel_bindings()
+        .filter(|b| contains(owner, b.statement) && b.statement.start_byte() < at.start_byte())
+        .filter(|b| go::declaration_of(b.cancel, file.source) == Some(declaration))
+        .last()
 }
 
 /// The identifiers called as functions inside a func literal (`x(...)`).

@@ -1,12 +1,11 @@
 //! `discarded-cancel`: the cancel function of `context.WithCancel` & co. is bound to `_`.
 
-use std::sync::LazyLock;
-use tree_sitter::{Node, Query};
+use tree_sitter::Node;
 
 use super::{Check, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Label, Severity, Span};
 use crate::lang::go::{self, GoFile};
-use crate::lang::{capture, compile_query, for_each_match, named_children, Language};
+use crate::lang::Language;
 
 pub static RULE: Rule = Rule {
     name: "discarded-cancel",
@@ -19,42 +18,19 @@ pub static RULE: Rule = Rule {
     check: Check::Go(check),
 };
 
-pub static QUERY: LazyLock<Query> = LazyLock::new(|| {
-    compile_query(
-        Language::Go,
-        include_str!("../../rules/go/discarded-cancel.scm"),
-    )
-});
-
 fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
     // Fixes offered so far per function (by start byte): each gets its own name, so applying
     // them together never declares `cancel` twice in one scope.
     let mut fixes_per_function: std::collections::HashMap<usize, usize> = Default::default();
-    for_each_match(&QUERY, file.tree.root_node(), file.source, |captures| {
-        let (Some(statement), Some(call)) = (
-            capture(&QUERY, captures, "statement"),
-            capture(&QUERY, captures, "call"),
-        ) else {
-            return;
-        };
-        let Some((index, callee)) = file.cancel_result(call) else {
-            return;
-        };
-        let targets: Vec<Node<'_>> = match capture(&QUERY, captures, "left") {
-            Some(left) => named_children(left).collect(),
-            None => {
-                let mut cursor = statement.walk();
-                statement
-                    .children_by_field_name("name", &mut cursor)
-                    .collect()
-            }
-        };
-        let Some(&blank) = targets.get(index) else {
-            return;
+    for candidate in file.cancel_calls() {
+        let (Some(statement), Some(blank)) = (candidate.statement, candidate.cancel_target())
+        else {
+            continue;
         };
         if file.text(blank) != "_" {
-            return;
+            continue;
         }
+        let (call, callee, targets) = (candidate.call, candidate.callee, &candidate.targets);
         out.push(Diagnostic {
             rule: RULE.name,
             severity: RULE.default_severity,
@@ -75,12 +51,12 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
                 file,
                 statement,
                 blank,
-                &targets,
+                targets,
                 callee,
                 &mut fixes_per_function,
             ),
         });
-    });
+    }
 }
 
 /// `stop` for `signal.NotifyContext`, `cancel` for everything else.

@@ -12,7 +12,7 @@ use super::{Check, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Label, Severity, Span};
 use crate::lang::go::cfg::{Cfg, End};
 use crate::lang::go::{self, CancelBinding, GoFile};
-use crate::lang::{ancestors, walk_tree, Language};
+use crate::lang::{ancestors, Language};
 
 pub static RULE: Rule = Rule {
     name: "missing-defer-cancel",
@@ -26,27 +26,31 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
-    walk_tree(file.tree.root_node(), |node| {
-        if go::FUNCTION_KINDS.contains(&node.kind()) {
-            check_function(file, node, out);
-        }
-        true
-    });
+    // Each function with its own cancel bindings (not those of nested func literals), in
+    // document order.
+    let mut bindings: Vec<(usize, CancelBinding<'_, '_>)> = file
+        .cancel_bindings()
+        .filter_map(|b| Some((file.function_of(b.statement)?.0, b)))
+        .collect();
+    bindings.sort_by_key(|(function, _)| *function);
+    for group in bindings.chunk_by(|a, b| a.0 == b.0) {
+        let function = file.functions()[group[0].0].node;
+        let bindings = group.iter().map(|(_, b)| b.clone()).collect();
+        check_function(file, function, bindings, out);
+    }
 }
 
-fn check_function(file: &GoFile<'_>, function: Node<'_>, out: &mut Vec<Diagnostic>) {
+fn check_function<'a>(
+    file: &GoFile<'a>,
+    function: Node<'a>,
+    bindings: Vec<CancelBinding<'a, 'a>>,
+    out: &mut Vec<Diagnostic>,
+) {
     // Returning from main.main ends the process: nothing leaks.
     if file.package == "main"
         && function.kind() == "function_declaration"
         && go::function_name(function, file.source) == Some("main")
     {
-        return;
-    }
-    let Some(body) = function.child_by_field_name("body") else {
-        return;
-    };
-    let bindings = bindings_in(file, body);
-    if bindings.is_empty() {
         return;
     }
     let never_returns = |call: Node<'_>| file.never_returns(call);
@@ -67,18 +71,6 @@ fn check_function(file: &GoFile<'_>, function: Node<'_>, out: &mut Vec<Diagnosti
             out.push(diagnostic(file, function, &binding, declaration, leak));
         }
     }
-}
-
-/// The cancel bindings of a body, not looking inside nested func literals.
-fn bindings_in<'t, 'a>(file: &GoFile<'a>, body: Node<'t>) -> Vec<CancelBinding<'t, 'a>> {
-    let mut found = Vec::new();
-    walk_tree(body, |node| {
-        if let Some(binding) = file.cancel_binding(node) {
-            found.push(binding);
-        }
-        node.kind() != "func_literal"
-    });
-    found
 }
 
 /// Where a path loses the cancel function.

@@ -60,7 +60,7 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
     }
     // Replacing every use of the context package would leave its import unused, which does
     // not compile: then the fixes need a look (and an import removal) first.
-    if !context_used_elsewhere(file, &replaced) {
+    if !replaced.is_empty() && !context_used_elsewhere(file, &replaced) {
         for d in &mut out[first..] {
             if let Some(fix) = &mut d.fix {
                 fix.applicability = Applicability::Unsafe;

@@ -5,6 +5,7 @@
 
 pub mod cfg;
 pub mod gomod;
+pub mod model;
 pub mod scope;
 pub mod tables;
 
@@ -13,17 +14,9 @@ use std::path::Path;
 use tree_sitter::{Node, Tree};
 
 use super::{named_children, text, walk_tree};
+pub use model::{CancelCall, ContextParam, Function};
 pub use scope::*;
 pub use tables::*;
-
-/// `Background()`/`TODO()` calls, for [`GoFile::new_root_calls`].
-pub static NEW_ROOT_CALLS: std::sync::LazyLock<tree_sitter::Query> =
-    std::sync::LazyLock::new(|| {
-        crate::lang::compile_query(
-            super::Language::Go,
-            include_str!("../../../rules/go/new-root-calls.scm"),
-        )
-    });
 
 /// Whether a Go file can declare a wrapper at all: it names `CancelFunc` or `CancelCauseFunc`.
 pub fn mentions_cancel_func(bytes: &[u8]) -> bool {
@@ -144,8 +137,8 @@ pub struct GoFile<'a> {
     pub functions: Vec<&'a str>,
     /// The file's directory, when known: functions of the same package live there.
     pub dir: Option<&'a Path>,
-    /// [`GoFile::new_root_calls`], found once for all the rules that need them.
-    new_roots: std::cell::OnceCell<Vec<Node<'a>>>,
+    /// The facts of the per-file model, each found once for all the rules (see [`model`]).
+    model: model::Model<'a>,
 }
 
 /// What a call expression calls, as far as syntax can tell.
@@ -185,7 +178,7 @@ impl<'a> GoFile<'a> {
             settings,
             functions,
             dir: None,
-            new_roots: std::cell::OnceCell::new(),
+            model: model::Model::default(),
         }
     }
 
@@ -211,7 +204,7 @@ impl<'a> GoFile<'a> {
                 }
                 let alias = self.text(operand);
                 let path = self.imports.path_of(alias)?;
-                if is_declared_locally(operand, alias, self.source) {
+                if declaration_of(operand, self.source).is_some() {
                     return None;
                 }
                 Some(Callee::Package {
@@ -242,30 +235,6 @@ impl<'a> GoFile<'a> {
                 (dot && !self.functions.contains(&name)).then_some(name)
             }
         }
-    }
-
-    /// The calls of `context.Background()` and `context.TODO()` (any alias, dot imports), in
-    /// document order.
-    pub fn new_root_calls(&self) -> &[Node<'a>] {
-        self.new_roots.get_or_init(|| {
-            let mut calls = Vec::new();
-            if !self.imports.imports_any(CONTEXT_PATHS) {
-                return calls;
-            }
-            let query = &*NEW_ROOT_CALLS;
-            crate::lang::for_each_match(query, self.tree.root_node(), self.source, |captures| {
-                let Some(call) = crate::lang::capture(query, captures, "call") else {
-                    return;
-                };
-                let has_args = call
-                    .child_by_field_name("arguments")
-                    .is_some_and(|a| a.named_child_count() > 0);
-                if !has_args && self.calls_package(call, CONTEXT_PATHS).is_some() {
-                    calls.push(call);
-                }
-            });
-            calls
-        })
     }
 
     /// If `call` produces a cancel function, the index of that result and the callee's name.
@@ -404,6 +373,24 @@ pub struct CancelBinding<'t, 'a> {
 impl<'a> GoFile<'a> {
     /// The cancel binding made by `statement`, if it is one.
     pub fn cancel_binding<'t>(&self, statement: Node<'t>) -> Option<CancelBinding<'t, 'a>> {
+        let (targets, call) = self.assignment(statement)?;
+        let (index, callee) = self.cancel_result(call)?;
+        let cancel = *targets.get(index)?;
+        if cancel.kind() != "identifier" || self.text(cancel) == "_" {
+            return None;
+        }
+        Some(CancelBinding {
+            statement,
+            call,
+            targets,
+            cancel,
+            callee,
+        })
+    }
+
+    /// The left-hand side and the call of a `:=`, `=` or `var` statement whose only value is
+    /// a call.
+    fn assignment<'t>(&self, statement: Node<'t>) -> Option<(Vec<Node<'t>>, Node<'t>)> {
         let (targets, values): (Vec<Node<'t>>, Node<'t>) = match statement.kind() {
             "short_var_declaration" => (
                 named_children(statement.child_by_field_name("left")?).collect(),
@@ -432,21 +419,7 @@ impl<'a> GoFile<'a> {
             return None;
         }
         let call = values.named_child(0)?;
-        if call.kind() != "call_expression" {
-            return None;
-        }
-        let (index, callee) = self.cancel_result(call)?;
-        let cancel = *targets.get(index)?;
-        if cancel.kind() != "identifier" || self.text(cancel) == "_" {
-            return None;
-        }
-        Some(CancelBinding {
-            statement,
-            call,
-            targets,
-            cancel,
-            callee,
-        })
+        (call.kind() == "call_expression").then_some((targets, call))
     }
 
     /// Whether a call never returns: `panic`, `os.Exit`, `log.Fatal*`/`log.Panic*`,
@@ -550,6 +523,14 @@ mod tests {
                 f.cancel_result(first_call(f.tree)),
                 Some((1, "context.WithCancel"))
             );
+        });
+        // Scopes decide: a variable of an earlier block, or the one being declared by this
+        // very statement, does not shadow the package.
+        let src = "package p\nimport \"context\"\nfunc f(x bool) {\n\tif x { context := 1; _ = \
+                   context }\n\tcontext, cancel := context.WithCancel(nil)\n}\n";
+        with_file(src, |f| {
+            let call = first_call(f.tree);
+            assert_eq!(f.cancel_result(call), Some((1, "context.WithCancel")));
         });
         let src = "package p\nimport . \"context\"\nfunc f() { WithTimeout(nil, 1) }\n";
         with_file(src, |f| {

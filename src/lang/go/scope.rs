@@ -3,7 +3,7 @@
 
 use tree_sitter::Node;
 
-use crate::lang::{ancestors, named_children, text, walk_tree};
+use crate::lang::{ancestors, named_children, text, tokens};
 
 /// A function (declaration, method or literal) as the rules see it.
 pub const FUNCTION_KINDS: &[&str] = &["function_declaration", "method_declaration", "func_literal"];
@@ -144,18 +144,11 @@ fn has_define(node: Node<'_>) -> bool {
 /// Every identifier in `within` (nested func literals included) that refers to the variable
 /// declared by `declaration` (as [`declaration_of`] resolves it), the declaration included.
 pub fn references<'t>(within: Node<'t>, declaration: Node<'t>, source: &str) -> Vec<Node<'t>> {
-    let name = text(declaration, source);
-    let mut found = Vec::new();
-    walk_tree(within, |node| {
-        if node.kind() == "identifier"
-            && text(node, source) == name
-            && declaration_of(node, source) == Some(declaration)
-        {
-            found.push(node);
-        }
-        true
-    });
-    found
+    tokens(within, text(declaration, source), source)
+        .filter(|node| {
+            node.kind() == "identifier" && declaration_of(*node, source) == Some(declaration)
+        })
+        .collect()
 }
 
 /// A declared parameter: its name (absent for unnamed parameters) and type.
@@ -204,65 +197,6 @@ pub fn function_name<'s>(func: Node<'_>, source: &'s str) -> Option<&'s str> {
     func.child_by_field_name("name").map(|n| text(n, source))
 }
 
-/// Whether `name`, used at `use_site`, is declared by an enclosing function as a parameter,
-/// receiver, result or local variable before the use: then it is not a package qualifier.
-pub fn is_declared_locally(use_site: Node<'_>, name: &str, source: &str) -> bool {
-    enclosing_functions(use_site).any(|func| {
-        let params = ["receiver", "parameters", "result"]
-            .iter()
-            .filter_map(|f| func.child_by_field_name(f))
-            .filter(|l| l.kind() == "parameter_list")
-            .flat_map(parameters)
-            .any(|p| p.name.is_some_and(|n| text(n, source) == name));
-        params || {
-            let mut found = false;
-            if let Some(body) = func.child_by_field_name("body") {
-                walk_tree(body, |node| {
-                    if found || node.start_byte() >= use_site.start_byte() {
-                        return false;
-                    }
-                    if declared_names(node).any(|n| text(n, source) == name) {
-                        found = true;
-                    }
-                    node.kind() != "func_literal"
-                });
-            }
-            found
-        }
-    })
-}
-
-/// The identifiers a declaration statement introduces (`:=`, `var`, `const`, range `:=`).
-pub fn declared_names<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
-    let defines = match node.kind() {
-        "short_var_declaration" => true,
-        "range_clause" => is_range_define(node),
-        _ => false,
-    };
-    let names: Vec<Node<'t>> = match node.kind() {
-        _ if defines => node
-            .child_by_field_name("left")
-            .map(|l| {
-                named_children(l)
-                    .filter(|n| n.kind() == "identifier")
-                    .collect()
-            })
-            .unwrap_or_default(),
-        "var_spec" | "const_spec" => {
-            let mut cursor = node.walk();
-            node.children_by_field_name("name", &mut cursor).collect()
-        }
-        _ => Vec::new(),
-    };
-    names.into_iter()
-}
-
-fn is_range_define(range: Node<'_>) -> bool {
-    let mut cursor = range.walk();
-    let defines = range.children(&mut cursor).any(|c| c.kind() == ":=");
-    defines
-}
-
 /// The statement that holds a definition, when a statement can follow it in the same block:
 /// a `:=`/`=` statement or the `var` declaration of a `var_spec` (not an `if`/`for` header).
 pub fn enclosing_statement(def: Node<'_>) -> Option<Node<'_>> {
@@ -286,17 +220,8 @@ pub fn any_escapes(body: Node<'_>, targets: &[Node<'_>], source: &str) -> bool {
 /// sent on a channel, used in a `go` statement, put in a composite literal, or assigned to
 /// anything but a plain local. Conservative: anything unclear counts as an escape.
 pub fn escapes(body: Node<'_>, name: &str, source: &str) -> bool {
-    let mut escaped = false;
-    walk_tree(body, |node| {
-        if escaped {
-            return false;
-        }
-        if node.kind() == "identifier" && text(node, source) == name {
-            escaped = use_escapes(node, body, source);
-        }
-        true
-    });
-    escaped
+    tokens(body, name, source)
+        .any(|node| node.kind() == "identifier" && use_escapes(node, body, source))
 }
 
 fn use_escapes(ident: Node<'_>, body: Node<'_>, source: &str) -> bool {
@@ -323,7 +248,7 @@ fn use_escapes(ident: Node<'_>, body: Node<'_>, source: &str) -> bool {
                     named_children(left).any(|target| {
                         let name = text(target, source);
                         target.kind() != "identifier"
-                            || (name != "_" && !is_declared_locally(target, name, source))
+                            || (name != "_" && declaration_of(target, source).is_none())
                     })
                 });
             }
@@ -337,7 +262,7 @@ fn use_escapes(ident: Node<'_>, body: Node<'_>, source: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lang::{parse, Language};
+    use crate::lang::{parse, walk_tree, Language};
 
     /// The declaration each occurrence of `name` resolves to, as its byte offset (or None).
     fn resolutions(src: &str, name: &str) -> Vec<Option<usize>> {
