@@ -568,10 +568,7 @@ fn fix(file: &GoFile<'_>, uses: &[Node<'_>]) -> Option<Fix> {
         return None;
     }
     let alias = context_alias(file)?;
-    if uses
-        .iter()
-        .any(|u| go::is_declared_locally(*u, alias, file.source))
-    {
+    if uses.iter().any(|u| declares_name(file, *u, alias)) {
         return None;
     }
     Some(Fix {
@@ -585,6 +582,28 @@ fn fix(file: &GoFile<'_>, uses: &[Node<'_>]) -> Option<Fix> {
             })
             .collect(),
     })
+}
+
+/// Whether a function around `node` declares `name` anywhere (a parameter, a result, a local):
+/// then `name.WithoutCancel` might not mean the package there. Conservative on purpose.
+fn declares_name(file: &GoFile<'_>, node: Node<'_>, name: &str) -> bool {
+    let Some(outermost) = go::enclosing_functions(node).last() else {
+        return false;
+    };
+    let mut found = false;
+    walk_tree(outermost, |n| {
+        if found {
+            return false;
+        }
+        if n.kind() == "identifier"
+            && file.text(n) == name
+            && go::declaration_of(n, file.source) == Some(n)
+        {
+            found = true;
+        }
+        true
+    });
+    found
 }
 
 /// The name the file imports the standard `context` package under.
