@@ -40,6 +40,7 @@ pub fn cancel_wrappers(source: &str, dir: &Path) -> Vec<CancelWrapper> {
         wrappers: Vec::new(),
     };
     let file = GoFile::new(source, &tree, &settings);
+    let import_path = gomod::nearest(dir).and_then(|m| m.import_path_of(dir));
     let mut found = Vec::new();
     for func in named_children(tree.root_node()).filter(|n| n.kind() == "function_declaration") {
         let (Some(name), Some(result)) = (
@@ -53,18 +54,20 @@ pub fn cancel_wrappers(source: &str, dir: &Path) -> Vec<CancelWrapper> {
         } else {
             vec![result]
         };
-        let is_cancel = |ty: Node<'_>| {
-            CONTEXT_PATHS.iter().any(|p| {
-                file.is_named_type(ty, p, "CancelFunc")
-                    || file.is_named_type(ty, p, "CancelCauseFunc")
-            })
+        let is_type = |ty: Node<'_>, name: &str| {
+            CONTEXT_PATHS
+                .iter()
+                .any(|p| file.is_named_type(ty, p, name))
         };
+        let is_cancel = |ty: Node<'_>| is_type(ty, "CancelFunc") || is_type(ty, "CancelCauseFunc");
         if let Some(index) = types.iter().position(|t| is_cancel(*t)) {
             found.push(CancelWrapper {
                 dir: dir.to_path_buf(),
+                import_path: import_path.clone(),
                 package: file.package.clone(),
                 name: file.text(name).to_string(),
                 result: index,
+                cause: is_type(types[index], "CancelCauseFunc"),
             });
         }
     }
@@ -239,6 +242,19 @@ impl<'a> GoFile<'a> {
 
     /// If `call` produces a cancel function, the index of that result and the callee's name.
     pub fn cancel_result(&self, call: Node<'_>) -> Option<(usize, &'a str)> {
+        self.resolve_cancel(call)
+            .map(|(index, _)| (index, self.callee_text(call)))
+    }
+
+    /// Whether the cancel function `call` produces takes a cause (`CancelCauseFunc`): it is
+    /// called as `cancel(err)`, or `cancel(nil)`.
+    pub fn cancel_takes_cause(&self, call: Node<'_>) -> bool {
+        self.resolve_cancel(call).is_some_and(|(_, cause)| cause)
+    }
+
+    /// The index of the cancel function among the call's results, and whether it takes a
+    /// cause.
+    fn resolve_cancel(&self, call: Node<'_>) -> Option<(usize, bool)> {
         // The name first: resolving the qualifier walks the enclosing function.
         let function = call.child_by_field_name("function")?;
         let name = match function.kind() {
@@ -273,7 +289,7 @@ impl<'a> GoFile<'a> {
                                 .any(|p| import_path_matches(p, &f.package))
                     }
                 };
-                matched.then_some(f.result)
+                matched.then_some((f.result, f.name.ends_with("Cause")))
             })
             .or_else(|| {
                 self.settings.wrappers.iter().find_map(|w| {
@@ -281,10 +297,9 @@ impl<'a> GoFile<'a> {
                         Callee::Package { path, name } => w.matches_import(path, name),
                         Callee::Local { name } => w.matches_local(self.dir, &self.package, name),
                     };
-                    matched.then_some(w.result)
+                    matched.then_some((w.result, w.cause))
                 })
             })
-            .map(|i| (i, self.callee_text(call)))
     }
 
     fn callee_text(&self, call: Node<'_>) -> &'a str {
@@ -340,6 +355,18 @@ impl<'a> GoFile<'a> {
         self.settings.handler_types.iter().find(|h| {
             h.pointer.is_none_or(|p| p == pointer) && self.is_named_type(inner, &h.package, &h.name)
         })
+    }
+
+    /// `*testing.T`, `*testing.B`, `*testing.F` or `testing.TB`.
+    pub fn is_testing_type(&self, ty: Node<'_>) -> bool {
+        match ty.kind() {
+            "pointer_type" => named_children(ty).next().is_some_and(|inner| {
+                ["T", "B", "F"]
+                    .iter()
+                    .any(|n| self.is_named_type(inner, "testing", n))
+            }),
+            _ => self.is_named_type(ty, "testing", "TB"),
+        }
     }
 
     /// Whether any result of a function is `context.Context`.
@@ -466,13 +493,16 @@ impl<'a> GoFile<'a> {
     }
 }
 
-/// An edit that inserts `defer <name>()` on its own line after `statement`, indented like it.
+/// An edit that inserts `defer <name>()` (`defer <name>(nil)` when the function takes a
+/// cause) on its own line after `statement`, indented like it.
 pub fn insert_defer_after(
     statement: Node<'_>,
     name: &str,
+    takes_cause: bool,
     source: &str,
 ) -> crate::diagnostic::Edit {
-    super::insert_line_after(statement, &format!("defer {name}()"), source)
+    let argument = if takes_cause { "nil" } else { "" };
+    super::insert_line_after(statement, &format!("defer {name}({argument})"), source)
 }
 
 #[cfg(test)]

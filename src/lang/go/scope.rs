@@ -216,47 +216,87 @@ pub fn any_escapes(body: Node<'_>, targets: &[Node<'_>], source: &str) -> bool {
         .any(|t| escapes(body, text(*t, source), source))
 }
 
-/// Whether a variable may outlive the function through one of its uses in `body`: returned,
-/// sent on a channel, used in a `go` statement, put in a composite literal, or assigned to
-/// anything but a plain local. Conservative: anything unclear counts as an escape.
-pub fn escapes(body: Node<'_>, name: &str, source: &str) -> bool {
-    tokens(body, name, source)
-        .any(|node| node.kind() == "identifier" && use_escapes(node, body, source))
+/// How a variable's value may outlive the function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Escape {
+    /// Returned to the caller.
+    Returned,
+    /// Stored in a field, an element, a package variable or a composite literal.
+    Stored,
+    /// Sent on a channel.
+    Sent,
+    /// Used in a `go` statement or a func literal, which may run after the function returns.
+    Captured,
 }
 
-fn use_escapes(ident: Node<'_>, body: Node<'_>, source: &str) -> bool {
+/// Whether a variable may outlive the function through one of its uses in `body`: returned,
+/// sent on a channel, used in a `go` statement or a func literal, put in a composite literal,
+/// or assigned to anything but a plain local. Conservative: anything unclear counts as an
+/// escape.
+pub fn escapes(body: Node<'_>, name: &str, source: &str) -> bool {
+    first_escape(body, name, source, |_| true)
+}
+
+/// Whether the variable is returned or stored (see [`Escape`]): the value itself is kept past
+/// the function, not only used by work that may run later.
+pub fn kept_beyond(body: Node<'_>, name: &str, source: &str) -> bool {
+    first_escape(body, name, source, |e| {
+        matches!(e, Escape::Returned | Escape::Stored)
+    })
+}
+
+fn first_escape(body: Node<'_>, name: &str, source: &str, wanted: impl Fn(Escape) -> bool) -> bool {
+    tokens(body, name, source).any(|node| {
+        node.kind() == "identifier" && use_escapes(node, body, source).is_some_and(&wanted)
+    })
+}
+
+fn use_escapes(ident: Node<'_>, body: Node<'_>, source: &str) -> Option<Escape> {
+    // Captured by a goroutine or a closure: it may run after the function returns, whatever
+    // the statement around the use inside it does.
+    if ancestors(ident)
+        .take_while(|a| *a != body)
+        .any(|a| matches!(a.kind(), "go_statement" | "func_literal"))
+    {
+        return Some(Escape::Captured);
+    }
     let mut child = ident;
     for ancestor in ancestors(ident) {
         if ancestor == body {
-            return false;
+            return None;
         }
         match ancestor.kind() {
             // `return ctx, nil` hands it out; `return f(ctx)` only uses it.
-            "return_statement" => return ident.parent().and_then(|p| p.parent()) == Some(ancestor),
-            "go_statement" | "composite_literal" | "func_literal" => return true,
-            "send_statement" => {
-                return ancestor.child_by_field_name("value") == Some(child);
+            "return_statement" => {
+                return (ident.parent().and_then(|p| p.parent()) == Some(ancestor))
+                    .then_some(Escape::Returned)
             }
-            "var_spec" | "short_var_declaration" => return false,
+            "composite_literal" => return Some(Escape::Stored),
+            "send_statement" => {
+                return (ancestor.child_by_field_name("value") == Some(child))
+                    .then_some(Escape::Sent);
+            }
+            "var_spec" | "short_var_declaration" => return None,
             // `s.ctx = ctx`, `m[k] = ctx`, `*p = ctx` or a package variable keep it; `_ = ctx`
             // and plain locals do not.
             "assignment_statement" => {
                 if ancestor.child_by_field_name("right") != Some(child) {
-                    return false;
+                    return None;
                 }
-                return ancestor.child_by_field_name("left").is_none_or(|left| {
+                let stored = ancestor.child_by_field_name("left").is_none_or(|left| {
                     named_children(left).any(|target| {
                         let name = text(target, source);
                         target.kind() != "identifier"
                             || (name != "_" && declaration_of(target, source).is_none())
                     })
                 });
+                return stored.then_some(Escape::Stored);
             }
             _ => {}
         }
         child = ancestor;
     }
-    false
+    None
 }
 
 #[cfg(test)]
