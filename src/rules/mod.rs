@@ -1,10 +1,13 @@
 //! The rule registry: every rule is a plain value listed once here, sorted by name.
 
+mod abandoned_sender;
 mod background_in_handler;
 mod blocking_in_async;
 mod defer_cancel_in_loop;
 mod discarded_cancel;
 mod discarded_drop_guard;
+mod errgroup_context;
+mod goroutine_outlives_context;
 mod missing_defer_cancel;
 mod missing_drop_guard;
 mod new_token_with_parent;
@@ -76,11 +79,14 @@ pub const GO_CANCEL_NEEDLES: &[&str] = &["context\"", "os/signal\""];
 
 /// Every rule, sorted by name.
 pub static RULES: &[&Rule] = &[
+    &abandoned_sender::RULE,
     &background_in_handler::RULE,
     &blocking_in_async::RULE,
     &defer_cancel_in_loop::RULE,
     &discarded_cancel::RULE,
     &discarded_drop_guard::RULE,
+    &errgroup_context::RULE,
+    &goroutine_outlives_context::RULE,
     &missing_defer_cancel::RULE,
     &missing_drop_guard::RULE,
     &new_token_with_parent::RULE,
