@@ -9,13 +9,13 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use ctxlint::diagnostic::{ColumnEncoding, LineIndex};
-use ctxlint::lang::go::GoSettings;
 use ctxlint::lang::Language;
+use ctxlint::LintSettings;
 
 const SOURCE: &str = include_str!("data/handler.go");
 
-fn relint(rules: &[&ctxlint::rules::Rule], go: &GoSettings) -> usize {
-    let diagnostics = ctxlint::lint_source(Language::Go, black_box(SOURCE), rules, go)
+fn relint(settings: &LintSettings) -> usize {
+    let diagnostics = ctxlint::lint_file(Language::Go, black_box(SOURCE), None, settings)
         .expect("the bench file parses");
     let index = LineIndex::new(SOURCE);
     for d in &diagnostics {
@@ -29,17 +29,12 @@ fn relint(rules: &[&ctxlint::rules::Rule], go: &GoSettings) -> usize {
 fn main() {
     let bench = std::env::args().any(|a| a == "--bench");
     let (warm_up, runs) = if bench { (50, 500) } else { (0, 1) };
-    let rules: Vec<_> = ctxlint::rules::RULES
-        .iter()
-        .copied()
-        .filter(|r| r.enabled_by_default)
-        .collect();
-    let go = GoSettings::default();
+    let settings = LintSettings::default();
     for _ in 0..warm_up {
-        relint(&rules, &go);
+        relint(&settings);
     }
     let mut findings = 0;
-    let relints = measure(runs, || findings = relint(&rules, &go));
+    let relints = measure(runs, || findings = relint(&settings));
     assert!(findings > 0, "the bench file should have findings");
     let parses = measure(runs, || {
         black_box(ctxlint::lang::parse(Language::Go, black_box(SOURCE)));

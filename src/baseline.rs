@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::LineIndex;
-use crate::{config, Error, FileReport, Report};
+use crate::engine::{FileReport, Report};
+use crate::error::Error;
+use crate::walk;
 
 /// 64-bit FNV-1a: tiny, stable across versions and platforms (unlike `DefaultHasher`).
 fn fnv1a(parts: &[&[u8]]) -> u64 {
@@ -55,7 +57,7 @@ pub fn fingerprints(file: &FileReport, path: &str) -> Vec<String> {
 
 /// The repository root containing `path` (the nearest ancestor holding `.git`).
 pub fn repo_root(path: &Path) -> Option<PathBuf> {
-    let absolute = config::absolute(path);
+    let absolute = walk::absolute(path);
     absolute
         .ancestors()
         .find(|d| d.join(".git").exists())
@@ -67,7 +69,7 @@ pub fn repo_root(path: &Path) -> Option<PathBuf> {
 pub fn repo_path(display: &str) -> String {
     let path = Path::new(display);
     let relative = repo_root(path).and_then(|root| {
-        config::absolute(path)
+        walk::absolute(path)
             .strip_prefix(&root)
             .ok()
             .map(Path::to_path_buf)

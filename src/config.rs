@@ -36,7 +36,7 @@ use toml::Spanned;
 
 use crate::diagnostic::{LineIndex, Severity};
 use crate::lang::go::{CancelFunction, HandlerType};
-use crate::{rules, suppress};
+use crate::rules;
 
 /// The file names looked for, in order of preference.
 pub const FILE_NAMES: &[&str] = &["ctxlint.toml", ".ctxlint.toml"];
@@ -157,53 +157,10 @@ impl Config {
     }
 }
 
-/// Whether an exclude matcher skips `path` (relative to the current directory or absolute).
-pub fn is_excluded(matcher: &Gitignore, path: &Path, is_dir: bool) -> bool {
-    // Cheap first (no file system access); canonical when that is not under the root.
-    let absolute = match std::path::absolute(path) {
-        Ok(p)
-            if p.starts_with(matcher.path()) && !p.components().any(|c| c.as_os_str() == "..") =>
-        {
-            p
-        }
-        _ => absolute(path),
-    };
-    if absolute.starts_with(matcher.path()) {
-        matcher
-            .matched_path_or_any_parents(&absolute, is_dir)
-            .is_ignore()
-    } else {
-        matcher.matched(&absolute, is_dir).is_ignore()
-    }
-}
-
-/// An absolute, normalised form of `path`: canonical when it exists, else its nearest existing
-/// ancestor made canonical and the rest appended (a `--stdin-filename` need not exist).
-pub fn absolute(path: &Path) -> PathBuf {
-    if let Ok(p) = path.canonicalize() {
-        return p;
-    }
-    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut rest = Vec::new();
-    let mut cur = abs.as_path();
-    loop {
-        if let Ok(p) = cur.canonicalize() {
-            return rest.iter().rev().fold(p, |acc, part| acc.join(part));
-        }
-        match (cur.parent(), cur.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name.to_os_string());
-                cur = parent;
-            }
-            _ => return abs,
-        }
-    }
-}
-
 /// The nearest config file for a path: its directory (or itself, for a directory) and then the
 /// parents, stopping at the repository root.
 pub fn find(path: &Path) -> Option<PathBuf> {
-    let path = absolute(path);
+    let path = crate::walk::absolute(path);
     let mut dir = if path.is_dir() {
         Some(path.as_path())
     } else {
@@ -230,13 +187,6 @@ const GO_KEYS: &[&str] = &["handler-types", "cancel-functions"];
 const HANDLER_KEYS: &[&str] = &["package", "type", "context"];
 const CANCEL_KEYS: &[&str] = &["function", "result"];
 
-/// Names accepted where rules are named: the registry plus the pseudo-rule of suppressions.
-pub fn known_rule_names() -> Vec<&'static str> {
-    let mut names: Vec<&str> = rules::RULES.iter().map(|r| r.name).collect();
-    names.push(suppress::UNUSED_SUPPRESSION);
-    names
-}
-
 struct Parser<'a> {
     path: &'a Path,
     index: LineIndex,
@@ -262,7 +212,7 @@ impl Parser<'_> {
 
     fn unknown(&self, key: &Spanned<Cow<'_, str>>, name: &str, valid: &[&str]) -> ConfigError {
         let mut message = format!("unknown key `{name}`");
-        match did_you_mean(name, valid) {
+        match rules::did_you_mean(name, valid) {
             Some(best) => message.push_str(&format!("; did you mean `{best}`?")),
             None => message.push_str(&format!("; expected one of: {}", valid.join(", "))),
         }
@@ -306,12 +256,12 @@ impl Parser<'_> {
     }
 
     fn rule_name(&self, name: &str, span: &Range<usize>) -> Result<(), ConfigError> {
-        let known = known_rule_names();
+        let known = rules::known_names();
         if known.contains(&name) {
             return Ok(());
         }
         let mut message = format!("unknown rule `{name}`");
-        match did_you_mean(name, &known) {
+        match rules::did_you_mean(name, &known) {
             Some(best) => message.push_str(&format!("; did you mean `{best}`?")),
             None => message.push_str(&format!("; valid rules are: {}", known.join(", "))),
         }
@@ -491,32 +441,6 @@ fn is_identifier(s: &str) -> bool {
         && chars.all(|c| c.is_alphanumeric() || c == '_')
 }
 
-/// The closest of `candidates` to `name`, if close enough to be a plausible typo.
-pub fn did_you_mean<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    candidates
-        .iter()
-        .map(|c| (edit_distance(name, c), *c))
-        .filter(|(d, c)| *d <= (c.len().max(name.len()) / 3).max(1))
-        .min()
-        .map(|(_, c)| c)
-}
-
-/// Levenshtein distance over characters.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -584,10 +508,8 @@ cancel-functions = ["example.com/pool.Acquire", { function = "gopkg.in/x.v2.Star
     }
 
     #[test]
-    fn edit_distance_counts_edits() {
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(did_you_mean("selct", TOP_KEYS), Some("select"));
-        assert_eq!(did_you_mean("zzzzzz", TOP_KEYS), None);
+    fn key_typos_get_a_suggestion() {
+        assert_eq!(rules::did_you_mean("selct", TOP_KEYS), Some("select"));
+        assert_eq!(rules::did_you_mean("zzzzzz", TOP_KEYS), None);
     }
 }

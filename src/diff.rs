@@ -8,7 +8,8 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use crate::diagnostic::LineIndex;
-use crate::{config, Report};
+use crate::engine::Report;
+use crate::walk;
 
 /// What changed in one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,7 +44,7 @@ impl ChangedLines {
     pub fn since(rev: &str) -> Result<ChangedLines, String> {
         let top = git(&["rev-parse", "--show-toplevel"])
             .map_err(|e| format!("--new-from-rev works only inside a git repository: {e}"))?;
-        let root = config::absolute(std::path::Path::new(top.trim()));
+        let root = walk::absolute(std::path::Path::new(top.trim()));
         if rev.starts_with('-') {
             return Err(format!("--new-from-rev: `{rev}` is not a revision"));
         }
@@ -92,7 +93,7 @@ impl ChangedLines {
     /// Keeps only the findings whose primary line is new.
     pub fn filter(&self, report: &mut Report) {
         for file in &mut report.files {
-            let absolute = config::absolute(std::path::Path::new(&file.path));
+            let absolute = walk::absolute(std::path::Path::new(&file.path));
             let Ok(relative) = absolute.strip_prefix(&self.root) else {
                 // Outside the repository: nothing there is "new" in git's sense.
                 file.diagnostics.clear();

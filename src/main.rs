@@ -4,7 +4,7 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = ctxlint::cli::Cli::parse();
-    match ctxlint::run(cli) {
+    match ctxlint::command::run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
             eprintln!("ctxlint: {:#}", anyhow::Error::from(error));

@@ -11,7 +11,7 @@ use aho_corasick::AhoCorasick;
 use crate::lang::go::CONTEXT_PATHS;
 use crate::lang::Language;
 use crate::rules::Rule;
-use crate::CheckOptions;
+use crate::settings::LintSettings;
 
 /// Packages whose cancel functions need an import that the rules' needles already cover.
 const BUILTIN_PACKAGES: &[&str] = &[CONTEXT_PATHS[0], CONTEXT_PATHS[1], "os/signal"];
@@ -23,19 +23,19 @@ pub struct Prefilter {
 
 impl Prefilter {
     /// The prefilter for a run's enabled rules and settings.
-    pub fn new(options: &CheckOptions) -> Prefilter {
+    pub fn new(settings: &LintSettings) -> Prefilter {
         let mut extra = Vec::new();
         // Cancel functions from configuration and wrapper inference are called by name (the
         // built-in ones need their package's import, a needle already).
         extra.extend(
-            options
+            settings
                 .go
                 .cancel_functions
                 .iter()
                 .filter(|f| !BUILTIN_PACKAGES.contains(&f.package.as_str()))
                 .map(|f| (Language::Go, f.name.clone()))
                 .chain(
-                    options
+                    settings
                         .go
                         .wrappers
                         .iter()
@@ -43,13 +43,13 @@ impl Prefilter {
                 ),
         );
         // Unused suppressions are reported in files that have one.
-        if options.report_unused_suppressions {
-            for language in options.rules.iter().map(|r| r.language) {
+        if settings.report_unused {
+            for language in settings.rules.iter().map(|r| r.language) {
                 extra.push((language, "//ctxlint:".into()));
                 extra.push((language, "//nolint".into()));
             }
         }
-        Prefilter::with_needles(&options.rules, &extra)
+        Prefilter::with_needles(&settings.rules, &extra)
     }
 
     /// `None` for a language means "parse every file" (a rule without needles is enabled).
@@ -112,21 +112,23 @@ mod tests {
 
     #[test]
     fn files_without_any_needle_are_skipped() {
-        let mut options = CheckOptions::new(Vec::new());
-        options.rules = RULES.to_vec();
-        let filter = Prefilter::new(&options);
+        let mut settings = LintSettings {
+            rules: RULES.to_vec(),
+            ..LintSettings::default()
+        };
+        let filter = Prefilter::new(&settings);
         assert!(filter.may_match(Language::Go, b"import \"context\"\n"));
         assert!(filter.may_match(Language::Go, b"import ctx \"golang.org/x/net/context\"\n"));
         assert!(filter.may_match(Language::Go, b"import \"os/signal\"\n"));
         assert!(!filter.may_match(Language::Go, b"package p\nfunc f() {}\n"));
         assert!(!filter.may_match(Language::Go, b"package p\n// x //nolint\n"));
         // Unused suppressions are reported wherever there is one.
-        options.report_unused_suppressions = true;
-        let filter = Prefilter::new(&options);
+        settings.report_unused = true;
+        let filter = Prefilter::new(&settings);
         assert!(filter.may_match(Language::Go, b"package p\n// x //nolint\n"));
         // No rule enabled for a language: nothing to find there.
-        options.rules.clear();
-        let filter = Prefilter::new(&options);
+        settings.rules.clear();
+        let filter = Prefilter::new(&settings);
         assert!(!filter.may_match(Language::Go, b"import \"context\"\n"));
     }
 }

@@ -20,10 +20,7 @@ use tree_sitter::Tree;
 
 use crate::diagnostic::{Diagnostic, LineIndex, Severity, Span};
 use crate::lang::{walk_tree, Language};
-use crate::rules::{self, Rule};
-
-/// The name under which unused suppressions are reported.
-pub const UNUSED_SUPPRESSION: &str = "unused-suppression";
+use crate::rules::{self, Rule, UNUSED_SUPPRESSION};
 
 /// Which rules a directive names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -208,11 +205,11 @@ pub fn apply(
                 .join(", ")
         };
         if !directive.unknown.is_empty() {
-            let known = crate::config::known_rule_names();
+            let known = rules::known_names();
             let hint = directive
                 .unknown
                 .iter()
-                .find_map(|n| crate::config::did_you_mean(n, &known))
+                .find_map(|n| rules::did_you_mean(n, &known))
                 .map(|s| format!("; did you mean `{s}`?"))
                 .unwrap_or_default();
             diagnostics.push(Diagnostic {

@@ -8,8 +8,9 @@ use std::sync::Mutex;
 use ignore::overrides::OverrideBuilder;
 use ignore::{WalkBuilder, WalkState};
 
+use ignore::gitignore::Gitignore;
+
 use crate::lang::Language;
-use crate::FileError;
 
 /// Directories skipped unless `--no-default-excludes` is given.
 pub const DEFAULT_EXCLUDES: &[&str] = &["vendor/", "third_party/", "testdata/", "node_modules/"];
@@ -35,6 +36,22 @@ pub struct Target {
     pub language: Language,
     /// Named on the command line: linted even if excluded or generated.
     pub explicit: bool,
+}
+
+/// A file that could not be analysed (or a path that could not be walked).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FileError {
+    pub path: String,
+    pub message: String,
+}
+
+impl FileError {
+    pub fn new(path: &str, message: String) -> FileError {
+        FileError {
+            path: path.to_string(),
+            message,
+        }
+    }
 }
 
 /// Finds every file to lint under `paths`, sorted by display path. Problems (a missing path,
@@ -75,7 +92,7 @@ fn config_excluded(options: &WalkOptions, path: &Path, is_dir: bool) -> bool {
     options
         .config_excludes
         .as_ref()
-        .is_some_and(|m| crate::config::is_excluded(m, path, is_dir))
+        .is_some_and(|m| is_excluded(m, path, is_dir))
 }
 
 fn walk_dir(
@@ -120,7 +137,7 @@ fn walk_dir(
                 || !((skip_build_dirs && is_build_output(entry))
                     || config_excludes
                         .as_ref()
-                        .is_some_and(|m| crate::config::is_excluded(m, entry.path(), is_dir)))
+                        .is_some_and(|m| is_excluded(m, entry.path(), is_dir)))
         })
         .follow_links(options.follow_links)
         .threads(options.threads)
@@ -229,6 +246,49 @@ pub fn is_generated_rust(source: &str) -> bool {
         }
     }
     false
+}
+
+/// Whether an exclude matcher skips `path` (relative to the current directory or absolute).
+pub fn is_excluded(matcher: &Gitignore, path: &Path, is_dir: bool) -> bool {
+    // Cheap first (no file system access); canonical when that is not under the root.
+    let absolute = match std::path::absolute(path) {
+        Ok(p)
+            if p.starts_with(matcher.path()) && !p.components().any(|c| c.as_os_str() == "..") =>
+        {
+            p
+        }
+        _ => absolute(path),
+    };
+    if absolute.starts_with(matcher.path()) {
+        matcher
+            .matched_path_or_any_parents(&absolute, is_dir)
+            .is_ignore()
+    } else {
+        matcher.matched(&absolute, is_dir).is_ignore()
+    }
+}
+
+/// An absolute, normalised form of `path`: canonical when it exists, else its nearest existing
+/// ancestor made canonical and the rest appended (a `--stdin-filename` need not exist).
+pub fn absolute(path: &Path) -> PathBuf {
+    if let Ok(p) = path.canonicalize() {
+        return p;
+    }
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut rest = Vec::new();
+    let mut cur = abs.as_path();
+    loop {
+        if let Ok(p) = cur.canonicalize() {
+            return rest.iter().rev().fold(p, |acc, part| acc.join(part));
+        }
+        match (cur.parent(), cur.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                cur = parent;
+            }
+            _ => return abs,
+        }
+    }
 }
 
 #[cfg(test)]

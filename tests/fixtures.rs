@@ -59,7 +59,7 @@ fn run_fixture(rule: &'static rules::Rule) -> Result<(), String> {
         .join(rule.language.name())
         .join(rule.name);
     let mut options = CheckOptions::new(vec![dir.clone()]);
-    options.rules = vec![rule];
+    options.settings.rules = vec![rule];
     options.walk.threads = 1;
     let report = check(&options).map_err(|e| e.to_string())?;
     if !report.errors.is_empty() {

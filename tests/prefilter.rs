@@ -8,7 +8,7 @@ use ctxlint::{check, rules, CheckOptions, Report};
 
 fn run(paths: Vec<PathBuf>, rules: Vec<&'static rules::Rule>, prefilter: bool) -> Report {
     let mut options = CheckOptions::new(paths);
-    options.rules = rules;
+    options.settings.rules = rules;
     options.walk.default_excludes = false;
     options.prefilter = prefilter;
     check(&options).expect("check runs")

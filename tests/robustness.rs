@@ -11,7 +11,7 @@ fn lint(name: &str, text: &str) -> Report {
     let path = dir.path().join(name);
     std::fs::write(&path, text).unwrap();
     let mut options = CheckOptions::new(vec![PathBuf::from(&path)]);
-    options.rules = rules::RULES.to_vec();
+    options.settings.rules = rules::RULES.to_vec();
     check(&options).expect("check runs")
 }
 

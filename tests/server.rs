@@ -577,3 +577,165 @@ fn wrappers_declared_in_the_workspace_produce_cancel_functions() {
     assert_eq!(diagnostics[0]["code"], "discarded-cancel");
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
+
+// Hostile and broken input: the server answers with an error and keeps serving.
+
+impl Client {
+    fn send_raw(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin is closed");
+        stdin.write_all(bytes).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    /// The next error response that has no id (the server could not tell which request).
+    fn anonymous_error(&mut self) -> Value {
+        let matches = |m: &Value| m.get("error").is_some() && m["id"].is_null();
+        if let Some(i) = self.backlog.iter().position(matches) {
+            return self.backlog.remove(i).unwrap();
+        }
+        loop {
+            let message = self.receive();
+            if matches(&message) {
+                return message;
+            }
+            self.backlog.push_back(message);
+        }
+    }
+
+    /// The server still answers a request.
+    fn assert_alive(&mut self) {
+        let response = self.request("textDocument/hover", json!({}));
+        assert_eq!(response["error"]["code"], -32601, "{response}");
+    }
+}
+
+#[test]
+fn absurd_content_lengths_are_refused_without_allocating() {
+    for length in ["99999999999999", "4000000000"] {
+        let mut client = Client::start();
+        client.initialize(json!({}));
+        client.send_raw(format!("Content-Length: {length}\r\n\r\n{{}}").as_bytes());
+        let error = client.anonymous_error();
+        assert_eq!(error["error"]["code"], -32600, "{error}");
+        let message = error["error"]["message"].as_str().unwrap();
+        assert!(message.contains("larger than the limit"), "{message}");
+        // The rest of the input is the refused body; when it ends, the server stops cleanly
+        // (it used to abort on the allocation, or commit gigabytes).
+        client.stdin = None;
+        let status = client.wait();
+        assert_eq!(status.code(), Some(1), "{status:?}");
+    }
+}
+
+#[test]
+fn an_oversized_message_is_skipped_and_the_next_one_answered() {
+    let mut client = Client::start();
+    client.initialize(json!({}));
+    let length = 64 * 1024 * 1024 + 1;
+    let mut message = format!("Content-Length: {length}\r\n\r\n").into_bytes();
+    message.resize(message.len() + length, b' ');
+    client.send_raw(&message);
+    let error = client.anonymous_error();
+    assert_eq!(error["error"]["code"], -32600, "{error}");
+    client.assert_alive();
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
+#[test]
+fn malformed_json_gets_a_parse_error_and_the_server_goes_on() {
+    let mut client = Client::start();
+    client.initialize(json!({}));
+    let body = "{\"jsonrpc\": \"2.0\", \"id\": 5, \"method\": ";
+    client.send_raw(format!("Content-Length: {}\r\n\r\n{body}", body.len()).as_bytes());
+    let error = client.anonymous_error();
+    assert_eq!(error["error"]["code"], -32700, "{error}");
+    client.assert_alive();
+    // Valid JSON that is not a message: invalid request, answered with its id.
+    let body = r#"{"jsonrpc": "2.0", "id": 9, "method": ["x"]}"#;
+    client.send_raw(format!("Content-Length: {}\r\n\r\n{body}", body.len()).as_bytes());
+    loop {
+        let message = client.receive();
+        if message["id"] == 9 {
+            assert_eq!(message["error"]["code"], -32600, "{message}");
+            break;
+        }
+    }
+    client.assert_alive();
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
+#[test]
+fn a_non_numeric_content_length_gets_a_parse_error_and_the_server_goes_on() {
+    let mut client = Client::start();
+    client.initialize(json!({}));
+    client.send_raw(b"Content-Length: twelve\r\n\r\n{\"jsonrpc\":\"2.0\"}");
+    let error = client.anonymous_error();
+    assert_eq!(error["error"]["code"], -32700, "{error}");
+    client.assert_alive();
+    // A header block without any length.
+    client.send_raw(b"Content-Type: application/json\r\n\r\n{}");
+    assert_eq!(client.anonymous_error()["error"]["code"], -32700);
+    client.assert_alive();
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
+/// A Go document of about `bytes` bytes whose lint takes a while (many functions, each with
+/// a context call the rules look at).
+fn slow_document(bytes: usize) -> String {
+    let mut text = String::from("package big\n\nimport \"context\"\n\n");
+    let mut i = 0;
+    while text.len() < bytes {
+        text.push_str(&format!(
+            "func f{i}(p context.Context) {{\n\tctx, cancel := context.WithCancel(p)\n\tdefer cancel()\n\tuse(ctx)\n}}\n\n"
+        ));
+        i += 1;
+    }
+    text
+}
+
+#[test]
+fn requests_are_answered_while_a_slow_document_is_linted() {
+    let mut client = Client::start();
+    client.initialize(json!({}));
+    let slow = "file:///work/api/big.go";
+    client.open(slow, "go", 1, &slow_document(9 * 1024 * 1024));
+    client.open(URI, "go", 1, SOURCE);
+    // The small document's findings and code actions come before the big one is done.
+    let published = client.diagnostics(URI, None);
+    let d = &published["diagnostics"][0];
+    let actions = client.code_actions(URI, &d["range"], &json!([d]));
+    assert_eq!(actions.len(), 2, "{actions:?}");
+    assert!(
+        client.backlog.iter().all(|m| m["params"]["uri"] != slow),
+        "the big document was linted before the small one was served"
+    );
+    // A newer version of the big document cancels the lint of the older one: version 1's
+    // findings are never published.
+    client.change(slow, 2, SOURCE);
+    let published = client.diagnostics(slow, None);
+    assert_eq!(published["version"], 2, "a stale lint was published");
+    assert_eq!(published["diagnostics"].as_array().unwrap().len(), 1);
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
+#[test]
+fn a_document_over_the_size_limit_gets_a_message() {
+    let mut client = Client::start();
+    client.initialize(json!({}));
+    let uri = "file:///work/api/huge.go";
+    let mut text = String::from("package huge\n");
+    text.push_str(&"//\n".repeat(10 * 1024 * 1024 / 3 + 1));
+    client.open(uri, "go", 1, &text);
+    let message = client.next("window/showMessage");
+    assert_eq!(message["params"]["type"], 2, "{message}");
+    let said = message["params"]["message"].as_str().unwrap();
+    assert!(
+        said.contains("huge.go is not linted") && said.contains("larger than the limit"),
+        "{said}"
+    );
+    assert_eq!(client.diagnostics(uri, None)["diagnostics"], json!([]));
+    // Code actions do not wait for a lint that will not happen.
+    let far = json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}});
+    assert!(client.code_actions(uri, &far, &json!([])).is_empty());
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}

@@ -11,6 +11,11 @@ with the rules the labels name.
         --corpus /work/corpus /work/shared/realcode/labels.tsv [more.tsv ...]
 
 Exit status 1 when a TRUE is missed or a FALSE is still reported.
+
+With `--table`, it prints the README's precision table instead: per rule, the labelled findings
+that ctxlint still reports, split by label, and precision = TRUE / all of them (DEBATABLE,
+deliberate code, counts against the rule: a maintainer would not merge its fix); with
+`--commits FILE` (`repo commit` lines) also the trees and their commits.
 """
 import argparse
 import collections
@@ -58,6 +63,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bin", default="target/debug/ctxlint")
     parser.add_argument("--corpus", default="/work/corpus")
+    parser.add_argument("--table", action="store_true", help="print the precision table")
+    parser.add_argument("--commits", help="`repo commit` lines, for --table")
     parser.add_argument("labels", nargs="+")
     args = parser.parse_args()
     rows = read_labels(args.labels)
@@ -66,6 +73,7 @@ def main():
         by_repo[row[0]].append(row)
     binary = os.path.abspath(args.bin)
     counts = collections.Counter()
+    repos = collections.defaultdict(set)
     bad = 0
     for repo in sorted(by_repo):
         found = findings(binary, args.corpus, repo, {r[3] for r in by_repo[repo]})
@@ -73,10 +81,15 @@ def main():
             reported = (path, line, rule) in found
             counts[(rule, label, reported)] += 1
             wrong = (label == "TRUE" and not reported) or (label == "FALSE" and reported)
-            if wrong:
+            if reported:
+                repos[rule].add(repo)
+            if wrong and not args.table:
                 bad += 1
                 verdict = "MISSED" if label == "TRUE" else "STILL REPORTED"
                 print(f"{verdict}: {repo} {path}:{line} {rule} ({label})")
+    if args.table:
+        print_table(counts, repos, args.commits)
+        return
     print()
     print(f"{'rule':<26} {'label':<10} {'reported':>8} {'silent':>6}")
     for rule, label in sorted({(r, l) for r, l, _ in counts}):
@@ -84,6 +97,30 @@ def main():
               f"{counts[(rule, label, False)]:>6}")
     print(f"\n{bad} wrong of {len(rows)} labelled findings")
     sys.exit(1 if bad else 0)
+
+
+def print_table(counts, repos, commits):
+    print("| rule | findings read | true | deliberate | false | precision | trees |")
+    print("|---|---:|---:|---:|---:|---:|---|")
+    gone = collections.Counter()
+    for rule in sorted({r for r, _, _ in counts}):
+        c = {label: counts[(rule, label, True)] for label in ("TRUE", "DEBATABLE", "FALSE")}
+        for label in c:
+            gone[label] += counts[(rule, label, False)]
+        total = sum(c.values())
+        precision = f"{100.0 * c['TRUE'] / total:.0f} %" if total else "–"
+        print(f"| {rule} | {total} | {c['TRUE']} | {c['DEBATABLE']} | {c['FALSE']} | "
+              f"{precision} | {', '.join(sorted(repos[rule]))} |")
+    print(f"\nLabelled findings no longer reported: {gone['FALSE']} false, "
+          f"{gone['DEBATABLE']} deliberate, {gone['TRUE']} true.")
+    if commits:
+        used = set().union(*repos.values())
+        print("\n| tree | commit |\n|---|---|")
+        with open(commits) as f:
+            for line in sorted(f):
+                parts = line.split()
+                if len(parts) == 2 and parts[0] in used:
+                    print(f"| {parts[0]} | `{parts[1][:12]}` |")
 
 
 if __name__ == "__main__":

@@ -3,17 +3,16 @@
 #![no_main]
 
 use ctxlint::fix::{fix_source, syntax_errors, FixMode};
-use ctxlint::lang::{go::GoSettings, Language};
+use ctxlint::lang::Language;
+use ctxlint::LintSettings;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(source) = std::str::from_utf8(data) else {
         return;
     };
-    let settings = GoSettings::default();
-    let lint = |text: &str| {
-        ctxlint::lint_source_with(Language::Go, text, ctxlint::rules::RULES, &settings, false)
-    };
+    let settings = LintSettings::only(ctxlint::rules::RULES);
+    let lint = |text: &str| ctxlint::lint_file(Language::Go, text, None, &settings);
     let Some(diagnostics) = lint(source) else {
         return;
     };

@@ -1,16 +1,18 @@
 //! The checks shared by the `lint_*` targets: lint arbitrary bytes with every rule; no panic,
 //! and every reported span lies inside the text on character boundaries.
 
-use ctxlint::lang::{go::GoSettings, Language};
+use ctxlint::lang::Language;
+use ctxlint::LintSettings;
 
 pub fn lint_and_check_spans(language: Language, data: &[u8]) {
     let Ok(source) = std::str::from_utf8(data) else {
         return;
     };
-    let settings = GoSettings::default();
-    let Some(diagnostics) =
-        ctxlint::lint_source_with(language, source, ctxlint::rules::RULES, &settings, true)
-    else {
+    let settings = LintSettings {
+        report_unused: true,
+        ..LintSettings::only(ctxlint::rules::RULES)
+    };
+    let Some(diagnostics) = ctxlint::lint_file(language, source, None, &settings) else {
         return;
     };
     for d in &diagnostics {

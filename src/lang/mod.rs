@@ -2,12 +2,11 @@
 //! and the tree helpers every rule uses.
 
 pub mod go;
-pub mod gomod;
 pub mod rust;
 
 use std::cell::RefCell;
 use std::path::Path;
-use tree_sitter::{Node, Parser, Tree};
+use tree_sitter::{Node, Parser, Query, QueryCursor, StreamingIterator, Tree};
 
 use crate::diagnostic::Span;
 
@@ -235,6 +234,38 @@ pub fn insert_line_after(node: Node<'_>, line: &str, source: &str) -> crate::dia
         span: Span::empty(at),
         new_text: format!("{newline}{}{line}", indentation(node, source)),
     }
+}
+
+/// Compiles a query embedded in the binary (`rules/<lang>/<rule>.scm`). Rules keep the result
+/// in a `LazyLock`, so it is compiled once and shared by all threads; `every_query_compiles`
+/// forces each one, so a broken query fails `cargo test` instead of shipping.
+pub fn compile_query(language: Language, source: &str) -> Query {
+    Query::new(&language.grammar(), source)
+        .unwrap_or_else(|e| panic!("embedded {} query is invalid: {e}", language.name()))
+}
+
+/// Runs a query over a tree and calls `f` with each match's captures, in document order.
+pub fn for_each_match<'t>(
+    query: &Query,
+    root: tree_sitter::Node<'t>,
+    source: &str,
+    mut f: impl FnMut(&[tree_sitter::QueryCapture<'t>]),
+) {
+    let mut cursor = QueryCursor::new();
+    let mut matches = cursor.matches(query, root, source.as_bytes());
+    while let Some(m) = matches.next() {
+        f(m.captures);
+    }
+}
+
+/// The node captured as `name` in a match, if any.
+pub fn capture<'t>(
+    query: &Query,
+    captures: &[tree_sitter::QueryCapture<'t>],
+    name: &str,
+) -> Option<tree_sitter::Node<'t>> {
+    let index = query.capture_index_for_name(name)?;
+    captures.iter().find(|c| c.index == index).map(|c| c.node)
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use crate::baseline::repo_path;
 use crate::diagnostic::{LineIndex, Severity};
-use crate::Report;
+use crate::engine::Report;
 
 use super::RenderOptions;
 

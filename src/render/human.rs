@@ -7,7 +7,7 @@ use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, termcolor::Buffer, Config};
 
 use crate::diagnostic::{Applicability, Severity};
-use crate::Report;
+use crate::engine::Report;
 
 pub fn render(report: &Report, color: bool, out: &mut dyn Write) -> io::Result<()> {
     let config = Config::default();

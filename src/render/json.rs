@@ -5,7 +5,8 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::diagnostic::{Applicability, ColumnEncoding, LineIndex, Position, Span};
-use crate::{rules, Report};
+use crate::engine::Report;
+use crate::rules;
 
 #[derive(Serialize)]
 struct Document<'a> {

@@ -10,7 +10,7 @@ use std::io::{self, Write};
 
 use crate::cli::Format;
 use crate::diagnostic::{ColumnEncoding, LineIndex};
-use crate::Report;
+use crate::engine::Report;
 
 pub use github::render as github;
 pub use human::render as human;

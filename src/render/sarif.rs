@@ -8,9 +8,10 @@ use serde_json::{json, Value};
 
 use crate::baseline::{fingerprints, repo_path, repo_root};
 use crate::diagnostic::{ColumnEncoding, LineIndex, Severity, Span};
+use crate::engine::Report;
+use crate::rules::UNUSED_SUPPRESSION;
 use crate::rules::{self, Rule};
-use crate::suppress::UNUSED_SUPPRESSION;
-use crate::{config, Report};
+use crate::walk;
 
 /// The key under which our fingerprint is given (versioned: a new algorithm gets a new key).
 pub const FINGERPRINT_KEY: &str = "ctxlint/v1";
@@ -96,7 +97,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     // A path under the repository of the current directory is given relative to %SRCROOT%.
     let location = |display: &str| -> Value {
         let under_root = root.as_ref().and_then(|root| {
-            config::absolute(Path::new(display))
+            walk::absolute(Path::new(display))
                 .strip_prefix(root)
                 .ok()
                 .map(|r| {

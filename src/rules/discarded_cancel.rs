@@ -3,10 +3,10 @@
 use std::sync::LazyLock;
 use tree_sitter::{Node, Query};
 
-use super::{capture, compile_query, for_each_match, Check, Rule};
+use super::{Check, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Label, Severity, Span};
 use crate::lang::go::{self, GoFile};
-use crate::lang::{named_children, Language};
+use crate::lang::{capture, compile_query, for_each_match, named_children, Language};
 
 pub static RULE: Rule = Rule {
     name: "discarded-cancel",

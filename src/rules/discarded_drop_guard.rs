@@ -46,13 +46,15 @@ fn discarded_guard<'t>(file: &RustFile<'_>, call: Node<'t>) -> Option<(&'static 
     let field = file.text(function.child_by_field_name("field")?);
     let method = METHODS.iter().copied().find(|m| *m == field)?;
     let receiver = function.child_by_field_name("value")?;
-    // `self.drop_guard()` in an impl, or a file that declares its own `fn drop_guard`: a
-    // method of another type (tokio-util's consumes the token and returns the guard).
-    if receiver.kind() == "self" || declares_method(file, method) {
-        return None;
-    }
     let arguments = call.child_by_field_name("arguments")?;
     if named_children(arguments).any(|a| !matches!(a.kind(), "line_comment" | "block_comment")) {
+        return None;
+    }
+    // Decided by the receiver: a token (as far as the file shows) is tokio-util's; otherwise
+    // `self.drop_guard()` or a file declaring its own argument-less `fn drop_guard(&self)` is
+    // a method of another type.
+    let is_token = file.type_of(receiver).is_some_and(|t| t.is_token());
+    if !is_token && (receiver.kind() == "self" || declares_method(file, method)) {
         return None;
     }
     let parent = call.parent()?;
@@ -86,11 +88,19 @@ fn discarded_guard<'t>(file: &RustFile<'_>, call: Node<'t>) -> Option<(&'static 
     Some((method, discard))
 }
 
-/// Whether the file declares a function named `name`.
+/// Whether the file declares a method `name` that takes no argument but `self`.
 fn declares_method(file: &RustFile<'_>, name: &str) -> bool {
     file.functions.iter().any(|f| {
         f.child_by_field_name("name")
             .is_some_and(|n| file.text(n) == name)
+            && f.child_by_field_name("parameters").is_some_and(|p| {
+                named_children(p).all(|p| {
+                    matches!(
+                        p.kind(),
+                        "self_parameter" | "line_comment" | "block_comment" | "attribute_item"
+                    )
+                })
+            })
     })
 }
 

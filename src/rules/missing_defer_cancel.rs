@@ -2,7 +2,7 @@
 //! path from its definition to the end of the function (go vet's lostcancel, from syntax).
 //!
 //! Each function and func literal is analysed on its own over its control-flow graph
-//! ([`crate::flow`]): starting right after the definition, a depth-first search looks for a
+//! ([`crate::lang::go::cfg`]): starting right after the definition, a depth-first search looks for a
 //! path that reaches a `return` or the closing brace, an assignment that overwrites the
 //! variable, or the definition itself again (a loop or a `goto` back), without passing a use.
 
@@ -10,7 +10,7 @@ use tree_sitter::Node;
 
 use super::{Check, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Label, Severity, Span};
-use crate::flow::{Cfg, End};
+use crate::lang::go::cfg::{Cfg, End};
 use crate::lang::go::{self, CancelBinding, GoFile};
 use crate::lang::{ancestors, walk_tree, Language};
 
@@ -327,11 +327,12 @@ fn contains(outer: Node<'_>, inner: Node<'_>) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::lang::go::GoSettings;
     use crate::lang::Language;
+    use crate::LintSettings;
 
     fn lint(src: &str) -> Vec<crate::diagnostic::Diagnostic> {
-        crate::lint_source(Language::Go, src, &[&super::RULE], &GoSettings::default()).unwrap()
+        let settings = LintSettings::only(&[&super::RULE]);
+        crate::lint_file(Language::Go, src, None, &settings).unwrap()
     }
 
     #[test]

@@ -1,7 +1,6 @@
 //! `missing-drop-guard`: a local token is handed to spawned work, but some exit of the
 //! function is reached without cancelling it, so the work outlives its owner.
 
-use std::collections::HashSet;
 use tree_sitter::Node;
 
 use super::{Check, Rule};
@@ -26,9 +25,6 @@ pub static RULE: Rule = Rule {
 const CANCELLING: &[&str] = &["cancel", "drop_guard", "drop_guard_ref"];
 /// Methods that give another handle to the same token (or to a child it cancels).
 const DERIVING: &[&str] = &["clone", "child_token"];
-/// Types whose `.spawn(...)` method spawns a task.
-const SPAWNER_TYPES: &[&str] = &["JoinSet", "TaskTracker"];
-const SPAWN_METHODS: &[&str] = &["spawn", "spawn_local", "spawn_blocking", "spawn_on"];
 
 fn check(file: &RustFile<'_>, out: &mut Vec<Diagnostic>) {
     out.extend(
@@ -69,10 +65,9 @@ fn analyse<'t>(file: &RustFile<'_>, definition: Node<'t>) -> Option<Diagnostic> 
     }
     let name = file.text(pattern);
     let mut aliases: Vec<&str> = vec![name];
-    let spawners = spawners(file, scope);
-    let uses = classify_uses(file, definition, scope, &mut aliases, &spawners);
+    let uses = classify_uses(file, definition, scope, &mut aliases);
     let spawn = uses.spawn?;
-    if uses.escapes || !uses.cancelled {
+    if uses.escapes {
         return None;
     }
     // Once the only task holding a clone has been awaited (or aborted), it cannot outlive
@@ -89,12 +84,16 @@ fn analyse<'t>(file: &RustFile<'_>, definition: Node<'t>) -> Option<Diagnostic> 
         .find(|e| !rust::preceded_by(*e, scope, definition.end_byte(), file.source, &is_cancel))?;
     let function = rust::enclosing_function(definition).unwrap_or(owner);
     let guard = crate::lang::free_name(function, "_guard", file.source, 0);
+    let how = if uses.cancelled {
+        "not cancelled on every exit"
+    } else {
+        "never cancelled"
+    };
     Some(Diagnostic {
         rule: RULE.name,
         severity: RULE.default_severity,
         message: format!(
-            "`{name}` is handed to spawned work but not cancelled on every exit, so that work \
-             outlives its owner"
+            "`{name}` is handed to spawned work but {how}, so that work outlives its owner"
         ),
         span: Span::of(definition),
         labels: vec![
@@ -141,103 +140,14 @@ fn method_call<'s, 't>(file: &RustFile<'s>, call: Node<'t>) -> Option<(&'s str, 
     Some((name, function.child_by_field_name("value")?))
 }
 
-/// The receivers whose `.spawn(...)` hands work to something that outlives the function:
-/// locals bound from `TaskTracker::new()`, parameters typed `JoinSet`/`TaskTracker` (or
-/// references to them), and `self.<field>` for struct fields of those types in the file.
-/// A local `JoinSet` is not among them: dropping it at the end of the function aborts its tasks.
-fn spawners(file: &RustFile<'_>, scope: Node<'_>) -> HashSet<String> {
-    let mut names = HashSet::new();
-    walk_tree(scope, |node| {
-        if node.kind() == "let_declaration" {
-            let pattern = node.child_by_field_name("pattern");
-            let function = node
-                .child_by_field_name("value")
-                .filter(|v| v.kind() == "call_expression")
-                .and_then(|v| v.child_by_field_name("function"));
-            if let (Some(pattern), Some(function)) = (pattern, function) {
-                let path = file.resolve(function);
-                let mut segments = path.rsplit("::");
-                let constructor = segments.next();
-                let ty = segments.next().unwrap_or("");
-                if matches!(constructor, Some("new" | "default")) && ty == "TaskTracker" {
-                    names.insert(file.text(pattern).to_string());
-                }
-            }
-        }
-        true
-    });
-    if let Some(params) =
-        rust::enclosing_function(scope).and_then(|f| f.child_by_field_name("parameters"))
-    {
-        for param in crate::lang::named_children(params).filter(|p| p.kind() == "parameter") {
-            let (Some(pattern), Some(ty)) = (
-                param.child_by_field_name("pattern"),
-                param.child_by_field_name("type"),
-            ) else {
-                continue;
-            };
-            if is_spawner_type(file, ty) {
-                names.insert(file.text(pattern).to_string());
-            }
-        }
-    }
-    for &field in &file.fields {
-        let (Some(name), Some(ty)) = (
-            field.child_by_field_name("name"),
-            field.child_by_field_name("type"),
-        ) else {
-            continue;
-        };
-        if is_spawner_type(file, ty) {
-            names.insert(format!("self.{}", file.text(name)));
-        }
-    }
-    names
-}
-
-/// `JoinSet<T>`, `&mut JoinSet<T>`, `TaskTracker`, `Arc<TaskTracker>` is not (it is shared).
-fn is_spawner_type(file: &RustFile<'_>, ty: Node<'_>) -> bool {
-    let mut ty = ty;
-    if ty.kind() == "reference_type" {
-        match ty.child_by_field_name("type") {
-            Some(inner) => ty = inner,
-            None => return false,
-        }
-    }
-    if ty.kind() == "generic_type" {
-        match ty.child_by_field_name("type") {
-            Some(inner) => ty = inner,
-            None => return false,
-        }
-    }
-    matches!(ty.kind(), "type_identifier" | "scoped_type_identifier")
-        && file
-            .resolve(ty)
-            .rsplit("::")
-            .next()
-            .is_some_and(|name| SPAWNER_TYPES.contains(&name))
-}
-
-/// The spawn call whose arguments contain `node`, if any (below `scope`).
-fn enclosing_spawn<'t>(
-    file: &RustFile<'_>,
-    node: Node<'t>,
-    scope: Node<'t>,
-    spawners: &HashSet<String>,
-) -> Option<Node<'t>> {
+/// The spawn call whose arguments contain `node`, if any (below `scope`): a spawn whose task
+/// can outlive the function (not one on a local `JoinSet`, which aborts its tasks when dropped).
+fn enclosing_spawn<'t>(file: &RustFile<'_>, node: Node<'t>, scope: Node<'t>) -> Option<Node<'t>> {
     ancestors(node)
         .take_while(|a| *a != scope)
         .filter(|a| a.kind() == "arguments")
         .filter_map(|a| a.parent())
-        .find(|call| is_spawn(file, *call, spawners))
-}
-
-fn is_spawn(file: &RustFile<'_>, call: Node<'_>, spawners: &HashSet<String>) -> bool {
-    if file.is_spawn_function(call) {
-        return true;
-    }
-    matches!(method_call(file, call), Some((m, receiver))
-        if SPAWN_METHODS.contains(&m) && spawners.contains(file.text(receiver)))
+        .find(|call| file.spawn(*call).is_some_and(|s| s.outlives))
 }
 
 /// Whether a closure or async block lies between `node` and `outer`.
@@ -252,7 +162,6 @@ fn classify_uses<'s, 't>(
     definition: Node<'t>,
     scope: Node<'t>,
     aliases: &mut Vec<&'s str>,
-    spawners: &HashSet<String>,
 ) -> Uses<'t> {
     let source = file.source;
     let name = aliases[0];
@@ -310,7 +219,16 @@ fn classify_uses<'s, 't>(
             && !shadows
                 .iter()
                 .any(|&(block, end)| id.start_byte() >= end && rust::reaches(id, block));
-        if let Some(spawn) = enclosing_spawn(file, id, scope, spawners) {
+        if let Some(spawn) = enclosing_spawn(file, id, scope) {
+            let cancels = matches!(method, Some((m, _)) if CANCELLING.contains(&m))
+                || (parent.kind() == "token_tree"
+                    && macro_method(id, source).is_some_and(|m| CANCELLING.contains(&m)));
+            if cancels {
+                // The spawned work cancels the token itself: its lifetime is the task's
+                // business, not this function's.
+                uses.escapes = true;
+                break;
+            }
             let clone_outside_task = matches!(method, Some((m, _)) if DERIVING.contains(&m))
                 && !inside_closure(id, spawn);
             if is_original && !clone_outside_task {

@@ -1,6 +1,7 @@
 //! The rule registry: every rule is a plain value listed once here, sorted by name.
 
 mod background_in_handler;
+mod blocking_in_async;
 mod defer_cancel_in_loop;
 mod discarded_cancel;
 mod discarded_drop_guard;
@@ -12,7 +13,7 @@ mod prefer_without_cancel;
 mod test_background_context;
 mod timeout_detaches_task;
 
-use tree_sitter::{Query, QueryCursor, StreamingIterator};
+use tree_sitter::Query;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lang::go::GoFile;
@@ -68,6 +69,7 @@ pub const GO_CANCEL_NEEDLES: &[&str] = &["context\"", "os/signal\""];
 /// Every rule, sorted by name.
 pub static RULES: &[&Rule] = &[
     &background_in_handler::RULE,
+    &blocking_in_async::RULE,
     &defer_cancel_in_loop::RULE,
     &discarded_cancel::RULE,
     &discarded_drop_guard::RULE,
@@ -92,36 +94,40 @@ pub fn find(name: &str) -> Option<&'static Rule> {
     RULES.iter().copied().find(|r| r.name == name)
 }
 
-/// Compiles a query embedded in the binary (`rules/<lang>/<rule>.scm`). Rules keep the result
-/// in a `LazyLock`, so it is compiled once and shared by all threads; `every_query_compiles`
-/// forces each one, so a broken query fails `cargo test` instead of shipping.
-pub fn compile_query(language: Language, source: &str) -> Query {
-    Query::new(&language.grammar(), source)
-        .unwrap_or_else(|e| panic!("embedded {} query is invalid: {e}", language.name()))
+/// The name under which unused suppressions are reported.
+pub const UNUSED_SUPPRESSION: &str = "unused-suppression";
+
+/// Names accepted where rules are named: the registry plus the pseudo-rule of suppressions.
+pub fn known_names() -> Vec<&'static str> {
+    let mut names: Vec<&str> = RULES.iter().map(|r| r.name).collect();
+    names.push(UNUSED_SUPPRESSION);
+    names
 }
 
-/// Runs a query over a tree and calls `f` with each match's captures, in document order.
-pub fn for_each_match<'t>(
-    query: &Query,
-    root: tree_sitter::Node<'t>,
-    source: &str,
-    mut f: impl FnMut(&[tree_sitter::QueryCapture<'t>]),
-) {
-    let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches(query, root, source.as_bytes());
-    while let Some(m) = matches.next() {
-        f(m.captures);
+/// The closest of `candidates` to `name`, if close enough to be a plausible typo.
+pub fn did_you_mean<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (edit_distance(name, c), *c))
+        .filter(|(d, c)| *d <= (c.len().max(name.len()) / 3).max(1))
+        .min()
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance over characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
     }
-}
-
-/// The node captured as `name` in a match, if any.
-pub fn capture<'t>(
-    query: &Query,
-    captures: &[tree_sitter::QueryCapture<'t>],
-    name: &str,
-) -> Option<tree_sitter::Node<'t>> {
-    let index = query.capture_index_for_name(name)?;
-    captures.iter().find(|c| c.index == index).map(|c| c.node)
+    row[b.len()]
 }
 
 /// Every embedded query, for the meta-test.
@@ -142,13 +148,8 @@ mod tests {
     /// Applies the fixes of every finding of `rule` in `source` (edits must not overlap): for the
     /// fix tests of the rules.
     pub(crate) fn apply_fixes(language: Language, rule: &'static Rule, source: &str) -> String {
-        let diagnostics = crate::lint_source(
-            language,
-            source,
-            &[rule],
-            &crate::lang::go::GoSettings::default(),
-        )
-        .unwrap_or_default();
+        let settings = crate::LintSettings::only(&[rule]);
+        let diagnostics = crate::lint_file(language, source, None, &settings).unwrap_or_default();
         let mut edits: Vec<_> = diagnostics
             .into_iter()
             .filter_map(|d| d.fix)
@@ -160,6 +161,17 @@ mod tests {
             out.replace_range(edit.span.start..edit.span.end, &edit.new_text);
         }
         out
+    }
+
+    #[test]
+    fn suggestions_are_close_names() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(
+            did_you_mean("discard-cancel", &known_names()),
+            Some("discarded-cancel")
+        );
+        assert_eq!(did_you_mean("zzzzzz", &known_names()), None);
     }
 
     #[test]

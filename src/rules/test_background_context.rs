@@ -166,11 +166,12 @@ fn is_cleanup_callback(file: &GoFile<'_>, function: Node<'_>) -> bool {
 #[cfg(test)]
 mod tests {
     use crate::diagnostic::Applicability;
-    use crate::lang::go::GoSettings;
     use crate::lang::Language;
+    use crate::LintSettings;
 
     fn applicability(src: &str) -> Vec<Applicability> {
-        crate::lint_source(Language::Go, src, &[&super::RULE], &GoSettings::default())
+        let settings = LintSettings::only(&[&super::RULE]);
+        crate::lint_file(Language::Go, src, None, &settings)
             .unwrap()
             .iter()
             .map(|d| d.fix.as_ref().unwrap().applicability)

@@ -19,11 +19,19 @@ pub static RULE: Rule = Rule {
     check: Check::Rust(check),
 };
 
-/// The timeout functions and the index of their future argument.
+/// The timeout functions; the future is their second argument.
 const TIMEOUTS: &[&str] = &["tokio::time::timeout", "tokio::time::timeout_at"];
 
 fn check(file: &RustFile<'_>, out: &mut Vec<Diagnostic>) {
     out.extend(file.calls.iter().filter_map(|&call| detached(file, call)));
+}
+
+/// Where the handle comes from, for the label and the help.
+struct Origin<'t> {
+    /// The spawn call, or the declaration that shows the `JoinHandle` type.
+    node: Node<'t>,
+    message: String,
+    blocking: bool,
 }
 
 fn detached(file: &RustFile<'_>, call: Node<'_>) -> Option<Diagnostic> {
@@ -37,59 +45,149 @@ fn detached(file: &RustFile<'_>, call: Node<'_>) -> Option<Diagnostic> {
     let [_, handle] = arguments[..] else {
         return None;
     };
-    if handle.kind() != "identifier" || file.is_test_code(call) {
+    let origin = origin(file, handle)?;
+    if file.is_test_code(call) || aborts_elsewhere(file, call, handle) {
         return None;
     }
-    let name = file.text(handle);
-    let binding = spawned_binding(file, call, name)?;
     let callee = file.text(function);
+    let inline = origin.node == handle;
+    let shown = if inline {
+        "of the task spawned here".to_string()
+    } else {
+        format!("`{}`", file.text(handle))
+    };
+    let name = if handle.kind() == "identifier" {
+        file.text(handle)
+    } else {
+        "handle"
+    };
+    let help = if origin.blocking {
+        format!(
+            "a blocking task cannot be aborted: keep its handle (pass `&mut {name}`) and stop the \
+             work through a flag or token it checks"
+        )
+    } else if inline {
+        "bind the handle first, pass `&mut handle` and call `handle.abort()` on timeout, or wrap \
+         it in `tokio_util::task::AbortOnDropHandle`"
+            .to_string()
+    } else {
+        format!(
+            "pass `&mut {name}` and call `{name}.abort()` on timeout, or wrap the handle in \
+             `tokio_util::task::AbortOnDropHandle`"
+        )
+    };
     Some(Diagnostic {
         rule: RULE.name,
         severity: RULE.default_severity,
         message: format!(
-            "`{callee}` drops the `JoinHandle` `{name}` when the time runs out, which detaches \
+            "`{callee}` drops the `JoinHandle` {shown} when the time runs out, which detaches \
              the task: it keeps running"
         ),
         span: Span::of(call),
-        labels: vec![Label {
-            span: Span::of(binding),
-            message: format!("`{name}` is the handle of the task spawned here"),
-        }],
-        help: if binding
-            .child_by_field_name("function")
-            .is_some_and(|f| file.text(f).ends_with("spawn_blocking"))
-        {
-            format!(
-                "a blocking task cannot be aborted: pass `&mut {name}` to keep its handle, and \
-                 stop the work through a flag or token it checks"
-            )
+        labels: if inline {
+            Vec::new()
         } else {
-            format!(
-                "pass `&mut {name}` and call `{name}.abort()` on timeout, or wrap the handle in \
-                 `tokio_util::task::AbortOnDropHandle`"
-            )
+            vec![Label {
+                span: Span::of(origin.node),
+                message: origin.message,
+            }]
         },
+        help,
         fix: None,
     })
 }
 
-/// The spawn call of the last `let <name> = spawn(...)` before `call` in the same function.
-fn spawned_binding<'t>(file: &RustFile<'_>, call: Node<'t>, name: &str) -> Option<Node<'t>> {
-    let function = rust::enclosing_function(call)?;
-    let body = function.child_by_field_name("body")?;
-    let mut last = None;
+/// Where a `JoinHandle` passed by value comes from: a spawn written inline, a binding from a
+/// spawn, or a variable, parameter or field whose declared type shows a `JoinHandle`.
+fn origin<'t>(file: &RustFile<'t>, handle: Node<'t>) -> Option<Origin<'t>> {
+    if let Some(spawn) = file.spawn(handle) {
+        return file
+            .type_of(handle)
+            .is_some_and(|t| t.is_join_handle())
+            .then_some(Origin {
+                node: handle,
+                message: String::new(),
+                blocking: spawn.blocking,
+            });
+    }
+    if !file.type_of(handle).is_some_and(|t| t.is_join_handle()) {
+        return None;
+    }
+    let text = file.text(handle);
+    // A binding whose value is a spawn: point at the spawn.
+    let binding = (handle.kind() == "identifier")
+        .then(|| file.binding(handle))
+        .flatten();
+    if let Some(value) = binding.and_then(|b| b.value) {
+        if let Some(spawn) = file.spawn(value) {
+            return Some(Origin {
+                node: value,
+                message: format!("`{text}` is the handle of the task spawned here"),
+                blocking: spawn.blocking,
+            });
+        }
+    }
+    let declared = binding
+        .map(|b| b.ty.map_or(b.node, |t| t))
+        .or_else(|| field_declaration(file, handle))
+        .unwrap_or(handle);
+    Some(Origin {
+        node: declared,
+        message: "a `JoinHandle` is declared here".to_string(),
+        blocking: false,
+    })
+}
+
+/// The struct field declaration `self.worker…` reads, if the expression starts with a field.
+fn field_declaration<'t>(file: &RustFile<'t>, expr: Node<'_>) -> Option<Node<'t>> {
+    let mut node = expr;
+    let field = loop {
+        node = match node.kind() {
+            "field_expression" => match node.child_by_field_name("value") {
+                Some(value) if matches!(value.kind(), "self" | "identifier") => {
+                    break node.child_by_field_name("field")?;
+                }
+                Some(value) => value,
+                None => return None,
+            },
+            "call_expression" => node.child_by_field_name("function")?,
+            "try_expression" | "await_expression" | "parenthesized_expression" => {
+                named_children(node).next()?
+            }
+            _ => return None,
+        };
+    };
+    let name = file.text(field);
+    file.fields.iter().copied().find(|f| {
+        f.child_by_field_name("name")
+            .is_some_and(|n| file.text(n) == name)
+    })
+}
+
+/// Whether the task can still be stopped after the handle is gone: its `AbortHandle` was
+/// taken before the timeout (`let abort = handle.abort_handle();`).
+fn aborts_elsewhere(file: &RustFile<'_>, call: Node<'_>, handle: Node<'_>) -> bool {
+    let Some(body) = rust::enclosing_function(call).and_then(|f| f.child_by_field_name("body"))
+    else {
+        return false;
+    };
+    let handle = file.text(handle);
+    let mut found = false;
     walk_tree(body, |node| {
-        if node.start_byte() >= call.start_byte() {
+        if found || node.start_byte() >= call.start_byte() {
             return false;
         }
-        if node.kind() == "let_declaration" {
-            let pattern = node.child_by_field_name("pattern");
-            if pattern.is_some_and(|p| p.kind() == "identifier" && file.text(p) == name) {
-                last = node.child_by_field_name("value");
-            }
+        if node.kind() == "field_expression"
+            && node
+                .child_by_field_name("field")
+                .is_some_and(|f| file.text(f) == "abort_handle")
+            && node
+                .child_by_field_name("value")
+                .is_some_and(|v| file.text(v) == handle)
+        {
+            found = true;
         }
-        node.kind() != "function_item" || node == function
+        true
     });
-    let value = last?;
-    file.is_spawn_function(value).then_some(value)
+    found
 }

@@ -1,16 +1,22 @@
 //! `ctxlint server`: a Language Server over stdio, so editors show findings as you type and
 //! offer the rules' fixes as quick fixes.
 //!
-//! One thread owns all state and handles messages in order (`lsp-server` does the framing on
-//! its own reader and writer threads). Documents are fully synced; each open document is
-//! re-linted from memory on open, save and (debounced) change, and its latest findings are
-//! kept, keyed by version, so code actions never work on stale fixes.
+//! One thread owns all state and handles messages in order; the framing runs on its own reader
+//! and writer threads ([`transport`], which survives malformed and oversized input), and lints
+//! run on a small pool of worker threads, so requests are answered while a slow document is
+//! being linted. Documents are fully synced; each open document is re-linted from memory on
+//! open, save and (debounced) change. A newer version cancels the lint of an older one, and the
+//! latest findings are kept, keyed by version, so code actions never work on stale fixes (a code
+//! action asked for while its document is being linted is answered when that lint ends).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use crossbeam_channel::{Receiver, Sender};
+use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{self as notif, Notification as _};
 use lsp_types::request::{self as req, Request as _};
 use lsp_types::{
@@ -18,21 +24,26 @@ use lsp_types::{
     CodeActionParams, CodeActionProviderCapability, DidChangeTextDocumentParams,
     DidChangeWatchedFilesParams, DidChangeWatchedFilesRegistrationOptions,
     DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
-    DocumentChanges, FileSystemWatcher, GlobPattern, OneOf,
+    DocumentChanges, FileSystemWatcher, GlobPattern, MessageType, OneOf,
     OptionalVersionedTextDocumentIdentifier, PositionEncodingKind, PublishDiagnosticsParams,
     Registration, RegistrationParams, SaveOptions, ServerCapabilities, ServerInfo,
-    TextDocumentEdit, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
-    TextDocumentSyncSaveOptions, TextEdit, Uri, WorkspaceEdit,
+    ShowMessageParams, TextDocumentEdit, TextDocumentSyncCapability, TextDocumentSyncKind,
+    TextDocumentSyncOptions, TextDocumentSyncSaveOptions, TextEdit, Uri, WorkspaceEdit,
 };
 
+use crate::config::Config;
 use crate::diagnostic::{Applicability, ColumnEncoding, Diagnostic, LineIndex};
-use crate::lang::go::{CancelWrapper, GoSettings};
+use crate::engine::{self, CheckOptions};
+use crate::lang::go::CancelWrapper;
 use crate::lang::Language;
-use crate::rules::{self, Rule};
+use crate::rules;
+use crate::settings::{self, Choices, LintSettings};
 
 mod convert;
+pub mod transport;
 
 use convert::{capitalize, file_path, ignore_edit, to_lsp, to_range, to_span};
+use transport::{Outgoing, Transport};
 
 /// How long a document must stay unchanged before it is re-linted after a `didChange`.
 const DEBOUNCE: Duration = Duration::from_millis(150);
@@ -45,21 +56,25 @@ const CONFIG_FILES: &[&str] = &["ctxlint.toml", ".ctxlint.toml"];
 /// Runs the server on stdin/stdout until `exit`. Returns the process exit code: 0 after
 /// `shutdown` then `exit`, 1 for `exit` without `shutdown` or a lost connection.
 pub fn run() -> u8 {
-    let (connection, io_threads) = Connection::stdio();
-    let end = match initialize(&connection) {
+    let transport = match Transport::stdio() {
+        Ok(transport) => transport,
+        Err(e) => {
+            eprintln!("ctxlint server: cannot start: {e}");
+            return 1;
+        }
+    };
+    let end = match initialize(&transport) {
         Ok((encoding, client, roots)) => {
-            let mut server = Server::new(&connection, encoding, &client);
+            let mut server = Server::new(transport.sender.clone(), encoding, &client);
             server.scan_wrappers(&roots);
-            server.main_loop()
+            server.main_loop(&transport.receiver)
         }
         Err(end) => end,
     };
     match end {
         End::Exit(code) => {
-            // The writer thread flushes and ends when the last sender is gone; the reader has
-            // stopped at `exit` or at the end of the input.
-            drop(connection);
-            if let Err(e) = io_threads.join() {
+            // The writer flushes and ends once the last sender is gone.
+            if let Err(e) = transport.join() {
                 eprintln!("ctxlint server: {e}");
             }
             code
@@ -83,11 +98,16 @@ enum End {
 /// Waits for `initialize`, answers it, and returns the negotiated position encoding and the
 /// client's capabilities, unless the client leaves (or says `exit`) first.
 fn initialize(
-    connection: &Connection,
+    transport: &Transport,
 ) -> Result<(ColumnEncoding, ClientCapabilities, Vec<PathBuf>), End> {
-    let send = |message: Message| connection.sender.send(message).map_err(|_| End::WriterGone);
+    let send = |message: Message| {
+        transport
+            .sender
+            .send(message.into())
+            .map_err(|_| End::WriterGone)
+    };
     loop {
-        let Ok(message) = connection.receiver.recv() else {
+        let Ok(message) = transport.receiver.recv() else {
             return Err(End::Exit(1));
         };
         match message {
@@ -194,35 +214,24 @@ fn capabilities(encoding: ColumnEncoding) -> ServerCapabilities {
     }
 }
 
-/// The rules and settings that apply to one document.
-#[derive(Debug, Clone)]
+/// The settings that apply to one document, and the config's excludes.
+#[derive(Debug, Clone, Default)]
 pub struct Settings {
-    pub rules: Vec<&'static Rule>,
-    pub go: GoSettings,
-    pub report_unused_suppressions: bool,
-    /// The config file's severity overrides and excludes.
-    pub config: crate::config::Config,
-}
-
-impl Default for Settings {
-    fn default() -> Settings {
-        Settings {
-            rules: rules::default_rules(),
-            go: GoSettings::default(),
-            report_unused_suppressions: false,
-            config: crate::config::Config::default(),
-        }
-    }
+    pub lint: LintSettings,
+    pub config: Config,
 }
 
 /// An open document and its latest findings.
 struct Document {
-    text: String,
+    /// Shared with the worker linting it; a change copies it if a lint still holds it.
+    text: Arc<String>,
     version: i32,
     language: Language,
     /// The file's path for `file:` URIs (settings lookup); empty for unsaved buffers.
     path: PathBuf,
     lint: Option<Linted>,
+    /// The user was told that the document is too large to lint (said once until it shrinks).
+    told_too_large: bool,
 }
 
 /// The findings of one version of a document, with the fixes the rules attached.
@@ -237,8 +246,111 @@ enum Flow {
     Exit(u8),
 }
 
-struct Server<'c> {
-    connection: &'c Connection,
+/// A lint of one version of a document, sent to a worker.
+struct Job {
+    id: u64,
+    uri: Uri,
+    version: i32,
+    text: Arc<String>,
+    language: Language,
+    path: PathBuf,
+    settings: Settings,
+    encoding: ColumnEncoding,
+    cancel: Arc<AtomicBool>,
+}
+
+/// What a worker sends back.
+struct Done {
+    id: u64,
+    uri: Uri,
+    version: i32,
+    /// `None`: the lint was cancelled.
+    result: Option<DoneLint>,
+}
+
+struct DoneLint {
+    linted: Linted,
+    published: Vec<lsp_types::Diagnostic>,
+    /// The wrappers the document declares (Go documents with a path).
+    wrappers: Option<Vec<CancelWrapper>>,
+}
+
+/// A lint in progress.
+struct Running {
+    id: u64,
+    cancel: Arc<AtomicBool>,
+}
+
+/// Worker threads for lints: enough that one slow document does not hold up the others.
+fn worker_count() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 4))
+}
+
+/// Starts the lint workers: they take jobs from `jobs` and send their results to `done`.
+fn start_workers(jobs: &Receiver<Job>, done: &Sender<Done>) {
+    for i in 0..worker_count() {
+        let (jobs, done) = (jobs.clone(), done.clone());
+        let spawned = std::thread::Builder::new()
+            .name(format!("ctxlint-lint-{i}"))
+            // Deeply nested code must not overflow a worker's stack (as in `check`).
+            .stack_size(64 * 1024 * 1024)
+            .spawn(move || {
+                for job in jobs {
+                    if done.send(work(job)).is_err() {
+                        return;
+                    }
+                }
+            });
+        if let Err(e) = spawned {
+            eprintln!("ctxlint server: cannot start a lint worker: {e}");
+        }
+    }
+}
+
+/// Lints one job (unless it was cancelled before it started).
+fn work(job: Job) -> Done {
+    let cancelled = || job.cancel.load(Ordering::Relaxed);
+    let mut result = None;
+    if !cancelled() {
+        let mut settings = job.settings;
+        let wrappers =
+            (job.language == Language::Go && !job.path.as_os_str().is_empty()).then(|| {
+                let dir = job.path.parent().unwrap_or(Path::new(""));
+                crate::lang::go::cancel_wrappers(&job.text, dir)
+            });
+        if let Some(own) = &wrappers {
+            settings.lint.go.wrappers.extend(own.iter().cloned());
+            settings.lint.go.wrappers.sort();
+            settings.lint.go.wrappers.dedup();
+        }
+        let diagnostics = lint(job.language, &job.text, &job.path, &settings);
+        if !cancelled() {
+            let index = LineIndex::new(&job.text);
+            let published = diagnostics
+                .iter()
+                .map(|d| to_lsp(d, &job.uri, &index, &job.text, job.encoding))
+                .collect();
+            result = Some(DoneLint {
+                linted: Linted {
+                    version: job.version,
+                    index,
+                    diagnostics,
+                },
+                published,
+                wrappers,
+            });
+        }
+    }
+    Done {
+        id: job.id,
+        uri: job.uri,
+        version: job.version,
+        result,
+    }
+}
+
+struct Server {
+    out: Sender<Outgoing>,
     encoding: ColumnEncoding,
     /// The client applies versioned `documentChanges` (so a stale edit is rejected).
     document_changes: bool,
@@ -249,6 +361,13 @@ struct Server<'c> {
     pending: HashMap<Uri, Instant>,
     /// When each pending document was first changed since its last lint.
     changed_since: HashMap<Uri, Instant>,
+    /// The lint in progress for each document.
+    running: HashMap<Uri, Running>,
+    next_job: u64,
+    jobs: Sender<Job>,
+    done: Receiver<Done>,
+    /// Code actions waiting for the lint of their document's current version.
+    waiting: Vec<(RequestId, CodeActionParams)>,
     shutdown: bool,
     /// Sending failed: the client is gone.
     disconnected: bool,
@@ -257,15 +376,14 @@ struct Server<'c> {
     wrappers: HashMap<PathBuf, Vec<CancelWrapper>>,
 }
 
-impl<'c> Server<'c> {
-    fn new(
-        connection: &'c Connection,
-        encoding: ColumnEncoding,
-        client: &ClientCapabilities,
-    ) -> Server<'c> {
+impl Server {
+    fn new(out: Sender<Outgoing>, encoding: ColumnEncoding, client: &ClientCapabilities) -> Server {
         let workspace = client.workspace.as_ref();
+        let (jobs, job_queue) = crossbeam_channel::unbounded();
+        let (done_sender, done) = crossbeam_channel::unbounded();
+        start_workers(&job_queue, &done_sender);
         Server {
-            connection,
+            out,
             encoding,
             document_changes: workspace
                 .and_then(|w| w.workspace_edit.as_ref())
@@ -278,6 +396,11 @@ impl<'c> Server<'c> {
             documents: HashMap::new(),
             pending: HashMap::new(),
             changed_since: HashMap::new(),
+            running: HashMap::new(),
+            next_job: 0,
+            jobs,
+            done,
+            waiting: Vec::new(),
             shutdown: false,
             disconnected: false,
             wrappers: HashMap::new(),
@@ -290,31 +413,36 @@ impl<'c> Server<'c> {
         if roots.is_empty() {
             return;
         }
-        let options = crate::CheckOptions::new(roots.to_vec());
+        let options = CheckOptions::new(roots.to_vec());
         let (targets, _) = crate::walk::discover(&options.paths, &options.walk);
-        self.wrappers = crate::collect_wrappers(&targets, options.max_file_size)
+        self.wrappers = engine::collect_wrappers(&targets, options.max_file_size)
             .into_iter()
             .collect();
     }
 
-    fn main_loop(&mut self) -> End {
+    fn main_loop(&mut self, incoming: &Receiver<Message>) -> End {
         loop {
-            let received = match self.pending.values().min() {
-                Some(&deadline) => match self.connection.receiver.recv_deadline(deadline) {
-                    Ok(message) => Some(message),
-                    Err(e) if e.is_timeout() => None,
-                    Err(_) => return End::Exit(1),
-                },
-                // stdin closed without `exit`.
-                None => match self.connection.receiver.recv() {
-                    Ok(message) => Some(message),
-                    Err(_) => return End::Exit(1),
-                },
+            let timer = match self.pending.values().min() {
+                Some(&deadline) => crossbeam_channel::at(deadline),
+                None => crossbeam_channel::never(),
             };
-            if let Some(message) = received {
-                if let Flow::Exit(code) = self.handle(message) {
-                    return End::Exit(code);
+            let done = self.done.clone();
+            crossbeam_channel::select! {
+                recv(incoming) -> message => match message {
+                    Ok(message) => {
+                        if let Flow::Exit(code) = self.handle(message) {
+                            return End::Exit(code);
+                        }
+                    }
+                    // stdin closed without `exit`.
+                    Err(_) => return End::Exit(1),
+                },
+                recv(done) -> finished => {
+                    if let Ok(finished) = finished {
+                        self.finished(finished);
+                    }
                 }
+                recv(timer) -> _ => {}
             }
             self.lint_due();
             if self.disconnected {
@@ -348,14 +476,15 @@ impl<'c> Server<'c> {
         match request.method.as_str() {
             req::Shutdown::METHOD => {
                 self.shutdown = true;
+                // Nothing will be linted any more: waiting code actions get no actions.
+                for (id, _) in std::mem::take(&mut self.waiting) {
+                    self.send(Response::new_ok(id, Vec::<CodeActionOrCommand>::new()).into());
+                }
                 self.send(Response::new_ok(id, ()).into());
             }
             req::CodeActionRequest::METHOD => {
                 match serde_json::from_value::<CodeActionParams>(request.params) {
-                    Ok(params) => {
-                        let actions = self.code_actions(&params);
-                        self.send(Response::new_ok(id, actions).into());
-                    }
+                    Ok(params) => self.code_action_request(id, params),
                     Err(e) => self.respond_err(id, ErrorCode::InvalidParams, e.to_string()),
                 }
             }
@@ -407,7 +536,23 @@ impl<'c> Server<'c> {
                     }
                 }
             }
-            // `$/cancelRequest` and the rest: requests are answered at once, nothing to cancel.
+            notif::Cancel::METHOD => {
+                if let Some(p) = parse::<lsp_types::CancelParams>(n) {
+                    let id = match p.id {
+                        lsp_types::NumberOrString::Number(n) => RequestId::from(n),
+                        lsp_types::NumberOrString::String(s) => RequestId::from(s),
+                    };
+                    // Only code actions waiting for a lint can still be cancelled.
+                    if let Some(i) = self.waiting.iter().position(|(w, _)| *w == id) {
+                        self.waiting.remove(i);
+                        self.respond_err(
+                            id,
+                            ErrorCode::RequestCanceled,
+                            "the request was cancelled".into(),
+                        );
+                    }
+                }
+            }
             _ => {}
         }
     }
@@ -447,23 +592,11 @@ impl<'c> Server<'c> {
     /// most every 150 ms), so edits to it apply at once. A broken config is reported on stderr
     /// (the client's log) and the defaults are used.
     fn settings_for(&self, path: &Path) -> Settings {
-        let Some(file) = (!path.as_os_str().is_empty())
-            .then(|| crate::config::find(path))
-            .flatten()
-        else {
-            return Settings::default();
-        };
-        let settings = crate::config::Config::load(&file)
+        let settings = settings::config_for(path)
             .map_err(crate::Error::from)
             .and_then(|config| {
-                let (rules, report_unused_suppressions) =
-                    crate::driver::select_with_config(&[], &[], false, &config)?;
-                Ok(Settings {
-                    rules,
-                    go: crate::driver::go_settings(&config),
-                    report_unused_suppressions,
-                    config,
-                })
+                let lint = LintSettings::resolve(&config, &Choices::default())?;
+                Ok(Settings { lint, config })
             });
         settings.unwrap_or_else(|e| {
             eprintln!("ctxlint: {e}; using the default rules");
@@ -476,7 +609,7 @@ impl<'c> Server<'c> {
         let mut uris: Vec<Uri> = self.documents.keys().cloned().collect();
         uris.sort();
         for uri in uris {
-            self.lint_and_publish(&uri);
+            self.start_lint(&uri);
         }
     }
 
@@ -491,22 +624,29 @@ impl<'c> Server<'c> {
         }) else {
             return;
         };
+        self.cancel(&item.uri);
         self.documents.insert(
             item.uri.clone(),
             Document {
-                text: item.text,
+                text: Arc::new(item.text),
                 version: item.version,
                 language,
                 path,
                 lint: None,
+                told_too_large: false,
             },
         );
-        self.lint_and_publish(&item.uri);
+        self.start_lint(&item.uri);
     }
 
     fn did_change(&mut self, p: DidChangeTextDocumentParams) {
         let uri = p.text_document.uri;
         let encoding = self.encoding;
+        if !self.documents.contains_key(&uri) {
+            return;
+        }
+        // The lint of the older text is of no use any more.
+        self.cancel(&uri);
         let Some(document) = self.documents.get_mut(&uri) else {
             return;
         };
@@ -514,13 +654,12 @@ impl<'c> Server<'c> {
             match change.range {
                 // We ask for full sync, but apply a ranged change correctly all the same.
                 Some(range) => {
-                    let index = LineIndex::new(&document.text);
-                    let span = to_span(&index, &document.text, range, encoding);
-                    document
-                        .text
-                        .replace_range(span.start..span.end, &change.text);
+                    let text = Arc::make_mut(&mut document.text);
+                    let index = LineIndex::new(text);
+                    let span = to_span(&index, text, range, encoding);
+                    text.replace_range(span.start..span.end, &change.text);
                 }
-                None => document.text = change.text,
+                None => document.text = Arc::new(change.text),
             }
         }
         document.version = p.text_document.version;
@@ -536,18 +675,22 @@ impl<'c> Server<'c> {
             return;
         };
         if let Some(text) = p.text {
-            document.text = text;
+            if *document.text != text {
+                document.text = Arc::new(text);
+            }
         }
-        self.lint_and_publish(&uri);
+        self.start_lint(&uri);
     }
 
     fn did_close(&mut self, p: DidCloseTextDocumentParams) {
         let uri = p.text_document.uri;
         self.pending.remove(&uri);
         self.changed_since.remove(&uri);
+        self.cancel(&uri);
         if self.documents.remove(&uri).is_some() {
-            self.publish(uri, Vec::new(), None);
+            self.publish(uri.clone(), Vec::new(), None);
         }
+        self.answer_waiting(&uri);
     }
 
     /// Re-lints the documents whose debounce delay is over.
@@ -561,48 +704,109 @@ impl<'c> Server<'c> {
             .collect();
         due.sort();
         for uri in due {
-            self.lint_and_publish(&uri);
+            self.start_lint(&uri);
         }
     }
 
-    /// Lints the current text of a document, keeps the findings and publishes them.
-    fn lint_and_publish(&mut self, uri: &Uri) {
+    /// Cancels the lint in progress for a document, if any; its result will be ignored.
+    fn cancel(&mut self, uri: &Uri) {
+        if let Some(running) = self.running.remove(uri) {
+            running.cancel.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// Starts linting the current text of a document on a worker (cancelling an older lint
+    /// of it). A document over the size limit is not linted: the user is told once.
+    fn start_lint(&mut self, uri: &Uri) {
         self.pending.remove(uri);
         self.changed_since.remove(uri);
+        self.cancel(uri);
         let Some(document) = self.documents.get(uri) else {
             return;
         };
-        let mut settings = self.settings_for(&document.path);
-        if document.language == Language::Go && !document.path.as_os_str().is_empty() {
-            let dir = document.path.parent().unwrap_or(Path::new(""));
-            let own = crate::lang::go::cancel_wrappers(&document.text, dir);
+        let settings = self.settings_for(&document.path);
+        let Some(document) = self.documents.get_mut(uri) else {
+            return;
+        };
+        let size = document.text.len() as u64;
+        if size > engine::DEFAULT_MAX_FILE_SIZE {
+            let version = document.version;
+            document.lint = Some(Linted {
+                version,
+                index: LineIndex::new(""),
+                diagnostics: Vec::new(),
+            });
+            let tell = !std::mem::replace(&mut document.told_too_large, true);
+            let name = display_name(uri, &document.path);
+            self.publish(uri.clone(), Vec::new(), Some(version));
+            if tell {
+                self.show_message(
+                    MessageType::WARNING,
+                    format!(
+                        "ctxlint: {name} is not linted: it is {size} bytes, larger than the limit \
+                         of {} bytes",
+                        engine::DEFAULT_MAX_FILE_SIZE
+                    ),
+                );
+            }
+            self.answer_waiting(uri);
+            return;
+        }
+        document.told_too_large = false;
+        let mut settings = settings;
+        // The wrappers of the other files; the worker adds the document's own.
+        settings.lint.go.wrappers = self
+            .wrappers
+            .iter()
+            .filter(|(path, _)| **path != document.path)
+            .flat_map(|(_, wrappers)| wrappers.iter().cloned())
+            .collect();
+        self.next_job += 1;
+        let cancel = Arc::new(AtomicBool::new(false));
+        let job = Job {
+            id: self.next_job,
+            uri: uri.clone(),
+            version: document.version,
+            text: Arc::clone(&document.text),
+            language: document.language,
+            path: document.path.clone(),
+            settings,
+            encoding: self.encoding,
+            cancel: Arc::clone(&cancel),
+        };
+        self.running
+            .insert(uri.clone(), Running { id: job.id, cancel });
+        if self.jobs.send(job).is_err() {
+            eprintln!("ctxlint server: no lint worker is running");
+            self.running.remove(uri);
+        }
+    }
+
+    /// A worker finished: keep and publish the findings if they are still the latest.
+    fn finished(&mut self, done: Done) {
+        if self.running.get(&done.uri).map(|r| r.id) != Some(done.id) {
+            return; // cancelled or superseded
+        }
+        self.running.remove(&done.uri);
+        let Some(result) = done.result else {
+            return;
+        };
+        let Some(document) = self.documents.get_mut(&done.uri) else {
+            return;
+        };
+        if document.version != done.version {
+            return;
+        }
+        if let Some(own) = result.wrappers {
             if own.is_empty() {
                 self.wrappers.remove(&document.path);
             } else {
                 self.wrappers.insert(document.path.clone(), own);
             }
         }
-        settings.go.wrappers = self.wrappers.values().flatten().cloned().collect();
-        settings.go.wrappers.sort();
-        settings.go.wrappers.dedup();
-        let Some(document) = self.documents.get(uri) else {
-            return;
-        };
-        let diagnostics = lint(document, &settings);
-        let index = LineIndex::new(&document.text);
-        let published = diagnostics
-            .iter()
-            .map(|d| to_lsp(d, uri, &index, &document.text, self.encoding))
-            .collect();
-        let version = document.version;
-        if let Some(document) = self.documents.get_mut(uri) {
-            document.lint = Some(Linted {
-                version,
-                index,
-                diagnostics,
-            });
-        }
-        self.publish(uri.clone(), published, Some(version));
+        document.lint = Some(result.linted);
+        self.publish(done.uri.clone(), result.published, Some(done.version));
+        self.answer_waiting(&done.uri);
     }
 
     fn publish(&mut self, uri: Uri, diagnostics: Vec<lsp_types::Diagnostic>, version: Option<i32>) {
@@ -615,7 +819,52 @@ impl<'c> Server<'c> {
         self.send(n.into());
     }
 
-    fn code_actions(&mut self, params: &CodeActionParams) -> Vec<CodeActionOrCommand> {
+    fn show_message(&mut self, typ: MessageType, message: String) {
+        let params = ShowMessageParams { typ, message };
+        let n = Notification::new(notif::ShowMessage::METHOD.into(), params);
+        self.send(n.into());
+    }
+
+    /// Answers a code action now if its document's findings are current, else once the lint
+    /// of the current version ends (started now if none is running).
+    fn code_action_request(&mut self, id: RequestId, params: CodeActionParams) {
+        let uri = &params.text_document.uri;
+        let current = self
+            .documents
+            .get(uri)
+            .is_none_or(|d| d.lint.as_ref().map(|l| l.version) == Some(d.version));
+        if current {
+            let actions = self.code_actions(&params);
+            return self.send(Response::new_ok(id, actions).into());
+        }
+        let uri = uri.clone();
+        self.waiting.push((id, params));
+        if !self.running.contains_key(&uri) {
+            self.start_lint(&uri);
+        }
+    }
+
+    /// Answers the code actions waiting for `uri` if its findings are current (or it is gone).
+    fn answer_waiting(&mut self, uri: &Uri) {
+        let current = self
+            .documents
+            .get(uri)
+            .is_none_or(|d| d.lint.as_ref().map(|l| l.version) == Some(d.version));
+        if !current {
+            return;
+        }
+        let (ready, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.waiting)
+            .into_iter()
+            .partition(|(_, p)| p.text_document.uri == *uri);
+        self.waiting = rest;
+        for (id, params) in ready {
+            let actions = self.code_actions(&params);
+            self.send(Response::new_ok(id, actions).into());
+        }
+    }
+
+    /// The quick fixes for a range, from the latest findings of the document.
+    fn code_actions(&self, params: &CodeActionParams) -> Vec<CodeActionOrCommand> {
         let quickfixes_wanted = params.context.only.as_ref().is_none_or(|kinds| {
             kinds
                 .iter()
@@ -628,13 +877,6 @@ impl<'c> Server<'c> {
         if !quickfixes_wanted {
             return Vec::new();
         }
-        // The fixes must match the text the client has now, not an older version.
-        if document.lint.as_ref().map(|l| l.version) != Some(document.version) {
-            self.lint_and_publish(uri);
-        }
-        let Some(document) = self.documents.get(uri) else {
-            return Vec::new();
-        };
         let Some(lint) = &document.lint else {
             return Vec::new();
         };
@@ -729,38 +971,36 @@ impl<'c> Server<'c> {
     }
 
     fn send(&mut self, message: Message) {
-        if self.connection.sender.send(message).is_err() {
+        if self.out.send(message.into()).is_err() {
             self.disconnected = true;
         }
     }
 }
 
+/// How a document is named in a message to the user: its file name, else its URI.
+fn display_name(uri: &Uri, path: &Path) -> String {
+    path.file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_else(|| uri.as_str().to_string())
+}
+
 /// Lints a document, never taking the server down: a rule that panics loses its findings
 /// for this version only (the panic message goes to stderr).
-fn lint(document: &Document, settings: &Settings) -> Vec<Diagnostic> {
-    if document.text.len() as u64 > crate::DEFAULT_MAX_FILE_SIZE {
-        return Vec::new();
-    }
+fn lint(language: Language, text: &str, path: &Path, settings: &Settings) -> Vec<Diagnostic> {
     if let Ok(Some(excludes)) = settings.config.exclude_matcher() {
-        if !document.path.as_os_str().is_empty()
-            && crate::config::is_excluded(&excludes, &document.path, false)
-        {
+        if !path.as_os_str().is_empty() && crate::walk::is_excluded(&excludes, path, false) {
             return Vec::new();
         }
     }
     let linted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        crate::lint_source_in(
-            document.language,
-            &document.text,
-            document.path.parent().filter(|d| !d.as_os_str().is_empty()),
-            &settings.rules,
-            &settings.go,
-            settings.report_unused_suppressions,
+        engine::lint_file(
+            language,
+            text,
+            Some(path).filter(|p| !p.as_os_str().is_empty()),
+            &settings.lint,
         )
     }));
-    let mut diagnostics = linted.ok().flatten().unwrap_or_default();
-    crate::driver::apply_severities_to(&settings.config, &mut diagnostics);
-    diagnostics
+    linted.ok().flatten().unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -18,3 +18,19 @@ fn release_all(handles: &mut [PageHandle]) {
         handle.drop_guard();
     }
 }
+
+// The receiver decides: a visible token is tokio-util's, whatever else the file declares.
+struct Session {
+    token: CancellationToken,
+}
+
+impl Session {
+    fn close(&self) {
+        self.token.clone().drop_guard(); // want "discarded-drop-guard"
+    }
+}
+
+fn local_token() {
+    let token = tokio_util::sync::CancellationToken::new();
+    let _ = token.child_token().drop_guard(); // want "discarded-drop-guard"
+}

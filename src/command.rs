@@ -1,5 +1,6 @@
-//! From a `check` command line to a filtered report: config files (one run per config),
-//! stdin, severity overrides, baseline and `--new-from-rev`.
+//! The command-line front end: runs a parsed command line (`check`, `rule`, `server`). For
+//! `check`, from the arguments to a filtered report — config files (one run per config),
+//! stdin, baseline and `--new-from-rev` — then fixes and rendering.
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -8,16 +9,145 @@ use std::time::Instant;
 
 use clap::ValueEnum;
 
-use crate::cli::{CheckArgs, Format};
+use crate::cli::{self, CheckArgs, Format};
 use crate::config::{self, Config};
-use crate::lang::go::GoSettings;
+use crate::engine::{self, CheckOptions, FileReport, Report};
+use crate::error::Error;
 use crate::lang::Language;
-use crate::rules::Rule;
-use crate::suppress::UNUSED_SUPPRESSION;
-use crate::{baseline, diff, CheckOptions, Error, Report};
+use crate::settings::{Choices, LintSettings};
+use crate::walk::{self, FileError};
+use crate::{baseline, diff, fix, render, rules, server};
+
+/// Runs a parsed command line; returns the process exit code.
+pub fn run(cli: cli::Cli) -> Result<u8, Error> {
+    use std::io::{IsTerminal, Write};
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let args = match cli.command {
+        cli::Command::Rule { name: None } => {
+            for rule in rules::RULES {
+                let state = if rule.enabled_by_default {
+                    ""
+                } else {
+                    ", off by default"
+                };
+                writeln!(
+                    out,
+                    "{:<24} {} ({}{state}): {}",
+                    rule.name,
+                    rule.language.name(),
+                    rule.default_severity,
+                    rule.title
+                )?;
+            }
+            out.flush()?;
+            return Ok(0);
+        }
+        cli::Command::Rule { name: Some(name) } => {
+            let rule = rules::find(&name).ok_or_else(|| Error::UnknownRule {
+                valid: rules::RULES
+                    .iter()
+                    .map(|r| r.name)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                name,
+            })?;
+            write!(out, "{}", rule.doc)?;
+            out.flush()?;
+            return Ok(0);
+        }
+        cli::Command::Server { .. } => {
+            // Unlock stdout: the server writes to it from its own thread.
+            drop(out);
+            return Ok(server::run());
+        }
+        cli::Command::Check(args) => args,
+    };
+    let mut report = collect(&args)?;
+    let fix_mode = fix_mode(&args);
+    if args.absolute_paths {
+        let absolute = |p: &mut String| {
+            if let Ok(abs) = std::path::absolute(&*p) {
+                *p = abs.to_string_lossy().into_owned();
+            }
+        };
+        report.files.iter_mut().for_each(|f| absolute(&mut f.path));
+        report.errors.iter_mut().for_each(|e| absolute(&mut e.path));
+        report.fixes.iter_mut().for_each(|f| absolute(&mut f.path));
+    }
+    let mut stderr = std::io::stderr().lock();
+    for error in &report.errors {
+        writeln!(stderr, "error: {}: {}", error.path, error.message)?;
+    }
+    if let Some(mode) = fix_mode {
+        let changed = match fix::report(&report.fixes, mode, &mut out, &mut stderr)
+            .and_then(|changed| out.flush().map(|()| changed))
+        {
+            Ok(changed) => changed,
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => true,
+            Err(e) => return Err(e.into()),
+        };
+        if !mode.write {
+            writeln!(stderr, "{}", fix::summary(&report.fixes, mode))?;
+            return Ok(if !report.errors.is_empty() {
+                2
+            } else {
+                u8::from(changed)
+            });
+        }
+    }
+    let color = match args.color {
+        cli::Color::Always => true,
+        cli::Color::Never => false,
+        cli::Color::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let render_options = render::RenderOptions {
+        color,
+        column_encoding: args.column_encoding,
+    };
+    let outputs = outputs(&args)?;
+    for (format, file) in &outputs {
+        let Some(file) = file else { continue };
+        let options = render::RenderOptions {
+            color: false,
+            ..render_options
+        };
+        let mut buffer = Vec::new();
+        render::render(&report, *format, options, &mut buffer)?;
+        std::fs::write(file, buffer).map_err(|e| {
+            Error::Usage(format!(
+                "cannot write the report to {}: {e}",
+                file.display()
+            ))
+        })?;
+    }
+    if outputs.iter().any(|(_, file)| file.is_none()) {
+        match render::render(&report, args.format, render_options, &mut out)
+            .and_then(|()| out.flush())
+        {
+            Ok(()) => {}
+            // `ctxlint check | head` closes the pipe early: not an error.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if let Some(mode) = fix_mode {
+        writeln!(stderr, "{}", fix::summary(&report.fixes, mode))?;
+    }
+    Ok(if !report.errors.is_empty() {
+        2
+    } else if report.diagnostic_count() > 0 && !args.exit_zero {
+        1
+    } else {
+        0
+    })
+}
 
 /// Lints what the command line asks for and applies every report-level filter.
-pub fn collect(args: &CheckArgs) -> Result<Report, Error> {
+fn collect(args: &CheckArgs) -> Result<Report, Error> {
     let start = Instant::now();
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
@@ -41,8 +171,7 @@ pub fn collect(args: &CheckArgs) -> Result<Report, Error> {
     } else {
         for (config, group) in group_by_config(args, &paths)? {
             let options = options_for(args, &config, group)?;
-            let mut part = crate::check(&options)?;
-            apply_severities(&config, &mut part);
+            let mut part = engine::check(&options)?;
             report.files.append(&mut part.files);
             report.errors.append(&mut part.errors);
             report.fixes.append(&mut part.fixes);
@@ -74,17 +203,17 @@ pub fn collect(args: &CheckArgs) -> Result<Report, Error> {
     Ok(report)
 }
 
-/// Where each report goes: the `--format` report to the first plain `--output FILE` (or
-/// stdout, `None`), plus one file per `--output FORMAT:FILE`.
 /// `--fix` / `--diff` (with `--unsafe-fixes`): how to fix, or `None` to only report.
-pub fn fix_mode(args: &CheckArgs) -> Option<crate::fix::FixMode> {
-    (args.fix || args.diff).then_some(crate::fix::FixMode {
+fn fix_mode(args: &CheckArgs) -> Option<fix::FixMode> {
+    (args.fix || args.diff).then_some(fix::FixMode {
         unsafe_fixes: args.unsafe_fixes,
         write: !args.diff,
     })
 }
 
-pub fn outputs(args: &CheckArgs) -> Result<Vec<(Format, Option<PathBuf>)>, Error> {
+/// Where each report goes: the `--format` report to the first plain `--output FILE` (or
+/// stdout, `None`), plus one file per `--output FORMAT:FILE`.
+fn outputs(args: &CheckArgs) -> Result<Vec<(Format, Option<PathBuf>)>, Error> {
     let mut main = None;
     let mut extra = Vec::new();
     for value in &args.output {
@@ -153,74 +282,18 @@ fn group_by_config(
         .collect()
 }
 
-/// The rules to run and whether unused suppressions are reported, CLI over config: `--select`
-/// replaces the file's `select`; `ignore` is the union of both, except that a rule named in
-/// `--select` is not removed by the file's `ignore`.
-fn rules_for(args: &CheckArgs, config: &Config) -> Result<(Vec<&'static Rule>, bool), Error> {
-    select_with_config(
-        &args.select,
-        &args.ignore,
-        args.report_unused_suppressions,
-        config,
-    )
-}
-
-/// The rules to run (and whether to report unused suppressions) from command-line choices on
-/// top of a config file: `select` replaces the file's, `ignore` adds to it.
-pub fn select_with_config(
-    cli_select: &[String],
-    cli_ignore: &[String],
-    cli_report_unused: bool,
-    config: &Config,
-) -> Result<(Vec<&'static Rule>, bool), Error> {
-    let known = config::known_rule_names();
-    for name in cli_select.iter().chain(cli_ignore) {
-        if !known.contains(&name.as_str()) {
-            return Err(Error::UnknownRule {
-                name: name.clone(),
-                valid: known.join(", "),
-            });
-        }
-    }
-    let select: Vec<String> = if cli_select.is_empty() {
-        config.select.clone().unwrap_or_default()
-    } else {
-        cli_select.to_vec()
-    };
-    let ignore: Vec<String> = config
-        .ignore
-        .iter()
-        .filter(|n| !cli_select.contains(n))
-        .chain(cli_ignore)
-        .cloned()
-        .collect();
-    let report_unused = (cli_report_unused || select.iter().any(|n| n == UNUSED_SUPPRESSION))
-        && !ignore.iter().any(|n| n == UNUSED_SUPPRESSION);
-    let real = |names: &[String]| -> Vec<String> {
-        names
-            .iter()
-            .filter(|n| *n != UNUSED_SUPPRESSION)
-            .cloned()
-            .collect()
-    };
-    let (select_real, ignore_real) = (real(&select), real(&ignore));
-    let rules = if !select.is_empty() && select_real.is_empty() {
-        Vec::new()
-    } else {
-        crate::select_rules(&select_real, &ignore_real)?
-    };
-    Ok((rules, report_unused))
-}
-
 fn options_for(
     args: &CheckArgs,
     config: &Config,
     paths: Vec<PathBuf>,
 ) -> Result<CheckOptions, Error> {
     let mut options = CheckOptions::new(paths);
-    let (rules, report_unused) = rules_for(args, config)?;
-    options.rules = rules;
-    options.report_unused_suppressions = report_unused;
+    let choices = Choices {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        report_unused: args.report_unused_suppressions,
+    };
+    options.settings = LintSettings::resolve(config, &choices)?;
     options.walk.excludes = args.exclude.clone();
     options.walk.default_excludes = !args.no_default_excludes;
     options.walk.follow_links = args.follow;
@@ -229,35 +302,7 @@ fn options_for(
     options.max_file_size = args.max_file_size;
     options.prefilter = !args.no_prefilter;
     options.fix = fix_mode(args);
-    options.go = go_settings(config);
     Ok(options)
-}
-
-/// The built-in Go tables with the config's entries first (they win on a tie).
-pub fn go_settings(config: &Config) -> GoSettings {
-    let mut go = GoSettings::default();
-    let mut handler_types = config.handler_types.clone();
-    handler_types.append(&mut go.handler_types);
-    go.handler_types = handler_types;
-    let mut cancel_functions = config.cancel_functions.clone();
-    cancel_functions.append(&mut go.cancel_functions);
-    go.cancel_functions = cancel_functions;
-    go
-}
-
-fn apply_severities(config: &Config, report: &mut Report) {
-    for file in &mut report.files {
-        apply_severities_to(config, &mut file.diagnostics);
-    }
-}
-
-/// Applies the config's `[rules.<name>] severity` overrides.
-pub fn apply_severities_to(config: &Config, diagnostics: &mut [crate::diagnostic::Diagnostic]) {
-    for d in diagnostics {
-        if let Some(severity) = config.severity_of(d.rule) {
-            d.severity = severity;
-        }
-    }
 }
 
 /// `-` with `--stdin-filename NAME`: the source comes from stdin, config and excludes are
@@ -290,21 +335,46 @@ fn check_stdin(args: &CheckArgs, name: &Path) -> Result<Report, Error> {
     if excluded(args, &options, name) {
         return Ok(Report::default());
     }
-    let mut report = match crate::decode(bytes) {
-        Ok(source) => crate::check_source(&display, language, source, &options),
-        Err(message) => Report {
-            errors: vec![crate::FileError::new(&display, message)],
-            ..Report::default()
-        },
+    let source = match engine::decode(bytes) {
+        Ok(source) => source,
+        Err(message) => {
+            return Ok(Report {
+                errors: vec![FileError::new(&display, message)],
+                ..Report::default()
+            })
+        }
     };
-    apply_severities(&config, &mut report);
-    Ok(report)
+    Ok(
+        match engine::lint_file(
+            language,
+            &source,
+            Some(Path::new(&display)),
+            &options.settings,
+        ) {
+            Some(diagnostics) => Report {
+                files_scanned: 1,
+                files: (!diagnostics.is_empty())
+                    .then(|| FileReport {
+                        path: display.clone(),
+                        source,
+                        diagnostics,
+                    })
+                    .into_iter()
+                    .collect(),
+                ..Report::default()
+            },
+            None => Report {
+                errors: vec![FileError::new(&display, engine::PARSER_GAVE_UP.into())],
+                ..Report::default()
+            },
+        },
+    )
 }
 
 /// Whether the config's or the command line's excludes skip a stdin file named `name`.
 fn excluded(args: &CheckArgs, options: &CheckOptions, name: &Path) -> bool {
     if let Some(m) = &options.walk.config_excludes {
-        if config::is_excluded(m, name, false) {
+        if walk::is_excluded(m, name, false) {
             return true;
         }
     }
@@ -319,7 +389,7 @@ fn excluded(args: &CheckArgs, options: &CheckOptions, name: &Path) -> bool {
         let _ = builder.add_line(None, glob);
     }
     match builder.build() {
-        Ok(m) => config::is_excluded(&m, name, false),
+        Ok(m) => walk::is_excluded(&m, name, false),
         Err(_) => false,
     }
 }
@@ -332,38 +402,10 @@ mod tests {
     fn args(line: &[&str]) -> CheckArgs {
         let mut full = vec!["ctxlint", "check"];
         full.extend_from_slice(line);
-        match crate::cli::Cli::parse_from(full).command {
-            crate::cli::Command::Check(a) => a,
+        match cli::Cli::parse_from(full).command {
+            cli::Command::Check(a) => a,
             _ => unreachable!(),
         }
-    }
-
-    #[test]
-    fn command_line_selection_wins_over_the_file() {
-        let config = Config {
-            select: Some(vec!["discarded-cancel".into()]),
-            ignore: vec!["background-in-handler".into()],
-            ..Config::default()
-        };
-        let names = |a: &CheckArgs| -> Vec<&str> {
-            rules_for(a, &config)
-                .unwrap()
-                .0
-                .iter()
-                .map(|r| r.name)
-                .collect()
-        };
-        assert_eq!(names(&args(&[])), ["discarded-cancel"]);
-        assert_eq!(
-            names(&args(&["--select", "background-in-handler"])),
-            ["background-in-handler"]
-        );
-        assert!(names(&args(&["--ignore", "discarded-cancel"])).is_empty());
-        let (rules, unused) =
-            rules_for(&args(&["--select", "unused-suppression"]), &config).unwrap();
-        assert!(rules.is_empty() && unused);
-        assert!(rules_for(&args(&["--select", "nope"]), &config).is_err());
-        assert!(crate::rules::find(UNUSED_SUPPRESSION).is_none());
     }
 
     #[test]

@@ -1,18 +1,27 @@
-//! The Rust layer shared by every Rust rule: the file's `use` table, resolving a path to the
-//! item it names, recognising tokens (`tokio_util::sync::CancellationToken`) and spawn calls,
-//! test code, and the exits of a block for flow purposes (`?`, `return`, `bail!`, `break`,
-//! falling off the end) with a small syntactic "is this exit preceded by X on every path" check.
+//! The Rust layer shared by every Rust rule: the per-file model (`RustFile`: the `use` table,
+//! the calls, `let`s, functions and struct fields of the file, the async runtime it uses),
+//! resolving a path to the item it names, and test code. `types` gives expressions the types
+//! the syntax shows (tokens, `JoinHandle`s, spawners, std blocking types), `flow` the exits of
+//! a block, and `cargo` what the nearest `Cargo.toml` says about tokio.
 
 use std::collections::HashMap;
+use std::path::Path;
 use tree_sitter::{Node, Tree};
 
 use super::{named_children, text, walk_tree};
+
+pub mod cargo;
+pub mod flow;
+pub mod types;
+
+pub use flow::{always_does, diverges, exit_span, exits, preceded_by, Exit, ExitKind};
+pub use types::{Spawn, Spawner, Ty};
 
 /// Nodes whose body runs on its own: an exit inside one leaves it, not the enclosing function.
 pub const OWNER_KINDS: &[&str] = &["function_item", "closure_expression", "async_block"];
 
 /// Items that start a new scope of their own: never searched from an enclosing function.
-const ITEM_KINDS: &[&str] = &[
+pub(crate) const ITEM_KINDS: &[&str] = &[
     "function_item",
     "impl_item",
     "trait_item",
@@ -29,29 +38,49 @@ pub const NO_RETURN_MACROS: &[&str] = &["panic", "unreachable", "todo", "unimple
 /// Macros that return an error from the enclosing function (`anyhow::bail!` and friends).
 pub const RETURN_MACROS: &[&str] = &["bail"];
 
-/// Functions of tokio that spawn a task and return its `JoinHandle`.
-pub const SPAWN_FUNCTIONS: &[&str] = &[
-    "tokio::spawn",
-    "tokio::task::spawn",
-    "tokio::task::spawn_blocking",
-    "tokio::task::spawn_local",
-];
+/// The async runtimes whose use makes blocking calls in `async` code a problem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AsyncRuntime {
+    Tokio,
+    AsyncStd,
+    Smol,
+}
 
-/// A parsed Rust file with its `use` table.
+impl AsyncRuntime {
+    /// The runtime a path starts with: `tokio::spawn` → tokio.
+    fn of_path(path: &str) -> Option<AsyncRuntime> {
+        let root = path.trim_start_matches("::").split("::").next()?;
+        match root {
+            "tokio" | "tokio_util" | "tokio_stream" => Some(AsyncRuntime::Tokio),
+            "async_std" => Some(AsyncRuntime::AsyncStd),
+            "smol" => Some(AsyncRuntime::Smol),
+            _ => None,
+        }
+    }
+}
+
+/// The per-file model of a Rust file, gathered in one walk so that rules do not walk the whole
+/// tree again: the `use` table, every call, `let`, `fn` and struct field in document order, and
+/// the async runtime the file uses.
 pub struct RustFile<'a> {
     pub source: &'a str,
     pub tree: &'a Tree,
+    /// The file's path, when it is known (its `Cargo.toml`, test files by name).
+    pub path: Option<&'a Path>,
     /// local name → full path, from every `use` declaration of the file
     uses: HashMap<String, String>,
     /// prefixes of glob imports (`use tokio::time::*` → `tokio::time`)
     globs: Vec<String>,
-    /// Every call, `let` and `fn` of the file in document order, gathered in one walk so
-    /// that rules do not walk the whole tree again.
     pub calls: Vec<Node<'a>>,
     pub lets: Vec<Node<'a>>,
     pub functions: Vec<Node<'a>>,
     /// Named fields of struct declarations (`field_declaration`).
     pub fields: Vec<Node<'a>>,
+    /// The async runtime named by a `use`, a path or an attribute (`#[tokio::main]`); tokio
+    /// wins when several are.
+    pub runtime: Option<AsyncRuntime>,
+    /// [`RustFile::is_test_file`], worked out once.
+    test_file: std::cell::OnceCell<bool>,
 }
 
 impl<'a> RustFile<'a> {
@@ -59,14 +88,18 @@ impl<'a> RustFile<'a> {
         let mut file = RustFile {
             source,
             tree,
+            path: None,
             uses: HashMap::new(),
             globs: Vec::new(),
             calls: Vec::new(),
             lets: Vec::new(),
             functions: Vec::new(),
             fields: Vec::new(),
+            runtime: None,
+            test_file: std::cell::OnceCell::new(),
         };
         let mut declarations = Vec::new();
+        let mut runtimes = Vec::new();
         walk_tree(tree.root_node(), |node| {
             match node.kind() {
                 "use_declaration" => {
@@ -77,6 +110,10 @@ impl<'a> RustFile<'a> {
                 "let_declaration" => file.lets.push(node),
                 "function_item" => file.functions.push(node),
                 "field_declaration" => file.fields.push(node),
+                // A path in an expression, type or attribute: `tokio::spawn`.
+                "scoped_identifier" | "scoped_type_identifier" => {
+                    runtimes.extend(AsyncRuntime::of_path(text(node, source)));
+                }
                 _ => {}
             }
             true
@@ -86,6 +123,15 @@ impl<'a> RustFile<'a> {
                 file.add_use(argument);
             }
         }
+        runtimes.extend(file.uses.values().filter_map(|p| AsyncRuntime::of_path(p)));
+        runtimes.extend(file.globs.iter().filter_map(|p| AsyncRuntime::of_path(p)));
+        file.runtime = [
+            AsyncRuntime::Tokio,
+            AsyncRuntime::AsyncStd,
+            AsyncRuntime::Smol,
+        ]
+        .into_iter()
+        .find(|r| runtimes.contains(r));
         file
     }
 
@@ -152,6 +198,54 @@ impl<'a> RustFile<'a> {
         text(node, self.source)
     }
 
+    /// The file's directory, when its path is known.
+    pub fn dir(&self) -> Option<&'a Path> {
+        self.path
+            .and_then(Path::parent)
+            .filter(|d| !d.as_os_str().is_empty())
+    }
+
+    /// Whether the file is test, benchmark or example code by Cargo's layout and naming
+    /// conventions: under the package's `tests/`, `benches/` or `examples/` (or a `tests/`,
+    /// `testing/`, `test_utils/` module directory), or named `tests.rs`, `test.rs`,
+    /// `*_test.rs`, `*_tests.rs`, `test_*.rs`, `test_utils.rs` (the files of
+    /// `#[cfg(test)] mod …;` declarations).
+    pub fn is_test_file(&self) -> bool {
+        *self.test_file.get_or_init(|| self.test_file_by_path())
+    }
+
+    fn test_file_by_path(&self) -> bool {
+        let Some(path) = self.path else {
+            return false;
+        };
+        let package = self.dir().and_then(cargo::package_dir);
+        let absolute = std::path::absolute(path).ok();
+        let relative = match (&absolute, &package) {
+            (Some(absolute), Some(package)) => absolute.strip_prefix(package).unwrap_or(path),
+            _ => path,
+        };
+        let name = relative
+            .file_stem()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let named_test = matches!(name, "tests" | "test" | "test_utils" | "testing")
+            || name.ends_with("_test")
+            || name.ends_with("_tests")
+            || name.starts_with("test_");
+        named_test
+            || relative
+                .parent()
+                .into_iter()
+                .flat_map(Path::components)
+                .filter_map(|c| c.as_os_str().to_str())
+                .any(|c| {
+                    matches!(
+                        c,
+                        "tests" | "benches" | "examples" | "testing" | "test_utils" | "test-utils"
+                    )
+                })
+    }
+
     /// The full path a path expression or type names, as far as the `use` table tells:
     /// `Tok::new` → `tokio_util::sync::CancellationToken::new` after `use ... as Tok`.
     /// Generic arguments are dropped; an unknown first segment is kept as written.
@@ -187,6 +281,20 @@ impl<'a> RustFile<'a> {
             .any(|glob| wanted.contains(&format!("{glob}::{resolved}").as_str()))
     }
 
+    /// Whether a `use` of the file brings the item `path` into scope: by name (renamed or
+    /// not) or by a glob import of its parent.
+    pub fn imports(&self, path: &str) -> bool {
+        self.uses.values().any(|p| p == path)
+            || path
+                .rsplit_once("::")
+                .is_some_and(|(parent, _)| self.globs.iter().any(|g| g == parent))
+    }
+
+    /// Whether a `use` of the file binds `name` (`use std::thread;` binds `thread`).
+    pub fn imports_name(&self, name: &str) -> bool {
+        self.uses.contains_key(name)
+    }
+
     /// `CancellationToken`, `&CancellationToken`, `&'a mut tokio_util::sync::CancellationToken`
     /// or a renamed import of it.
     pub fn is_token_type(&self, ty: Node<'_>) -> bool {
@@ -219,14 +327,6 @@ impl<'a> RustFile<'a> {
         }
     }
 
-    /// A call of a tokio function that spawns a task and returns its `JoinHandle`.
-    pub fn is_spawn_function(&self, call: Node<'_>) -> bool {
-        call.kind() == "call_expression"
-            && call
-                .child_by_field_name("function")
-                .is_some_and(|f| self.names_any(f, SPAWN_FUNCTIONS))
-    }
-
     /// Parameters of a function typed as a token: `(pattern, parameter)`.
     pub fn token_parameters<'t>(&self, function: Node<'t>) -> Vec<(Node<'t>, Node<'t>)> {
         let Some(params) = function.child_by_field_name("parameters") else {
@@ -242,13 +342,20 @@ impl<'a> RustFile<'a> {
             .collect()
     }
 
-    /// Whether a node lies in test code: a `#[test]`/`#[tokio::test]` function, a
-    /// `#[cfg(test)]` item, or a file that starts with `#![cfg(test)]`.
+    /// Whether a node lies in test code: a test file (see [`RustFile::is_test_file`]), a
+    /// `#[test]`/`#[tokio::test]`/`#[rstest]` function, an
+    /// item under `#[cfg(test)]` (or `cfg(all(test, …))`, `cfg(any(test, …))`), or a file
+    /// that starts with `#![cfg(test)]`.
     pub fn is_test_code(&self, node: Node<'_>) -> bool {
+        if self.is_test_file() {
+            return true;
+        }
         let root = self.tree.root_node();
         if named_children(root)
             .take_while(|n| matches!(n.kind(), "inner_attribute_item" | "line_comment"))
-            .any(|n| normalize(self.text(n)) == "#![cfg(test)]")
+            .filter(|n| n.kind() == "inner_attribute_item")
+            .filter_map(|n| named_children(n).find(|c| c.kind() == "attribute"))
+            .any(|a| is_test_attribute(&normalize(self.text(a))))
         {
             return true;
         }
@@ -256,14 +363,61 @@ impl<'a> RustFile<'a> {
             return true;
         }
         ancestors(node).any(|item| {
-            attributes(item).any(|attribute| {
-                let attribute = normalize(self.text(attribute));
-                attribute == "test"
-                    || attribute.ends_with("::test")
-                    || attribute.contains("::test(")
-                    || attribute == "cfg(test)"
-            })
+            attributes(item).any(|attribute| is_test_attribute(&normalize(self.text(attribute))))
         })
+    }
+}
+
+/// `test`, `tokio::test(…)`, `rstest`, `test_case(…)`, or a `cfg` that holds only in tests.
+fn is_test_attribute(attribute: &str) -> bool {
+    let name = attribute.split('(').next().unwrap_or("");
+    if name == "test" || name.ends_with("::test") || name == "rstest" || name == "test_case" {
+        return true;
+    }
+    match attribute.strip_prefix("cfg(") {
+        Some(predicate) => cfg_needs_test(predicate.strip_suffix(')').unwrap_or(predicate)),
+        None => false,
+    }
+}
+
+/// Whether a `cfg` predicate can only hold when compiling tests: `test`, `all(test, …)`, or
+/// `any(…)` of such predicates (`any(test, feature = "testing")` holds outside tests too).
+fn cfg_needs_test(predicate: &str) -> bool {
+    if predicate == "test" {
+        return true;
+    }
+    // `feature = "test-utils"`, `feature = "testing"`: test support compiled for other crates'
+    // tests.
+    if let Some(feature) = predicate.strip_prefix("feature=") {
+        return feature.contains("test");
+    }
+    let (list, all) = if let Some(rest) = predicate.strip_prefix("all(") {
+        (rest, true)
+    } else if let Some(rest) = predicate.strip_prefix("any(") {
+        (rest, false)
+    } else {
+        return false;
+    };
+    let list = list.strip_suffix(')').unwrap_or(list);
+    let mut parts = Vec::new();
+    let (mut depth, mut start) = (0usize, 0usize);
+    for (i, c) in list.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                parts.push(&list[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&list[start..]);
+    let parts: Vec<_> = parts.into_iter().filter(|p| !p.is_empty()).collect();
+    if all {
+        parts.iter().any(|p| cfg_needs_test(p))
+    } else {
+        !parts.is_empty() && parts.iter().all(|p| cfg_needs_test(p))
     }
 }
 
@@ -288,7 +442,7 @@ pub fn is_token_path(path: &str) -> bool {
 }
 
 /// The path without whitespace, a leading `::` and generic arguments.
-fn normalize(path: &str) -> String {
+pub(crate) fn normalize(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     let mut depth = 0usize;
     for c in path.chars() {
@@ -348,308 +502,6 @@ pub fn walk_own_body<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>)) {
     });
 }
 
-/// How a path leaves a block.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExitKind {
-    /// `expr?`
-    Try,
-    /// `return`
-    Return,
-    /// `bail!(...)`
-    Bail,
-    /// `break`/`continue` out of the block
-    Break,
-    /// falling off the end of the block
-    End,
-}
-
-/// One way out of a block: the node and the span to point at.
-#[derive(Debug, Clone, Copy)]
-pub struct Exit<'t> {
-    pub kind: ExitKind,
-    pub node: Node<'t>,
-}
-
-/// Every exit out of `block` that starts after byte `after`, in document order, including
-/// falling off its end when that is reachable. Exits inside closures, async blocks and
-/// nested items leave those, not the block, and are skipped; a `break`/`continue` inside a
-/// loop nested in the block stays in the block.
-pub fn exits<'t>(block: Node<'t>, after: usize, source: &str) -> Vec<Exit<'t>> {
-    let mut found = Vec::new();
-    walk_own_body(block, |node| {
-        if node.end_byte() <= after {
-            return;
-        }
-        let kind = match node.kind() {
-            "try_expression" => ExitKind::Try,
-            "return_expression" => ExitKind::Return,
-            "macro_invocation"
-                if macro_name(node, source).is_some_and(|m| RETURN_MACROS.contains(&m)) =>
-            {
-                ExitKind::Bail
-            }
-            "break_expression" | "continue_expression" if !inside_loop(node, block) => {
-                ExitKind::Break
-            }
-            _ => return,
-        };
-        let exit = Exit { kind, node };
-        if node == block
-            || !reaches(node, block)
-            || owner_within(node, block)
-            || exit_span(exit).start < after
-        {
-            return;
-        }
-        found.push(exit);
-    });
-    let statements: Vec<Node<'t>> = named_children(block)
-        .filter(|s| s.end_byte() > after && !is_comment(*s))
-        .collect();
-    if !statements.iter().any(|s| diverges(*s, source)) {
-        found.push(Exit {
-            kind: ExitKind::End,
-            node: block,
-        });
-    }
-    found
-}
-
-fn is_comment(node: Node<'_>) -> bool {
-    matches!(node.kind(), "line_comment" | "block_comment")
-}
-
-/// Whether a closure, async block or item lies between `node` and `block`.
-fn owner_within(node: Node<'_>, block: Node<'_>) -> bool {
-    ancestors(node)
-        .take_while(|a| *a != block)
-        .any(|a| OWNER_KINDS.contains(&a.kind()) || ITEM_KINDS.contains(&a.kind()))
-}
-
-/// Whether a `break`/`continue` targets a loop nested inside `block` (labelled breaks are
-/// assumed to target the innermost loop too).
-fn inside_loop(node: Node<'_>, block: Node<'_>) -> bool {
-    ancestors(node).take_while(|a| *a != block).any(|a| {
-        matches!(
-            a.kind(),
-            "loop_expression" | "while_expression" | "for_expression"
-        )
-    })
-}
-
-/// Whether evaluating a statement or expression never completes normally: `return`,
-/// `break`, `continue`, `panic!` & co., `bail!`, `std::process::exit`, an `if`/`match`
-/// whose every branch diverges, a `loop` without `break`. Deep nesting gives up (false).
-pub fn diverges(node: Node<'_>, source: &str) -> bool {
-    diverges_at(node, source, 0)
-}
-
-const MAX_DEPTH: usize = 64;
-
-fn diverges_at(node: Node<'_>, source: &str, depth: usize) -> bool {
-    if depth > MAX_DEPTH {
-        return false;
-    }
-    let deeper = |n: Node<'_>| diverges_at(n, source, depth + 1);
-    match node.kind() {
-        "return_expression" | "break_expression" | "continue_expression" => true,
-        "macro_invocation" => macro_name(node, source)
-            .is_some_and(|m| NO_RETURN_MACROS.contains(&m) || RETURN_MACROS.contains(&m)),
-        "call_expression" => node.child_by_field_name("function").is_some_and(|f| {
-            let f = normalize(text(f, source));
-            f == "std::process::exit" || f == "process::exit"
-        }),
-        "expression_statement" | "parenthesized_expression" => {
-            named_children(node).next().is_some_and(deeper)
-        }
-        "block" => named_children(node).any(deeper),
-        "if_expression" => {
-            let consequence = node.child_by_field_name("consequence");
-            let alternative = node
-                .child_by_field_name("alternative")
-                .and_then(|e| named_children(e).next());
-            match (consequence, alternative) {
-                (Some(c), Some(a)) => deeper(c) && deeper(a),
-                _ => false,
-            }
-        }
-        "match_expression" => {
-            let arms = match_arms(node);
-            !arms.is_empty()
-                && arms
-                    .iter()
-                    .all(|a| a.child_by_field_name("value").is_some_and(deeper))
-        }
-        "loop_expression" => {
-            let mut has_break = false;
-            if let Some(body) = node.child_by_field_name("body") {
-                walk_own_body(body, |n| {
-                    if n.kind() == "break_expression" && !inside_loop(n, body) {
-                        has_break = true;
-                    }
-                });
-            }
-            !has_break
-        }
-        _ => false,
-    }
-}
-
-/// Whether evaluating `node` to completion certainly does what `event` recognises (for
-/// example cancelling a token): `event` holds for the node itself or for a part that always
-/// runs; a block does it in some statement; an `if`/`match` does it (or diverges) in every
-/// branch. Closures and async blocks are not run. Deep nesting gives up (true: no finding).
-pub fn always_does(node: Node<'_>, source: &str, event: &dyn Fn(Node<'_>) -> bool) -> bool {
-    always_does_at(node, source, event, 0)
-}
-
-fn always_does_at(
-    node: Node<'_>,
-    source: &str,
-    event: &dyn Fn(Node<'_>) -> bool,
-    depth: usize,
-) -> bool {
-    if depth > MAX_DEPTH {
-        return true;
-    }
-    if event(node) {
-        return true;
-    }
-    let deeper = |n: Node<'_>| always_does_at(n, source, event, depth + 1);
-    let branch = |n: Node<'_>| deeper(n) || diverges(n, source);
-    match node.kind() {
-        "block" => {
-            for statement in named_children(node) {
-                if deeper(statement) {
-                    return true;
-                }
-                if diverges(statement, source) {
-                    // The rest never runs; the block does not complete.
-                    return true;
-                }
-            }
-            false
-        }
-        "if_expression" => {
-            if node.child_by_field_name("condition").is_some_and(deeper) {
-                return true;
-            }
-            let consequence = node.child_by_field_name("consequence");
-            let alternative = node
-                .child_by_field_name("alternative")
-                .and_then(|e| named_children(e).next());
-            match (consequence, alternative) {
-                (Some(c), Some(a)) => branch(c) && branch(a),
-                _ => false,
-            }
-        }
-        "match_expression" => {
-            if node.child_by_field_name("value").is_some_and(deeper) {
-                return true;
-            }
-            let arms = match_arms(node);
-            !arms.is_empty()
-                && arms
-                    .iter()
-                    .all(|a| a.child_by_field_name("value").is_some_and(branch))
-        }
-        "let_declaration" => node.child_by_field_name("value").is_some_and(deeper),
-        "call_expression" => {
-            node.child_by_field_name("function")
-                .and_then(|f| f.child_by_field_name("value"))
-                .is_some_and(deeper)
-                || node
-                    .child_by_field_name("arguments")
-                    .is_some_and(|a| named_children(a).any(deeper))
-        }
-        "expression_statement"
-        | "parenthesized_expression"
-        | "await_expression"
-        | "try_expression"
-        | "reference_expression"
-        | "assignment_expression"
-        | "field_expression" => named_children(node).any(deeper),
-        _ => false,
-    }
-}
-
-/// Whether some statement that always runs before `exit` (after byte `after`, within
-/// `scope`) always does `event`: walks up from the exit to `scope`, looking at the earlier
-/// statements of every enclosing block.
-pub fn preceded_by(
-    exit: Exit<'_>,
-    scope: Node<'_>,
-    after: usize,
-    source: &str,
-    event: &dyn Fn(Node<'_>) -> bool,
-) -> bool {
-    let earlier = |block: Node<'_>, before: usize| {
-        named_children(block)
-            .filter(|s| s.start_byte() >= after && s.end_byte() <= before)
-            .any(|s| always_does(s, source, event))
-    };
-    if exit.kind == ExitKind::End {
-        return earlier(scope, scope.end_byte());
-    }
-    // `h.await?`: the operand of `?` runs before the exit.
-    if exit.kind == ExitKind::Try
-        && named_children(exit.node)
-            .next()
-            .is_some_and(|operand| always_does(operand, source, event))
-    {
-        return true;
-    }
-    if !reaches(exit.node, scope) {
-        return true;
-    }
-    let mut node = exit.node;
-    while let Some(parent) = node.parent() {
-        if parent.kind() == "block" && earlier(parent, node.start_byte()) {
-            return true;
-        }
-        if parent == scope {
-            break;
-        }
-        node = parent;
-    }
-    false
-}
-
-/// The point to show for an exit: the `?`, the `return`/`bail!`/`break`, or the closing `}`.
-pub fn exit_span(exit: Exit<'_>) -> crate::diagnostic::Span {
-    use crate::diagnostic::Span;
-    match exit.kind {
-        ExitKind::Try => {
-            let end = exit.node.end_byte();
-            Span::new(end.saturating_sub(1), end)
-        }
-        ExitKind::End => {
-            let end = exit.node.end_byte();
-            Span::new(end.saturating_sub(1), end)
-        }
-        ExitKind::Return | ExitKind::Break => {
-            let start = exit.node.start_byte();
-            let keyword = exit
-                .node
-                .child(0)
-                .map_or(exit.node.end_byte(), |k| k.end_byte());
-            Span::new(start, keyword)
-        }
-        ExitKind::Bail => Span::of(exit.node),
-    }
-}
-
-/// The arms of a `match` expression.
-fn match_arms(node: Node<'_>) -> Vec<Node<'_>> {
-    node.child_by_field_name("body")
-        .map(|b| {
-            named_children(b)
-                .filter(|a| a.kind() == "match_arm")
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -689,7 +541,7 @@ mod tests {
             assert!(file.is_token_constructor(call));
             for spawn in ["task::spawn(x)", "spawn_blocking(y)", "tk::spawn(z)"] {
                 let call = find(root, src, "call_expression", spawn);
-                assert!(file.is_spawn_function(call), "{spawn}");
+                assert!(file.spawn(call).is_some(), "{spawn}");
             }
             let timeout = find(root, src, "identifier", "timeout");
             assert!(file.names_any(timeout, &["tokio::time::timeout"]));
@@ -707,28 +559,6 @@ mod tests {
                 .map(|(p, _)| file.text(p))
                 .collect();
             assert_eq!(names, ["a", "b"]);
-        });
-    }
-
-    #[test]
-    fn exits_skip_closures_and_inner_loops() {
-        let src = "fn f() {\n    let t = 1;\n    a()?;\n    let c = || b()?;\n    for x in y { break; }\n    if z { return; }\n}\n";
-        with_file(src, |file| {
-            let function = named_children(file.tree.root_node()).next().unwrap();
-            let body = function.child_by_field_name("body").unwrap();
-            let after = src.find("let t").unwrap();
-            let kinds: Vec<_> = exits(body, after, src).iter().map(|e| e.kind).collect();
-            assert_eq!(kinds, [ExitKind::Try, ExitKind::Return, ExitKind::End]);
-        });
-    }
-
-    #[test]
-    fn a_diverging_tail_has_no_end_exit() {
-        let src = "fn f() {\n    let t = 1;\n    loop { x(); }\n}\n";
-        with_file(src, |file| {
-            let function = named_children(file.tree.root_node()).next().unwrap();
-            let body = function.child_by_field_name("body").unwrap();
-            assert!(exits(body, src.find("let t").unwrap(), src).is_empty());
         });
     }
 
@@ -771,7 +601,8 @@ mod deep_tests {
         let found = std::thread::Builder::new()
             .stack_size(64 * 1024 * 1024)
             .spawn(move || {
-                crate::lint_source(Language::Rust, &src, &rules, &Default::default())
+                let settings = crate::LintSettings::only(&rules);
+                crate::lint_file(Language::Rust, &src, None, &settings)
                     .unwrap_or_default()
                     .iter()
                     .map(|d| d.rule)

@@ -1,0 +1,351 @@
+//! The engine: lint one file ([`lint_file`]) or a tree ([`check`]) with [`LintSettings`].
+//!
+//! The pipeline is walk → read → prefilter → parse once → run every enabled rule of the file's
+//! language → drop findings inside syntax errors → suppressions → sort. Files are linted in
+//! parallel and the report is sorted, so it is the same whatever the thread count.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::diagnostic::Diagnostic;
+use crate::error::Error;
+use crate::fix;
+use crate::lang::go::GoFile;
+use crate::lang::rust::RustFile;
+use crate::lang::{self, Language};
+use crate::prefilter::Prefilter;
+use crate::rules::Check;
+use crate::settings::LintSettings;
+use crate::walk::{self, FileError, Target, WalkOptions};
+use crate::{progress, suppress};
+
+/// Files larger than this are skipped with a message unless `--max-file-size` says otherwise.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
+
+/// The findings in one file, with its source kept for rendering.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    pub path: String,
+    pub source: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The result of a run, sorted: files by path, diagnostics by (start byte, rule).
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub files: Vec<FileReport>,
+    pub errors: Vec<FileError>,
+    pub files_scanned: usize,
+    pub elapsed: Duration,
+    /// Files that had an applicable fix (with `CheckOptions::fix`), sorted by path.
+    pub fixes: Vec<fix::FileFix>,
+}
+
+impl Report {
+    pub fn diagnostic_count(&self) -> usize {
+        self.files.iter().map(|f| f.diagnostics.len()).sum()
+    }
+}
+
+/// Everything a `check` run needs to know.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    pub paths: Vec<PathBuf>,
+    pub walk: WalkOptions,
+    pub settings: LintSettings,
+    pub max_file_size: u64,
+    /// `--fix`/`--diff`: fix each file, then report what remains.
+    pub fix: Option<fix::FixMode>,
+    /// Skip parsing files that contain none of the enabled rules' needles.
+    pub prefilter: bool,
+}
+
+impl CheckOptions {
+    /// Lint `paths` with the rules enabled by default and the built-in settings.
+    pub fn new(paths: Vec<PathBuf>) -> CheckOptions {
+        CheckOptions {
+            paths,
+            walk: WalkOptions {
+                excludes: Vec::new(),
+                default_excludes: true,
+                follow_links: false,
+                threads: 0,
+                config_excludes: None,
+            },
+            settings: LintSettings::default(),
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            prefilter: true,
+            fix: None,
+        }
+    }
+}
+
+/// Walks, parses and lints every file; `threads == 0` means one per core.
+pub fn check(options: &CheckOptions) -> Result<Report, Error> {
+    let start = Instant::now();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.walk.threads)
+        // Deeply nested code must not overflow a worker's stack.
+        .stack_size(64 * 1024 * 1024)
+        .build()
+        .map_err(|e| Error::ThreadPool {
+            threads: options.walk.threads,
+            message: e.to_string(),
+        })?;
+    let (targets, mut errors) = walk::discover(&options.paths, &options.walk);
+    let options = &pool.install(|| with_wrappers(&targets, options));
+    let prefilter = options.prefilter.then(|| Prefilter::new(&options.settings));
+    let progress = progress::Progress::new(targets.len());
+    let outcomes: Vec<Outcome> = pool.install(|| {
+        targets
+            .par_iter()
+            .map(|target| {
+                let outcome = analyse(target, options, prefilter.as_ref());
+                progress.inc();
+                outcome
+            })
+            .collect()
+    });
+    progress.finish();
+    let mut report = Report::default();
+    for outcome in outcomes {
+        match outcome {
+            Outcome::Linted(file, fixed) => {
+                report.files_scanned += 1;
+                report.files.extend(file);
+                report.fixes.extend(fixed);
+            }
+            Outcome::Skipped => {}
+            Outcome::Failed(error) => errors.push(error),
+        }
+    }
+    errors.sort();
+    report.errors = errors;
+    report.elapsed = start.elapsed();
+    Ok(report)
+}
+
+/// The options with the cancel-producing wrappers declared in the scanned tree added to the
+/// Go settings, found by a parallel first pass that parses only the files mentioning
+/// `CancelFunc`. Files that cannot be read are left to the main pass to report.
+fn with_wrappers(targets: &[Target], options: &CheckOptions) -> CheckOptions {
+    let mut options = options.clone();
+    let go = &mut options.settings.go;
+    if options
+        .settings
+        .rules
+        .iter()
+        .any(|r| r.language == Language::Go)
+    {
+        go.wrappers = collect_wrappers(targets, options.max_file_size)
+            .into_iter()
+            .flat_map(|(_, wrappers)| wrappers)
+            .collect();
+        go.wrappers.sort();
+        go.wrappers.dedup();
+    }
+    options
+}
+
+/// The cancel-producing wrappers each Go target declares (targets declaring none are left
+/// out), in parallel; only files mentioning `CancelFunc` are parsed.
+pub fn collect_wrappers(
+    targets: &[Target],
+    max_file_size: u64,
+) -> Vec<(PathBuf, Vec<lang::go::CancelWrapper>)> {
+    targets
+        .par_iter()
+        .filter(|t| t.language == Language::Go)
+        .filter_map(|target| {
+            let dir = target.path.parent().unwrap_or(Path::new(""));
+            let wrappers = with_file_bytes(&target.path, max_file_size, |bytes| {
+                if !lang::go::mentions_cancel_func(bytes) {
+                    return Some(Vec::new());
+                }
+                let source = std::str::from_utf8(bytes).ok()?;
+                Some(lang::go::cancel_wrappers(source, dir))
+            });
+            // Files that cannot be read are left to the main pass to report.
+            let wrappers = wrappers.ok().flatten()?;
+            (!wrappers.is_empty()).then(|| (target.path.clone(), wrappers))
+        })
+        .collect()
+}
+
+enum Outcome {
+    /// Linted; `Some` when it has findings (after fixing), and what fixing did.
+    Linted(Option<FileReport>, Option<fix::FileFix>),
+    /// Generated code found by walking.
+    Skipped,
+    Failed(FileError),
+}
+
+fn analyse(target: &Target, options: &CheckOptions, prefilter: Option<&Prefilter>) -> Outcome {
+    let fail = |message: String| Outcome::Failed(FileError::new(&target.display, message));
+    let read = with_file_bytes(&target.path, options.max_file_size, |bytes| {
+        let text = match as_text(bytes) {
+            Ok(text) => text,
+            Err(message) => return fail(message),
+        };
+        if let Some(outcome) = skip(target, text, options, prefilter) {
+            return outcome;
+        }
+        lint_target(target, text.to_string(), options)
+    });
+    read.unwrap_or_else(fail)
+}
+
+/// Reads a file into this thread's buffer and hands its bytes to `f`: each worker reads every
+/// file into the same buffer, so the many files that are dropped unparsed (prefilter, wrapper
+/// pass) cost no allocation. `Err` says why the file could not be read (or is too large).
+fn with_file_bytes<R>(
+    path: &Path,
+    max_file_size: u64,
+    f: impl FnOnce(&[u8]) -> R,
+) -> Result<R, String> {
+    thread_local! {
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let mut file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let len = file.metadata().map_err(|e| e.to_string())?.len();
+    if len > max_file_size {
+        return Err(format!(
+            "file is {len} bytes, larger than --max-file-size {max_file_size}; skipped"
+        ));
+    }
+    BUFFER.with(|buffer| {
+        let mut bytes = buffer.borrow_mut();
+        bytes.clear();
+        std::io::Read::read_to_end(&mut file, &mut bytes).map_err(|e| e.to_string())?;
+        Ok(f(&bytes))
+    })
+}
+
+/// Files not to parse: generated ones found by walking (`Skipped`), and those the prefilter
+/// proves cannot produce a finding (linted, clean).
+fn skip(
+    target: &Target,
+    text: &str,
+    options: &CheckOptions,
+    prefilter: Option<&Prefilter>,
+) -> Option<Outcome> {
+    let generated = match target.language {
+        Language::Go => walk::is_generated(text),
+        Language::Rust => walk::is_generated_rust(text),
+    };
+    if !target.explicit && options.walk.default_excludes && generated {
+        return Some(Outcome::Skipped);
+    }
+    if prefilter.is_some_and(|p| !p.may_match(target.language, text.as_bytes())) {
+        return Some(Outcome::Linted(None, None));
+    }
+    None
+}
+
+/// Lints one file's text (read from `target.path`), fixing it first when asked.
+fn lint_target(target: &Target, source: String, options: &CheckOptions) -> Outcome {
+    let fail = |message: String| Outcome::Failed(FileError::new(&target.display, message));
+    let path = Some(target.path.as_path());
+    let lint = |text: &str| lint_file(target.language, text, path, &options.settings);
+    let Some(diagnostics) = lint(&source) else {
+        return fail(PARSER_GAVE_UP.into());
+    };
+    let (source, diagnostics, fixed) = match options.fix {
+        Some(mode) if mode.applies_any(&diagnostics) => {
+            let (path, display, language) = (&target.path, &target.display, target.language);
+            match fix::fix_file(path, display, language, source, diagnostics, mode, lint) {
+                Ok((fixed, source, diagnostics)) => (source, diagnostics, Some(fixed)),
+                Err(message) => return fail(message),
+            }
+        }
+        _ => (source, diagnostics, None),
+    };
+    let file = (!diagnostics.is_empty()).then(|| FileReport {
+        path: target.display.clone(),
+        source,
+        diagnostics,
+    });
+    Outcome::Linted(file, fixed)
+}
+
+/// Why a file has no findings at all: tree-sitter returned no tree.
+pub const PARSER_GAVE_UP: &str = "the parser gave up on this file";
+
+/// Checks that bytes are text: no NUL byte (a binary file) and valid UTF-8.
+pub fn decode(bytes: Vec<u8>) -> Result<String, String> {
+    as_text(&bytes)?;
+    String::from_utf8(bytes).map_err(|e| e.to_string())
+}
+
+/// The bytes as text, or why they are not: a NUL byte in the first 8 KiB (a binary file) or
+/// invalid UTF-8.
+fn as_text(bytes: &[u8]) -> Result<&str, String> {
+    if memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some() {
+        return Err("binary file (contains NUL bytes), not source code".into());
+    }
+    std::str::from_utf8(bytes)
+        .map_err(|e| format!("invalid UTF-8 at byte {}, not analysed", e.valid_up_to()))
+}
+
+/// Lints one file: parses `source` once and runs every rule of `settings` for its language
+/// over the tree. `path` is the file's path, when known: functions of the same Go package live
+/// in its directory (cancel-producing wrappers are called unqualified), the nearest `go.mod` or
+/// `Cargo.toml` is found from there, and Rust test files are known by name. Findings whose primary span touches a syntax error, or that an inline suppression
+/// silences, are dropped; the config's severity overrides are applied. Sorted by (start byte,
+/// rule). `None` when the parser gives up.
+pub fn lint_file(
+    language: Language,
+    source: &str,
+    path: Option<&Path>,
+    settings: &LintSettings,
+) -> Option<Vec<Diagnostic>> {
+    let dir = path
+        .and_then(Path::parent)
+        .filter(|d| !d.as_os_str().is_empty());
+    let tree = lang::parse(language, source)?;
+    let mut diagnostics = Vec::new();
+    lang::with_root(&tree, || match language {
+        Language::Go => {
+            let mut file = GoFile::new(source, &tree, &settings.go);
+            file.dir = dir;
+            for rule in &settings.rules {
+                if let Check::Go(check) = rule.check {
+                    check(&file, &mut diagnostics);
+                }
+            }
+        }
+        Language::Rust => {
+            let mut file = RustFile::new(source, &tree);
+            file.path = path;
+            for rule in &settings.rules {
+                if let Check::Rust(check) = rule.check {
+                    check(&file, &mut diagnostics);
+                }
+            }
+        }
+    });
+    let broken = lang::error_spans(&tree);
+    diagnostics.retain(|d| {
+        !broken.iter().any(|e| {
+            d.span.start < e.end.max(e.start + 1) && e.start < d.span.end.max(d.span.start + 1)
+        })
+    });
+    suppress::apply(
+        &tree,
+        source,
+        language,
+        &settings.rules,
+        &mut diagnostics,
+        settings.report_unused,
+    );
+    for d in &mut diagnostics {
+        if let Some(severity) = settings.severity_of(d.rule) {
+            d.severity = severity;
+        }
+    }
+    diagnostics.sort_by(|a, b| (a.span.start, a.rule).cmp(&(b.span.start, b.rule)));
+    diagnostics.dedup();
+    Some(diagnostics)
+}

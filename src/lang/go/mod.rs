@@ -1,0 +1,602 @@
+//! The Go layer shared by every Go rule: the file's package and import table, resolving
+//! `<alias>.Func(...)` to an import path, the cancel-producing calls, and calls that never
+//! return. [`tables`] holds what the rules recognise, [`scope`] resolves names, [`cfg`] builds
+//! a function's control-flow graph and [`gomod`] reads the nearest `go.mod`.
+
+pub mod cfg;
+pub mod gomod;
+pub mod scope;
+pub mod tables;
+
+use std::collections::HashMap;
+use std::path::Path;
+use tree_sitter::{Node, Tree};
+
+use super::{named_children, text, walk_tree};
+pub use scope::*;
+pub use tables::*;
+
+/// `Background()`/`TODO()` calls, for [`GoFile::new_root_calls`].
+pub static NEW_ROOT_CALLS: std::sync::LazyLock<tree_sitter::Query> =
+    std::sync::LazyLock::new(|| {
+        crate::lang::compile_query(
+            super::Language::Go,
+            include_str!("../../../rules/go/new-root-calls.scm"),
+        )
+    });
+
+/// Whether a Go file can declare a wrapper at all: it names `CancelFunc` or `CancelCauseFunc`.
+pub fn mentions_cancel_func(bytes: &[u8]) -> bool {
+    memchr::memmem::find(bytes, b"CancelFunc").is_some()
+        || memchr::memmem::find(bytes, b"CancelCauseFunc").is_some()
+}
+
+/// The cancel-producing functions a Go file declares: top-level functions (not methods)
+/// whose results include `context.CancelFunc`/`CancelCauseFunc`. Cheap on files that do not
+/// mention those names: they are not parsed.
+pub fn cancel_wrappers(source: &str, dir: &Path) -> Vec<CancelWrapper> {
+    if !mentions_cancel_func(source.as_bytes()) {
+        return Vec::new();
+    }
+    let Some(tree) = crate::lang::parse(crate::lang::Language::Go, source) else {
+        return Vec::new();
+    };
+    let settings = GoSettings {
+        cancel_functions: Vec::new(),
+        handler_types: Vec::new(),
+        wrappers: Vec::new(),
+    };
+    let file = GoFile::new(source, &tree, &settings);
+    let mut found = Vec::new();
+    for func in named_children(tree.root_node()).filter(|n| n.kind() == "function_declaration") {
+        let (Some(name), Some(result)) = (
+            func.child_by_field_name("name"),
+            func.child_by_field_name("result"),
+        ) else {
+            continue;
+        };
+        let types: Vec<Node<'_>> = if result.kind() == "parameter_list" {
+            parameters(result).map(|p| p.ty).collect()
+        } else {
+            vec![result]
+        };
+        let is_cancel = |ty: Node<'_>| {
+            CONTEXT_PATHS.iter().any(|p| {
+                file.is_named_type(ty, p, "CancelFunc")
+                    || file.is_named_type(ty, p, "CancelCauseFunc")
+            })
+        };
+        if let Some(index) = types.iter().position(|t| is_cancel(*t)) {
+            found.push(CancelWrapper {
+                dir: dir.to_path_buf(),
+                package: file.package.clone(),
+                name: file.text(name).to_string(),
+                result: index,
+            });
+        }
+    }
+    found
+}
+
+/// The import table of a file; every string borrows from the source.
+#[derive(Debug, Clone, Default)]
+pub struct Imports<'a> {
+    /// alias (explicit or default name) → import path
+    by_alias: HashMap<&'a str, &'a str>,
+    /// paths imported with `.`
+    dot: Vec<&'a str>,
+}
+
+impl<'a> Imports<'a> {
+    pub fn from_tree(root: Node<'_>, source: &'a str) -> Imports<'a> {
+        let mut imports = Imports::default();
+        for decl in named_children(root).filter(|n| n.kind() == "import_declaration") {
+            walk_tree(decl, |node| {
+                if node.kind() != "import_spec" {
+                    return true;
+                }
+                let Some(path_node) = node.child_by_field_name("path") else {
+                    return false;
+                };
+                let path = text(path_node, source).trim_matches(|c| c == '"' || c == '`');
+                match node.child_by_field_name("name") {
+                    Some(name) if name.kind() == "dot" => imports.dot.push(path),
+                    Some(name) if name.kind() == "blank_identifier" => {}
+                    Some(name) => {
+                        imports.by_alias.insert(text(name, source), path);
+                    }
+                    None => {
+                        imports.by_alias.insert(default_package_name(path), path);
+                    }
+                }
+                false
+            });
+        }
+        imports
+    }
+
+    /// The import path an identifier used as a package qualifier refers to.
+    pub fn path_of(&self, alias: &str) -> Option<&'a str> {
+        self.by_alias.get(alias).copied()
+    }
+
+    pub fn dot_imports(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.dot.iter().copied()
+    }
+
+    /// Whether the file imports any of `paths` (as [`import_path_matches`]).
+    pub fn imports_any(&self, paths: &[&str]) -> bool {
+        self.by_alias
+            .values()
+            .chain(self.dot.iter())
+            .any(|p| paths.iter().any(|w| import_path_matches(p, w)))
+    }
+}
+
+/// One parsed Go file with what the rules need to know about it.
+pub struct GoFile<'a> {
+    pub source: &'a str,
+    pub tree: &'a Tree,
+    pub package: String,
+    pub imports: Imports<'a>,
+    pub settings: &'a GoSettings,
+    /// Names of the functions declared at the top level of this file.
+    pub functions: Vec<&'a str>,
+    /// The file's directory, when known: functions of the same package live there.
+    pub dir: Option<&'a Path>,
+    /// [`GoFile::new_root_calls`], found once for all the rules that need them.
+    new_roots: std::cell::OnceCell<Vec<Node<'a>>>,
+}
+
+/// What a call expression calls, as far as syntax can tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Callee<'a> {
+    /// `alias.Name(...)` where `alias` is an import of `path`.
+    Package { path: &'a str, name: &'a str },
+    /// `Name(...)`: a function of this package or of a dot import.
+    Local { name: &'a str },
+}
+
+impl<'a> GoFile<'a> {
+    pub fn new(source: &'a str, tree: &'a Tree, settings: &'a GoSettings) -> GoFile<'a> {
+        let root = tree.root_node();
+        let mut package = String::new();
+        let mut functions = Vec::new();
+        for child in named_children(root) {
+            match child.kind() {
+                "package_clause" => {
+                    if let Some(name) = named_children(child).next() {
+                        package = text(name, source).to_string();
+                    }
+                }
+                "function_declaration" => {
+                    if let Some(name) = child.child_by_field_name("name") {
+                        functions.push(text(name, source));
+                    }
+                }
+                _ => {}
+            }
+        }
+        GoFile {
+            source,
+            tree,
+            package,
+            imports: Imports::from_tree(root, source),
+            settings,
+            functions,
+            dir: None,
+            new_roots: std::cell::OnceCell::new(),
+        }
+    }
+
+    pub fn text(&self, node: Node<'_>) -> &'a str {
+        text(node, self.source)
+    }
+
+    /// The `go.mod` governing this file's directory (module path, `go` version), if known.
+    pub fn module(&self) -> Option<std::sync::Arc<gomod::GoMod>> {
+        self.dir.and_then(gomod::nearest)
+    }
+
+    /// Resolves the function part of a call. A qualifier that is not an import, or that a local
+    /// variable, parameter or receiver shadows, is a method call on a value: `None`.
+    pub fn callee(&self, call: Node<'_>) -> Option<Callee<'a>> {
+        let function = call.child_by_field_name("function")?;
+        match function.kind() {
+            "selector_expression" => {
+                let operand = function.child_by_field_name("operand")?;
+                let field = function.child_by_field_name("field")?;
+                if operand.kind() != "identifier" {
+                    return None;
+                }
+                let alias = self.text(operand);
+                let path = self.imports.path_of(alias)?;
+                if is_declared_locally(operand, alias, self.source) {
+                    return None;
+                }
+                Some(Callee::Package {
+                    path,
+                    name: self.text(field),
+                })
+            }
+            "identifier" => Some(Callee::Local {
+                name: self.text(function),
+            }),
+            _ => None,
+        }
+    }
+
+    /// Whether the call is `Name(...)` of one of `paths`, qualified or through a dot import
+    /// (and not shadowed by a function of this file). Returns the function name.
+    pub fn calls_package(&self, call: Node<'_>, paths: &[&str]) -> Option<&'a str> {
+        match self.callee(call)? {
+            Callee::Package { path, name } => paths
+                .iter()
+                .any(|w| import_path_matches(path, w))
+                .then_some(name),
+            Callee::Local { name } => {
+                let dot = self
+                    .imports
+                    .dot_imports()
+                    .any(|p| paths.iter().any(|w| import_path_matches(p, w)));
+                (dot && !self.functions.contains(&name)).then_some(name)
+            }
+        }
+    }
+
+    /// The calls of `context.Background()` and `context.TODO()` (any alias, dot imports), in
+    /// document order.
+    pub fn new_root_calls(&self) -> &[Node<'a>] {
+        self.new_roots.get_or_init(|| {
+            let mut calls = Vec::new();
+            if !self.imports.imports_any(CONTEXT_PATHS) {
+                return calls;
+            }
+            let query = &*NEW_ROOT_CALLS;
+            crate::lang::for_each_match(query, self.tree.root_node(), self.source, |captures| {
+                let Some(call) = crate::lang::capture(query, captures, "call") else {
+                    return;
+                };
+                let has_args = call
+                    .child_by_field_name("arguments")
+                    .is_some_and(|a| a.named_child_count() > 0);
+                if !has_args && self.calls_package(call, CONTEXT_PATHS).is_some() {
+                    calls.push(call);
+                }
+            });
+            calls
+        })
+    }
+
+    /// If `call` produces a cancel function, the index of that result and the callee's name.
+    pub fn cancel_result(&self, call: Node<'_>) -> Option<(usize, &'a str)> {
+        // The name first: resolving the qualifier walks the enclosing function.
+        let function = call.child_by_field_name("function")?;
+        let name = match function.kind() {
+            "selector_expression" => function.child_by_field_name("field")?,
+            _ => function,
+        };
+        let name = self.text(name);
+        if !self
+            .settings
+            .cancel_functions
+            .iter()
+            .any(|f| f.name == name)
+            && !self.settings.wrappers.iter().any(|w| w.name == name)
+        {
+            return None;
+        }
+        let callee = self.callee(call)?;
+        self.settings
+            .cancel_functions
+            .iter()
+            .find_map(|f| {
+                let matched = match callee {
+                    Callee::Package { path, name } => {
+                        name == f.name && import_path_matches(path, &f.package)
+                    }
+                    Callee::Local { name } => {
+                        name == f.name
+                            && !self.functions.contains(&name)
+                            && self
+                                .imports
+                                .dot_imports()
+                                .any(|p| import_path_matches(p, &f.package))
+                    }
+                };
+                matched.then_some(f.result)
+            })
+            .or_else(|| {
+                self.settings.wrappers.iter().find_map(|w| {
+                    let matched = match callee {
+                        Callee::Package { path, name } => w.matches_import(path, name),
+                        Callee::Local { name } => w.matches_local(self.dir, &self.package, name),
+                    };
+                    matched.then_some(w.result)
+                })
+            })
+            .map(|i| (i, self.callee_text(call)))
+    }
+
+    fn callee_text(&self, call: Node<'_>) -> &'a str {
+        call.child_by_field_name("function")
+            .map(|f| self.text(f))
+            .unwrap_or("")
+    }
+
+    /// Whether a type node names `pkg.Name` (or `Name` through a dot import) of a package
+    /// matching `package`.
+    pub fn is_named_type(&self, ty: Node<'_>, package: &str, name: &str) -> bool {
+        match ty.kind() {
+            "qualified_type" => {
+                let (Some(pkg), Some(ty_name)) = (
+                    ty.child_by_field_name("package"),
+                    ty.child_by_field_name("name"),
+                ) else {
+                    return false;
+                };
+                self.text(ty_name) == name
+                    && self
+                        .imports
+                        .path_of(self.text(pkg))
+                        .is_some_and(|p| import_path_matches(p, package))
+            }
+            "type_identifier" => {
+                self.text(ty) == name
+                    && self
+                        .imports
+                        .dot_imports()
+                        .any(|p| import_path_matches(p, package))
+            }
+            "parenthesized_type" => named_children(ty)
+                .next()
+                .is_some_and(|inner| self.is_named_type(inner, package, name)),
+            _ => false,
+        }
+    }
+
+    /// Whether a type node is `context.Context`.
+    pub fn is_context_type(&self, ty: Node<'_>) -> bool {
+        CONTEXT_PATHS
+            .iter()
+            .any(|p| self.is_named_type(ty, p, "Context"))
+    }
+
+    /// The handler type a parameter type matches, if any.
+    pub fn handler_type(&self, ty: Node<'_>) -> Option<&'a HandlerType> {
+        let (inner, pointer) = match ty.kind() {
+            "pointer_type" => (named_children(ty).next()?, true),
+            _ => (ty, false),
+        };
+        self.settings.handler_types.iter().find(|h| {
+            h.pointer.is_none_or(|p| p == pointer) && self.is_named_type(inner, &h.package, &h.name)
+        })
+    }
+
+    /// Whether any result of a function is `context.Context`.
+    pub fn returns_context(&self, func: Node<'_>) -> bool {
+        let Some(result) = func.child_by_field_name("result") else {
+            return false;
+        };
+        if result.kind() == "parameter_list" {
+            parameters(result).any(|p| self.is_context_type(p.ty))
+        } else {
+            self.is_context_type(result)
+        }
+    }
+}
+
+/// A statement that binds the cancel function of a cancel-producing call to a variable:
+/// `ctx, cancel := f(...)`, `ctx, cancel = f(...)` or `var ctx, cancel = f(...)`.
+#[derive(Debug, Clone)]
+pub struct CancelBinding<'t, 'a> {
+    /// The `short_var_declaration`, `assignment_statement` or `var_spec`.
+    pub statement: Node<'t>,
+    pub call: Node<'t>,
+    /// The left-hand side, in order.
+    pub targets: Vec<Node<'t>>,
+    /// The identifier that receives the cancel function (never `_`).
+    pub cancel: Node<'t>,
+    /// The callee as written, e.g. `context.WithTimeout`.
+    pub callee: &'a str,
+}
+
+impl<'a> GoFile<'a> {
+    /// The cancel binding made by `statement`, if it is one.
+    pub fn cancel_binding<'t>(&self, statement: Node<'t>) -> Option<CancelBinding<'t, 'a>> {
+        let (targets, values): (Vec<Node<'t>>, Node<'t>) = match statement.kind() {
+            "short_var_declaration" => (
+                named_children(statement.child_by_field_name("left")?).collect(),
+                statement.child_by_field_name("right")?,
+            ),
+            "assignment_statement" => {
+                let operator = statement.child_by_field_name("operator")?;
+                if self.text(operator) != "=" {
+                    return None;
+                }
+                (
+                    named_children(statement.child_by_field_name("left")?).collect(),
+                    statement.child_by_field_name("right")?,
+                )
+            }
+            "var_spec" => {
+                let mut cursor = statement.walk();
+                let names = statement
+                    .children_by_field_name("name", &mut cursor)
+                    .collect();
+                (names, statement.child_by_field_name("value")?)
+            }
+            _ => return None,
+        };
+        if values.named_child_count() != 1 {
+            return None;
+        }
+        let call = values.named_child(0)?;
+        if call.kind() != "call_expression" {
+            return None;
+        }
+        let (index, callee) = self.cancel_result(call)?;
+        let cancel = *targets.get(index)?;
+        if cancel.kind() != "identifier" || self.text(cancel) == "_" {
+            return None;
+        }
+        Some(CancelBinding {
+            statement,
+            call,
+            targets,
+            cancel,
+            callee,
+        })
+    }
+
+    /// Whether a call never returns: `panic`, `os.Exit`, `log.Fatal*`/`log.Panic*`,
+    /// `runtime.Goexit`, `x.Fatal*` (a logger, a logging package or a test) and, on
+    /// `t`/`b`/`f`/`tb`, `FailNow` and `Skip*`.
+    pub fn never_returns(&self, call: Node<'_>) -> bool {
+        let Some(function) = call.child_by_field_name("function") else {
+            return false;
+        };
+        match function.kind() {
+            "identifier" => self.text(function) == "panic" && !self.functions.contains(&"panic"),
+            "selector_expression" => {
+                if let Some(name) = self.calls_package(call, &["os"]) {
+                    return name == "Exit";
+                }
+                if let Some(name) = self.calls_package(call, &["log"]) {
+                    return name.starts_with("Fatal") || name.starts_with("Panic");
+                }
+                if let Some(name) = self.calls_package(call, &["runtime"]) {
+                    return name == "Goexit";
+                }
+                let (Some(operand), Some(field)) = (
+                    function.child_by_field_name("operand"),
+                    function.child_by_field_name("field"),
+                ) else {
+                    return false;
+                };
+                let field = self.text(field);
+                // Logging packages (`klog.Fatal`, `logrus.Fatalf`) and loggers and tests
+                // (`logger.Fatal`, `t.Fatalf`, `s.t.Fatal`) exit on Fatal.
+                if matches!(field, "Fatal" | "Fatalf" | "Fatalln") {
+                    return true;
+                }
+                if self.callee(call).is_some() {
+                    return false;
+                }
+                // `FailNow`/`SkipNow` are distinctive; `Skip` is common on readers.
+                matches!(field, "FailNow" | "SkipNow")
+                    || (matches!(self.text(operand), "t" | "b" | "f" | "tb")
+                        && matches!(field, "Skip" | "Skipf"))
+            }
+            _ => false,
+        }
+    }
+}
+
+/// An edit that inserts `defer <name>()` on its own line after `statement`, indented like it.
+pub fn insert_defer_after(
+    statement: Node<'_>,
+    name: &str,
+    source: &str,
+) -> crate::diagnostic::Edit {
+    super::insert_line_after(statement, &format!("defer {name}()"), source)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::{parse, Language};
+
+    fn with_file<R>(src: &str, f: impl FnOnce(&GoFile<'_>) -> R) -> R {
+        let tree = parse(Language::Go, src).unwrap();
+        let settings = GoSettings::default();
+        let file = GoFile::new(src, &tree, &settings);
+        f(&file)
+    }
+
+    fn first_call<'t>(tree: &'t Tree) -> Node<'t> {
+        let mut call = None;
+        walk_tree(tree.root_node(), |n| {
+            if call.is_none() && n.kind() == "call_expression" {
+                call = Some(n);
+            }
+            call.is_none()
+        });
+        call.unwrap()
+    }
+
+    #[test]
+    fn imports_resolve_aliases_and_dot_imports() {
+        let src = "package p\nimport (\n\tstdctx \"context\"\n\t. \"os/signal\"\n\t_ \"embed\"\n\t\"net/http\"\n)\n";
+        with_file(src, |f| {
+            assert_eq!(f.package, "p");
+            assert_eq!(f.imports.path_of("stdctx"), Some("context"));
+            assert_eq!(f.imports.path_of("http"), Some("net/http"));
+            assert_eq!(f.imports.path_of("context"), None);
+            assert_eq!(f.imports.dot_imports().collect::<Vec<_>>(), ["os/signal"]);
+        });
+    }
+
+    #[test]
+    fn callee_sees_shadowed_qualifiers_as_values() {
+        let src = "package p\nimport \"context\"\nfunc f(context T) { context.WithCancel(nil) }\n";
+        with_file(src, |f| {
+            let tree = f.tree;
+            assert_eq!(f.cancel_result(first_call(tree)), None);
+        });
+        let src = "package p\nimport \"context\"\nfunc f() { context.WithCancel(nil) }\n";
+        with_file(src, |f| {
+            assert_eq!(
+                f.cancel_result(first_call(f.tree)),
+                Some((1, "context.WithCancel"))
+            );
+        });
+        let src = "package p\nimport . \"context\"\nfunc f() { WithTimeout(nil, 1) }\n";
+        with_file(src, |f| {
+            assert_eq!(
+                f.cancel_result(first_call(f.tree)),
+                Some((1, "WithTimeout"))
+            );
+        });
+    }
+
+    #[test]
+    fn wrappers_are_functions_returning_a_cancel_function() {
+        let src = "package util\nimport stdctx \"context\"\nfunc A() (stdctx.Context, \
+                   stdctx.CancelFunc) { return nil, nil }\nfunc B() (x int, stop \
+                   stdctx.CancelCauseFunc) { return }\nfunc C() stdctx.CancelFunc { return nil \
+                   }\nfunc D() (int, func()) { return 0, nil }\nfunc (T) E() \
+                   stdctx.CancelFunc { return nil }\n";
+        let found = cancel_wrappers(src, Path::new("x/util"));
+        let names: Vec<(&str, usize)> = found.iter().map(|w| (w.name.as_str(), w.result)).collect();
+        assert_eq!(names, [("A", 1), ("B", 1), ("C", 0)]);
+        let a = &found[0];
+        assert!(a.matches_import("example.com/m/x/util", "A"));
+        assert!(!a.matches_import("example.com/m/x/other", "A"));
+        assert!(!a.matches_import("example.com/m/x/util", "B"));
+        assert!(a.matches_local(Some(Path::new("x/util")), "util", "A"));
+        assert!(!a.matches_local(Some(Path::new("y/util")), "util", "A"));
+        assert!(cancel_wrappers("package p\nfunc A() {}\n", Path::new("p")).is_empty());
+    }
+
+    #[test]
+    fn calls_that_never_return() {
+        let src = "package p\nimport (\n\t\"os\"\n\tl \"log\"\n\t\"runtime\"\n)\nfunc f(t T, r R) \
+                   {\n\tpanic(1)\n\tos.Exit(1)\n\tl.Fatalf(\"\")\n\tl.Panicln()\n\t\
+                   runtime.Goexit()\n\tt.Fatal()\n\tt.SkipNow()\n\tt.Skipf(\"\")\n\t\
+                   new(T).FailNow()\n\tl.Println()\n\tos.Getenv(\"\")\n\tr.Skip(1)\n\t\
+                   runtime.GC()\n}\n";
+        with_file(src, |f| {
+            let mut verdicts = Vec::new();
+            walk_tree(f.tree.root_node(), |n| {
+                if n.kind() == "expression_statement" {
+                    verdicts.push(f.never_returns(n.named_child(0).unwrap()));
+                }
+                true
+            });
+            let mut expected = vec![true; 9];
+            expected.extend([false; 4]);
+            assert_eq!(verdicts, expected);
+        });
+    }
+}

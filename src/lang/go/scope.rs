@@ -1,0 +1,400 @@
+//! Go scopes: which declaration a name refers to, the references of a variable, parameters,
+//! enclosing functions, and whether a value may outlive its function.
+
+use tree_sitter::Node;
+
+use crate::lang::{ancestors, named_children, text, walk_tree};
+
+/// A function (declaration, method or literal) as the rules see it.
+pub const FUNCTION_KINDS: &[&str] = &["function_declaration", "method_declaration", "func_literal"];
+
+/// The identifier that declares the variable `ident` refers to, or `ident` itself when it
+/// declares a new variable (`:=` in a new scope, `var`, a parameter, a range or receive
+/// variable). Go's scoping: a block's names are visible after their declaring statement;
+/// `if`/`for`/`switch` initializers, range and receive variables and type switch aliases
+/// cover their statement; parameters and results cover the function, and func literals see
+/// the names of the functions around them. `None` for names declared outside any function.
+pub fn declaration_of<'t>(ident: Node<'t>, source: &str) -> Option<Node<'t>> {
+    let name = text(ident, source);
+    let position = ident.start_byte();
+    let parent = ident.parent()?;
+    let declares_here = match parent.kind() {
+        "var_spec" | "const_spec" | "parameter_declaration" | "variadic_parameter_declaration" => {
+            parent.child_by_field_name("type") != Some(ident)
+                && parent.child_by_field_name("value") != Some(ident)
+        }
+        "expression_list" => parent.parent().is_some_and(|p| {
+            p.child_by_field_name("left") == Some(parent)
+                && match p.kind() {
+                    "short_var_declaration" => true,
+                    "range_clause" | "receive_statement" => has_define(p),
+                    _ => false,
+                }
+        }),
+        _ => false,
+    };
+    if declares_here {
+        // `a, b := ...` re-uses a variable declared earlier in the same block.
+        let statement = parent.parent()?;
+        if statement.kind() == "short_var_declaration" {
+            if let Some(list) = statement.parent().filter(|l| l.kind() == "statement_list") {
+                if let Some(earlier) = declared_in_list(list, name, statement.start_byte(), source)
+                {
+                    return Some(earlier);
+                }
+            }
+        }
+        return Some(ident);
+    }
+    let mut child = ident;
+    for scope in ancestors(ident) {
+        let found = match scope.kind() {
+            "statement_list" => declared_in_list(scope, name, position, source),
+            "if_statement" | "expression_switch_statement" | "type_switch_statement" => {
+                let mut found = scope
+                    .child_by_field_name("initializer")
+                    .filter(|init| *init != child && init.end_byte() <= position)
+                    .and_then(|init| declared_by(init, name, source));
+                if found.is_none() && scope.kind() == "type_switch_statement" {
+                    found = scope
+                        .child_by_field_name("alias")
+                        .filter(|a| a.end_byte() <= position)
+                        .and_then(|a| named_children(a).find(|n| text(*n, source) == name));
+                }
+                found
+            }
+            "for_statement" => named_children(scope).find_map(|clause| match clause.kind() {
+                "for_clause" => clause
+                    .child_by_field_name("initializer")
+                    .filter(|init| *init != child && init.end_byte() <= position)
+                    .and_then(|init| declared_by(init, name, source)),
+                "range_clause" if clause != child => declared_by(clause, name, source),
+                _ => None,
+            }),
+            "communication_case" => scope
+                .child_by_field_name("communication")
+                .filter(|c| *c != child)
+                .and_then(|c| declared_by(c, name, source)),
+            "func_literal" | "function_declaration" | "method_declaration" => {
+                let found = ["receiver", "parameters", "result"]
+                    .iter()
+                    .filter_map(|f| scope.child_by_field_name(f))
+                    .filter(|l| l.kind() == "parameter_list")
+                    .flat_map(parameters)
+                    .find_map(|p| p.name.filter(|n| text(*n, source) == name));
+                if found.is_none() && scope.kind() != "func_literal" {
+                    return None;
+                }
+                found
+            }
+            _ => None,
+        };
+        if found.is_some() {
+            return found;
+        }
+        child = scope;
+    }
+    None
+}
+
+/// The first statement of a list, ending before `before`, that declares `name`.
+fn declared_in_list<'t>(
+    list: Node<'t>,
+    name: &str,
+    before: usize,
+    source: &str,
+) -> Option<Node<'t>> {
+    named_children(list)
+        .take_while(|s| s.end_byte() <= before)
+        .find_map(|s| declared_by(s, name, source))
+}
+
+/// The identifier by which a statement declares `name` in its scope, if it does.
+fn declared_by<'t>(statement: Node<'t>, name: &str, source: &str) -> Option<Node<'t>> {
+    let left = |s: Node<'t>| {
+        s.child_by_field_name("left")
+            .and_then(|l| named_children(l).find(|n| text(*n, source) == name))
+    };
+    match statement.kind() {
+        "short_var_declaration" => left(statement),
+        "range_clause" | "receive_statement" if has_define(statement) => left(statement),
+        "labeled_statement" => named_children(statement)
+            .find(|n| n.kind() != "label_name")
+            .and_then(|inner| declared_by(inner, name, source)),
+        "var_declaration" | "const_declaration" | "var_spec_list" => {
+            named_children(statement).find_map(|spec| declared_by(spec, name, source))
+        }
+        "var_spec" | "const_spec" => {
+            let mut cursor = statement.walk();
+            let found = statement
+                .children_by_field_name("name", &mut cursor)
+                .find(|n| text(*n, source) == name);
+            found
+        }
+        _ => None,
+    }
+}
+
+fn has_define(node: Node<'_>) -> bool {
+    let mut cursor = node.walk();
+    let defines = node.children(&mut cursor).any(|c| c.kind() == ":=");
+    defines
+}
+
+/// Every identifier in `within` (nested func literals included) that refers to the variable
+/// declared by `declaration` (as [`declaration_of`] resolves it), the declaration included.
+pub fn references<'t>(within: Node<'t>, declaration: Node<'t>, source: &str) -> Vec<Node<'t>> {
+    let name = text(declaration, source);
+    let mut found = Vec::new();
+    walk_tree(within, |node| {
+        if node.kind() == "identifier"
+            && text(node, source) == name
+            && declaration_of(node, source) == Some(declaration)
+        {
+            found.push(node);
+        }
+        true
+    });
+    found
+}
+
+/// A declared parameter: its name (absent for unnamed parameters) and type.
+#[derive(Debug, Clone, Copy)]
+pub struct Param<'t> {
+    pub name: Option<Node<'t>>,
+    pub ty: Node<'t>,
+}
+
+/// The parameters of a `parameter_list`, one entry per name (`a, b int` gives two).
+pub fn parameters<'t>(list: Node<'t>) -> impl Iterator<Item = Param<'t>> {
+    named_children(list)
+        .filter(|d| {
+            d.kind() == "parameter_declaration" || d.kind() == "variadic_parameter_declaration"
+        })
+        .flat_map(|decl| {
+            let ty = decl.child_by_field_name("type");
+            let mut cursor = decl.walk();
+            let names: Vec<Node<'t>> = decl.children_by_field_name("name", &mut cursor).collect();
+            let params: Vec<Param<'t>> = match ty {
+                None => Vec::new(),
+                Some(ty) if names.is_empty() => vec![Param { name: None, ty }],
+                Some(ty) => names
+                    .into_iter()
+                    .map(|n| Param { name: Some(n), ty })
+                    .collect(),
+            };
+            params
+        })
+}
+
+/// The parameters of a function node (receiver excluded).
+pub fn function_parameters<'t>(func: Node<'t>) -> impl Iterator<Item = Param<'t>> {
+    func.child_by_field_name("parameters")
+        .into_iter()
+        .flat_map(parameters)
+}
+
+/// The functions enclosing a node, innermost first.
+pub fn enclosing_functions<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
+    ancestors(node).filter(|n| FUNCTION_KINDS.contains(&n.kind()))
+}
+
+/// The name of a declared function or method (`None` for literals).
+pub fn function_name<'s>(func: Node<'_>, source: &'s str) -> Option<&'s str> {
+    func.child_by_field_name("name").map(|n| text(n, source))
+}
+
+/// Whether `name`, used at `use_site`, is declared by an enclosing function as a parameter,
+/// receiver, result or local variable before the use: then it is not a package qualifier.
+pub fn is_declared_locally(use_site: Node<'_>, name: &str, source: &str) -> bool {
+    enclosing_functions(use_site).any(|func| {
+        let params = ["receiver", "parameters", "result"]
+            .iter()
+            .filter_map(|f| func.child_by_field_name(f))
+            .filter(|l| l.kind() == "parameter_list")
+            .flat_map(parameters)
+            .any(|p| p.name.is_some_and(|n| text(n, source) == name));
+        params || {
+            let mut found = false;
+            if let Some(body) = func.child_by_field_name("body") {
+                walk_tree(body, |node| {
+                    if found || node.start_byte() >= use_site.start_byte() {
+                        return false;
+                    }
+                    if declared_names(node).any(|n| text(n, source) == name) {
+                        found = true;
+                    }
+                    node.kind() != "func_literal"
+                });
+            }
+            found
+        }
+    })
+}
+
+/// The identifiers a declaration statement introduces (`:=`, `var`, `const`, range `:=`).
+pub fn declared_names<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
+    let defines = match node.kind() {
+        "short_var_declaration" => true,
+        "range_clause" => is_range_define(node),
+        _ => false,
+    };
+    let names: Vec<Node<'t>> = match node.kind() {
+        _ if defines => node
+            .child_by_field_name("left")
+            .map(|l| {
+                named_children(l)
+                    .filter(|n| n.kind() == "identifier")
+                    .collect()
+            })
+            .unwrap_or_default(),
+        "var_spec" | "const_spec" => {
+            let mut cursor = node.walk();
+            node.children_by_field_name("name", &mut cursor).collect()
+        }
+        _ => Vec::new(),
+    };
+    names.into_iter()
+}
+
+fn is_range_define(range: Node<'_>) -> bool {
+    let mut cursor = range.walk();
+    let defines = range.children(&mut cursor).any(|c| c.kind() == ":=");
+    defines
+}
+
+/// The statement that holds a definition, when a statement can follow it in the same block:
+/// a `:=`/`=` statement or the `var` declaration of a `var_spec` (not an `if`/`for` header).
+pub fn enclosing_statement(def: Node<'_>) -> Option<Node<'_>> {
+    let statement = match def.kind() {
+        "var_spec" => ancestors(def).find(|n| n.kind() == "var_declaration")?,
+        _ => def,
+    };
+    matches!(statement.parent()?.kind(), "statement_list" | "block").then_some(statement)
+}
+
+/// Whether any named variable among the left-hand `targets` of a definition (`ctx` in
+/// `ctx, cancel := ...`) may outlive the function: see [`escapes`].
+pub fn any_escapes(body: Node<'_>, targets: &[Node<'_>], source: &str) -> bool {
+    targets
+        .iter()
+        .filter(|t| t.kind() == "identifier" && text(**t, source) != "_")
+        .any(|t| escapes(body, text(*t, source), source))
+}
+
+/// Whether a variable may outlive the function through one of its uses in `body`: returned,
+/// sent on a channel, used in a `go` statement, put in a composite literal, or assigned to
+/// anything but a plain local. Conservative: anything unclear counts as an escape.
+pub fn escapes(body: Node<'_>, name: &str, source: &str) -> bool {
+    let mut escaped = false;
+    walk_tree(body, |node| {
+        if escaped {
+            return false;
+        }
+        if node.kind() == "identifier" && text(node, source) == name {
+            escaped = use_escapes(node, body, source);
+        }
+        true
+    });
+    escaped
+}
+
+fn use_escapes(ident: Node<'_>, body: Node<'_>, source: &str) -> bool {
+    let mut child = ident;
+    for ancestor in ancestors(ident) {
+        if ancestor == body {
+            return false;
+        }
+        match ancestor.kind() {
+            // `return ctx, nil` hands it out; `return f(ctx)` only uses it.
+            "return_statement" => return ident.parent().and_then(|p| p.parent()) == Some(ancestor),
+            "go_statement" | "composite_literal" | "func_literal" => return true,
+            "send_statement" => {
+                return ancestor.child_by_field_name("value") == Some(child);
+            }
+            "var_spec" | "short_var_declaration" => return false,
+            // `s.ctx = ctx`, `m[k] = ctx`, `*p = ctx` or a package variable keep it; `_ = ctx`
+            // and plain locals do not.
+            "assignment_statement" => {
+                if ancestor.child_by_field_name("right") != Some(child) {
+                    return false;
+                }
+                return ancestor.child_by_field_name("left").is_none_or(|left| {
+                    named_children(left).any(|target| {
+                        let name = text(target, source);
+                        target.kind() != "identifier"
+                            || (name != "_" && !is_declared_locally(target, name, source))
+                    })
+                });
+            }
+            _ => {}
+        }
+        child = ancestor;
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::{parse, Language};
+
+    /// The declaration each occurrence of `name` resolves to, as its byte offset (or None).
+    fn resolutions(src: &str, name: &str) -> Vec<Option<usize>> {
+        let tree = parse(Language::Go, src).unwrap();
+        let mut found = Vec::new();
+        walk_tree(tree.root_node(), |n| {
+            if n.kind() == "identifier" && text(n, src) == name {
+                found.push(declaration_of(n, src).map(|d| d.start_byte()));
+            }
+            true
+        });
+        found
+    }
+
+    #[test]
+    fn inner_short_declarations_shadow() {
+        let src = "package p\nfunc f() {\n\tx := 1\n\t{\n\t\tx := 2\n\t\t_ = x\n\t}\n\t_ = x\n}\n";
+        let r = resolutions(src, "x");
+        let (outer, inner) = (r[0].unwrap(), r[1].unwrap());
+        assert_ne!(outer, inner);
+        assert_eq!(r, [Some(outer), Some(inner), Some(inner), Some(outer)]);
+    }
+
+    #[test]
+    fn redeclaration_in_the_same_block_reuses_the_variable() {
+        let src = "package p\nfunc f() {\n\ta, x := 1, 2\n\tb, x := 3, 4\n\t_ = x\n}\n";
+        let r = resolutions(src, "x");
+        assert!(r.iter().all(|d| *d == r[0] && d.is_some()));
+    }
+
+    #[test]
+    fn headers_scope_their_statement() {
+        let src = "package p\nfunc f() {\n\tif x := 1; x > 0 { _ = x }\n\t_ = x\n\tfor _, x := range xs { _ = x }\n}\n";
+        let r = resolutions(src, "x");
+        assert_eq!(r[1], r[0]);
+        assert_eq!(r[2], r[0]);
+        assert_eq!(r[3], None, "after the if, x is a package-level name");
+        assert_eq!(r[5], r[4]);
+    }
+
+    #[test]
+    fn literals_see_captured_variables_unless_they_shadow_them() {
+        let src = "package p\nfunc f(x int) {\n\tfunc() { _ = x }()\n\tfunc(x int) { _ = x }(1)\n\tfunc() { x := 2; _ = x }()\n}\n";
+        let r = resolutions(src, "x");
+        assert_eq!(r[1], r[0]);
+        assert_eq!(r[3], r[2]);
+        assert_ne!(r[2], r[0]);
+        assert_eq!(r[5], r[4]);
+        assert_ne!(r[4], r[0]);
+    }
+
+    #[test]
+    fn the_right_hand_side_sees_the_outer_variable() {
+        let src = "package p\nfunc f(x int) {\n\t{\n\t\tx := x + 1\n\t\t_ = x\n\t}\n}\n";
+        let r = resolutions(src, "x");
+        assert_eq!(r[2], r[0]);
+        assert_eq!(r[3], r[1]);
+        assert_ne!(r[1], r[0]);
+    }
+}

@@ -1,0 +1,26 @@
+// A connection pool's own `drop_guard` takes the connection: it does not make every
+// argument-less `drop_guard()` of the file someone else's.
+use tokio_util::sync::CancellationToken;
+
+struct Pool {
+    idle: Vec<Conn>,
+}
+
+impl Pool {
+    fn drop_guard(&mut self, conn: Conn) {
+        self.idle.push(conn);
+    }
+}
+
+async fn serve(pool: &mut Pool, conn: Conn, token: CancellationToken) {
+    token.clone().drop_guard(); // want "discarded-drop-guard"
+    let _ = token.clone().drop_guard(); // want "discarded-drop-guard"
+    pool.drop_guard(conn);
+    let _guard = token.drop_guard();
+    accept(&pool).await;
+}
+
+async fn unknown_receiver(shutdown: Shutdown) {
+    // No method of the file takes only `self`: tokio-util's is the one meant.
+    shutdown.token().drop_guard(); // want "discarded-drop-guard"
+}
