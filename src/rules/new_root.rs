@@ -1076,6 +1076,25 @@ fn comment_above(source: &str, at: usize) -> String {
     lines.join("\n")
 }
 
+/// Whether the function assigns to its parent parameter (`ctx, done, err :=
+/// leaseutil.WithLease(ctx, …)`, `r = r.WithContext(…)`): the parent then carries values the
+/// caller did not put there (a lease, a progress writer), which `WithoutCancel(ctx)` would pass
+/// on.
+pub fn parent_reassigned(file: &GoFile<'_>, parent: &Parent<'_>) -> bool {
+    let Some(body) = parent.function.child_by_field_name("body") else {
+        return false;
+    };
+    go::references(body, parent.param, file.source)
+        .into_iter()
+        .any(is_assigned)
+}
+
+/// Whether the new root feeds a call that reads no values from its context: a semaphore's
+/// `Acquire` only waits.
+pub fn feeds_valueless_call(file: &GoFile<'_>, call: Node<'_>) -> bool {
+    consuming_call(file, call).is_some_and(|c| function_name(file, c) == "Acquire")
+}
+
 /// Whether the statement holding the new root discards its error: `_ = sem.Acquire(
 /// context.Background(), 1)` or `v, _ := f(context.Background())`. With the parent, such a call
 /// can fail where it could not before, and nobody would see it.

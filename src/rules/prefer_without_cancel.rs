@@ -34,8 +34,17 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
         let Site::Detach(site) = new_root::classify(file, call, &parent) else {
             continue;
         };
+        if new_root::feeds_valueless_call(file, call) {
+            continue;
+        }
         let Some(qualifier) = without_cancel_qualifier(file, call) else {
             continue;
+        };
+        // A parent reassigned in the function carries values the caller did not put there.
+        let applicability = if new_root::parent_reassigned(file, &parent) {
+            Applicability::Unsafe
+        } else {
+            Applicability::Safe
         };
         let written = file.text(call);
         let replacement = format!("{qualifier}WithoutCancel({})", parent.expression);
@@ -67,7 +76,7 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
             }],
             help,
             fix: (new_enough && parent.reachable).then(|| Fix {
-                applicability: Applicability::Safe,
+                applicability,
                 message: format!("replace with `{replacement}`"),
                 edits: vec![Edit {
                     span: Span::of(call),
@@ -99,8 +108,8 @@ fn without_cancel_qualifier(file: &GoFile<'_>, call: tree_sitter::Node<'_>) -> O
 #[cfg(test)]
 mod tests {
     use crate::diagnostic::Applicability;
-    use crate::lang::go::GoSettings;
     use crate::lang::Language;
+    use crate::LintSettings;
 
     const SOURCE: &str = "package p\n\nimport c \"context\"\n\ntype l struct{}\n\nfunc (l) \
                           Release(ctx c.Context) {}\n\nfunc f(ctx c.Context, x l) {\n\tdefer \
@@ -113,19 +122,37 @@ mod tests {
         if let Some(line) = go_line {
             std::fs::write(dir.path().join("go.mod"), format!("module m\n\n{line}\n")).unwrap();
         }
-        crate::lint_source_in(
+        let settings = LintSettings::only(&[&super::RULE]);
+        crate::lint_file(
             Language::Go,
             SOURCE,
-            Some(dir.path()),
-            &[&super::RULE],
-            &GoSettings::default(),
-            false,
+            Some(&dir.path().join("a.go")),
+            &settings,
         )
         .unwrap()
         .into_iter()
         .filter_map(|d| d.fix)
         .map(|f| (f.applicability, f.edits[0].new_text.clone()))
         .collect()
+    }
+
+    #[test]
+    fn a_reassigned_parent_makes_the_fix_unsafe() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("go.mod"), "module m\n\ngo 1.22\n").unwrap();
+        let source = "package p\n\nimport \"context\"\n\nfunc f(ctx context.Context, r R) \
+                      {\n\tctx = withLease(ctx)\n\tdefer r.Release(context.TODO())\n\tuse(ctx)\n}\n";
+        let settings = LintSettings::only(&[&super::RULE]);
+        let found = crate::lint_file(
+            Language::Go,
+            source,
+            Some(&dir.path().join("a.go")),
+            &settings,
+        )
+        .unwrap();
+        assert_eq!(found.len(), 1);
+        let fix = found[0].fix.as_ref().unwrap();
+        assert_eq!(fix.applicability, Applicability::Unsafe);
     }
 
     #[test]
@@ -136,7 +163,7 @@ mod tests {
         assert!(fixes(Some("go 1.20")).is_empty());
         // Without a go.mod (unless one happens to sit above the temporary directory).
         let outside = tempfile::tempdir().unwrap();
-        if crate::lang::gomod::nearest(outside.path()).is_none() {
+        if crate::lang::go::gomod::nearest(outside.path()).is_none() {
             assert!(fixes(None).is_empty());
         }
     }

@@ -86,3 +86,17 @@ func TestFlush(t *testing.T) {
 func fine(ctx context.Context, l lease) {
 	defer l.Release(context.WithoutCancel(ctx))
 }
+
+type weighted struct{}
+
+func (weighted) Acquire(ctx context.Context, n int64) error { return nil }
+
+// Clean: a semaphore reads no values from its context.
+func limited(ctx context.Context, sem weighted, jobs []func()) {
+	for _, job := range jobs {
+		go func() {
+			_ = sem.Acquire(context.Background(), 1)
+			job()
+		}()
+	}
+}
