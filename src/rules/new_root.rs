@@ -1076,6 +1076,15 @@ fn comment_above(source: &str, at: usize) -> String {
     lines.join("\n")
 }
 
+/// The uses of the variable a new root is bound to (`ctx := context.Background()` or
+/// `ctx, cancel := context.WithTimeout(context.Background(), d)`), definitions excluded; empty
+/// when it is not bound to a named local.
+pub fn bound_context_uses<'t>(file: &GoFile<'_>, call: Node<'t>) -> Vec<Node<'t>> {
+    Binding::of(file, call)
+        .and_then(|b| b.context.map(|d| b.uses(file, d)))
+        .unwrap_or_default()
+}
+
 /// Whether the function assigns to its parent parameter (`ctx, done, err :=
 /// leaseutil.WithLease(ctx, …)`, `r = r.WithContext(…)`): the parent then carries values the
 /// caller did not put there (a lease, a progress writer), which `WithoutCancel(ctx)` would pass
