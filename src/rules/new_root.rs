@@ -986,6 +986,10 @@ const COMMENT_WORDS: &[&str] = &[
     "regardless",
 ];
 
+/// Words a comment a few lines further up (code between) must use to explain the call: it has
+/// to name the context itself.
+const NEARBY_COMMENT_WORDS: &[&str] = &["context", "ctx", "background"];
+
 /// Phrases in any earlier comment of the function that name the choice explicitly.
 const FUNCTION_COMMENT_PHRASES: &[&str] = &[
     "context.background",
@@ -1001,10 +1005,24 @@ const FUNCTION_COMMENT_PHRASES: &[&str] = &[
     "detached context",
 ];
 
-/// Whether a comment explains the new root: one right above the statement or the call's line
-/// (or at the end of the call's line) mentioning contexts or cancellation, or an earlier
-/// comment in the function that names the choice (`// deliberately uses
-/// context.Background()`).
+/// Comments that direct tools and explain nothing: suppressions, build constraints, analysis
+/// test expectations.
+fn is_directive(comment: &str) -> bool {
+    let body = comment.trim_start_matches('/');
+    ["nolint", "lint:", "ctxlint:", "go:", "want \""]
+        .iter()
+        .any(|d| body.starts_with(d) || body.trim_start().starts_with("want \""))
+}
+
+fn mentions(comment: &str, words: &[&str]) -> bool {
+    let lower = comment.to_ascii_lowercase();
+    words.iter().any(|w| lower.contains(w))
+}
+
+/// Whether a comment explains the new root: the comment block right above the statement or the
+/// call's line, or at the end of the call's line, mentioning contexts or cancellation; a
+/// comment a few lines up in the same paragraph that names the context; or an earlier comment
+/// in the function that names the choice (`// deliberately uses context.Background()`).
 fn explained_by_comment(file: &GoFile<'_>, call: Node<'_>, parent: &Parent<'_>) -> bool {
     let source = file.source;
     let statement = ancestors(call)
@@ -1013,12 +1031,11 @@ fn explained_by_comment(file: &GoFile<'_>, call: Node<'_>, parent: &Parent<'_>) 
                 .is_some_and(|p| matches!(p.kind(), "statement_list" | "block"))
         })
         .unwrap_or(call);
-    let mentions = |text: &str| {
-        let lower = text.to_ascii_lowercase();
-        COMMENT_WORDS.iter().any(|w| lower.contains(w))
-    };
     for start in [statement.start_byte(), call.start_byte()] {
-        if mentions(&comment_above(source, start)) {
+        let (adjacent, nearby) = comments_above(source, start);
+        if adjacent.iter().any(|c| mentions(c, COMMENT_WORDS))
+            || nearby.iter().any(|c| mentions(c, NEARBY_COMMENT_WORDS))
+        {
             return true;
         }
     }
@@ -1027,8 +1044,7 @@ fn explained_by_comment(file: &GoFile<'_>, call: Node<'_>, parent: &Parent<'_>) 
         .map_or(source.len(), |i| call.end_byte() + i);
     if let Some(i) = source[call.end_byte()..line_end].find("//") {
         let trailing = &source[call.end_byte() + i..line_end];
-        // An analysistest-style expectation (`// want "…"`) explains nothing.
-        if !trailing.starts_with("// want \"") && mentions(trailing) {
+        if !is_directive(trailing) && mentions(trailing, COMMENT_WORDS) {
             return true;
         }
     }
@@ -1041,8 +1057,7 @@ fn explained_by_comment(file: &GoFile<'_>, call: Node<'_>, parent: &Parent<'_>) 
             return false;
         }
         if n.kind() == "comment" {
-            let lower = file.text(n).to_ascii_lowercase();
-            named = FUNCTION_COMMENT_PHRASES.iter().any(|p| lower.contains(p));
+            named = mentions(file.text(n), FUNCTION_COMMENT_PHRASES);
         }
         true
     });
@@ -1052,12 +1067,14 @@ fn explained_by_comment(file: &GoFile<'_>, call: Node<'_>, parent: &Parent<'_>) 
 /// How many lines above a statement a comment may be and still explain it.
 const COMMENT_REACH: usize = 6;
 
-/// The `//` comment lines in the paragraph above the line holding byte `at`: up to
-/// [`COMMENT_REACH`] lines, stopping at a blank line or a block boundary, joined.
-fn comment_above(source: &str, at: usize) -> String {
+/// The `//` comment lines above the line holding byte `at`, directives excluded: those right
+/// above it (no line between), and those further up in the same paragraph (up to
+/// [`COMMENT_REACH`] lines, stopping at a blank line or a block boundary).
+fn comments_above(source: &str, at: usize) -> (Vec<&str>, Vec<&str>) {
     let line_start = source[..at].rfind('\n').map_or(0, |i| i + 1);
-    let mut lines = Vec::new();
+    let (mut adjacent, mut nearby) = (Vec::new(), Vec::new());
     let mut end = line_start;
+    let mut code_between = false;
     for _ in 0..COMMENT_REACH {
         if end == 0 {
             break;
@@ -1067,13 +1084,18 @@ fn comment_above(source: &str, at: usize) -> String {
         if line.is_empty() || line.ends_with('{') || line.starts_with('}') {
             break;
         }
-        if line.starts_with("//") {
-            lines.push(line);
+        if !line.starts_with("//") {
+            code_between = true;
+        } else if !is_directive(line) {
+            if code_between {
+                nearby.push(line);
+            } else {
+                adjacent.push(line);
+            }
         }
         end = start;
     }
-    lines.reverse();
-    lines.join("\n")
+    (adjacent, nearby)
 }
 
 /// The uses of the variable a new root is bound to (`ctx := context.Background()` or
