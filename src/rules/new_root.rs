@@ -93,6 +93,8 @@ pub enum Detach {
     OutlivingLiteral,
     /// The parent is already done here (`case <-ctx.Done():`, `if ctx.Err() != nil`).
     ParentDone,
+    /// The root receives the parent's values by hand (`CopyValues(context.TODO(), ctx)`).
+    CopiesValues,
     Comment,
 }
 
@@ -106,6 +108,7 @@ impl Detach {
             Detach::Call(name) => format!("passed to `{name}`"),
             Detach::OutlivingLiteral => "in a func literal that outlives the function".into(),
             Detach::ParentDone => "after the parent context is done".into(),
+            Detach::CopiesValues => "with values copied from the parent by hand".into(),
             Detach::Comment => "where a comment explains the fresh context".into(),
         }
     }
@@ -118,9 +121,18 @@ pub fn classify(file: &GoFile<'_>, call: Node<'_>, parent: &Parent<'_>) -> Site 
     }
     let binding = Binding::of(file, call);
     if let Some(binding) = &binding {
-        if binding.discarded || binding.is_kept(file, parent) {
+        if binding.discarded || binding.is_kept(file) {
             return Site::Quiet;
         }
+        if binding.copies_parent_values(file, parent) {
+            return Site::Detach(Detach::CopiesValues);
+        }
+    }
+    if consuming_call(file, call).is_some_and(|c| takes_parent(file, c, call, parent)) {
+        return Site::Detach(Detach::CopiesValues);
+    }
+    if product_outlives(file, call, parent.function) {
+        return Site::Quiet;
     }
     if cancellation_forwarded(file, parent, binding.as_ref()) {
         return Site::Quiet;
@@ -491,6 +503,7 @@ const CLEANUP_VERBS: &[&str] = &[
     "disconnect",
     "terminate",
     "exit",
+    "deactivate",
 ];
 
 /// First words of calls that start work meant to outlive the caller.
@@ -811,7 +824,7 @@ impl<'t> Binding<'t> {
     /// Whether the root, or its cancel function, is kept beyond the function (stored in a
     /// field or struct literal, returned, captured by a stored closure), or the root only
     /// receives the parent's values (`newCtx = fs.CopyConfig(newCtx, ctx)`).
-    fn is_kept(&self, file: &GoFile<'_>, parent: &Parent<'_>) -> bool {
+    fn is_kept(&self, file: &GoFile<'_>) -> bool {
         let vars = [self.context, self.cancel];
         vars.iter().flatten().any(|d| {
             self.uses(file, *d)
@@ -829,15 +842,31 @@ impl<'t> Binding<'t> {
                         .any(|a| a.kind() == "return_statement")
                 })
             })
-            || self.context.is_some_and(|d| {
-                self.uses(file, d).into_iter().any(|r| {
-                    argument_of(r).is_some_and(|c| {
-                        c.child_by_field_name("arguments").is_some_and(|args| {
-                            named_children(args).any(|a| a != r && is_parent(file, a, parent))
-                        })
-                    })
-                })
+    }
+
+    /// Whether the root receives the parent's values by hand: passed to a call together with
+    /// the parent (`newCtx = fs.CopyConfig(newCtx, ctx)`), or wrapped with `WithValue` in a
+    /// function that reads the parent's values (`netCtx = context.WithValue(netCtx, key,
+    /// ctx.Value(key))`) — `context.WithoutCancel` by hand.
+    fn copies_parent_values(&self, file: &GoFile<'_>, parent: &Parent<'_>) -> bool {
+        let Some(context) = self.context else {
+            return false;
+        };
+        let reads_values = parent
+            .function
+            .child_by_field_name("body")
+            .is_some_and(|b| {
+                file.text(b)
+                    .contains(&format!("{}.Value(", parent.expression))
+            });
+        self.uses(file, context).into_iter().any(|r| {
+            argument_of(r).is_some_and(|c| {
+                takes_parent(file, c, r, parent)
+                    || reads_values
+                        && function_name(file, c) == "WithValue"
+                        && first_argument(c) == Some(r)
             })
+        })
     }
 
     /// When every use of the root is an argument of cleanup (`Shutdown(shutdownCtx)`) or of a
@@ -909,6 +938,77 @@ fn is_assigned(ident: Node<'_>) -> bool {
 
 fn is_parent(file: &GoFile<'_>, node: Node<'_>, parent: &Parent<'_>) -> bool {
     file.text(node) == parent.expression
+}
+
+/// Whether `call` takes the parent as an argument besides `root`.
+fn takes_parent(file: &GoFile<'_>, call: Node<'_>, root: Node<'_>, parent: &Parent<'_>) -> bool {
+    call.child_by_field_name("arguments")
+        .is_some_and(|args| named_children(args).any(|a| a != root && is_parent(file, a, parent)))
+}
+
+/// Whether what a call made from the new root outlives the function: `f, err :=
+/// fifo.OpenFifo(context.Background(), …)` with `f` used in a goroutine, or `rac :=
+/// ce.Download(context.TODO())` stored in a struct literal. A lazy reader or a watcher keeps
+/// its context; the parent's would end it when the function's caller is done.
+fn product_outlives(file: &GoFile<'_>, call: Node<'_>, function: Node<'_>) -> bool {
+    let Some(producer) = consuming_call(file, call) else {
+        return false;
+    };
+    if is_value_wrapper(file, producer) {
+        return false;
+    }
+    let Some(list) = producer
+        .parent()
+        .filter(|l| l.kind() == "expression_list" && l.named_child_count() == 1)
+    else {
+        return false;
+    };
+    let Some(statement) = list
+        .parent()
+        .filter(|s| matches!(s.kind(), "short_var_declaration" | "assignment_statement"))
+        .filter(|s| s.child_by_field_name("right") == Some(list))
+    else {
+        return false;
+    };
+    let Some(left) = statement.child_by_field_name("left") else {
+        return false;
+    };
+    named_children(left)
+        .filter(|t| t.kind() == "identifier")
+        .filter(|t| {
+            let name = file.text(*t);
+            name != "_" && !name.to_ascii_lowercase().contains("err")
+        })
+        .filter_map(|t| go::declaration_of(t, file.source))
+        .any(|declaration| {
+            go::references(function, declaration, file.source)
+                .into_iter()
+                .filter(|r| *r != declaration && !is_assigned(*r))
+                .any(|r| {
+                    let in_goroutine = ancestors(r)
+                        .take_while(|a| *a != function)
+                        .any(|a| a.kind() == "go_statement");
+                    let stored = ancestors(r)
+                        .take_while(|a| *a != function)
+                        .take_while(|a| {
+                            matches!(
+                                a.kind(),
+                                "literal_element"
+                                    | "keyed_element"
+                                    | "literal_value"
+                                    | "composite_literal"
+                                    | "unary_expression"
+                                    | "expression_list"
+                                    | "assignment_statement"
+                            )
+                        })
+                        .any(|a| {
+                            matches!(a.kind(), "literal_element" | "keyed_element")
+                                || a.kind() == "assignment_statement" && stores(r)
+                        });
+                    in_goroutine || stored
+                })
+        })
 }
 
 /// Whether a use of a variable keeps its value beyond the function: a value in a composite

@@ -303,3 +303,46 @@ func (s *store) unexplained(ctx context.Context) error {
 	// Load the status.
 	return s.fetch(context.Background(), "status") // want "background-in-handler"
 }
+
+// Clean: what the new root made outlives the function (a reader fed by a goroutine, a lazy
+// download kept in the result), so the caller's context would end it too early.
+type download struct{ body reader }
+
+func (s *store) openPipe(ctx context.Context, open func(context.Context, string) (reader, error)) error {
+	pipe, err := open(context.Background(), "stdin")
+	if err != nil {
+		return err
+	}
+	go func() {
+		_, _ = pipe.Open(ctx, "x")
+	}()
+	return nil
+}
+
+func (s *store) lazy(ctx context.Context, start func(context.Context) reader) *download {
+	body := start(context.TODO())
+	return &download{body: body}
+}
+
+// Clean: the parent's values are copied into the new root by hand.
+func (s *store) copied(ctx context.Context, copyValues func(dst, src context.Context) context.Context) error {
+	return s.fetch(copyValues(context.TODO(), ctx), "k")
+}
+
+func (s *store) traced(ctx context.Context) error {
+	unlockCtx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	if id := ctx.Value(clientKey{}); id != nil {
+		unlockCtx = context.WithValue(unlockCtx, clientKey{}, id)
+	}
+	return s.fetch(unlockCtx, "unlock")
+}
+
+// Still flagged: a loaded value returned as is is plain work.
+func (s *store) load(ctx context.Context, get func(context.Context) ([]byte, error)) ([]byte, error) {
+	data, err := get(context.Background()) // want "background-in-handler"
+	if err != nil {
+		return nil, err
+	}
+	return data, nil
+}

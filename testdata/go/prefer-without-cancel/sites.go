@@ -100,3 +100,12 @@ func limited(ctx context.Context, sem weighted, jobs []func()) {
 		}()
 	}
 }
+
+// Values copied by hand: WithoutCancel does it for every value.
+func copyByHand(ctx context.Context, s *service, traceKey any) error {
+	flushCtx := context.Background() // want "prefer-without-cancel"
+	if v := ctx.Value(traceKey); v != nil {
+		flushCtx = context.WithValue(flushCtx, traceKey, v)
+	}
+	return s.flush(flushCtx)
+}
