@@ -131,9 +131,6 @@ pub fn classify(file: &GoFile<'_>, call: Node<'_>, parent: &Parent<'_>) -> Site 
     if consuming_call(file, call).is_some_and(|c| takes_parent(file, c, call, parent)) {
         return Site::Detach(Detach::CopiesValues);
     }
-    if product_outlives(file, call, parent.function) {
-        return Site::Quiet;
-    }
     if cancellation_forwarded(file, parent, binding.as_ref()) {
         return Site::Quiet;
     }
@@ -944,71 +941,6 @@ fn is_parent(file: &GoFile<'_>, node: Node<'_>, parent: &Parent<'_>) -> bool {
 fn takes_parent(file: &GoFile<'_>, call: Node<'_>, root: Node<'_>, parent: &Parent<'_>) -> bool {
     call.child_by_field_name("arguments")
         .is_some_and(|args| named_children(args).any(|a| a != root && is_parent(file, a, parent)))
-}
-
-/// Whether what a call made from the new root outlives the function: `f, err :=
-/// fifo.OpenFifo(context.Background(), …)` with `f` used in a goroutine, or `rac :=
-/// ce.Download(context.TODO())` stored in a struct literal. A lazy reader or a watcher keeps
-/// its context; the parent's would end it when the function's caller is done.
-fn product_outlives(file: &GoFile<'_>, call: Node<'_>, function: Node<'_>) -> bool {
-    let Some(producer) = consuming_call(file, call) else {
-        return false;
-    };
-    if is_value_wrapper(file, producer) {
-        return false;
-    }
-    let Some(list) = producer
-        .parent()
-        .filter(|l| l.kind() == "expression_list" && l.named_child_count() == 1)
-    else {
-        return false;
-    };
-    let Some(statement) = list
-        .parent()
-        .filter(|s| matches!(s.kind(), "short_var_declaration" | "assignment_statement"))
-        .filter(|s| s.child_by_field_name("right") == Some(list))
-    else {
-        return false;
-    };
-    let Some(left) = statement.child_by_field_name("left") else {
-        return false;
-    };
-    named_children(left)
-        .filter(|t| t.kind() == "identifier")
-        .filter(|t| {
-            let name = file.text(*t);
-            name != "_" && !name.to_ascii_lowercase().contains("err")
-        })
-        .filter_map(|t| go::declaration_of(t, file.source))
-        .any(|declaration| {
-            go::references(function, declaration, file.source)
-                .into_iter()
-                .filter(|r| *r != declaration && !is_assigned(*r))
-                .any(|r| {
-                    let in_goroutine = ancestors(r)
-                        .take_while(|a| *a != function)
-                        .any(|a| a.kind() == "go_statement");
-                    let stored = ancestors(r)
-                        .take_while(|a| *a != function)
-                        .take_while(|a| {
-                            matches!(
-                                a.kind(),
-                                "literal_element"
-                                    | "keyed_element"
-                                    | "literal_value"
-                                    | "composite_literal"
-                                    | "unary_expression"
-                                    | "expression_list"
-                                    | "assignment_statement"
-                            )
-                        })
-                        .any(|a| {
-                            matches!(a.kind(), "literal_element" | "keyed_element")
-                                || a.kind() == "assignment_statement" && stores(r)
-                        });
-                    in_goroutine || stored
-                })
-        })
 }
 
 /// Whether a use of a variable keeps its value beyond the function: a value in a composite
