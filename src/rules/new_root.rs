@@ -38,10 +38,10 @@ pub fn parent_context<'t>(file: &GoFile<'_>, call: Node<'t>) -> Option<Parent<'t
             let Some(handler) = file.handler_type(param.ty) else {
                 continue;
             };
-            // An unnamed or `_` context parameter is ignored on purpose (a callback with a
-            // fixed signature): no parent here, and an outer one is not meant for this code.
+            // An unnamed, `_` or `_ctx` context parameter is ignored on purpose (a callback
+            // with a fixed signature): no parent here, and an outer one is not meant for it.
             let name = param.name.map(|n| file.text(n)).unwrap_or("_");
-            if name == "_" {
+            if name.starts_with('_') {
                 return None;
             }
             return Some(Parent {
@@ -656,9 +656,9 @@ fn literal_outlives(file: &GoFile<'_>, literal: Node<'_>) -> bool {
     };
     match parent.kind() {
         "literal_element" | "keyed_element" => true,
-        "argument_list" => parent
-            .parent()
-            .is_some_and(|c| CALLBACK_REGISTRATIONS.contains(&function_name(file, c))),
+        "argument_list" => parent.parent().is_some_and(|c| {
+            CALLBACK_REGISTRATIONS.contains(&function_name(file, c)) || result_is_stored(file, c)
+        }),
         "parenthesized_expression" => literal_outlives(file, parent),
         "expression_list" => {
             let Some(statement) = parent.parent() else {
@@ -687,6 +687,33 @@ fn literal_outlives(file: &GoFile<'_>, literal: Node<'_>) -> bool {
         }
         _ => false,
     }
+}
+
+/// Whether a call's result is kept as state: assigned to a field or element, or put in a
+/// composite literal (`f.renew = NewRenew(period, func() error { … })`): a func literal
+/// handed to it lives as long as that state.
+fn result_is_stored(file: &GoFile<'_>, call: Node<'_>) -> bool {
+    let mut child = call;
+    for node in ancestors(call) {
+        match node.kind() {
+            "literal_element" | "keyed_element" => return true,
+            "assignment_statement" => {
+                if node.child_by_field_name("right") != Some(child) {
+                    return false;
+                }
+                return node.child_by_field_name("left").is_some_and(|left| {
+                    named_children(left).any(|t| {
+                        matches!(t.kind(), "selector_expression" | "index_expression")
+                            || t.kind() == "unary_expression" && file.text(t).starts_with('*')
+                    })
+                });
+            }
+            "expression_list" | "parenthesized_expression" | "unary_expression" => {}
+            _ => return false,
+        }
+        child = node;
+    }
+    false
 }
 
 /// Whether a local holding a func literal is returned, stored, registered or run with `go`.
@@ -842,9 +869,9 @@ impl<'t> Binding<'t> {
     }
 
     /// Whether the root receives the parent's values by hand: passed to a call together with
-    /// the parent (`newCtx = fs.CopyConfig(newCtx, ctx)`), or wrapped with `WithValue` in a
-    /// function that reads the parent's values (`netCtx = context.WithValue(netCtx, key,
-    /// ctx.Value(key))`) — `context.WithoutCancel` by hand.
+    /// the parent (`newCtx = fs.CopyConfig(newCtx, ctx)`), or wrapped (`WithValue`,
+    /// `ContextWithSpan` …) in a function that reads the parent's values (`ctx.Value(key)`,
+    /// `trace.SpanFromContext(ctx)`) — `context.WithoutCancel` by hand.
     fn copies_parent_values(&self, file: &GoFile<'_>, parent: &Parent<'_>) -> bool {
         let Some(context) = self.context else {
             return false;
@@ -853,15 +880,14 @@ impl<'t> Binding<'t> {
             .function
             .child_by_field_name("body")
             .is_some_and(|b| {
-                file.text(b)
-                    .contains(&format!("{}.Value(", parent.expression))
+                let body = file.text(b);
+                body.contains(&format!("{}.Value(", parent.expression))
+                    || body.contains(&format!("FromContext({})", parent.expression))
             });
         self.uses(file, context).into_iter().any(|r| {
             argument_of(r).is_some_and(|c| {
                 takes_parent(file, c, r, parent)
-                    || reads_values
-                        && function_name(file, c) == "WithValue"
-                        && first_argument(c) == Some(r)
+                    || reads_values && is_value_wrapper(file, c) && first_argument(c) == Some(r)
             })
         })
     }
