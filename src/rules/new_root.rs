@@ -887,7 +887,10 @@ impl<'t> Binding<'t> {
         self.uses(file, context).into_iter().any(|r| {
             argument_of(r).is_some_and(|c| {
                 takes_parent(file, c, r, parent)
-                    || reads_values && is_value_wrapper(file, c) && first_argument(c) == Some(r)
+                    || reads_values
+                        && is_value_wrapper(file, c)
+                        && file.cancel_result(c).is_none()
+                        && first_argument(c) == Some(r)
             })
         })
     }

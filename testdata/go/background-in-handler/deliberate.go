@@ -371,3 +371,16 @@ func (s *store) traceOnly(ctx context.Context) error {
 	statusCtx = trace.ContextWithSpan(statusCtx, trace.SpanFromContext(ctx))
 	return s.fetch(statusCtx, "status")
 }
+
+// Still flagged: reading a value of ctx and then deriving a timeout copies nothing.
+func (s *store) timed(ctx context.Context, d time.Duration) error {
+	region := trace.SpanFromContext(ctx)
+	_ = region
+	fetchCtx := context.Background() // want "background-in-handler"
+	if d > 0 {
+		var cancel context.CancelFunc
+		fetchCtx, cancel = context.WithTimeout(fetchCtx, d)
+		defer cancel()
+	}
+	return s.fetch(fetchCtx, "k")
+}
