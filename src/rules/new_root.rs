@@ -116,12 +116,13 @@ impl Detach {
 
 /// Classifies the new root `call` inside `parent.function`.
 pub fn classify(file: &GoFile<'_>, call: Node<'_>, parent: &Parent<'_>) -> Site {
-    if is_stored_root(file, call, parent) || feeds_sink(file, call) {
+    if is_stored_root(file, call, parent) || feeds_sink(file, call) || in_test_double(file, parent)
+    {
         return Site::Quiet;
     }
     let binding = Binding::of(file, call);
     if let Some(binding) = &binding {
-        if binding.discarded || binding.is_kept(file) {
+        if binding.discarded || binding.is_kept(file) || binding.replaces_parent(file, parent) {
             return Site::Quiet;
         }
         if binding.copies_parent_values(file, parent) {
@@ -222,6 +223,29 @@ fn is_stored_root(file: &GoFile<'_>, call: Node<'_>, parent: &Parent<'_>) -> boo
         child = node;
     }
     false
+}
+
+/// Words that make a method's receiver a test double (`mockPubSub`, `fakeStore`): it plays the
+/// other side of an API, whose work does not belong to the caller's context.
+const TEST_DOUBLE_WORDS: &[&str] = &["mock", "fake", "stub"];
+
+/// Whether the parent belongs to a method of a test double.
+fn in_test_double(file: &GoFile<'_>, parent: &Parent<'_>) -> bool {
+    let Some(receiver) = parent.function.child_by_field_name("receiver") else {
+        return false;
+    };
+    go::parameters(receiver).any(|p| {
+        let mut ty = p.ty;
+        while let Some(inner) = named_children(ty)
+            .next()
+            .filter(|_| ty.kind() == "pointer_type")
+        {
+            ty = inner;
+        }
+        words(file.text(ty))
+            .iter()
+            .any(|w| TEST_DOUBLE_WORDS.contains(&w.as_str()))
+    })
 }
 
 /// Whether an assigned identifier is a variable of an outer function or of the package: the
@@ -866,6 +890,27 @@ impl<'t> Binding<'t> {
                         .any(|a| a.kind() == "return_statement")
                 })
             })
+    }
+
+    /// Whether the root becomes the parent's context: `req = req.WithContext(ctx)` on an
+    /// `*http.Request` parameter that is an outgoing request being built, not a server's.
+    fn replaces_parent(&self, file: &GoFile<'_>, parent: &Parent<'_>) -> bool {
+        let name = file.text(parent.param);
+        self.context.is_some_and(|d| {
+            self.uses(file, d).into_iter().any(|r| {
+                argument_of(r)
+                    .and_then(|c| c.parent())
+                    .filter(|l| l.kind() == "expression_list")
+                    .and_then(|l| l.parent().map(|s| (l, s)))
+                    .is_some_and(|(l, s)| {
+                        s.kind() == "assignment_statement"
+                            && s.child_by_field_name("right") == Some(l)
+                            && s.child_by_field_name("left").is_some_and(|left| {
+                                named_children(left).any(|t| file.text(t) == name)
+                            })
+                    })
+            })
+        })
     }
 
     /// Whether the root receives the parent's values by hand: passed to a call together with

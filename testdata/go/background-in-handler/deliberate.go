@@ -384,3 +384,18 @@ func (s *store) timed(ctx context.Context, d time.Duration) error {
 	}
 	return s.fetch(fetchCtx, "k")
 }
+
+// Clean: an outgoing request gets its own cancellable context.
+func (s *store) post(req *http.Request, do func(*http.Request) error) error {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	req = req.WithContext(ctx)
+	return do(req)
+}
+
+// Clean: a test double plays the other side of the API.
+type mockBroker struct{ deliver func(context.Context, string) }
+
+func (m *mockBroker) Publish(ctx context.Context, msg string) {
+	m.deliver(context.Background(), msg)
+}
