@@ -116,8 +116,7 @@ impl Detach {
 
 /// Classifies the new root `call` inside `parent.function`.
 pub fn classify(file: &GoFile<'_>, call: Node<'_>, parent: &Parent<'_>) -> Site {
-    if is_stored_root(file, call, parent) || feeds_sink(file, call) || in_test_double(file, parent)
-    {
+    if is_stored_root(file, call, parent) || feeds_sink(file, call) {
         return Site::Quiet;
     }
     let binding = Binding::of(file, call);
@@ -223,29 +222,6 @@ fn is_stored_root(file: &GoFile<'_>, call: Node<'_>, parent: &Parent<'_>) -> boo
         child = node;
     }
     false
-}
-
-/// Words that make a method's receiver a test double (`mockPubSub`, `fakeStore`): it plays the
-/// other side of an API, whose work does not belong to the caller's context.
-const TEST_DOUBLE_WORDS: &[&str] = &["mock", "fake", "stub"];
-
-/// Whether the parent belongs to a method of a test double.
-fn in_test_double(file: &GoFile<'_>, parent: &Parent<'_>) -> bool {
-    let Some(receiver) = parent.function.child_by_field_name("receiver") else {
-        return false;
-    };
-    go::parameters(receiver).any(|p| {
-        let mut ty = p.ty;
-        while let Some(inner) = named_children(ty)
-            .next()
-            .filter(|_| ty.kind() == "pointer_type")
-        {
-            ty = inner;
-        }
-        words(file.text(ty))
-            .iter()
-            .any(|w| TEST_DOUBLE_WORDS.contains(&w.as_str()))
-    })
 }
 
 /// Whether an assigned identifier is a variable of an outer function or of the package: the
