@@ -25,43 +25,47 @@ pub struct Parent<'t> {
     pub reachable: bool,
 }
 
-/// The innermost enclosing function's parent context. A function that returns a context is a
-/// deliberate new root: nothing is reported inside it.
-pub fn parent_context<'t>(file: &GoFile<'_>, call: Node<'t>) -> Option<Parent<'t>> {
+/// The innermost enclosing function's parent context, from the file's model of functions and
+/// their context parameters. A function that returns a context is a deliberate new root:
+/// nothing is reported inside it.
+pub fn parent_context<'t>(file: &GoFile<'t>, call: Node<'t>) -> Option<Parent<'t>> {
+    let functions = file.functions();
+    let mut index = file.function_of(call).map(|(i, _)| i);
     let mut inner_names: Vec<&str> = Vec::new();
-    for function in go::enclosing_functions(call) {
-        if file.returns_context(function) {
+    while let Some(i) = index {
+        let function = &functions[i];
+        if function.returns_context {
             return None;
         }
-        let params: Vec<go::Param<'t>> = go::function_parameters(function).collect();
-        for param in &params {
-            let Some(handler) = file.handler_type(param.ty) else {
-                continue;
-            };
+        if let Some(param) = function.context_params.first() {
             // An unnamed, `_` or `_ctx` context parameter is ignored on purpose (a callback
             // with a fixed signature): no parent here, and an outer one is not meant for it.
-            let name = param.name.map(|n| file.text(n)).unwrap_or("_");
+            let name = param.param.name.map(|n| file.text(n)).unwrap_or("_");
             if name.starts_with('_') {
                 return None;
             }
             return Some(Parent {
-                param: param.name.unwrap_or(param.ty),
-                function,
-                expression: handler.context.replace("{}", name),
+                param: param.param.name.unwrap_or(param.param.ty),
+                function: function.node,
+                expression: param.handler.context.replace("{}", name),
                 reachable: !inner_names.contains(&name),
             });
         }
-        inner_names.extend(params.iter().filter_map(|p| p.name).map(|n| file.text(n)));
-        // Results of an inner literal shadow too.
-        if let Some(result) = function.child_by_field_name("result") {
-            if result.kind() == "parameter_list" {
+        // Parameters and results of an inner function shadow the outer names.
+        for list in ["parameters", "result"] {
+            if let Some(list) = function
+                .node
+                .child_by_field_name(list)
+                .filter(|l| l.kind() == "parameter_list")
+            {
                 inner_names.extend(
-                    go::parameters(result)
+                    go::parameters(list)
                         .filter_map(|p| p.name)
                         .map(|n| file.text(n)),
                 );
             }
         }
+        index = function.enclosing;
     }
     None
 }
