@@ -206,10 +206,10 @@ impl<'a> RustFile<'a> {
     }
 
     /// Whether the file is test, benchmark or example code by Cargo's layout and naming
-    /// conventions: under the package's `tests/`, `benches/` or `examples/` (or a `tests/`,
-    /// `testing/`, `test_utils/` module directory), or named `tests.rs`, `test.rs`,
-    /// `*_test.rs`, `*_tests.rs`, `test_*.rs`, `test_utils.rs` (the files of
-    /// `#[cfg(test)] mod …;` declarations).
+    /// conventions: in the package (below its `Cargo.toml`), a directory or file named
+    /// `tests`, `test`, `testing`, `benches`, `examples`, or `*_test(s)`, `*_testing`,
+    /// `test_*`, `testing_*` (the files of `#[cfg(test)] mod …;` declarations, test-support
+    /// crates like `test-utils`).
     pub fn is_test_file(&self) -> bool {
         *self.test_file.get_or_init(|| self.test_file_by_path())
     }
@@ -228,22 +228,24 @@ impl<'a> RustFile<'a> {
             .file_stem()
             .and_then(|n| n.to_str())
             .unwrap_or_default();
-        let named_test = matches!(name, "tests" | "test" | "test_utils" | "testing")
-            || name.ends_with("_test")
-            || name.ends_with("_tests")
-            || name.starts_with("test_");
-        named_test
+        let test_name = |n: &str| {
+            matches!(n, "tests" | "test" | "testing" | "benches" | "examples")
+                || [
+                    "_test", "_tests", "_testing", "-test", "-tests", "-testing", "_bench",
+                ]
+                .iter()
+                .any(|suffix| n.ends_with(suffix))
+                || ["test_", "test-", "testing_", "testing-"]
+                    .iter()
+                    .any(|prefix| n.starts_with(prefix))
+        };
+        test_name(name)
             || relative
                 .parent()
                 .into_iter()
                 .flat_map(Path::components)
                 .filter_map(|c| c.as_os_str().to_str())
-                .any(|c| {
-                    matches!(
-                        c,
-                        "tests" | "benches" | "examples" | "testing" | "test_utils" | "test-utils"
-                    )
-                })
+                .any(test_name)
     }
 
     /// The full path a path expression or type names, as far as the `use` table tells:
