@@ -35,7 +35,11 @@ pub fn run(cli: cli::Cli) -> Result<u8, Error> {
                     out,
                     "{:<24} {} ({}{state}): {}",
                     rule.name,
-                    rule.language.name(),
+                    rule.languages()
+                        .iter()
+                        .map(|l| l.name())
+                        .collect::<Vec<_>>()
+                        .join(", "),
                     rule.default_severity,
                     rule.title
                 )?;

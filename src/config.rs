@@ -256,7 +256,7 @@ impl Parser<'_> {
     }
 
     fn rule_name(&self, name: &str, span: &Range<usize>) -> Result<(), ConfigError> {
-        let known = rules::known_names();
+        let known = rules::names();
         if known.contains(&name) {
             return Ok(());
         }

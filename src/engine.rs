@@ -16,7 +16,7 @@ use crate::lang::go::GoFile;
 use crate::lang::rust::RustFile;
 use crate::lang::{self, Language};
 use crate::prefilter::Prefilter;
-use crate::rules::Check;
+use crate::rules::{Check, Rule};
 use crate::settings::LintSettings;
 use crate::walk::{self, FileError, Target, WalkOptions};
 use crate::{progress, suppress};
@@ -132,13 +132,10 @@ pub fn check(options: &CheckOptions) -> Result<Report, Error> {
 /// `CancelFunc`. Files that cannot be read are left to the main pass to report.
 fn with_wrappers(targets: &[Target], options: &CheckOptions) -> CheckOptions {
     let mut options = options.clone();
+    let checks_go = |r: &&Rule| matches!(r.check, Check::Go(_));
+    let go_rules = options.settings.rules_to_run().iter().any(checks_go);
     let go = &mut options.settings.go;
-    if options
-        .settings
-        .rules
-        .iter()
-        .any(|r| r.language == Language::Go)
-    {
+    if go_rules {
         go.wrappers = collect_wrappers(targets, options.max_file_size)
             .into_iter()
             .flat_map(|(_, wrappers)| wrappers)
@@ -305,12 +302,13 @@ pub fn lint_file(
         .and_then(Path::parent)
         .filter(|d| !d.as_os_str().is_empty());
     let tree = lang::parse(language, source)?;
+    let rules = settings.rules_to_run();
     let mut diagnostics = Vec::new();
     lang::with_root(&tree, || match language {
         Language::Go => {
             let mut file = GoFile::new(source, &tree, &settings.go);
             file.dir = dir;
-            for rule in &settings.rules {
+            for rule in &rules {
                 if let Check::Go(check) = rule.check {
                     check(&file, &mut diagnostics);
                 }
@@ -319,7 +317,7 @@ pub fn lint_file(
         Language::Rust => {
             let mut file = RustFile::new(source, &tree);
             file.path = path;
-            for rule in &settings.rules {
+            for rule in &rules {
                 if let Check::Rust(check) = rule.check {
                     check(&file, &mut diagnostics);
                 }
@@ -332,14 +330,20 @@ pub fn lint_file(
             d.span.start < e.end.max(e.start + 1) && e.start < d.span.end.max(d.span.start + 1)
         })
     });
+    let ran: Vec<&Rule> = rules
+        .iter()
+        .copied()
+        .filter(|r| r.language == language && !matches!(r.check, Check::Suppressions))
+        .collect();
     suppress::apply(
         &tree,
         source,
-        language,
-        &settings.rules,
+        &ran,
         &mut diagnostics,
-        settings.report_unused,
+        settings.report_unused(),
     );
+    // Rules that ran only to judge the suppressions are not reported.
+    diagnostics.retain(|d| settings.rules.iter().any(|r| r.name == d.rule));
     for d in &mut diagnostics {
         if let Some(severity) = settings.severity_of(d.rule) {
             d.severity = severity;

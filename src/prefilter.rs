@@ -10,7 +10,7 @@ use aho_corasick::AhoCorasick;
 
 use crate::lang::go::CONTEXT_PATHS;
 use crate::lang::Language;
-use crate::rules::Rule;
+use crate::rules::{Check, Rule, UNUSED_SUPPRESSION};
 use crate::settings::LintSettings;
 
 /// Packages whose cancel functions need an import that the rules' needles already cover.
@@ -42,26 +42,46 @@ impl Prefilter {
                         .map(|w| (Language::Go, w.name.clone())),
                 ),
         );
+        // The rules that check files (`unused-suppression` judges their findings).
+        let checking = |rules: &[&'static Rule]| -> Vec<&'static Rule> {
+            rules
+                .iter()
+                .copied()
+                .filter(|r| !matches!(r.check, Check::Suppressions))
+                .collect()
+        };
+        let ran = checking(&settings.rules_to_run());
         // Unused suppressions are reported in files that have one.
-        if settings.report_unused {
-            for language in settings.rules.iter().map(|r| r.language) {
-                extra.push((language, "//ctxlint:".into()));
-                extra.push((language, "//nolint".into()));
+        if let Some(unused) = settings.rules.iter().find(|r| r.name == UNUSED_SUPPRESSION) {
+            for rule in &ran {
+                extra.extend(
+                    unused
+                        .needles
+                        .iter()
+                        .map(|n| (rule.language, n.to_string())),
+                );
             }
         }
-        Prefilter::with_needles(&settings.rules, &extra)
+        let languages: Vec<Language> = ran.iter().map(|r| r.language).collect();
+        Prefilter::with_needles(&languages, &checking(&settings.rules), &extra)
     }
 
-    /// `None` for a language means "parse every file" (a rule without needles is enabled).
-    fn with_needles(rules: &[&Rule], extra: &[(Language, String)]) -> Prefilter {
+    /// Needles for each of `languages` from the reported `rules` and `extra`; `None` for a
+    /// language means "parse every file" (a rule without needles is enabled).
+    fn with_needles(
+        languages: &[Language],
+        rules: &[&Rule],
+        extra: &[(Language, String)],
+    ) -> Prefilter {
         let mut by_language: Vec<(Language, Option<Vec<String>>)> = Vec::new();
+        for language in languages {
+            if !by_language.iter().any(|(l, _)| l == language) {
+                by_language.push((*language, Some(Vec::new())));
+            }
+        }
         for rule in rules {
-            let entry = match by_language.iter_mut().find(|(l, _)| *l == rule.language) {
-                Some(entry) => entry,
-                None => {
-                    by_language.push((rule.language, Some(Vec::new())));
-                    by_language.last_mut().expect("just pushed")
-                }
+            let Some(entry) = by_language.iter_mut().find(|(l, _)| *l == rule.language) else {
+                continue;
             };
             match (&mut entry.1, rule.needles.is_empty()) {
                 (Some(needles), false) => {
@@ -112,10 +132,7 @@ mod tests {
 
     #[test]
     fn files_without_any_needle_are_skipped() {
-        let mut settings = LintSettings {
-            rules: RULES.to_vec(),
-            ..LintSettings::default()
-        };
+        let mut settings = LintSettings::default();
         let filter = Prefilter::new(&settings);
         assert!(filter.may_match(Language::Go, b"import \"context\"\n"));
         assert!(filter.may_match(Language::Go, b"import ctx \"golang.org/x/net/context\"\n"));
@@ -123,9 +140,14 @@ mod tests {
         assert!(!filter.may_match(Language::Go, b"package p\nfunc f() {}\n"));
         assert!(!filter.may_match(Language::Go, b"package p\n// x //nolint\n"));
         // Unused suppressions are reported wherever there is one.
-        settings.report_unused = true;
+        settings.rules = RULES.to_vec();
         let filter = Prefilter::new(&settings);
         assert!(filter.may_match(Language::Go, b"package p\n// x //nolint\n"));
+        // ... also when it is the only rule selected.
+        settings.rules.retain(|r| r.name == UNUSED_SUPPRESSION);
+        let filter = Prefilter::new(&settings);
+        assert!(filter.may_match(Language::Rust, b"// x //nolint\n"));
+        assert!(!filter.may_match(Language::Go, b"import \"context\"\n"));
         // No rule enabled for a language: nothing to find there.
         settings.rules.clear();
         let filter = Prefilter::new(&settings);

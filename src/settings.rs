@@ -13,11 +13,10 @@ use crate::rules::{self, Rule, UNUSED_SUPPRESSION};
 /// Everything a lint of one file needs besides its text.
 #[derive(Debug, Clone)]
 pub struct LintSettings {
-    /// The rules to run.
+    /// The rules whose findings are reported (`unused-suppression` among them to report
+    /// suppressions that silence nothing).
     pub rules: Vec<&'static Rule>,
     pub go: GoSettings,
-    /// Report `//ctxlint:ignore` and `//nolint` comments that silence nothing.
-    pub report_unused: bool,
     /// `[rules.<name>] severity` overrides, applied to every finding.
     pub severities: Vec<(String, Severity)>,
 }
@@ -28,7 +27,6 @@ impl Default for LintSettings {
         LintSettings {
             rules: rules::default_rules(),
             go: GoSettings::default(),
-            report_unused: false,
             severities: Vec::new(),
         }
     }
@@ -55,13 +53,30 @@ impl LintSettings {
     /// `ignore` is the union of both, except that a rule named in `select` is not removed by
     /// the file's `ignore`. Go tables: the config's entries first (they win on a tie).
     pub fn resolve(config: &Config, choices: &Choices) -> Result<LintSettings, Error> {
-        let (rules, report_unused) = select_with_config(choices, config)?;
         Ok(LintSettings {
-            rules,
+            rules: select_with_config(choices, config)?,
             go: go_settings(config),
-            report_unused,
             severities: config.severities.clone(),
         })
+    }
+
+    /// Whether suppressions that silence nothing are reported.
+    pub fn report_unused(&self) -> bool {
+        self.rules.iter().any(|r| r.name == UNUSED_SUPPRESSION)
+    }
+
+    /// The rules that run: those reported, except that `unused-suppression` selected alone
+    /// is judged by the rules enabled by default (their findings are not reported).
+    pub fn rules_to_run(&self) -> Vec<&'static Rule> {
+        if self.report_unused() && self.rules.len() == 1 {
+            rules::RULES
+                .iter()
+                .copied()
+                .filter(|r| r.enabled_by_default || r.name == UNUSED_SUPPRESSION)
+                .collect()
+        } else {
+            self.rules.clone()
+        }
     }
 
     /// The severity a finding of `rule` is reported with, if the config overrides it.
@@ -85,49 +100,26 @@ pub fn config_for(path: &Path) -> Result<Config, ConfigError> {
     }
 }
 
-/// The rules to run and whether to report unused suppressions (see [`LintSettings::resolve`]).
-fn select_with_config(
-    choices: &Choices,
-    config: &Config,
-) -> Result<(Vec<&'static Rule>, bool), Error> {
-    let (cli_select, cli_ignore) = (&choices.select, &choices.ignore);
-    let known = rules::known_names();
-    for name in cli_select.iter().chain(cli_ignore) {
-        if !known.contains(&name.as_str()) {
-            return Err(Error::UnknownRule {
-                name: name.clone(),
-                valid: known.join(", "),
-            });
-        }
-    }
-    let select: Vec<String> = if cli_select.is_empty() {
+/// The rules to report (see [`LintSettings::resolve`]).
+fn select_with_config(choices: &Choices, config: &Config) -> Result<Vec<&'static Rule>, Error> {
+    let select: Vec<String> = if choices.select.is_empty() {
         config.select.clone().unwrap_or_default()
     } else {
-        cli_select.to_vec()
+        choices.select.clone()
     };
-    let ignore: Vec<String> = config
+    let mut ignore: Vec<String> = config
         .ignore
         .iter()
-        .filter(|n| !cli_select.contains(n))
-        .chain(cli_ignore)
+        .filter(|n| !choices.select.contains(n))
         .cloned()
         .collect();
-    let report_unused = (choices.report_unused || select.iter().any(|n| n == UNUSED_SUPPRESSION))
-        && !ignore.iter().any(|n| n == UNUSED_SUPPRESSION);
-    let real = |names: &[String]| -> Vec<String> {
-        names
-            .iter()
-            .filter(|n| *n != UNUSED_SUPPRESSION)
-            .cloned()
-            .collect()
-    };
-    let (select_real, ignore_real) = (real(&select), real(&ignore));
-    let rules = if !select.is_empty() && select_real.is_empty() {
-        Vec::new()
-    } else {
-        select_rules(&select_real, &ignore_real)?
-    };
-    Ok((rules, report_unused))
+    ignore.extend(choices.ignore.iter().cloned());
+    let mut rules = select_rules(&select, &ignore)?;
+    let named = |names: &[String]| names.iter().any(|n| n == UNUSED_SUPPRESSION);
+    if choices.report_unused && !named(&select) && !named(&ignore) {
+        rules.extend(rules::find(UNUSED_SUPPRESSION));
+    }
+    Ok(rules)
 }
 
 /// The built-in Go tables with the config's entries first (they win on a tie).
@@ -200,7 +192,10 @@ mod tests {
         );
         assert!(names(&[], &["discarded-cancel"]).is_empty());
         let settings = resolve(&[UNUSED_SUPPRESSION], &[]).unwrap();
-        assert!(settings.rules.is_empty() && settings.report_unused);
+        assert_eq!(settings.rules.len(), 1);
+        assert!(settings.report_unused());
+        let judges = settings.rules_to_run();
+        assert!(judges.len() > 1 && judges.iter().any(|r| r.name == "discarded-cancel"));
         assert!(resolve(&["nope"], &[]).is_err());
     }
 }

@@ -10,16 +10,15 @@
 //! directives can be stacked above a statement. A finding is silenced when its primary location
 //! starts on such a line.
 //!
-//! With `--report-unused-suppressions`, a `ctxlint:ignore` or `nolint` naming ctxlint rules that
-//! silences nothing is reported as the pseudo-rule `unused-suppression` (a warning; it is not in
-//! the rule registry but can be named in `--ignore` and `[rules.unused-suppression]`). Only
-//! rules that ran on the file count: a suppression for a rule that is not selected is left
-//! alone. Bare `//nolint` and `//nolint:all` are meant for every linter and never reported.
+//! With the rule `unused-suppression` (`--report-unused-suppressions`), a `ctxlint:ignore` or
+//! `nolint` naming ctxlint rules that silences nothing is reported. Only rules that ran on the
+//! file count: a suppression for a rule that is not selected is left alone. Bare `//nolint` and
+//! `//nolint:all` are meant for every linter and never reported.
 
 use tree_sitter::Tree;
 
 use crate::diagnostic::{Diagnostic, LineIndex, Severity, Span};
-use crate::lang::{walk_tree, Language};
+use crate::lang::walk_tree;
 use crate::rules::{self, Rule, UNUSED_SUPPRESSION};
 
 /// Which rules a directive names.
@@ -44,7 +43,7 @@ struct Directive {
 
 /// Parses one comment's text. `None` when it is no directive of ours.
 fn parse(comment: &str) -> Option<(Scope, Vec<String>)> {
-    let known = |name: &str| rules::find(name).is_some() || name == UNUSED_SUPPRESSION;
+    let known = |name: &str| rules::find(name).is_some();
     if let Some(rest) = comment.strip_prefix("//ctxlint:ignore") {
         if !rest.starts_with(char::is_whitespace) {
             return None;
@@ -137,12 +136,11 @@ fn next_code_line(source: &str, index: &LineIndex, line: usize) -> usize {
 }
 
 /// Drops the findings that a directive silences and, if asked, adds `unused-suppression`
-/// findings for directives that silenced nothing. `rules` are those that ran on the file.
+/// findings for directives that silenced nothing. `ran` are the rules that checked the file.
 pub fn apply(
     tree: &Tree,
     source: &str,
-    language: Language,
-    rules: &[&Rule],
+    ran: &[&Rule],
     diagnostics: &mut Vec<Diagnostic>,
     report_unused: bool,
 ) {
@@ -174,12 +172,8 @@ pub fn apply(
     if !report_unused {
         return;
     }
-    let ran = |name: &str| {
-        rules
-            .iter()
-            .any(|r| r.name == name && r.language == language)
-    };
-    let any_ran = rules.iter().any(|r| r.language == language);
+    let any_ran = !ran.is_empty();
+    let ran = |name: &str| ran.iter().any(|r| r.name == name);
     for directive in directives {
         let mut unused: Vec<String> = Vec::new();
         match &directive.scope {
@@ -205,7 +199,7 @@ pub fn apply(
                 .join(", ")
         };
         if !directive.unknown.is_empty() {
-            let known = rules::known_names();
+            let known = rules::names();
             let hint = directive
                 .unknown
                 .iter()

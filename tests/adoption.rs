@@ -227,7 +227,28 @@ fn inline_suppressions_silence_their_line_or_the_next() {
             (22, "discarded-cancel".into()),
         ]
     );
-    // A suppression of a rule that did not run is not "unused"; the pseudo-rule can be ignored.
+    // Selected alone, `unused-suppression` is judged by the default rules and reports only
+    // its own findings (regression test: it used to report nothing).
+    let alone: Vec<(u64, String)> = json(
+        dir.path(),
+        &[
+            "--report-unused-suppressions",
+            "--select",
+            "unused-suppression",
+        ],
+    )
+    .into_iter()
+    .map(|(_, line, _, rule)| (line, rule))
+    .collect();
+    assert_eq!(
+        alone,
+        [
+            (18, "unused-suppression".into()),
+            (19, "unused-suppression".into()),
+            (19, "unused-suppression".into()),
+        ]
+    );
+    // A suppression of a rule that did not run is not "unused"; the rule can be ignored.
     let only: Vec<u64> = json(
         dir.path(),
         &[

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use ctxlint::lang::Language;
 use ctxlint::{check, rules, CheckOptions};
 
 /// Every file under `dir`, subdirectories included (fixtures of several packages).
@@ -53,10 +54,10 @@ fn wants(dir: &Path) -> BTreeMap<(String, usize), Vec<String>> {
     wants
 }
 
-fn run_fixture(rule: &'static rules::Rule) -> Result<(), String> {
+fn run_fixture(rule: &'static rules::Rule, language: Language) -> Result<(), String> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("testdata")
-        .join(rule.language.name())
+        .join(language.name())
         .join(rule.name);
     let mut options = CheckOptions::new(vec![dir.clone()]);
     options.settings.rules = vec![rule];
@@ -105,8 +106,10 @@ fn run_fixture(rule: &'static rules::Rule) -> Result<(), String> {
 fn every_rule_matches_its_fixtures() {
     let mut failures = Vec::new();
     for rule in rules::RULES {
-        if let Err(e) = run_fixture(rule) {
-            failures.push(format!("== {} ==\n{e}", rule.name));
+        for language in rule.languages() {
+            if let Err(e) = run_fixture(rule, *language) {
+                failures.push(format!("== {} ({}) ==\n{e}", rule.name, language.name()));
+            }
         }
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));

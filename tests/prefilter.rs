@@ -73,6 +73,12 @@ fn prefilter_never_changes_results_on_look_alikes() {
         // A wrapper, and a caller in the same package that imports neither context nor signal.
         "package p\n\nimport \"context\"\n\nfunc Start(p context.Context) (context.Context, context.CancelFunc) {\n\treturn context.WithCancel(p)\n}\n",
         "package p\n\nfunc g(p T) {\n\tc, _ := Start(p)\n\t_ = c\n}\n",
+        // Goroutines: an abandoned channel, a request context used by a goroutine, an
+        // errgroup's context after Wait; and the needles in a comment only.
+        "package p\n\nimport \"time\"\n\nfunc f() {\n\tdone := make(chan int)\n\tgo func() { done <- 1 }()\n\tselect {\n\tcase <-done:\n\tcase <-time.After(1):\n\t}\n}\n",
+        "package p\n\nimport \"net/http\"\n\nfunc h(w http.ResponseWriter, r *http.Request) {\n\tgo use(r.Context())\n}\n",
+        "package p\n\nimport (\n\t\"context\"\n\n\t\"golang.org/x/sync/errgroup\"\n)\n\nfunc f(ctx context.Context) error {\n\tg, ctx := errgroup.WithContext(ctx)\n\tg.Go(func() error { return use(ctx) })\n\t_ = g.Wait()\n\treturn use(ctx)\n}\n",
+        "package p\n\n// a chan, a go statement and errgroup\" in a comment only\nfunc f() {}\n",
     ];
     for i in 0..60 {
         let path = dir.path().join(format!("d{}/f{i}.go", i % 5));

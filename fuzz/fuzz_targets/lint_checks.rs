@@ -8,10 +8,7 @@ pub fn lint_and_check_spans(language: Language, data: &[u8]) {
     let Ok(source) = std::str::from_utf8(data) else {
         return;
     };
-    let settings = LintSettings {
-        report_unused: true,
-        ..LintSettings::only(ctxlint::rules::RULES)
-    };
+    let settings = LintSettings::only(ctxlint::rules::RULES);
     let Some(diagnostics) = ctxlint::lint_file(language, source, None, &settings) else {
         return;
     };

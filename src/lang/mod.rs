@@ -6,7 +6,7 @@ pub mod rust;
 
 use std::cell::RefCell;
 use std::path::Path;
-use tree_sitter::{Node, Parser, Query, QueryCursor, StreamingIterator, Tree};
+use tree_sitter::{Node, Parser, Tree};
 
 use crate::diagnostic::Span;
 
@@ -123,6 +123,38 @@ pub fn walk_tree<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>) -> bool) {
     }
 }
 
+/// The leaf tokens of `within` spelled exactly `word` — identifiers, keywords or operators —
+/// in document order, found by searching the text rather than walking the tree. A word made
+/// of identifier characters only matches whole words. Text inside comments and string
+/// literals yields leaves of other kinds (`comment`, string content): callers check the kind.
+pub fn tokens<'t, 's>(
+    within: Node<'t>,
+    word: &'s str,
+    source: &'s str,
+) -> impl Iterator<Item = Node<'t>> + 's
+where
+    't: 's,
+{
+    let range = within.byte_range();
+    let haystack = source.as_bytes().get(range.clone()).unwrap_or_default();
+    let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+    let word_like = word.bytes().all(is_ident);
+    memchr::memmem::find_iter(haystack, word.as_bytes()).filter_map(move |offset| {
+        let start = range.start + offset;
+        let end = start + word.len();
+        let bytes = source.as_bytes();
+        if word_like
+            && (start > 0 && is_ident(bytes[start - 1])
+                || bytes.get(end).is_some_and(|b| is_ident(*b)))
+        {
+            return None;
+        }
+        let node = within.descendant_for_byte_range(start, end)?;
+        (node.start_byte() == start && node.end_byte() == end && node.child_count() == 0)
+            .then_some(node)
+    })
+}
+
 /// Iterates over the named children of a node.
 pub fn named_children<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
     (0..node.named_child_count()).filter_map(move |i| node.named_child(i))
@@ -234,38 +266,6 @@ pub fn insert_line_after(node: Node<'_>, line: &str, source: &str) -> crate::dia
         span: Span::empty(at),
         new_text: format!("{newline}{}{line}", indentation(node, source)),
     }
-}
-
-/// Compiles a query embedded in the binary (`rules/<lang>/<rule>.scm`). Rules keep the result
-/// in a `LazyLock`, so it is compiled once and shared by all threads; `every_query_compiles`
-/// forces each one, so a broken query fails `cargo test` instead of shipping.
-pub fn compile_query(language: Language, source: &str) -> Query {
-    Query::new(&language.grammar(), source)
-        .unwrap_or_else(|e| panic!("embedded {} query is invalid: {e}", language.name()))
-}
-
-/// Runs a query over a tree and calls `f` with each match's captures, in document order.
-pub fn for_each_match<'t>(
-    query: &Query,
-    root: tree_sitter::Node<'t>,
-    source: &str,
-    mut f: impl FnMut(&[tree_sitter::QueryCapture<'t>]),
-) {
-    let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches(query, root, source.as_bytes());
-    while let Some(m) = matches.next() {
-        f(m.captures);
-    }
-}
-
-/// The node captured as `name` in a match, if any.
-pub fn capture<'t>(
-    query: &Query,
-    captures: &[tree_sitter::QueryCapture<'t>],
-    name: &str,
-) -> Option<tree_sitter::Node<'t>> {
-    let index = query.capture_index_for_name(name)?;
-    captures.iter().find(|c| c.index == index).map(|c| c.node)
 }
 
 #[cfg(test)]

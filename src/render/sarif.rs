@@ -9,7 +9,6 @@ use serde_json::{json, Value};
 use crate::baseline::{fingerprints, repo_path, repo_root};
 use crate::diagnostic::{ColumnEncoding, LineIndex, Severity, Span};
 use crate::engine::Report;
-use crate::rules::UNUSED_SUPPRESSION;
 use crate::rules::{self, Rule};
 use crate::walk;
 
@@ -53,18 +52,7 @@ fn rule_descriptor(rule: &Rule) -> Value {
             "enabled": rule.enabled_by_default,
             "level": level(rule.default_severity),
         },
-        "properties": { "tags": [rule.language.name()] },
-    })
-}
-
-fn unused_suppression_descriptor() -> Value {
-    let text = "an inline suppression (`//ctxlint:ignore` or `//nolint`) that silences no finding";
-    json!({
-        "id": UNUSED_SUPPRESSION,
-        "shortDescription": { "text": text },
-        "fullDescription": { "text": format!("Reported with --report-unused-suppressions: {text}; it would hide a future finding unnoticed.") },
-        "help": { "text": "Remove the suppression, or the rule names in it that no longer apply.", "markdown": "Remove the suppression, or the rule names in it that no longer apply." },
-        "defaultConfiguration": { "level": "warning" },
+        "properties": { "tags": rule.languages().iter().map(|l| l.name()).collect::<Vec<_>>() },
     })
 }
 
@@ -82,17 +70,8 @@ pub fn encode_uri_path(path: &str) -> String {
 }
 
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let mut descriptors: Vec<Value> = rules::RULES.iter().map(|r| rule_descriptor(r)).collect();
-    let mut ids: Vec<&str> = rules::RULES.iter().map(|r| r.name).collect();
-    let uses_pseudo = report
-        .files
-        .iter()
-        .flat_map(|f| &f.diagnostics)
-        .any(|d| d.rule == UNUSED_SUPPRESSION);
-    if uses_pseudo {
-        descriptors.push(unused_suppression_descriptor());
-        ids.push(UNUSED_SUPPRESSION);
-    }
+    let descriptors: Vec<Value> = rules::RULES.iter().map(|r| rule_descriptor(r)).collect();
+    let ids: Vec<&str> = rules::RULES.iter().map(|r| r.name).collect();
     let root = std::env::current_dir().ok().and_then(|d| repo_root(&d));
     // A path under the repository of the current directory is given relative to %SRCROOT%.
     let location = |display: &str| -> Value {

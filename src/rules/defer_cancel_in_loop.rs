@@ -5,6 +5,7 @@ use tree_sitter::Node;
 
 use super::{Check, Rule};
 use crate::diagnostic::{Diagnostic, Label, Severity, Span};
+use crate::lang::go::cfg::{Cfg, End};
 use crate::lang::go::{self, CancelBinding, GoFile};
 use crate::lang::{ancestors, named_children, walk_tree, Language};
 
@@ -20,15 +21,15 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
-    walk_tree(file.tree.root_node(), |node| {
-        if node.kind() == "defer_statement" {
-            check_defer(file, node, out);
-        }
-        true
-    });
+    if file.cancel_bindings().next().is_none() {
+        return;
+    }
+    for &defer in file.defer_statements() {
+        check_defer(file, defer, out);
+    }
 }
 
-fn check_defer(file: &GoFile<'_>, defer: Node<'_>, out: &mut Vec<Diagnostic>) {
+fn check_defer<'a>(file: &GoFile<'a>, defer: Node<'a>, out: &mut Vec<Diagnostic>) {
     let Some(call) = named_children(defer).find(|n| n.kind() == "call_expression") else {
         return;
     };
@@ -55,18 +56,55 @@ fn check_defer(file: &GoFile<'_>, defer: Node<'_>, out: &mut Vec<Diagnostic>) {
     else {
         return;
     };
+    let Some(owner) = go::enclosing_functions(defer).next() else {
+        return;
+    };
+    // The loop whose iterations each make a context: the innermost one around both the
+    // definition and the defer. None: the definition runs once, before the loop.
+    let making_loop = ancestors(binding.statement)
+        .take_while(|a| !go::FUNCTION_KINDS.contains(&a.kind()))
+        .find(|a| a.kind() == "for_statement" && contains(*a, defer));
     let name = file.text(callee);
     let deferred = if callee == function {
         format!("`defer {name}()`")
     } else {
         format!("a deferred call of `{name}`")
     };
-    let same_body = innermost_loop
-        .child_by_field_name("body")
-        .is_some_and(|body| contains(body, binding.statement))
-        && !ancestors(binding.statement)
-            .take_while(|a| *a != innermost_loop)
-            .any(|a| go::FUNCTION_KINDS.contains(&a.kind()));
+    if !goes_around_unreleased(file, owner, defer, &binding, making_loop.is_some()) {
+        return;
+    }
+    let Some(making_loop) = making_loop else {
+        // The same function deferred again on every iteration: no context piles up, but
+        // the deferred calls do.
+        out.push(Diagnostic {
+            rule: RULE.name,
+            severity: RULE.default_severity,
+            message: format!(
+                "{deferred} inside a loop defers the same cancel function again on every \
+                 iteration; the calls pile up until the function returns"
+            ),
+            span: Span::of(defer),
+            labels: vec![Label {
+                span: Span::of(binding.cancel),
+                message: format!("{name} is bound here, before the loop"),
+            }],
+            help: format!("defer `{name}()` once, before the loop"),
+            fix: None,
+        });
+        return;
+    };
+    let Some(body) = making_loop.child_by_field_name("body") else {
+        return;
+    };
+    let contexts = context_declarations(file, &binding);
+    if waits_for_expiry(file, body, &contexts)
+        || go::declaration_of(binding.cancel, file.source)
+            .is_none_or(|cancel| escapes_iteration(file, body, &contexts, cancel))
+        || (file.imports.imports_any(&["testing"]) && few_iterations(file, making_loop))
+    {
+        return;
+    }
+    let same_body = innermost_loop == making_loop;
     let (span, label) = if same_body {
         (
             Span::of(binding.cancel),
@@ -102,28 +140,437 @@ fn check_defer(file: &GoFile<'_>, defer: Node<'_>, out: &mut Vec<Diagnostic>) {
     });
 }
 
-/// The cancel binding `ident` refers to: the last one before `at` that binds the same
-/// variable, in the function that declares it (nested literals included).
-fn binding_of<'t, 'a>(
-    file: &GoFile<'a>,
-    ident: Node<'t>,
-    at: Node<'t>,
-) -> Option<CancelBinding<'t, 'a>> {
-    let declaration = go::declaration_of(ident, file.source)?;
-    let owner = go::enclosing_functions(declaration).next()?;
-    let mut best: Option<CancelBinding<'t, 'a>> = None;
-    walk_tree(owner, |node| {
-        if node.start_byte() >= at.start_byte() {
-            return false;
-        }
-        if let Some(binding) = file.cancel_binding(node) {
-            if go::declaration_of(binding.cancel, file.source) == Some(declaration) {
-                best = Some(binding);
+/// Whether control can go from the defer around the loop — back to the definition (or, for a
+/// definition before the loop, to the defer itself) — without using the cancel function on
+/// the way. Not when the block with the defer always returns, or every path that continues
+/// calls the cancel function first.
+fn goes_around_unreleased(
+    file: &GoFile<'_>,
+    function: Node<'_>,
+    defer: Node<'_>,
+    binding: &CancelBinding<'_, '_>,
+    defined_in_loop: bool,
+) -> bool {
+    let never_returns = |call: Node<'_>| file.never_returns(call);
+    let Some(cfg) = Cfg::build(function, file.source, &never_returns) else {
+        return true;
+    };
+    let Some(declaration) = go::declaration_of(binding.cancel, file.source) else {
+        return true;
+    };
+    let references = go::references(function, declaration, file.source);
+    let target = if defined_in_loop {
+        binding.statement
+    } else {
+        defer
+    };
+    let Some((start, index)) = cfg.locate(defer) else {
+        return true;
+    };
+    let mut seen = vec![false; cfg.blocks.len()];
+    let mut stack = vec![(start, index + 1)];
+    while let Some((b, from)) = stack.pop() {
+        let block = &cfg.blocks[b];
+        let mut released = false;
+        for &node in block.nodes.iter().skip(from) {
+            if contains(node, target) {
+                return true;
+            }
+            // A call on the path, not one a goroutine or closure may make later.
+            let called_here = |r: &Node<'_>| {
+                contains(node, *r)
+                    && !ancestors(*r)
+                        .take_while(|a| *a != node)
+                        .any(|a| a.kind() == "func_literal")
+            };
+            if references.iter().any(called_here) {
+                released = true;
+                break;
             }
         }
-        true
+        if released || block.end != End::Next {
+            continue;
+        }
+        for &s in &block.succs {
+            if !std::mem::replace(&mut seen[s], true) {
+                stack.push((s, 0));
+            }
+        }
+    }
+    false
+}
+
+/// The declarations of the variables bound next to the cancel function (`ctx`).
+fn context_declarations<'t>(file: &GoFile<'_>, binding: &CancelBinding<'t, '_>) -> Vec<Node<'t>> {
+    binding
+        .targets
+        .iter()
+        .filter(|t| **t != binding.cancel && t.kind() == "identifier" && file.text(**t) != "_")
+        .filter_map(|t| go::declaration_of(*t, file.source))
+        .collect()
+}
+
+/// Whether the iteration waits for its context to end, after which nothing is left to
+/// release: it receives from `<-ctx.Done()`, or it insists on the expiry — an `if` that fails
+/// or leaves unless the call made with the context timed out (`err != context.DeadlineExceeded`,
+/// `!errors.Is(err, context.DeadlineExceeded)`, `err == nil` after the call; in tests also
+/// `if ready(ctx) { t.Fatal(...) }`: the test expects nothing to happen before the deadline).
+fn waits_for_expiry(file: &GoFile<'_>, body: Node<'_>, contexts: &[Node<'_>]) -> bool {
+    let test = file.imports.imports_any(&["testing"]);
+    let mut found = false;
+    walk_tree(body, |n| {
+        if found {
+            return false;
+        }
+        found = match n.kind() {
+            "unary_expression" => {
+                file.text(n).starts_with("<-")
+                    && n.child_by_field_name("operand")
+                        .and_then(|call| done_receiver(file, call))
+                        .and_then(|x| go::declaration_of(x, file.source))
+                        .is_some_and(|d| contexts.contains(&d))
+            }
+            "if_statement" => {
+                let condition = n.child_by_field_name("condition");
+                let consequence = n.child_by_field_name("consequence");
+                match (condition, consequence) {
+                    (Some(condition), Some(consequence)) => {
+                        (insists_on_deadline(file, condition) && fails(file, consequence, true))
+                            || (stops_at_deadline(file, condition) && leaves(consequence))
+                            || (test
+                                && fails(file, consequence, false)
+                                && mentions(file, n, contexts)
+                                && (is_nil_check(file, condition, "==")
+                                    || (condition.kind() == "call_expression"
+                                        && mentions(file, condition, contexts))))
+                    }
+                    _ => false,
+                }
+            }
+            _ => false,
+        };
+        !found
     });
-    best
+    found
+}
+
+/// `err != <pkg>.DeadlineExceeded` (also `status.Code(err) != codes.DeadlineExceeded`) or `!errors.Is(err, <pkg>.DeadlineExceeded)`.
+fn insists_on_deadline(file: &GoFile<'_>, condition: Node<'_>) -> bool {
+    let is_deadline = |n: Option<Node<'_>>| {
+        n.and_then(|n| n.child_by_field_name("field"))
+            .is_some_and(|f| file.text(f) == "DeadlineExceeded")
+    };
+    match condition.kind() {
+        "binary_expression" => {
+            condition
+                .child_by_field_name("operator")
+                .is_some_and(|o| file.text(o) == "!=")
+                && is_deadline(condition.child_by_field_name("right"))
+        }
+        "unary_expression" => condition
+            .child_by_field_name("operand")
+            .filter(|call| call.kind() == "call_expression")
+            .filter(|call| {
+                call.child_by_field_name("function")
+                    .is_some_and(|f| file.text(f) == "errors.Is")
+            })
+            .and_then(|call| call.child_by_field_name("arguments"))
+            .is_some_and(|args| is_deadline(args.named_child(1))),
+        _ => false,
+    }
+}
+
+/// `err == <pkg>.DeadlineExceeded` or `errors.Is(err, <pkg>.DeadlineExceeded)`.
+fn stops_at_deadline(file: &GoFile<'_>, condition: Node<'_>) -> bool {
+    match condition.kind() {
+        "binary_expression" => {
+            condition
+                .child_by_field_name("operator")
+                .is_some_and(|o| file.text(o) == "==")
+                && condition
+                    .child_by_field_name("right")
+                    .and_then(|r| r.child_by_field_name("field"))
+                    .is_some_and(|f| file.text(f) == "DeadlineExceeded")
+        }
+        "call_expression" => {
+            condition
+                .child_by_field_name("function")
+                .is_some_and(|f| file.text(f) == "errors.Is")
+                && condition
+                    .child_by_field_name("arguments")
+                    .and_then(|args| args.named_child(1))
+                    .and_then(|a| a.child_by_field_name("field"))
+                    .is_some_and(|f| file.text(f) == "DeadlineExceeded")
+        }
+        _ => false,
+    }
+}
+
+/// Whether a block ends by leaving the loop: `break` or `return`.
+fn leaves(block: Node<'_>) -> bool {
+    named_children(block)
+        .flat_map(|n| {
+            if n.kind() == "statement_list" {
+                named_children(n).collect::<Vec<_>>()
+            } else {
+                vec![n]
+            }
+        })
+        .filter(|n| n.kind() != "comment")
+        .last()
+        .is_some_and(|n| matches!(n.kind(), "break_statement" | "return_statement"))
+}
+
+/// `x <operator> nil`.
+fn is_nil_check(file: &GoFile<'_>, condition: Node<'_>, operator: &str) -> bool {
+    condition.kind() == "binary_expression"
+        && condition
+            .child_by_field_name("operator")
+            .is_some_and(|o| file.text(o) == operator)
+        && condition
+            .child_by_field_name("right")
+            .is_some_and(|r| r.kind() == "nil")
+}
+
+/// Whether a block reports a test failure or panics — or, with `returns`, returns a value.
+fn fails(file: &GoFile<'_>, block: Node<'_>, returns: bool) -> bool {
+    let mut found = false;
+    walk_tree(block, |n| {
+        if found || n.kind() == "func_literal" {
+            return false;
+        }
+        found = match n.kind() {
+            "return_statement" => returns && n.named_child_count() > 0,
+            "call_expression" => n.child_by_field_name("function").is_some_and(|f| {
+                let name = match f.kind() {
+                    "selector_expression" => f.child_by_field_name("field"),
+                    _ => Some(f),
+                };
+                name.is_some_and(|name| {
+                    matches!(
+                        file.text(name),
+                        "panic" | "Fatal" | "Fatalf" | "Error" | "Errorf" | "FailNow" | "Fail"
+                    )
+                })
+            }),
+            _ => false,
+        };
+        !found
+    });
+    found
+}
+
+/// Whether an identifier in `node` refers to one of the variables declared by `declarations`.
+fn mentions(file: &GoFile<'_>, node: Node<'_>, declarations: &[Node<'_>]) -> bool {
+    let mut found = false;
+    walk_tree(node, |n| {
+        if found {
+            return false;
+        }
+        if n.kind() == "identifier" {
+            found = go::declaration_of(n, file.source).is_some_and(|d| declarations.contains(&d));
+        }
+        !found
+    });
+    found
+}
+
+/// `x` in the call `x.Done()`.
+fn done_receiver<'t>(file: &GoFile<'_>, call: Node<'t>) -> Option<Node<'t>> {
+    let function = call.child_by_field_name("function")?;
+    let operand = function.child_by_field_name("operand")?;
+    (call.kind() == "call_expression"
+        && function.kind() == "selector_expression"
+        && function
+            .child_by_field_name("field")
+            .is_some_and(|f| file.text(f) == "Done")
+        && operand.kind() == "identifier")
+        .then_some(operand)
+}
+
+/// Whether the context, or a value made from it, outlives the iteration: stored in a variable
+/// declared outside the loop body, an element or a field; sent on a channel; captured by a `go`
+/// statement. A value made from it is one that carries it (see [`carries`]): `stream, err :=
+/// client.Watch(ctx)`, `req.Clone(ctx)`, `&job{ctx: ctx}`, transitively; error values are not
+/// counted.
+fn escapes_iteration(
+    file: &GoFile<'_>,
+    body: Node<'_>,
+    contexts: &[Node<'_>],
+    cancel: Node<'_>,
+) -> bool {
+    let mut derived: Vec<Node<'_>> = contexts.to_vec();
+    let mut escaped = false;
+    walk_tree(body, |n| {
+        if escaped {
+            return false;
+        }
+        match n.kind() {
+            // A goroutine that calls the cancel function itself ends the context when it is
+            // done: the loop does not keep it alive for it.
+            "go_statement" => {
+                escaped = mentions(file, n, &derived) && !mentions(file, n, &[cancel]);
+            }
+            "send_statement" => {
+                escaped = n
+                    .child_by_field_name("value")
+                    .is_some_and(|v| carries(file, v, &derived));
+            }
+            "short_var_declaration" | "assignment_statement" => {
+                let (Some(left), Some(right)) = (
+                    n.child_by_field_name("left"),
+                    n.child_by_field_name("right"),
+                ) else {
+                    return true;
+                };
+                let values: Vec<Node<'_>> = named_children(right).collect();
+                for (i, target) in named_children(left).enumerate() {
+                    // `a, b := f(ctx)` gives both results of the call; `a, b := x, y` pairs.
+                    let value = if values.len() == 1 {
+                        values.first()
+                    } else {
+                        values.get(i)
+                    };
+                    if !value.is_some_and(|v| carries(file, *v, &derived)) {
+                        continue;
+                    }
+                    let name = file.text(target);
+                    if name == "_" || name == "err" || name.ends_with("Err") {
+                        continue;
+                    }
+                    let declaration = (target.kind() == "identifier")
+                        .then(|| go::declaration_of(target, file.source))
+                        .flatten();
+                    match declaration {
+                        Some(d) if contains(body, d) => derived.push(d),
+                        _ => escaped = true,
+                    }
+                }
+            }
+            _ => {}
+        }
+        !escaped
+    });
+    escaped
+}
+
+/// Whether the value of `expression` may hold on to one of `derived`: the variable itself,
+/// its address, a selector on it (`proc.Resize` may be a method value), a call that takes it
+/// as an argument (`f(ctx)`, `append(s, v)`), or a composite literal with it as an element.
+/// Deeper reads (`string(resp.Items[0].Name)`) are data taken from it, not the value itself.
+fn carries(file: &GoFile<'_>, expression: Node<'_>, derived: &[Node<'_>]) -> bool {
+    match expression.kind() {
+        "identifier" => {
+            go::declaration_of(expression, file.source).is_some_and(|d| derived.contains(&d))
+        }
+        "parenthesized_expression" => named_children(expression).any(|e| carries(file, e, derived)),
+        // `proc.Resize` may be a method value bound to it; `resp.Items[0].Name` is data.
+        "selector_expression" => expression
+            .child_by_field_name("operand")
+            .is_some_and(|o| o.kind() == "identifier" && carries(file, o, derived)),
+        "unary_expression" => {
+            file.text(expression).starts_with('&')
+                && expression
+                    .child_by_field_name("operand")
+                    .is_some_and(|o| carries(file, o, derived))
+        }
+        "call_expression" => expression
+            .child_by_field_name("arguments")
+            .is_some_and(|args| named_children(args).any(|a| carries(file, a, derived))),
+        "composite_literal" => expression.child_by_field_name("body").is_some_and(|body| {
+            let mut found = false;
+            walk_tree(body, |n| {
+                if found {
+                    return false;
+                }
+                if matches!(n.kind(), "literal_element" | "keyed_element") {
+                    found = named_children(n).any(|e| carries(file, e, derived));
+                }
+                !found
+            });
+            found
+        }),
+        // Elements of a composite literal's body.
+        "literal_value" | "literal_element" => {
+            named_children(expression).any(|e| carries(file, e, derived))
+        }
+        _ => false,
+    }
+}
+
+/// A test loop over a composite literal, or counted to a small constant (at most ten):
+/// its deferred calls pile up only a few times before the test ends.
+fn few_iterations(file: &GoFile<'_>, the_loop: Node<'_>) -> bool {
+    let Some(clause) =
+        named_children(the_loop).find(|n| n.kind() != "block" && n.kind() != "comment")
+    else {
+        return false;
+    };
+    let small = |n: Node<'_>| constant_value(file, n).is_some_and(|v| v <= 10);
+    match clause.kind() {
+        "range_clause" => clause
+            .child_by_field_name("right")
+            .is_some_and(|right| right.kind() == "composite_literal" || small(right)),
+        "for_clause" => clause
+            .child_by_field_name("condition")
+            .filter(|c| c.kind() == "binary_expression")
+            .is_some_and(|c| {
+                matches!(
+                    c.child_by_field_name("operator").map(|o| file.text(o)),
+                    Some("<" | "<=")
+                ) && c.child_by_field_name("right").is_some_and(small)
+            }),
+        _ => false,
+    }
+}
+
+/// The value of an integer literal, or of a constant declared with one in this file.
+fn constant_value(file: &GoFile<'_>, node: Node<'_>) -> Option<u64> {
+    match node.kind() {
+        "int_literal" => file.text(node).replace('_', "").parse().ok(),
+        "identifier" => {
+            let name = file.text(node);
+            let mut value = None;
+            walk_tree(file.tree.root_node(), |n| {
+                if value.is_some() {
+                    return false;
+                }
+                if n.kind() == "const_spec" {
+                    let mut cursor = n.walk();
+                    let names: Vec<Node<'_>> =
+                        n.children_by_field_name("name", &mut cursor).collect();
+                    if let (Some(i), Some(values)) = (
+                        names.iter().position(|x| file.text(*x) == name),
+                        n.child_by_field_name("value"),
+                    ) {
+                        value = values
+                            .named_child(i)
+                            .filter(|v| v.kind() == "int_literal")
+                            .and_then(|v| file.text(v).replace('_', "").parse().ok());
+                    }
+                    return false;
+                }
+                true
+            });
+            value
+        }
+        _ => None,
+    }
+}
+
+/// The cancel binding `ident` refers to: the last one before `at` that binds the same
+/// variable, in the function that declares it (nested literals included).
+fn binding_of<'a>(
+    file: &GoFile<'a>,
+    ident: Node<'a>,
+    at: Node<'a>,
+) -> Option<CancelBinding<'a, 'a>> {
+    let declaration = go::declaration_of(ident, file.source)?;
+    let owner = go::enclosing_functions(declaration).next()?;
+    file.cancel_bindings()
+        .filter(|b| contains(owner, b.statement) && b.statement.start_byte() < at.start_byte())
+        .filter(|b| go::declaration_of(b.cancel, file.source) == Some(declaration))
+        .last()
 }
 
 /// The identifiers called as functions inside a func literal (`x(...)`).

@@ -1,12 +1,11 @@
 //! `discarded-cancel`: the cancel function of `context.WithCancel` & co. is bound to `_`.
 
-use std::sync::LazyLock;
-use tree_sitter::{Node, Query};
+use tree_sitter::Node;
 
 use super::{Check, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Label, Severity, Span};
 use crate::lang::go::{self, GoFile};
-use crate::lang::{capture, compile_query, for_each_match, named_children, Language};
+use crate::lang::{named_children, Language};
 
 pub static RULE: Rule = Rule {
     name: "discarded-cancel",
@@ -19,42 +18,47 @@ pub static RULE: Rule = Rule {
     check: Check::Go(check),
 };
 
-pub static QUERY: LazyLock<Query> = LazyLock::new(|| {
-    compile_query(
-        Language::Go,
-        include_str!("../../rules/go/discarded-cancel.scm"),
-    )
-});
-
 fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
     // Fixes offered so far per function (by start byte): each gets its own name, so applying
     // them together never declares `cancel` twice in one scope.
     let mut fixes_per_function: std::collections::HashMap<usize, usize> = Default::default();
-    for_each_match(&QUERY, file.tree.root_node(), file.source, |captures| {
-        let (Some(statement), Some(call)) = (
-            capture(&QUERY, captures, "statement"),
-            capture(&QUERY, captures, "call"),
-        ) else {
-            return;
-        };
-        let Some((index, callee)) = file.cancel_result(call) else {
-            return;
-        };
-        let targets: Vec<Node<'_>> = match capture(&QUERY, captures, "left") {
-            Some(left) => named_children(left).collect(),
-            None => {
-                let mut cursor = statement.walk();
-                statement
-                    .children_by_field_name("name", &mut cursor)
-                    .collect()
-            }
-        };
-        let Some(&blank) = targets.get(index) else {
-            return;
+    for candidate in file.cancel_calls() {
+        let (Some(statement), Some(blank)) = (candidate.statement, candidate.cancel_target())
+        else {
+            continue;
         };
         if file.text(blank) != "_" {
-            return;
+            continue;
         }
+        let (call, callee, targets) = (candidate.call, candidate.callee, &candidate.targets);
+        // Package-level declarations run once, at start-up: nothing piles up per call (go vet
+        // does not look there either).
+        if go::enclosing_functions(statement).next().is_none() {
+            continue;
+        }
+        if parent_released(file, statement, call) {
+            continue;
+        }
+        let kept = context_kept(file, statement, targets, blank);
+        let call_text = format!(
+            "{}({})",
+            default_name(callee),
+            if file.cancel_takes_cause(call) {
+                "nil"
+            } else {
+                ""
+            }
+        );
+        let help = if kept {
+            "the context outlives this function, so it cannot be cancelled here: return the \
+             cancel function to the caller (or keep it with the context) so whoever ends the \
+             work can call it"
+                .to_string()
+        } else if in_loop(statement) {
+            format!("bind it to a variable and call `{call_text}` at the end of each iteration")
+        } else {
+            format!("bind it to a variable and call it when the work is done: `defer {call_text}`")
+        };
         out.push(Diagnostic {
             rule: RULE.name,
             severity: RULE.default_severity,
@@ -67,20 +71,201 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
                 span: Span::of(call),
                 message: "this call returns a cancel function".into(),
             }],
-            help: format!(
-                "bind it to a variable and call it when the work is done: `defer {}()`",
-                default_name(callee)
-            ),
-            fix: fix(
-                file,
-                statement,
-                blank,
-                &targets,
-                callee,
-                &mut fixes_per_function,
-            ),
+            help,
+            fix: if kept {
+                None
+            } else {
+                fix(
+                    file,
+                    statement,
+                    blank,
+                    targets,
+                    call,
+                    callee,
+                    &mut fixes_per_function,
+                )
+            },
         });
+    }
+}
+
+/// Whether the discarded context's parent is released anyway by the time the function is
+/// done, which also stops the child and its timer: a parent bound with its own cancel function
+/// that is used on every path (`tctx, _ = context.WithTimeout(tctx, d)` after
+/// `tctx, cancel := context.WithCancel(ctx); defer cancel()`), or a test's `t.Context()`.
+fn parent_released(file: &GoFile<'_>, statement: Node<'_>, call: Node<'_>) -> bool {
+    let Some(parent) = call
+        .child_by_field_name("arguments")
+        .and_then(|a| a.named_child(0))
+    else {
+        return false;
+    };
+    if is_test_context(file, parent) {
+        return true;
+    }
+    if parent.kind() != "identifier" {
+        return false;
+    }
+    match reaching_definition(file, statement, file.text(parent)) {
+        Some(definition) => match file.cancel_binding(definition) {
+            Some(binding) => {
+                binding
+                    .targets
+                    .iter()
+                    .any(|t| *t != binding.cancel && file.text(*t) == file.text(parent))
+                    && super::missing_defer_cancel::released_on_every_path(file, &binding)
+            }
+            // `ctx := t.Context()`.
+            None => single_value(definition).is_some_and(|v| is_test_context(file, v)),
+        },
+        None => false,
+    }
+}
+
+/// `t.Context()` on a `*testing.T`/`B`/`F` or `testing.TB` parameter: cancelled when the test
+/// ends.
+fn is_test_context(file: &GoFile<'_>, expression: Node<'_>) -> bool {
+    let Some(function) = expression
+        .child_by_field_name("function")
+        .filter(|_| expression.kind() == "call_expression")
+    else {
+        return false;
+    };
+    let (Some(operand), Some(field)) = (
+        function.child_by_field_name("operand"),
+        function.child_by_field_name("field"),
+    ) else {
+        return false;
+    };
+    if file.text(field) != "Context" || operand.kind() != "identifier" {
+        return false;
+    }
+    go::declaration_of(operand, file.source)
+        .and_then(|d| d.parent())
+        .and_then(|p| p.child_by_field_name("type"))
+        .is_some_and(|ty| file.is_testing_type(ty))
+}
+
+/// The value of a single-valued definition (`x := v`, `x = v`, `var x = v`).
+fn single_value(definition: Node<'_>) -> Option<Node<'_>> {
+    let values = definition
+        .child_by_field_name("right")
+        .or_else(|| definition.child_by_field_name("value"))?;
+    (values.named_child_count() == 1)
+        .then(|| values.named_child(0))
+        .flatten()
+}
+
+/// The statement that last assigned `name` before `statement`, found by walking back through
+/// the enclosing blocks (and out of func literals, for captured variables): `None` when some
+/// earlier statement assigns it in a way that cannot be followed (inside an `if`, a loop, ...).
+fn reaching_definition<'t>(file: &GoFile<'_>, statement: Node<'t>, name: &str) -> Option<Node<'t>> {
+    let start = match statement.kind() {
+        "var_spec" => crate::lang::ancestors(statement).find(|n| n.kind() == "var_declaration")?,
+        _ => statement,
+    };
+    let mut child = start;
+    for ancestor in crate::lang::ancestors(start) {
+        match ancestor.kind() {
+            "function_declaration" | "method_declaration" => return None,
+            "statement_list" | "block" => {
+                let earlier: Vec<Node<'t>> = named_children(ancestor)
+                    .take_while(|s| *s != child)
+                    .collect();
+                for s in earlier.into_iter().rev() {
+                    if let Some(definition) = defines(file, s, name) {
+                        return Some(definition);
+                    }
+                    if assigns_somewhere(file, s, name) {
+                        return None;
+                    }
+                }
+            }
+            _ => {}
+        }
+        child = ancestor;
+    }
+    None
+}
+
+/// The definition `statement` makes of `name` at its top level (`name, x := ...`,
+/// `name = ...`, `var name = ...`).
+fn defines<'t>(file: &GoFile<'_>, statement: Node<'t>, name: &str) -> Option<Node<'t>> {
+    match statement.kind() {
+        "short_var_declaration" | "assignment_statement" => statement
+            .child_by_field_name("left")
+            .is_some_and(|l| named_children(l).any(|t| file.text(t) == name))
+            .then_some(statement),
+        "var_declaration" => {
+            let mut found = None;
+            crate::lang::walk_tree(statement, |n| {
+                if n.kind() == "var_spec" {
+                    let mut cursor = n.walk();
+                    if n.children_by_field_name("name", &mut cursor)
+                        .any(|x| file.text(x) == name)
+                    {
+                        found = Some(n);
+                    }
+                    return false;
+                }
+                true
+            });
+            found
+        }
+        _ => None,
+    }
+}
+
+/// Whether anything inside `statement` (not in func literals) assigns `name`.
+fn assigns_somewhere(file: &GoFile<'_>, statement: Node<'_>, name: &str) -> bool {
+    let mut found = false;
+    crate::lang::walk_tree(statement, |n| {
+        if found || n.kind() == "func_literal" {
+            return false;
+        }
+        if matches!(
+            n.kind(),
+            "short_var_declaration" | "assignment_statement" | "var_declaration"
+        ) {
+            found = defines(file, n, name).is_some();
+        }
+        !found
     });
+    found
+}
+
+/// Whether the context bound next to the discarded cancel function is returned or stored
+/// (in a field, an element, a package variable, a composite literal): it outlives the
+/// function, so a deferred cancel would hand out a dead context.
+fn context_kept(
+    file: &GoFile<'_>,
+    statement: Node<'_>,
+    targets: &[Node<'_>],
+    blank: Node<'_>,
+) -> bool {
+    let Some(function) = go::enclosing_functions(statement).next() else {
+        return false;
+    };
+    let Some(body) = function.child_by_field_name("body") else {
+        return false;
+    };
+    let result_context = function.child_by_field_name("result").is_some_and(|r| {
+        targets
+            .iter()
+            .any(|t| r.start_byte() <= t.start_byte() && t.end_byte() <= r.end_byte())
+    });
+    result_context
+        || targets
+            .iter()
+            .filter(|t| **t != blank && t.kind() == "identifier" && file.text(**t) != "_")
+            .any(|t| go::kept_beyond(body, file.text(*t), file.source))
+}
+
+/// Whether `statement` sits in a loop of its own function.
+fn in_loop(statement: Node<'_>) -> bool {
+    crate::lang::ancestors(statement)
+        .take_while(|a| !go::FUNCTION_KINDS.contains(&a.kind()))
+        .any(|a| a.kind() == "for_statement")
 }
 
 /// `stop` for `signal.NotifyContext`, `cancel` for everything else.
@@ -99,6 +284,7 @@ fn fix(
     definition: Node<'_>,
     blank: Node<'_>,
     targets: &[Node<'_>],
+    call: Node<'_>,
     callee: &str,
     fixes_per_function: &mut std::collections::HashMap<usize, usize>,
 ) -> Option<Fix> {
@@ -107,24 +293,34 @@ fn fix(
     }
     let statement = go::enclosing_statement(definition)?;
     let function = go::enclosing_functions(statement).next()?;
+    // A defer inside a loop waits for the function: see defer-cancel-in-loop.
+    if in_loop(statement) {
+        return None;
+    }
     let body = function.child_by_field_name("body")?;
     let earlier = fixes_per_function.entry(function.start_byte()).or_default();
     let name = crate::lang::free_name(function, default_name(callee), file.source, *earlier);
     *earlier += 1;
     let escapes = go::any_escapes(body, targets, file.source);
+    let takes_cause = file.cancel_takes_cause(call);
+    let deferred = if takes_cause {
+        format!("{name}(nil)")
+    } else {
+        format!("{name}()")
+    };
     Some(Fix {
         applicability: if escapes {
             Applicability::Unsafe
         } else {
             Applicability::Safe
         },
-        message: format!("bind the cancel function to `{name}` and `defer {name}()`"),
+        message: format!("bind the cancel function to `{name}` and `defer {deferred}`"),
         edits: vec![
             crate::diagnostic::Edit {
                 span: Span::of(blank),
                 new_text: name.clone(),
             },
-            go::insert_defer_after(statement, &name, file.source),
+            go::insert_defer_after(statement, &name, takes_cause, file.source),
         ],
     })
 }

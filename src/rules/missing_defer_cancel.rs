@@ -9,10 +9,10 @@
 use tree_sitter::Node;
 
 use super::{Check, Rule};
-use crate::diagnostic::{Applicability, Diagnostic, Fix, Label, Severity, Span};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity, Span};
 use crate::lang::go::cfg::{Cfg, End};
 use crate::lang::go::{self, CancelBinding, GoFile};
-use crate::lang::{ancestors, walk_tree, Language};
+use crate::lang::{ancestors, named_children, walk_tree, Language};
 
 pub static RULE: Rule = Rule {
     name: "missing-defer-cancel",
@@ -26,27 +26,31 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
-    walk_tree(file.tree.root_node(), |node| {
-        if go::FUNCTION_KINDS.contains(&node.kind()) {
-            check_function(file, node, out);
-        }
-        true
-    });
+    // Each function with its own cancel bindings (not those of nested func literals), in
+    // document order.
+    let mut bindings: Vec<(usize, CancelBinding<'_, '_>)> = file
+        .cancel_bindings()
+        .filter_map(|b| Some((file.function_of(b.statement)?.0, b)))
+        .collect();
+    bindings.sort_by_key(|(function, _)| *function);
+    for group in bindings.chunk_by(|a, b| a.0 == b.0) {
+        let function = file.functions()[group[0].0].node;
+        let bindings = group.iter().map(|(_, b)| b.clone()).collect();
+        check_function(file, function, bindings, out);
+    }
 }
 
-fn check_function(file: &GoFile<'_>, function: Node<'_>, out: &mut Vec<Diagnostic>) {
+fn check_function<'a>(
+    file: &GoFile<'a>,
+    function: Node<'a>,
+    bindings: Vec<CancelBinding<'a, 'a>>,
+    out: &mut Vec<Diagnostic>,
+) {
     // Returning from main.main ends the process: nothing leaks.
     if file.package == "main"
         && function.kind() == "function_declaration"
         && go::function_name(function, file.source) == Some("main")
     {
-        return;
-    }
-    let Some(body) = function.child_by_field_name("body") else {
-        return;
-    };
-    let bindings = bindings_in(file, body);
-    if bindings.is_empty() {
         return;
     }
     let never_returns = |call: Node<'_>| file.never_returns(call);
@@ -69,18 +73,6 @@ fn check_function(file: &GoFile<'_>, function: Node<'_>, out: &mut Vec<Diagnosti
     }
 }
 
-/// The cancel bindings of a body, not looking inside nested func literals.
-fn bindings_in<'t, 'a>(file: &GoFile<'a>, body: Node<'t>) -> Vec<CancelBinding<'t, 'a>> {
-    let mut found = Vec::new();
-    walk_tree(body, |node| {
-        if let Some(binding) = file.cancel_binding(node) {
-            found.push(binding);
-        }
-        node.kind() != "func_literal"
-    });
-    found
-}
-
 /// Where a path loses the cancel function.
 enum Leak<'t> {
     /// A `return` statement.
@@ -98,8 +90,98 @@ enum Leak<'t> {
 /// What one node of the graph does to the variable.
 #[derive(PartialEq)]
 enum Event {
+    /// The cancel function is used, or nothing is left to release (the context has ended).
     Use,
     Overwrite,
+}
+
+/// What the search knows about one binding besides the graph.
+struct Facts<'t> {
+    /// Every reference to the cancel variable in the function.
+    references: Vec<Node<'t>>,
+    /// The cancel variable is a named result: a bare `return` hands it out.
+    named_result: bool,
+    /// Declarations of the other variables the call binds (`ctx` in `ctx, cancel := ...`):
+    /// a path that receives from their `Done()` channel waited for the context to end.
+    contexts: Vec<Node<'t>>,
+    /// The error branch right after a call returning `(..., cancel, err)`: the cancel
+    /// function is nil there by convention, so nothing is lost on its paths.
+    error_branch: Option<ErrorCheck<'t>>,
+}
+
+/// `if err != nil { ... }` right after the defining statement.
+#[derive(Clone, Copy)]
+struct ErrorCheck<'t> {
+    statement: Node<'t>,
+    consequence: Node<'t>,
+}
+
+impl<'t> Facts<'t> {
+    fn new(
+        file: &GoFile<'_>,
+        function: Node<'t>,
+        binding: &CancelBinding<'t, '_>,
+        declaration: Node<'t>,
+    ) -> Facts<'t> {
+        let named_result = function
+            .child_by_field_name("result")
+            .is_some_and(|r| contains(r, declaration));
+        let contexts = binding
+            .targets
+            .iter()
+            .filter(|t| **t != binding.cancel && t.kind() == "identifier")
+            .filter(|t| file.text(**t) != "_")
+            .filter_map(|t| go::declaration_of(*t, file.source))
+            .collect();
+        Facts {
+            references: go::references(function, declaration, file.source),
+            named_result,
+            contexts,
+            error_branch: error_check(file, binding),
+        }
+    }
+
+    fn event(
+        &self,
+        file: &GoFile<'_>,
+        binding: &CancelBinding<'t, '_>,
+        node: Node<'t>,
+    ) -> Option<Event> {
+        if self.named_result && node.kind() == "return_statement" && node.named_child_count() == 0 {
+            return Some(Event::Use);
+        }
+        let inside =
+            |r: &Node<'t>| node.start_byte() <= r.start_byte() && r.end_byte() <= node.end_byte();
+        let mut overwritten = false;
+        for reference in self.references.iter().filter(|r| inside(r)) {
+            if *reference == binding.cancel {
+                overwritten = true;
+            } else if let Some(value) = assigned_value(*reference, node) {
+                // `cancel = nil` hands the duty on deliberately (go vet counts it as a use).
+                if value.is_some_and(|v| v.kind() == "nil") {
+                    return Some(Event::Use);
+                }
+                overwritten = true;
+            } else {
+                return Some(Event::Use);
+            }
+        }
+        if overwritten {
+            return Some(Event::Overwrite);
+        }
+        // Waiting for `<-ctx.Done()` of this very context: it has ended, nothing is left.
+        if !self.contexts.is_empty() && waits_for_done(file, node, &self.contexts) {
+            return Some(Event::Use);
+        }
+        None
+    }
+
+    /// Whether `node` lies in the error branch after the call, where the cancel function
+    /// is nil.
+    fn in_error_branch(&self, node: Node<'_>) -> bool {
+        self.error_branch
+            .is_some_and(|check| contains(check.consequence, node))
+    }
 }
 
 fn find_leak<'t>(
@@ -109,44 +191,34 @@ fn find_leak<'t>(
     binding: &CancelBinding<'t, '_>,
     declaration: Node<'t>,
 ) -> Option<Leak<'t>> {
-    let references = go::references(function, declaration, file.source);
-    let named_result = function
-        .child_by_field_name("result")
-        .is_some_and(|r| contains(r, declaration));
-    let event = |node: Node<'t>| -> Option<Event> {
-        if named_result && node.kind() == "return_statement" && node.named_child_count() == 0 {
-            return Some(Event::Use);
-        }
-        let inside =
-            |r: &Node<'t>| node.start_byte() <= r.start_byte() && r.end_byte() <= node.end_byte();
-        let mut overwritten = false;
-        for reference in references.iter().filter(|r| inside(r)) {
-            if *reference == binding.cancel || is_assigned(*reference, node) {
-                overwritten = true;
-            } else {
-                return Some(Event::Use);
-            }
-        }
-        overwritten.then_some(Event::Overwrite)
-    };
+    let facts = Facts::new(file, function, binding, declaration);
     let (start, index) = cfg.locate(binding.statement)?;
     let mut seen = vec![false; cfg.blocks.len()];
     // (block, first node to look at, the block we came from)
     let mut stack: Vec<(usize, usize, Option<usize>)> = vec![(start, index + 1, None)];
-    while let Some((b, from, came_from)) = stack.pop() {
+    'blocks: while let Some((b, from, came_from)) = stack.pop() {
         let block = &cfg.blocks[b];
-        let mut stop = false;
+        // Paths through the error branch after the call lose nothing: cancel is nil there.
+        if block
+            .nodes
+            .get(from)
+            .is_some_and(|n| facts.in_error_branch(*n))
+        {
+            continue;
+        }
         for &node in block.nodes.iter().skip(from) {
-            match event(node) {
-                Some(Event::Use) => {
-                    stop = true;
-                    break;
-                }
+            match facts.event(file, binding, node) {
+                Some(Event::Use) => continue 'blocks,
                 Some(Event::Overwrite) => {
-                    let contains_definition = node.start_byte() <= binding.statement.start_byte()
-                        && binding.statement.end_byte() <= node.end_byte();
+                    let contains_definition = contains(node, binding.statement);
                     if !contains_definition {
+                        if loses_nothing(file, function, binding, &facts, node) {
+                            continue 'blocks;
+                        }
                         return Some(Leak::Overwrite(node));
+                    }
+                    if guarded_recreation(file, function, binding, declaration) {
+                        continue 'blocks;
                     }
                     let jump = came_from
                         .and_then(|p| cfg.blocks[p].nodes.last().copied())
@@ -158,9 +230,6 @@ fn find_leak<'t>(
                 }
                 None => {}
             }
-        }
-        if stop {
-            continue;
         }
         match block.end {
             End::Return(r) => return Some(Leak::Return(r)),
@@ -179,17 +248,301 @@ fn find_leak<'t>(
     None
 }
 
-/// Whether `reference` is a target of a plain assignment (`=`, or `:=` re-using it) made by
-/// `node` itself, not inside a func literal of it.
-fn is_assigned(reference: Node<'_>, node: Node<'_>) -> bool {
-    let Some(list) = reference.parent().filter(|p| p.kind() == "expression_list") else {
+/// Whether the cancel function of `binding` is used on every path to the end of its
+/// function (deferred, called, handed on): then its context is released when the function
+/// returns at the latest. `false` when that cannot be told.
+pub(super) fn released_on_every_path(file: &GoFile<'_>, binding: &CancelBinding<'_, '_>) -> bool {
+    let Some(function) = go::enclosing_functions(binding.statement).next() else {
         return false;
     };
-    let Some(statement) = list.parent() else {
+    let Some(declaration) = go::declaration_of(binding.cancel, file.source) else {
         return false;
     };
+    if go::enclosing_functions(declaration).next() != Some(function) {
+        return false;
+    }
+    let never_returns = |call: Node<'_>| file.never_returns(call);
+    let Some(cfg) = Cfg::build(function, file.source, &never_returns) else {
+        return false;
+    };
+    find_leak(file, function, &cfg, binding, declaration).is_none()
+}
+
+/// `if err != nil { ... }` as the statement right after a definition whose call returns
+/// something after the cancel function (`client, cancel, err := dial(...)`), comparing that
+/// last result with nil.
+fn error_check<'t>(file: &GoFile<'_>, binding: &CancelBinding<'t, '_>) -> Option<ErrorCheck<'t>> {
+    let cancel_index = binding.targets.iter().position(|t| *t == binding.cancel)?;
+    let last = *binding.targets.last()?;
+    if cancel_index + 1 == binding.targets.len()
+        || last.kind() != "identifier"
+        || file.text(last) == "_"
+    {
+        return None;
+    }
+    let statement = go::enclosing_statement(binding.statement)?;
+    let next = std::iter::successors(statement.next_named_sibling(), |n| n.next_named_sibling())
+        .find(|n| n.kind() != "comment")?;
+    if next.kind() != "if_statement" || next.child_by_field_name("initializer").is_some() {
+        return None;
+    }
+    let condition = next.child_by_field_name("condition")?;
+    let operator = condition.child_by_field_name("operator")?;
+    if condition.kind() != "binary_expression" || file.text(operator) != "!=" {
+        return None;
+    }
+    let (left, right) = (
+        condition.child_by_field_name("left")?,
+        condition.child_by_field_name("right")?,
+    );
+    let compared = match (left.kind(), right.kind()) {
+        ("identifier", "nil") => left,
+        ("nil", "identifier") => right,
+        _ => return None,
+    };
+    if file.text(compared) != file.text(last) {
+        return None;
+    }
+    Some(ErrorCheck {
+        statement: next,
+        consequence: next.child_by_field_name("consequence")?,
+    })
+}
+
+/// Whether `node` (not looking into func literals) receives from `<x>.Done()` where `x` is
+/// one of the variables declared by `contexts`: it waits until that context has ended.
+fn waits_for_done(file: &GoFile<'_>, node: Node<'_>, contexts: &[Node<'_>]) -> bool {
+    let mut found = false;
+    walk_tree(node, |n| {
+        if found || n.kind() == "func_literal" {
+            return false;
+        }
+        if n.kind() == "unary_expression"
+            && n.child_by_field_name("operator")
+                .is_some_and(|o| file.text(o) == "<-")
+        {
+            found = n
+                .child_by_field_name("operand")
+                .and_then(|call| done_receiver(file, call))
+                .and_then(|x| go::declaration_of(x, file.source))
+                .is_some_and(|d| contexts.contains(&d));
+        }
+        !found
+    });
+    found
+}
+
+/// `x` in the call `x.Done()`.
+fn done_receiver<'t>(file: &GoFile<'_>, call: Node<'t>) -> Option<Node<'t>> {
+    if call.kind() != "call_expression"
+        || call
+            .child_by_field_name("arguments")
+            .is_some_and(|a| a.named_child_count() > 0)
+    {
+        return None;
+    }
+    let function = call.child_by_field_name("function")?;
+    let field = function.child_by_field_name("field")?;
+    let operand = function.child_by_field_name("operand")?;
+    (function.kind() == "selector_expression"
+        && file.text(field) == "Done"
+        && operand.kind() == "identifier")
+        .then_some(operand)
+}
+
+/// Overwriting the cancel function of `context.WithCancel(context.Background())` (or of any
+/// parent that is never cancelled) before the context was used loses nothing: such a context
+/// registers with no parent and runs no timer, so there is nothing to release.
+fn loses_nothing(
+    file: &GoFile<'_>,
+    function: Node<'_>,
+    binding: &CancelBinding<'_, '_>,
+    facts: &Facts<'_>,
+    overwrite: Node<'_>,
+) -> bool {
+    if !matches!(
+        file.calls_package(binding.call, go::CONTEXT_PATHS),
+        Some("WithCancel" | "WithCancelCause")
+    ) {
+        return false;
+    }
+    let Some(parent) = binding
+        .call
+        .child_by_field_name("arguments")
+        .and_then(|a| a.named_child(0))
+    else {
+        return false;
+    };
+    if !never_cancelled(file, parent) {
+        return false;
+    }
+    // The context must not have been handed to anything in between.
+    let between = |n: &Node<'_>| {
+        binding.statement.end_byte() <= n.start_byte() && n.start_byte() < overwrite.start_byte()
+    };
+    facts.contexts.iter().all(|context| {
+        !go::references(function, *context, file.source)
+            .iter()
+            .any(between)
+    })
+}
+
+/// `context.Background()`, `context.TODO()`, and `WithValue`/`WithoutCancel` of those:
+/// contexts whose `Done()` is nil.
+fn never_cancelled(file: &GoFile<'_>, expression: Node<'_>) -> bool {
+    if expression.kind() != "call_expression" {
+        return false;
+    }
+    match file.calls_package(expression, go::CONTEXT_PATHS) {
+        Some("Background" | "TODO" | "WithoutCancel") => true,
+        Some("WithValue") => expression
+            .child_by_field_name("arguments")
+            .and_then(|a| a.named_child(0))
+            .is_some_and(|inner| never_cancelled(file, inner)),
+        _ => false,
+    }
+}
+
+/// A definition in a loop that assigns variables declared outside it, re-run only under a
+/// guard on state the loop keeps (`if jobCtx != nil { continue }`, `if !c.running`, a
+/// `case <-done:` whose channel is set to nil): the loop re-creates the context only after it
+/// ended, which the guard tracks; it is not a new context per iteration.
+fn guarded_recreation(
+    file: &GoFile<'_>,
+    function: Node<'_>,
+    binding: &CancelBinding<'_, '_>,
+    declaration: Node<'_>,
+) -> bool {
+    let Some(the_loop) = enclosing_loop(binding.statement, function) else {
+        return false;
+    };
+    let Some(body) = the_loop.child_by_field_name("body") else {
+        return false;
+    };
+    if contains(body, declaration) {
+        return false;
+    }
+    let guards = guards_of(binding.statement, body);
+    // The state a guard reads: a field, or a variable declared outside the loop.
+    let mut state: Vec<&str> = Vec::new();
+    for guard in guards {
+        walk_tree(guard, |n| match n.kind() {
+            "selector_expression" => {
+                state.push(file.text(n));
+                false
+            }
+            "identifier" => {
+                if go::declaration_of(n, file.source).is_some_and(|d| !contains(body, d)) {
+                    state.push(file.text(n));
+                }
+                false
+            }
+            "func_literal" | "call_expression" => false,
+            _ => true,
+        });
+    }
+    !state.is_empty() && assigns_any(file, body, &state)
+}
+
+/// The conditions that decide whether `statement` runs, inside `body`: the `if` conditions and
+/// `case` expressions around it, and early-exit guards (`if cond { continue }`) before it.
+fn guards_of<'t>(statement: Node<'t>, body: Node<'t>) -> Vec<Node<'t>> {
+    let mut guards = Vec::new();
+    let mut child = statement;
+    for ancestor in ancestors(statement) {
+        match ancestor.kind() {
+            "if_statement" if ancestor.child_by_field_name("condition") != Some(child) => {
+                guards.extend(ancestor.child_by_field_name("condition"));
+            }
+            "expression_case" => {
+                let mut cursor = ancestor.walk();
+                guards.extend(ancestor.children_by_field_name("value", &mut cursor));
+                guards.extend(
+                    ancestor
+                        .parent()
+                        .and_then(|s| s.child_by_field_name("value")),
+                );
+            }
+            "communication_case" => guards.extend(ancestor.child_by_field_name("communication")),
+            "statement_list" | "block" => {
+                for earlier in named_children(ancestor).take_while(|s| *s != child) {
+                    if earlier.kind() == "if_statement" && exits_early(earlier) {
+                        guards.extend(earlier.child_by_field_name("condition"));
+                    }
+                }
+            }
+            _ => {}
+        }
+        if ancestor == body {
+            break;
+        }
+        child = ancestor;
+    }
+    guards
+}
+
+/// `if cond { ...; continue }` (or `break`, `return`, `goto`): the code after it runs only when
+/// `cond` is false.
+fn exits_early(statement: Node<'_>) -> bool {
+    statement
+        .child_by_field_name("consequence")
+        .and_then(|c| block_statements(c).last())
+        .is_some_and(|last| {
+            matches!(
+                last.kind(),
+                "continue_statement" | "break_statement" | "return_statement" | "goto_statement"
+            )
+        })
+}
+
+/// The statements of a block (inside its `statement_list`), comments left out.
+fn block_statements<'t>(block: Node<'t>) -> impl Iterator<Item = Node<'t>> {
+    named_children(block)
+        .flat_map(|n| {
+            let inner: Vec<Node<'t>> = if n.kind() == "statement_list" {
+                named_children(n).collect()
+            } else {
+                vec![n]
+            };
+            inner
+        })
+        .filter(|n| n.kind() != "comment")
+}
+
+/// Whether any statement in `body` assigns one of `names` (as written: `x`, `c.running`).
+fn assigns_any(file: &GoFile<'_>, body: Node<'_>, names: &[&str]) -> bool {
+    let mut found = false;
+    walk_tree(body, |n| {
+        if found {
+            return false;
+        }
+        let left = match n.kind() {
+            "assignment_statement" | "short_var_declaration" => n.child_by_field_name("left"),
+            "inc_statement" | "dec_statement" => n.named_child(0),
+            _ => None,
+        };
+        if let Some(left) = left {
+            let targets: Vec<Node<'_>> = if left.kind() == "expression_list" {
+                named_children(left).collect()
+            } else {
+                vec![left]
+            };
+            found = targets.iter().any(|t| names.contains(&file.text(*t)));
+        }
+        !found
+    });
+    found
+}
+
+/// If `reference` is a target of a plain assignment (`=`, or `:=` re-using it) made by `node`
+/// itself, not inside a func literal of it: the value assigned to it, when it can be told.
+fn assigned_value<'t>(reference: Node<'t>, node: Node<'t>) -> Option<Option<Node<'t>>> {
+    let list = reference
+        .parent()
+        .filter(|p| p.kind() == "expression_list")?;
+    let statement = list.parent()?;
     if statement.child_by_field_name("left") != Some(list) {
-        return false;
+        return None;
     }
     let plain = match statement.kind() {
         "short_var_declaration" => true,
@@ -198,10 +551,19 @@ fn is_assigned(reference: Node<'_>, node: Node<'_>) -> bool {
             .is_some_and(|o| o.kind() == "="),
         _ => false,
     };
-    plain
-        && !ancestors(reference)
+    if !plain
+        || ancestors(reference)
             .take_while(|a| *a != node)
             .any(|a| a.kind() == "func_literal")
+    {
+        return None;
+    }
+    let index = named_children(list).position(|t| t == reference)?;
+    let values = statement.child_by_field_name("right")?;
+    let value = (values.named_child_count() == list.named_child_count())
+        .then(|| values.named_child(index))
+        .flatten();
+    Some(value)
 }
 
 fn diagnostic(
@@ -279,9 +641,13 @@ fn diagnostic(
     }
 }
 
-/// `defer <name>()` after the defining statement: safe unless the context or the cancel
-/// function escapes (a named result escapes through every return); none where no statement
-/// can follow or where the defer would sit in a loop.
+/// `defer <name>()` after the defining statement — after the error check when the call also
+/// returns an error (deferring the nil function of a failed call panics) — or, when a
+/// `defer <name>()` already follows in the same block, that statement moved up. Safe unless
+/// the context or the cancel function escapes (a named result escapes through every return),
+/// or the cancel function of a wrapper (which may not tolerate a second call) is also called
+/// elsewhere. None where no statement can follow, where the defer would sit in a loop, or
+/// where moving the later defer would defer an older function.
 fn fix(
     file: &GoFile<'_>,
     function: Node<'_>,
@@ -294,19 +660,92 @@ fn fix(
     }
     let body = function.child_by_field_name("body")?;
     let name = file.text(binding.cancel);
+    let anchor = error_check(file, binding).map_or(statement, |check| check.statement);
+    let references = go::references(function, declaration, file.source);
+    let later_defer =
+        std::iter::successors(anchor.next_named_sibling(), |n| n.next_named_sibling())
+            .find(|s| defers_call_of(file, *s, &references));
+    let (message, edits) = match later_defer {
+        Some(defer) => {
+            let reassigned = references.iter().any(|r| {
+                anchor.end_byte() <= r.start_byte()
+                    && r.end_byte() <= defer.start_byte()
+                    && assigned_value(*r, function).is_some()
+            });
+            if reassigned {
+                return None;
+            }
+            let (moved, deletion) = whole_line(defer, file.source)?;
+            (
+                format!("move `defer {name}()` up, right after the definition"),
+                vec![
+                    crate::lang::insert_line_after(anchor, moved, file.source),
+                    deletion,
+                ],
+            )
+        }
+        None => (
+            format!("add `defer {name}()` after the definition"),
+            vec![go::insert_defer_after(
+                anchor,
+                name,
+                file.cancel_takes_cause(binding.call),
+                file.source,
+            )],
+        ),
+    };
     let named_result = function
         .child_by_field_name("result")
         .is_some_and(|r| contains(r, declaration));
     let escapes = named_result || go::any_escapes(body, &binding.targets, file.source);
+    let from_context = file
+        .calls_package(binding.call, go::CONTEXT_PATHS)
+        .is_some()
+        || file.calls_package(binding.call, &["os/signal"]).is_some();
+    let called_elsewhere = later_defer.is_none() && references.len() > 1;
     Some(Fix {
-        applicability: if escapes {
+        applicability: if escapes || (called_elsewhere && !from_context) {
             Applicability::Unsafe
         } else {
             Applicability::Safe
         },
-        message: format!("add `defer {name}()` after the definition"),
-        edits: vec![go::insert_defer_after(statement, name, file.source)],
+        message,
+        edits,
     })
+}
+
+/// `defer x()` (any arguments) where `x` is one of `references`.
+fn defers_call_of(file: &GoFile<'_>, statement: Node<'_>, references: &[Node<'_>]) -> bool {
+    statement.kind() == "defer_statement"
+        && named_children(statement)
+            .find(|n| n.kind() == "call_expression")
+            .and_then(|call| call.child_by_field_name("function"))
+            .is_some_and(|f| f.kind() == "identifier" && references.contains(&f))
+        && !file.text(statement).contains('\n')
+}
+
+/// The text of a statement alone on its line (with its trailing comment), and the edit that
+/// deletes that line; `None` when something else shares the line.
+fn whole_line<'s>(statement: Node<'_>, source: &'s str) -> Option<(&'s str, Edit)> {
+    let line_start = source[..statement.start_byte()]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    if !source[line_start..statement.start_byte()].trim().is_empty() {
+        return None;
+    }
+    let end = statement.end_byte();
+    let newline = source[end..].find('\n').map(|i| end + i);
+    let line_end = newline.unwrap_or(source.len());
+    let rest = source[end..line_end].trim();
+    if !rest.is_empty() && !rest.starts_with("//") {
+        return None;
+    }
+    let text = source[statement.start_byte()..line_end].trim_end();
+    let deletion = Edit {
+        span: Span::new(line_start, newline.map_or(line_end, |n| n + 1)),
+        new_text: String::new(),
+    };
+    Some((text, deletion))
 }
 
 /// The last byte of a block: its `}`.

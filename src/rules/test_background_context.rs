@@ -6,7 +6,7 @@ use tree_sitter::Node;
 use super::{Check, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity, Span};
 use crate::lang::go::{self, GoFile};
-use crate::lang::{named_children, Language};
+use crate::lang::Language;
 
 pub static RULE: Rule = Rule {
     name: "test-background-context",
@@ -60,7 +60,7 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
     }
     // Replacing every use of the context package would leave its import unused, which does
     // not compile: then the fixes need a look (and an import removal) first.
-    if !context_used_elsewhere(file, &replaced) {
+    if !replaced.is_empty() && !context_used_elsewhere(file, &replaced) {
         for d in &mut out[first..] {
             if let Some(fix) = &mut d.fix {
                 fix.applicability = Applicability::Unsafe;
@@ -123,7 +123,7 @@ fn test_parent<'t>(file: &GoFile<'_>, call: Node<'t>) -> Option<TestParent<'t>> 
         if params.iter().any(|p| file.handler_type(p.ty).is_some()) {
             return None;
         }
-        if let Some(param) = params.iter().find(|p| is_testing_type(file, p.ty)) {
+        if let Some(param) = params.iter().find(|p| file.is_testing_type(p.ty)) {
             let name = param.name?;
             if file.text(name) == "_" {
                 return None;
@@ -136,18 +136,6 @@ fn test_parent<'t>(file: &GoFile<'_>, call: Node<'t>) -> Option<TestParent<'t>> 
         inner_names.extend(params.iter().filter_map(|p| p.name).map(|n| file.text(n)));
     }
     None
-}
-
-/// `*testing.T`, `*testing.B`, `*testing.F` or `testing.TB`.
-fn is_testing_type(file: &GoFile<'_>, ty: Node<'_>) -> bool {
-    match ty.kind() {
-        "pointer_type" => named_children(ty).next().is_some_and(|inner| {
-            ["T", "B", "F"]
-                .iter()
-                .any(|n| file.is_named_type(inner, "testing", n))
-        }),
-        _ => file.is_named_type(ty, "testing", "TB"),
-    }
 }
 
 /// A func literal passed to `x.Cleanup(...)`.

@@ -82,15 +82,24 @@ impl GoMod {
     }
 
     /// The import path of the package in `dir` (inside the module), e.g.
-    /// `github.com/docker/docker/daemon/logger`.
+    /// `github.com/docker/docker/daemon/logger`. A package under a `vendor/` directory is
+    /// imported by the path after it (`vendor/github.com/a/b` → `github.com/a/b`).
     pub fn import_path_of(&self, dir: &Path) -> Option<String> {
         let module = self.module.as_deref()?;
         let dir = std::path::absolute(dir).ok()?;
         let rest = dir.strip_prefix(&self.dir).ok()?;
+        let parts = rest
+            .components()
+            .map(|c| c.as_os_str().to_str())
+            .collect::<Option<Vec<&str>>>()?;
+        if let Some(vendor) = parts.iter().rposition(|p| *p == "vendor") {
+            let vendored = &parts[vendor + 1..];
+            return (!vendored.is_empty()).then(|| vendored.join("/"));
+        }
         let mut path = module.to_string();
-        for part in rest.components() {
+        for part in parts {
             path.push('/');
-            path.push_str(part.as_os_str().to_str()?);
+            path.push_str(part);
         }
         Some(path)
     }
@@ -187,6 +196,12 @@ mod tests {
             Some("example.com/m")
         );
         assert_eq!(m.import_path_of(Path::new("/elsewhere")), None);
+        assert_eq!(
+            m.import_path_of(Path::new("/src/m/vendor/github.com/x/y"))
+                .as_deref(),
+            Some("github.com/x/y")
+        );
+        assert_eq!(m.import_path_of(Path::new("/src/m/vendor")), None);
         let broken = GoMod::parse(Path::new("."), "module\ngo banana\n");
         assert_eq!((broken.module, broken.go), (None, None));
         assert!(!GoMod::parse(Path::new("."), "").go_at_least(1, 0));

@@ -5,6 +5,7 @@
 
 pub mod cfg;
 pub mod gomod;
+pub mod model;
 pub mod scope;
 pub mod tables;
 
@@ -13,17 +14,9 @@ use std::path::Path;
 use tree_sitter::{Node, Tree};
 
 use super::{named_children, text, walk_tree};
+pub use model::{CancelCall, ContextParam, Function};
 pub use scope::*;
 pub use tables::*;
-
-/// `Background()`/`TODO()` calls, for [`GoFile::new_root_calls`].
-pub static NEW_ROOT_CALLS: std::sync::LazyLock<tree_sitter::Query> =
-    std::sync::LazyLock::new(|| {
-        crate::lang::compile_query(
-            super::Language::Go,
-            include_str!("../../../rules/go/new-root-calls.scm"),
-        )
-    });
 
 /// Whether a Go file can declare a wrapper at all: it names `CancelFunc` or `CancelCauseFunc`.
 pub fn mentions_cancel_func(bytes: &[u8]) -> bool {
@@ -47,6 +40,7 @@ pub fn cancel_wrappers(source: &str, dir: &Path) -> Vec<CancelWrapper> {
         wrappers: Vec::new(),
     };
     let file = GoFile::new(source, &tree, &settings);
+    let import_path = gomod::nearest(dir).and_then(|m| m.import_path_of(dir));
     let mut found = Vec::new();
     for func in named_children(tree.root_node()).filter(|n| n.kind() == "function_declaration") {
         let (Some(name), Some(result)) = (
@@ -60,18 +54,20 @@ pub fn cancel_wrappers(source: &str, dir: &Path) -> Vec<CancelWrapper> {
         } else {
             vec![result]
         };
-        let is_cancel = |ty: Node<'_>| {
-            CONTEXT_PATHS.iter().any(|p| {
-                file.is_named_type(ty, p, "CancelFunc")
-                    || file.is_named_type(ty, p, "CancelCauseFunc")
-            })
+        let is_type = |ty: Node<'_>, name: &str| {
+            CONTEXT_PATHS
+                .iter()
+                .any(|p| file.is_named_type(ty, p, name))
         };
+        let is_cancel = |ty: Node<'_>| is_type(ty, "CancelFunc") || is_type(ty, "CancelCauseFunc");
         if let Some(index) = types.iter().position(|t| is_cancel(*t)) {
             found.push(CancelWrapper {
                 dir: dir.to_path_buf(),
+                import_path: import_path.clone(),
                 package: file.package.clone(),
                 name: file.text(name).to_string(),
                 result: index,
+                cause: is_type(types[index], "CancelCauseFunc"),
             });
         }
     }
@@ -144,8 +140,8 @@ pub struct GoFile<'a> {
     pub functions: Vec<&'a str>,
     /// The file's directory, when known: functions of the same package live there.
     pub dir: Option<&'a Path>,
-    /// [`GoFile::new_root_calls`], found once for all the rules that need them.
-    new_roots: std::cell::OnceCell<Vec<Node<'a>>>,
+    /// The facts of the per-file model, each found once for all the rules (see [`model`]).
+    model: model::Model<'a>,
 }
 
 /// What a call expression calls, as far as syntax can tell.
@@ -185,7 +181,7 @@ impl<'a> GoFile<'a> {
             settings,
             functions,
             dir: None,
-            new_roots: std::cell::OnceCell::new(),
+            model: model::Model::default(),
         }
     }
 
@@ -211,7 +207,7 @@ impl<'a> GoFile<'a> {
                 }
                 let alias = self.text(operand);
                 let path = self.imports.path_of(alias)?;
-                if is_declared_locally(operand, alias, self.source) {
+                if declaration_of(operand, self.source).is_some() {
                     return None;
                 }
                 Some(Callee::Package {
@@ -244,32 +240,21 @@ impl<'a> GoFile<'a> {
         }
     }
 
-    /// The calls of `context.Background()` and `context.TODO()` (any alias, dot imports), in
-    /// document order.
-    pub fn new_root_calls(&self) -> &[Node<'a>] {
-        self.new_roots.get_or_init(|| {
-            let mut calls = Vec::new();
-            if !self.imports.imports_any(CONTEXT_PATHS) {
-                return calls;
-            }
-            let query = &*NEW_ROOT_CALLS;
-            crate::lang::for_each_match(query, self.tree.root_node(), self.source, |captures| {
-                let Some(call) = crate::lang::capture(query, captures, "call") else {
-                    return;
-                };
-                let has_args = call
-                    .child_by_field_name("arguments")
-                    .is_some_and(|a| a.named_child_count() > 0);
-                if !has_args && self.calls_package(call, CONTEXT_PATHS).is_some() {
-                    calls.push(call);
-                }
-            });
-            calls
-        })
-    }
-
     /// If `call` produces a cancel function, the index of that result and the callee's name.
     pub fn cancel_result(&self, call: Node<'_>) -> Option<(usize, &'a str)> {
+        self.resolve_cancel(call)
+            .map(|(index, _)| (index, self.callee_text(call)))
+    }
+
+    /// Whether the cancel function `call` produces takes a cause (`CancelCauseFunc`): it is
+    /// called as `cancel(err)`, or `cancel(nil)`.
+    pub fn cancel_takes_cause(&self, call: Node<'_>) -> bool {
+        self.resolve_cancel(call).is_some_and(|(_, cause)| cause)
+    }
+
+    /// The index of the cancel function among the call's results, and whether it takes a
+    /// cause.
+    fn resolve_cancel(&self, call: Node<'_>) -> Option<(usize, bool)> {
         // The name first: resolving the qualifier walks the enclosing function.
         let function = call.child_by_field_name("function")?;
         let name = match function.kind() {
@@ -304,7 +289,7 @@ impl<'a> GoFile<'a> {
                                 .any(|p| import_path_matches(p, &f.package))
                     }
                 };
-                matched.then_some(f.result)
+                matched.then_some((f.result, f.name.ends_with("Cause")))
             })
             .or_else(|| {
                 self.settings.wrappers.iter().find_map(|w| {
@@ -312,10 +297,9 @@ impl<'a> GoFile<'a> {
                         Callee::Package { path, name } => w.matches_import(path, name),
                         Callee::Local { name } => w.matches_local(self.dir, &self.package, name),
                     };
-                    matched.then_some(w.result)
+                    matched.then_some((w.result, w.cause))
                 })
             })
-            .map(|i| (i, self.callee_text(call)))
     }
 
     fn callee_text(&self, call: Node<'_>) -> &'a str {
@@ -373,6 +357,18 @@ impl<'a> GoFile<'a> {
         })
     }
 
+    /// `*testing.T`, `*testing.B`, `*testing.F` or `testing.TB`.
+    pub fn is_testing_type(&self, ty: Node<'_>) -> bool {
+        match ty.kind() {
+            "pointer_type" => named_children(ty).next().is_some_and(|inner| {
+                ["T", "B", "F"]
+                    .iter()
+                    .any(|n| self.is_named_type(inner, "testing", n))
+            }),
+            _ => self.is_named_type(ty, "testing", "TB"),
+        }
+    }
+
     /// Whether any result of a function is `context.Context`.
     pub fn returns_context(&self, func: Node<'_>) -> bool {
         let Some(result) = func.child_by_field_name("result") else {
@@ -404,6 +400,24 @@ pub struct CancelBinding<'t, 'a> {
 impl<'a> GoFile<'a> {
     /// The cancel binding made by `statement`, if it is one.
     pub fn cancel_binding<'t>(&self, statement: Node<'t>) -> Option<CancelBinding<'t, 'a>> {
+        let (targets, call) = self.assignment(statement)?;
+        let (index, callee) = self.cancel_result(call)?;
+        let cancel = *targets.get(index)?;
+        if cancel.kind() != "identifier" || self.text(cancel) == "_" {
+            return None;
+        }
+        Some(CancelBinding {
+            statement,
+            call,
+            targets,
+            cancel,
+            callee,
+        })
+    }
+
+    /// The left-hand side and the call of a `:=`, `=` or `var` statement whose only value is
+    /// a call.
+    fn assignment<'t>(&self, statement: Node<'t>) -> Option<(Vec<Node<'t>>, Node<'t>)> {
         let (targets, values): (Vec<Node<'t>>, Node<'t>) = match statement.kind() {
             "short_var_declaration" => (
                 named_children(statement.child_by_field_name("left")?).collect(),
@@ -432,21 +446,7 @@ impl<'a> GoFile<'a> {
             return None;
         }
         let call = values.named_child(0)?;
-        if call.kind() != "call_expression" {
-            return None;
-        }
-        let (index, callee) = self.cancel_result(call)?;
-        let cancel = *targets.get(index)?;
-        if cancel.kind() != "identifier" || self.text(cancel) == "_" {
-            return None;
-        }
-        Some(CancelBinding {
-            statement,
-            call,
-            targets,
-            cancel,
-            callee,
-        })
+        (call.kind() == "call_expression").then_some((targets, call))
     }
 
     /// Whether a call never returns: `panic`, `os.Exit`, `log.Fatal*`/`log.Panic*`,
@@ -493,13 +493,16 @@ impl<'a> GoFile<'a> {
     }
 }
 
-/// An edit that inserts `defer <name>()` on its own line after `statement`, indented like it.
+/// An edit that inserts `defer <name>()` (`defer <name>(nil)` when the function takes a
+/// cause) on its own line after `statement`, indented like it.
 pub fn insert_defer_after(
     statement: Node<'_>,
     name: &str,
+    takes_cause: bool,
     source: &str,
 ) -> crate::diagnostic::Edit {
-    super::insert_line_after(statement, &format!("defer {name}()"), source)
+    let argument = if takes_cause { "nil" } else { "" };
+    super::insert_line_after(statement, &format!("defer {name}({argument})"), source)
 }
 
 #[cfg(test)]
@@ -550,6 +553,14 @@ mod tests {
                 f.cancel_result(first_call(f.tree)),
                 Some((1, "context.WithCancel"))
             );
+        });
+        // Scopes decide: a variable of an earlier block, or the one being declared by this
+        // very statement, does not shadow the package.
+        let src = "package p\nimport \"context\"\nfunc f(x bool) {\n\tif x { context := 1; _ = \
+                   context }\n\tcontext, cancel := context.WithCancel(nil)\n}\n";
+        with_file(src, |f| {
+            let call = first_call(f.tree);
+            assert_eq!(f.cancel_result(call), Some((1, "context.WithCancel")));
         });
         let src = "package p\nimport . \"context\"\nfunc f() { WithTimeout(nil, 1) }\n";
         with_file(src, |f| {

@@ -3,7 +3,7 @@
 
 use tree_sitter::Node;
 
-use crate::lang::{ancestors, named_children, text, walk_tree};
+use crate::lang::{ancestors, named_children, text, tokens};
 
 /// A function (declaration, method or literal) as the rules see it.
 pub const FUNCTION_KINDS: &[&str] = &["function_declaration", "method_declaration", "func_literal"];
@@ -144,18 +144,11 @@ fn has_define(node: Node<'_>) -> bool {
 /// Every identifier in `within` (nested func literals included) that refers to the variable
 /// declared by `declaration` (as [`declaration_of`] resolves it), the declaration included.
 pub fn references<'t>(within: Node<'t>, declaration: Node<'t>, source: &str) -> Vec<Node<'t>> {
-    let name = text(declaration, source);
-    let mut found = Vec::new();
-    walk_tree(within, |node| {
-        if node.kind() == "identifier"
-            && text(node, source) == name
-            && declaration_of(node, source) == Some(declaration)
-        {
-            found.push(node);
-        }
-        true
-    });
-    found
+    tokens(within, text(declaration, source), source)
+        .filter(|node| {
+            node.kind() == "identifier" && declaration_of(*node, source) == Some(declaration)
+        })
+        .collect()
 }
 
 /// A declared parameter: its name (absent for unnamed parameters) and type.
@@ -204,65 +197,6 @@ pub fn function_name<'s>(func: Node<'_>, source: &'s str) -> Option<&'s str> {
     func.child_by_field_name("name").map(|n| text(n, source))
 }
 
-/// Whether `name`, used at `use_site`, is declared by an enclosing function as a parameter,
-/// receiver, result or local variable before the use: then it is not a package qualifier.
-pub fn is_declared_locally(use_site: Node<'_>, name: &str, source: &str) -> bool {
-    enclosing_functions(use_site).any(|func| {
-        let params = ["receiver", "parameters", "result"]
-            .iter()
-            .filter_map(|f| func.child_by_field_name(f))
-            .filter(|l| l.kind() == "parameter_list")
-            .flat_map(parameters)
-            .any(|p| p.name.is_some_and(|n| text(n, source) == name));
-        params || {
-            let mut found = false;
-            if let Some(body) = func.child_by_field_name("body") {
-                walk_tree(body, |node| {
-                    if found || node.start_byte() >= use_site.start_byte() {
-                        return false;
-                    }
-                    if declared_names(node).any(|n| text(n, source) == name) {
-                        found = true;
-                    }
-                    node.kind() != "func_literal"
-                });
-            }
-            found
-        }
-    })
-}
-
-/// The identifiers a declaration statement introduces (`:=`, `var`, `const`, range `:=`).
-pub fn declared_names<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
-    let defines = match node.kind() {
-        "short_var_declaration" => true,
-        "range_clause" => is_range_define(node),
-        _ => false,
-    };
-    let names: Vec<Node<'t>> = match node.kind() {
-        _ if defines => node
-            .child_by_field_name("left")
-            .map(|l| {
-                named_children(l)
-                    .filter(|n| n.kind() == "identifier")
-                    .collect()
-            })
-            .unwrap_or_default(),
-        "var_spec" | "const_spec" => {
-            let mut cursor = node.walk();
-            node.children_by_field_name("name", &mut cursor).collect()
-        }
-        _ => Vec::new(),
-    };
-    names.into_iter()
-}
-
-fn is_range_define(range: Node<'_>) -> bool {
-    let mut cursor = range.walk();
-    let defines = range.children(&mut cursor).any(|c| c.kind() == ":=");
-    defines
-}
-
 /// The statement that holds a definition, when a statement can follow it in the same block:
 /// a `:=`/`=` statement or the `var` declaration of a `var_spec` (not an `if`/`for` header).
 pub fn enclosing_statement(def: Node<'_>) -> Option<Node<'_>> {
@@ -282,62 +216,93 @@ pub fn any_escapes(body: Node<'_>, targets: &[Node<'_>], source: &str) -> bool {
         .any(|t| escapes(body, text(*t, source), source))
 }
 
-/// Whether a variable may outlive the function through one of its uses in `body`: returned,
-/// sent on a channel, used in a `go` statement, put in a composite literal, or assigned to
-/// anything but a plain local. Conservative: anything unclear counts as an escape.
-pub fn escapes(body: Node<'_>, name: &str, source: &str) -> bool {
-    let mut escaped = false;
-    walk_tree(body, |node| {
-        if escaped {
-            return false;
-        }
-        if node.kind() == "identifier" && text(node, source) == name {
-            escaped = use_escapes(node, body, source);
-        }
-        true
-    });
-    escaped
+/// How a variable's value may outlive the function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Escape {
+    /// Returned to the caller.
+    Returned,
+    /// Stored in a field, an element, a package variable or a composite literal.
+    Stored,
+    /// Sent on a channel.
+    Sent,
+    /// Used in a `go` statement or a func literal, which may run after the function returns.
+    Captured,
 }
 
-fn use_escapes(ident: Node<'_>, body: Node<'_>, source: &str) -> bool {
+/// Whether a variable may outlive the function through one of its uses in `body`: returned,
+/// sent on a channel, used in a `go` statement or a func literal, put in a composite literal,
+/// or assigned to anything but a plain local. Conservative: anything unclear counts as an
+/// escape.
+pub fn escapes(body: Node<'_>, name: &str, source: &str) -> bool {
+    first_escape(body, name, source, |_| true)
+}
+
+/// Whether the variable is returned or stored (see [`Escape`]): the value itself is kept past
+/// the function, not only used by work that may run later.
+pub fn kept_beyond(body: Node<'_>, name: &str, source: &str) -> bool {
+    first_escape(body, name, source, |e| {
+        matches!(e, Escape::Returned | Escape::Stored)
+    })
+}
+
+fn first_escape(body: Node<'_>, name: &str, source: &str, wanted: impl Fn(Escape) -> bool) -> bool {
+    tokens(body, name, source).any(|node| {
+        node.kind() == "identifier" && use_escapes(node, body, source).is_some_and(&wanted)
+    })
+}
+
+fn use_escapes(ident: Node<'_>, body: Node<'_>, source: &str) -> Option<Escape> {
+    // Captured by a goroutine or a closure: it may run after the function returns, whatever
+    // the statement around the use inside it does.
+    if ancestors(ident)
+        .take_while(|a| *a != body)
+        .any(|a| matches!(a.kind(), "go_statement" | "func_literal"))
+    {
+        return Some(Escape::Captured);
+    }
     let mut child = ident;
     for ancestor in ancestors(ident) {
         if ancestor == body {
-            return false;
+            return None;
         }
         match ancestor.kind() {
             // `return ctx, nil` hands it out; `return f(ctx)` only uses it.
-            "return_statement" => return ident.parent().and_then(|p| p.parent()) == Some(ancestor),
-            "go_statement" | "composite_literal" | "func_literal" => return true,
-            "send_statement" => {
-                return ancestor.child_by_field_name("value") == Some(child);
+            "return_statement" => {
+                return (ident.parent().and_then(|p| p.parent()) == Some(ancestor))
+                    .then_some(Escape::Returned)
             }
-            "var_spec" | "short_var_declaration" => return false,
+            "composite_literal" => return Some(Escape::Stored),
+            "send_statement" => {
+                return (ancestor.child_by_field_name("value") == Some(child))
+                    .then_some(Escape::Sent);
+            }
+            "var_spec" | "short_var_declaration" => return None,
             // `s.ctx = ctx`, `m[k] = ctx`, `*p = ctx` or a package variable keep it; `_ = ctx`
             // and plain locals do not.
             "assignment_statement" => {
                 if ancestor.child_by_field_name("right") != Some(child) {
-                    return false;
+                    return None;
                 }
-                return ancestor.child_by_field_name("left").is_none_or(|left| {
+                let stored = ancestor.child_by_field_name("left").is_none_or(|left| {
                     named_children(left).any(|target| {
                         let name = text(target, source);
                         target.kind() != "identifier"
-                            || (name != "_" && !is_declared_locally(target, name, source))
+                            || (name != "_" && declaration_of(target, source).is_none())
                     })
                 });
+                return stored.then_some(Escape::Stored);
             }
             _ => {}
         }
         child = ancestor;
     }
-    false
+    None
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lang::{parse, Language};
+    use crate::lang::{parse, walk_tree, Language};
 
     /// The declaration each occurrence of `name` resolves to, as its byte offset (or None).
     fn resolutions(src: &str, name: &str) -> Vec<Option<usize>> {

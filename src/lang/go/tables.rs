@@ -44,23 +44,34 @@ pub struct GoSettings {
 pub struct CancelWrapper {
     /// The directory of the declaring file, as walked.
     pub dir: PathBuf,
+    /// The declaring package's import path, from the nearest `go.mod` (and `vendor/`), when
+    /// known.
+    pub import_path: Option<String>,
     /// The declaring package's name.
     pub package: String,
     pub name: String,
     /// Index of the cancel function among the results.
     pub result: usize,
+    /// The cancel function is a `CancelCauseFunc`: it takes the cause as its argument.
+    pub cause: bool,
 }
 
 impl CancelWrapper {
-    /// Whether `pkg.Name` with `pkg` imported from `path` may be this function: the import
-    /// path ends with the declaring directory's name and names a package of the same name.
-    /// A `main` or external test package cannot be imported.
+    /// Whether `pkg.Name` with `pkg` imported from `path` may be this function. With the
+    /// declaring package's import path known (a `go.mod` above it), the paths must be equal —
+    /// which finds a module's root package too (`github.com/org/mod/v2` declared in the
+    /// module's top directory). Without one, a guess: the import path ends with the declaring
+    /// directory's name and names a package of the same name. A `main` or external test
+    /// package cannot be imported.
     pub(super) fn matches_import(&self, path: &str, name: &str) -> bool {
+        if name != self.name || self.package == "main" || self.package.ends_with("_test") {
+            return false;
+        }
+        if let Some(import_path) = &self.import_path {
+            return path == import_path;
+        }
         let dir_name = self.dir.file_name().and_then(|n| n.to_str());
-        name == self.name
-            && self.package != "main"
-            && !self.package.ends_with("_test")
-            && dir_name.is_some_and(|d| path.rsplit('/').next() == Some(d))
+        dir_name.is_some_and(|d| path.rsplit('/').next() == Some(d))
             && default_package_name(path) == self.package
     }
 

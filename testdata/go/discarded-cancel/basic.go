@@ -33,7 +33,7 @@ func varDecl(parent context.Context) {
 	_ = use(ctx)
 }
 
-var packageLevel, _ = context.WithCancel(context.Background()) // want "discarded-cancel"
+var packageLevel, _ = context.WithCancel(context.Background())
 
 func both(parent context.Context) {
 	_, _ = context.WithCancel(parent) // want "discarded-cancel"

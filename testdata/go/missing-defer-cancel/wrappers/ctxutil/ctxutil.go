@@ -49,3 +49,15 @@ func methodCaller(parent context.Context, p Pool) {
 	use(ctx)
 	_ = release
 }
+
+type Conn struct{}
+
+// Dial returns a connection and its context; on error every other result is zero, the cancel
+// function included.
+func Dial(addr string, d time.Duration) (*Conn, context.Context, context.CancelFunc, error) {
+	if addr == "" {
+		return nil, nil, nil, context.Canceled
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	return &Conn{}, ctx, cancel, nil
+}

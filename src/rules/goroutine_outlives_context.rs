@@ -1,0 +1,695 @@
+//! `goroutine-outlives-context`: a request handler starts a goroutine that works with the
+//! request's context and can return without waiting for it. The server cancels that context
+//! as soon as the handler returns, so the goroutine's work fails halfway.
+//!
+//! Only contexts that are certainly cancelled when the function returns are considered:
+//! - the request context of an HTTP handler: `r.Context()` of an `*http.Request` parameter
+//!   (gin's `c.Request.Context()`, echo's `c.Request().Context()`), and local variables bound
+//!   from it (`ctx := r.Context()`, `ctx, cancel := context.WithTimeout(r.Context(), d)`);
+//! - the `ctx` of a gRPC unary handler: a method `(ctx context.Context, req *pb.XRequest)
+//!   (*pb.XResponse, error)`, and variables bound from it.
+//!
+//! A plain `ctx context.Context` parameter is not: a long-lived `Run(ctx)` that starts workers
+//! meant to stop with `ctx` is the normal, correct pattern.
+//!
+//! The goroutine "uses" the context when it passes it to a call (work that the cancellation
+//! interrupts) — not a logging or tracing call, not `context.WithoutCancel(ctx)` — or passes it
+//! to the function it runs. Watching it (`<-ctx.Done()`, `ctx.Err()`) is how a goroutine stops
+//! with the request: not a use. A named function of the file that only watches its context
+//! parameter is not a use either.
+//!
+//! The handler waits for the goroutine on a path when it calls `Wait()` (a `sync.WaitGroup`, an
+//! errgroup), receives from or ranges over a channel the goroutine sends on or closes (or that
+//! is passed to it), or waits for the request's context to be done. The finding needs one path
+//! from the `go` statement to a return (or the end of the handler) without any of them.
+
+use tree_sitter::Node;
+
+use super::{Check, Rule};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity, Span};
+use crate::lang::go::cfg::{Cfg, End};
+use crate::lang::go::{self, GoFile};
+use crate::lang::{named_children, walk_tree, Language};
+
+pub static RULE: Rule = Rule {
+    name: "goroutine-outlives-context",
+    title: "a goroutine uses a request's context that is cancelled when the handler returns",
+    language: Language::Go,
+    default_severity: Severity::Warning,
+    enabled_by_default: true,
+    needles: &["go "],
+    doc: include_str!("../../rules/goroutine-outlives-context.md"),
+    check: Check::Go(check),
+};
+
+fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
+    walk_tree(file.tree.root_node(), |node| {
+        if go::FUNCTION_KINDS.contains(&node.kind()) {
+            check_function(file, node, out);
+        }
+        true
+    });
+}
+
+/// What cancels the context when the function returns.
+#[derive(Clone, Copy, PartialEq)]
+enum Scope {
+    HttpHandler,
+    GrpcHandler,
+}
+
+/// The request's context in one handler: the parameter it comes from, the expression that
+/// yields it (`r.Context()`, or the `ctx` parameter itself) and the local variables bound from
+/// it.
+struct RequestContext<'t> {
+    scope: Scope,
+    param: Node<'t>,
+    /// For HTTP handlers, the expression template with `{}` for the parameter's name.
+    expression: Option<String>,
+    /// Declarations of variables that hold the request's context (the gRPC `ctx` parameter
+    /// included).
+    variables: Vec<Node<'t>>,
+}
+
+fn check_function<'a>(file: &GoFile<'a>, function: Node<'a>, out: &mut Vec<Diagnostic>) {
+    let Some(body) = function.child_by_field_name("body") else {
+        return;
+    };
+    let mut statements = Vec::new();
+    walk_tree(body, |node| match node.kind() {
+        "func_literal" => false,
+        "go_statement" => {
+            statements.push(node);
+            false
+        }
+        _ => true,
+    });
+    if statements.is_empty() {
+        return;
+    }
+    let Some(request) = request_context(file, function) else {
+        return;
+    };
+    let never_returns = |call: Node<'a>| file.never_returns(call);
+    let mut cfg = None;
+    for statement in statements {
+        let uses = context_uses(file, &request, statement);
+        let Some(&first) = uses.first() else {
+            continue;
+        };
+        let graph = cfg.get_or_insert_with(|| Cfg::build(function, file.source, &never_returns));
+        let Some(graph) = graph.as_ref() else {
+            return;
+        };
+        let Some(exit) = unwaited_exit(file, graph, &request, statement) else {
+            continue;
+        };
+        out.push(diagnostic(file, &request, statement, first, &uses, exit));
+    }
+}
+
+/// The request context of `function`, when it is an HTTP or gRPC unary handler.
+fn request_context<'t>(file: &GoFile<'_>, function: Node<'t>) -> Option<RequestContext<'t>> {
+    let params: Vec<go::Param<'t>> = go::function_parameters(function).collect();
+    let mut request = None;
+    for param in &params {
+        let Some(name) = param.name.filter(|n| file.text(*n) != "_") else {
+            continue;
+        };
+        if let Some(handler) = file.handler_type(param.ty) {
+            // Contexts passed in as such are the caller's; fiber's user context is not
+            // cancelled with the request.
+            if handler.context.contains("Context()") {
+                request = Some(RequestContext {
+                    scope: Scope::HttpHandler,
+                    param: name,
+                    expression: Some(handler.context.clone()),
+                    variables: Vec::new(),
+                });
+                break;
+            }
+        }
+    }
+    if request.is_none() && is_grpc_unary_handler(file, function, &params) {
+        let name = params[0].name?;
+        request = Some(RequestContext {
+            scope: Scope::GrpcHandler,
+            param: name,
+            expression: None,
+            variables: vec![name],
+        });
+    }
+    let mut request = request?;
+    let body = function.child_by_field_name("body")?;
+    // Variables bound from the request's context, in order (`ctx := r.Context()`, then
+    // `ctx, cancel := context.WithTimeout(ctx, d)`).
+    walk_tree(body, |node| {
+        if node.kind() == "func_literal" {
+            return false;
+        }
+        if node.kind() == "short_var_declaration" || node.kind() == "assignment_statement" {
+            let (Some(left), Some(right)) = (
+                node.child_by_field_name("left"),
+                node.child_by_field_name("right"),
+            ) else {
+                return true;
+            };
+            if !yields_request_context(file, &request, right) {
+                return true;
+            }
+            for target in named_children(left).filter(|t| t.kind() == "identifier") {
+                let name = file.text(target);
+                if !name.to_ascii_lowercase().contains("ctx") && name != "c" {
+                    continue;
+                }
+                if let Some(declaration) = go::declaration_of(target, file.source) {
+                    if !request.variables.contains(&declaration) {
+                        request.variables.push(declaration);
+                    }
+                }
+            }
+        }
+        true
+    });
+    Some(request)
+}
+
+/// An exported method shaped like a gRPC unary handler: `(ctx context.Context, req
+/// *pkg.NameRequest) (*pkg.Type, error)`.
+fn is_grpc_unary_handler(file: &GoFile<'_>, function: Node<'_>, params: &[go::Param<'_>]) -> bool {
+    let exported = go::function_name(function, file.source)
+        .is_some_and(|n| n.starts_with(|c: char| c.is_ascii_uppercase()));
+    if function.kind() != "method_declaration" || params.len() != 2 || !exported {
+        return false;
+    }
+    let request_type = |ty: Node<'_>| {
+        ty.kind() == "pointer_type"
+            && named_children(ty).next().is_some_and(|inner| {
+                inner.kind() == "qualified_type"
+                    && inner
+                        .child_by_field_name("name")
+                        .is_some_and(|n| file.text(n).ends_with("Request"))
+            })
+    };
+    let results = function
+        .child_by_field_name("result")
+        .filter(|r| r.kind() == "parameter_list")
+        .map(|r| go::parameters(r).map(|p| p.ty).collect::<Vec<_>>())
+        .unwrap_or_default();
+    file.is_context_type(params[0].ty)
+        && params[0].name.is_some_and(|n| file.text(n) != "_")
+        && request_type(params[1].ty)
+        && results.len() == 2
+        && results[0].kind() == "pointer_type"
+        && named_children(results[0])
+            .next()
+            .is_some_and(|t| t.kind() == "qualified_type")
+        && file.text(results[1]) == "error"
+}
+
+/// Whether an expression yields the request's context or a context derived from it:
+/// `r.Context()`, a request context variable, or a call that takes one of them
+/// (`context.WithTimeout(ctx, d)`, `metadata.NewOutgoingContext(ctx, md)`) — but not
+/// `context.WithoutCancel(...)`.
+fn yields_request_context(
+    file: &GoFile<'_>,
+    request: &RequestContext<'_>,
+    value: Node<'_>,
+) -> bool {
+    let value = match value.kind() {
+        "expression_list" if value.named_child_count() == 1 => match value.named_child(0) {
+            Some(v) => v,
+            None => return false,
+        },
+        _ => value,
+    };
+    if is_request_expression(file, request, value) {
+        return true;
+    }
+    match value.kind() {
+        "identifier" => {
+            go::declaration_of(value, file.source).is_some_and(|d| request.variables.contains(&d))
+        }
+        "call_expression" => {
+            if is_detach(file, value) {
+                return false;
+            }
+            value.child_by_field_name("arguments").is_some_and(|args| {
+                named_children(args).any(|a| yields_request_context(file, request, a))
+            })
+        }
+        _ => false,
+    }
+}
+
+/// `r.Context()` (or the handler type's own expression) on the handler's parameter.
+fn is_request_expression(file: &GoFile<'_>, request: &RequestContext<'_>, node: Node<'_>) -> bool {
+    let Some(template) = &request.expression else {
+        return false;
+    };
+    if node.kind() != "call_expression" {
+        return false;
+    }
+    let name = file.text(request.param);
+    if file.text(node) != template.replace("{}", name) {
+        return false;
+    }
+    // The parameter, not a shadowing variable of the same name.
+    let mut root = node;
+    while let Some(inner) = root
+        .child_by_field_name("function")
+        .or_else(|| root.child_by_field_name("operand"))
+    {
+        root = inner;
+    }
+    go::declaration_of(root, file.source) == Some(request.param)
+}
+
+/// `context.WithoutCancel(...)`: a detached context.
+fn is_detach(file: &GoFile<'_>, call: Node<'_>) -> bool {
+    file.calls_package(call, go::CONTEXT_PATHS) == Some("WithoutCancel")
+}
+
+/// Where the goroutine of `statement` passes the request's context to a call, in source order.
+fn context_uses<'t>(
+    file: &GoFile<'t>,
+    request: &RequestContext<'t>,
+    statement: Node<'t>,
+) -> Vec<Node<'t>> {
+    let Some(call) = named_children(statement).find(|c| c.kind() == "call_expression") else {
+        return Vec::new();
+    };
+    let Some(function) = call.child_by_field_name("function") else {
+        return Vec::new();
+    };
+    let mut uses = Vec::new();
+    let arguments: Vec<Node<'t>> = call
+        .child_by_field_name("arguments")
+        .map(|a| {
+            named_children(a)
+                .filter(|n| n.kind() != "comment")
+                .collect()
+        })
+        .unwrap_or_default();
+    for (index, argument) in arguments.iter().enumerate() {
+        if !is_context_reference(file, request, *argument) {
+            continue;
+        }
+        let callee = match function.kind() {
+            "func_literal" => Some(function),
+            _ => declared_callee(file, call),
+        };
+        // A function we can read that does no work with its context parameter (it watches
+        // it, or takes only its values) is not cut short by the cancellation.
+        let watcher = callee.is_some_and(|callee| {
+            go::function_parameters(callee)
+                .nth(index)
+                .and_then(|p| p.name)
+                .is_some_and(|p| only_watches(file, callee, p))
+        });
+        if !watcher {
+            uses.push(*argument);
+        }
+    }
+    if function.kind() == "func_literal" {
+        walk_tree(function, |node| {
+            if is_context_reference(file, request, node) && passed_to_work(file, node) {
+                uses.push(node);
+                return false;
+            }
+            true
+        });
+    }
+    uses.sort_by_key(|n| n.start_byte());
+    uses.dedup();
+    uses
+}
+
+/// A reference to the request's context: a variable holding it, or `r.Context()`.
+fn is_context_reference(file: &GoFile<'_>, request: &RequestContext<'_>, node: Node<'_>) -> bool {
+    match node.kind() {
+        "identifier" => {
+            go::declaration_of(node, file.source).is_some_and(|d| request.variables.contains(&d))
+        }
+        "call_expression" => is_request_expression(file, request, node),
+        _ => false,
+    }
+}
+
+/// Whether a context reference is an argument of a call that does work with it: not a
+/// logging or tracing call, not `context.WithoutCancel`.
+fn passed_to_work(file: &GoFile<'_>, reference: Node<'_>) -> bool {
+    let Some(call) = reference
+        .parent()
+        .filter(|p| p.kind() == "argument_list")
+        .and_then(|a| a.parent())
+        .filter(|c| c.kind() == "call_expression")
+    else {
+        return false;
+    };
+    !is_detach(file, call) && !super::errgroup_context::is_sink(file, call)
+}
+
+/// Whether `function` never works with its parameter `param`: it only watches it
+/// (`p.Done()`, `p.Err()`), reads values from it, or hands it to logging and tracing.
+fn only_watches(file: &GoFile<'_>, function: Node<'_>, param: Node<'_>) -> bool {
+    function.child_by_field_name("body").is_some()
+        && go::references(function, param, file.source)
+            .into_iter()
+            .filter(|r| *r != param)
+            .all(|r| !passed_to_work(file, r))
+}
+
+/// The one function (`f(...)`) or method (`x.f(...)`) of this file a call can mean.
+fn declared_callee<'t>(file: &GoFile<'t>, call: Node<'t>) -> Option<Node<'t>> {
+    super::abandoned_sender::declared_callee(file, call)
+}
+
+/// Where the handler ends without waiting for the goroutine of `statement`.
+enum Exit<'t> {
+    Return(Node<'t>),
+    FallsOff(Node<'t>),
+}
+
+fn unwaited_exit<'t>(
+    file: &GoFile<'_>,
+    cfg: &Cfg<'t>,
+    request: &RequestContext<'t>,
+    statement: Node<'t>,
+) -> Option<Exit<'t>> {
+    let signals = signals(file, statement);
+    let waits = |node: Node<'t>| {
+        let mut found = false;
+        walk_tree(node, |n| {
+            if found || n.kind() == "func_literal" {
+                return false;
+            }
+            found = match n.kind() {
+                "unary_expression" => {
+                    n.child_by_field_name("operator")
+                        .is_some_and(|o| file.text(o) == "<-")
+                        && n.child_by_field_name("operand").is_some_and(|operand| {
+                            signals.contains(&file.text(operand))
+                                || is_done_of_request(file, request, operand)
+                        })
+                }
+                "range_clause" => n
+                    .child_by_field_name("right")
+                    .is_some_and(|r| signals.contains(&file.text(r))),
+                // `wg.Wait()`, `g.Wait()`; or a call handed a channel the goroutine feeds
+                // (`streamResponse(c, ch)` drains it).
+                "call_expression" => {
+                    n.child_by_field_name("function")
+                        .filter(|f| f.kind() == "selector_expression")
+                        .and_then(|f| f.child_by_field_name("field"))
+                        .is_some_and(|f| file.text(f) == "Wait")
+                        || n.child_by_field_name("arguments").is_some_and(|args| {
+                            named_children(args).any(|a| {
+                                a.kind() == "identifier" && signals.contains(&file.text(a))
+                            })
+                        })
+                }
+                _ => false,
+            };
+            !found
+        });
+        found
+    };
+    // A goroutine the handler waits for on some path computes part of its answer: when the
+    // handler returns early (an error from another part), cancelling it is right. Only a
+    // goroutine no path waits for is fire-and-forget work.
+    let (start, index) = cfg.locate(statement)?;
+    let mut exit = None;
+    let mut seen = vec![false; cfg.blocks.len()];
+    let mut stack = vec![(start, index + 1)];
+    while let Some((b, from)) = stack.pop() {
+        let block = &cfg.blocks[b];
+        if block.nodes.iter().skip(from).any(|n| waits(*n)) {
+            return None;
+        }
+        match block.end {
+            End::Return(r) => {
+                exit.get_or_insert(Exit::Return(r));
+                continue;
+            }
+            End::Exit(body) => {
+                exit.get_or_insert(Exit::FallsOff(body));
+                continue;
+            }
+            End::NoReturn(_) => continue,
+            End::Next => {}
+        }
+        for &s in block.succs.iter().rev() {
+            if !seen[s] {
+                seen[s] = true;
+                stack.push((s, 0));
+            }
+        }
+    }
+    exit
+}
+
+/// `ctx.Done()` of the request's context: the handler waits for the request to end.
+fn is_done_of_request(file: &GoFile<'_>, request: &RequestContext<'_>, operand: Node<'_>) -> bool {
+    operand
+        .child_by_field_name("function")
+        .filter(|f| f.kind() == "selector_expression")
+        .is_some_and(|f| {
+            f.child_by_field_name("field")
+                .is_some_and(|n| file.text(n) == "Done")
+                && f.child_by_field_name("operand")
+                    .is_some_and(|o| is_context_reference(file, request, o))
+        })
+}
+
+/// What the goroutine signals on: channels it sends on or closes, and the channels passed to
+/// the function it runs.
+fn signals<'t>(file: &GoFile<'t>, statement: Node<'_>) -> Vec<&'t str> {
+    let mut found = Vec::new();
+    walk_tree(statement, |node| {
+        match node.kind() {
+            "send_statement" => {
+                if let Some(channel) = node.child_by_field_name("channel") {
+                    found.push(file.text(channel));
+                }
+            }
+            "call_expression" => {
+                let function = node.child_by_field_name("function");
+                let arguments = node.child_by_field_name("arguments");
+                if let (Some(f), Some(args)) = (function, arguments) {
+                    let is_close = f.kind() == "identifier" && file.text(f) == "close";
+                    let is_go_call = node.parent() == Some(statement);
+                    if is_close {
+                        found.extend(named_children(args).map(|a| file.text(a)));
+                    } else if is_go_call {
+                        found.extend(
+                            named_children(args)
+                                .filter(|a| is_channel_variable(file, *a))
+                                .map(|a| file.text(a)),
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+        true
+    });
+    found
+}
+
+/// A variable declared with a channel type or bound from `make(chan ...)`.
+fn is_channel_variable(file: &GoFile<'_>, node: Node<'_>) -> bool {
+    node.kind() == "identifier"
+        && go::declaration_of(node, file.source)
+            .and_then(|d| d.parent())
+            .and_then(|list| match list.kind() {
+                "expression_list" => list.parent(),
+                _ => Some(list),
+            })
+            .is_some_and(|declaration| {
+                let text = file.text(declaration);
+                text.contains("make(chan") || text.contains("chan ")
+            })
+}
+
+fn diagnostic(
+    file: &GoFile<'_>,
+    request: &RequestContext<'_>,
+    statement: Node<'_>,
+    first: Node<'_>,
+    uses: &[Node<'_>],
+    exit: Exit<'_>,
+) -> Diagnostic {
+    let keyword = statement.child(0).unwrap_or(statement);
+    let written = file.text(first);
+    let (whose, returns) = match request.scope {
+        Scope::HttpHandler => ("the request's context", "the handler returns"),
+        Scope::GrpcHandler => ("the RPC's context", "the RPC handler returns"),
+    };
+    let exit_label = match exit {
+        Exit::Return(r) => Label {
+            span: Span::of(r),
+            message: "this return does not wait for the goroutine".into(),
+        },
+        Exit::FallsOff(body) => Label {
+            span: Span::new(body.end_byte().saturating_sub(1), body.end_byte()),
+            message: "the handler ends here without waiting for the goroutine".into(),
+        },
+    };
+    let detached = format!("context.WithoutCancel({written})");
+    Diagnostic {
+        rule: RULE.name,
+        severity: RULE.default_severity,
+        message: format!(
+            "this goroutine uses {whose}, which is cancelled as soon as {returns}, and nothing \
+             waits for it: its work can fail halfway with \"context canceled\""
+        ),
+        span: Span::of(keyword),
+        labels: vec![
+            Label {
+                span: Span::of(first),
+                message: format!("`{written}` is used by the goroutine here"),
+            },
+            exit_label,
+        ],
+        help: format!(
+            "if the work must finish, detach it from the cancellation and keep the values: \
+             `{detached}`; otherwise wait for the goroutine before returning"
+        ),
+        fix: fix(file, uses),
+    }
+}
+
+/// `context.WithoutCancel(<use>)` at every use: safe where the nearest `go.mod` says 1.21 or
+/// later (it exists from then on) and the file imports `context` under a name not shadowed
+/// at the uses.
+fn fix(file: &GoFile<'_>, uses: &[Node<'_>]) -> Option<Fix> {
+    if !file.module().is_some_and(|m| m.go_at_least(1, 21)) {
+        return None;
+    }
+    let alias = context_alias(file)?;
+    if uses.iter().any(|u| declares_name(file, *u, alias)) {
+        return None;
+    }
+    Some(Fix {
+        applicability: Applicability::Safe,
+        message: "detach the goroutine's context with `context.WithoutCancel`".into(),
+        edits: uses
+            .iter()
+            .map(|u| Edit {
+                span: Span::of(*u),
+                new_text: format!("{alias}.WithoutCancel({})", file.text(*u)),
+            })
+            .collect(),
+    })
+}
+
+/// Whether a function around `node` declares `name` anywhere (a parameter, a result, a local):
+/// then `name.WithoutCancel` might not mean the package there. Conservative on purpose.
+fn declares_name(file: &GoFile<'_>, node: Node<'_>, name: &str) -> bool {
+    let Some(outermost) = go::enclosing_functions(node).last() else {
+        return false;
+    };
+    let mut found = false;
+    walk_tree(outermost, |n| {
+        if found {
+            return false;
+        }
+        if n.kind() == "identifier"
+            && file.text(n) == name
+            && go::declaration_of(n, file.source) == Some(n)
+        {
+            found = true;
+        }
+        true
+    });
+    found
+}
+
+/// The name the file imports the standard `context` package under.
+fn context_alias<'a>(file: &GoFile<'a>) -> Option<&'a str> {
+    let root = file.tree.root_node();
+    let mut alias = None;
+    walk_tree(root, |node| {
+        if alias.is_some() || node.kind() == "function_declaration" {
+            return false;
+        }
+        if node.kind() == "import_spec" {
+            let path = node
+                .child_by_field_name("path")
+                .map(|p| file.text(p).trim_matches('"'));
+            if path == Some("context") {
+                alias = match node.child_by_field_name("name") {
+                    None => Some("context"),
+                    Some(n) if n.kind() == "package_identifier" => Some(file.text(n)),
+                    Some(_) => None,
+                };
+            }
+            return false;
+        }
+        true
+    });
+    alias
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::Applicability;
+    use crate::lang::Language;
+
+    const HANDLER: &str = "package p\n\nimport (\n\t\"context\"\n\t\"net/http\"\n)\n\nfunc \
+                           publish(ctx context.Context) error\n\nfunc h(w http.ResponseWriter, r \
+                           *http.Request) {\n\tctx := r.Context()\n\tgo publish(ctx)\n\tgo func() \
+                           {\n\t\t_ = publish(r.Context())\n\t}()\n}\n";
+
+    fn lint_in(dir: &std::path::Path, src: &str) -> Vec<crate::diagnostic::Diagnostic> {
+        let settings = crate::LintSettings::only(&[&super::RULE]);
+        crate::lint_file(Language::Go, src, Some(&dir.join("h.go")), &settings).unwrap()
+    }
+
+    #[test]
+    fn the_fix_detaches_each_use_when_go_mod_allows_it() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("go.mod"), "module m\n\ngo 1.21\n").unwrap();
+        let found = lint_in(dir.path(), HANDLER);
+        assert_eq!(found.len(), 2);
+        let texts: Vec<String> = found
+            .iter()
+            .map(|d| {
+                let fix = d.fix.as_ref().expect("a fix");
+                assert_eq!(fix.applicability, Applicability::Safe);
+                fix.edits.iter().map(|e| e.new_text.clone()).collect()
+            })
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "context.WithoutCancel(ctx)",
+                "context.WithoutCancel(r.Context())"
+            ]
+        );
+    }
+
+    #[test]
+    fn no_fix_before_go_1_21_or_without_a_go_mod() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("go.mod"), "module m\n\ngo 1.20\n").unwrap();
+        let found = lint_in(dir.path(), HANDLER);
+        assert_eq!(found.len(), 2);
+        assert!(found.iter().all(|d| d.fix.is_none()));
+        let settings = crate::LintSettings::only(&[&super::RULE]);
+        let found = crate::lint_file(Language::Go, HANDLER, None, &settings).unwrap();
+        assert!(found.iter().all(|d| d.fix.is_none()));
+    }
+
+    #[test]
+    fn no_fix_when_the_file_does_not_import_context() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("go.mod"), "module m\n\ngo 1.22\n").unwrap();
+        let src = "package p\n\nimport \"net/http\"\n\nfunc h(w http.ResponseWriter, r \
+                   *http.Request) {\n\tgo publish(r.Context())\n}\n";
+        let found = lint_in(dir.path(), src);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].fix.is_none());
+    }
+}

@@ -1,0 +1,95 @@
+package afterwait
+
+import (
+	"context"
+	"log/slog"
+
+	"golang.org/x/sync/errgroup"
+)
+
+func fetch(ctx context.Context, key string) error { return ctx.Err() }
+func store(ctx context.Context) error             { return ctx.Err() }
+
+// The group's context shadows the parameter; after Wait it is always cancelled.
+func shadowed(ctx context.Context, keys []string) error {
+	g, ctx := errgroup.WithContext(ctx)
+	for _, k := range keys {
+		g.Go(func() error { return fetch(ctx, k) })
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	return store(ctx) // want "errgroup-context"
+}
+
+// Only the first use after Wait is reported.
+func firstUseOnly(ctx context.Context) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return fetch(gctx, "a") })
+	err := g.Wait()
+	if err != nil {
+		return fetch(gctx, "cleanup") // want "errgroup-context"
+	}
+	return store(gctx)
+}
+
+// Checking the group's context after Wait always finds it cancelled.
+func errAfterWait(ctx context.Context) bool {
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return fetch(gctx, "a") })
+	_ = g.Wait()
+	return gctx.Err() != nil // want "errgroup-context"
+}
+
+// The parent context after Wait is right.
+func parentAfterWait(ctx context.Context) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return fetch(gctx, "a") })
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	return store(ctx)
+}
+
+// Assigned again before the use.
+func reassigned(parent context.Context) error {
+	g, ctx := errgroup.WithContext(parent)
+	g.Go(func() error { return fetch(ctx, "a") })
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	ctx = parent
+	return store(ctx)
+}
+
+// Each iteration makes a new group and context.
+func perIteration(ctx context.Context, batches [][]string) error {
+	for _, batch := range batches {
+		g, gctx := errgroup.WithContext(ctx)
+		for _, k := range batch {
+			g.Go(func() error { return fetch(gctx, k) })
+		}
+		if err := g.Wait(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// A deferred Wait returns when the function does: nothing runs after it.
+func deferredWait(ctx context.Context) error {
+	g, gctx := errgroup.WithContext(ctx)
+	defer g.Wait()
+	g.Go(func() error { return fetch(gctx, "a") })
+	return store(gctx)
+}
+
+// Values and logging do not care about cancellation.
+func valuesOnly(ctx context.Context) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return fetch(gctx, "a") })
+	err := g.Wait()
+	slog.InfoContext(gctx, "done")
+	_ = gctx.Value("request-id")
+	return err
+}
