@@ -70,6 +70,7 @@ fn prefilter_never_changes_results_on_look_alikes() {
         "package p\n\nimport \"context\"\n\nfunc f(p context.Context, bad bool) {\n\t_, cancel := context.WithCancel(p)\n\tif bad {\n\t\treturn\n\t}\n\tcancel()\n}\n",
         "package p\n\nimport \"context\"\n\nfunc f(p context.Context, xs []int) {\n\tfor range xs {\n\t\t_, cancel := context.WithCancel(p)\n\t\tdefer cancel()\n\t}\n}\n",
         "package p\n\nimport (\n\t\"context\"\n\t\"testing\"\n)\n\nfunc TestF(t *testing.T) {\n\tuse(context.Background())\n}\n",
+        "package p\n\nimport \"context\"\n\nfunc f(p context.Context, r R) {\n\tdefer r.Release(context.Background())\n}\n",
         // A wrapper, and a caller in the same package that imports neither context nor signal.
         "package p\n\nimport \"context\"\n\nfunc Start(p context.Context) (context.Context, context.CancelFunc) {\n\treturn context.WithCancel(p)\n}\n",
         "package p\n\nfunc g(p T) {\n\tc, _ := Start(p)\n\t_ = c\n}\n",
@@ -107,16 +108,27 @@ fn f() {
         std::fs::write(dir.path().join(format!("r{i}.rs")), body).unwrap();
     }
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/rust");
-    for rule_dir in std::fs::read_dir(fixtures).unwrap() {
-        for file in std::fs::read_dir(rule_dir.unwrap().path()).unwrap() {
-            let file = file.unwrap().path();
-            let text = std::fs::read_to_string(&file).unwrap();
-            let name = file.file_name().unwrap().to_string_lossy().into_owned();
-            let copy = dir.path().join("rust").join(&name);
-            std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
-            let n = std::fs::read_dir(copy.parent().unwrap()).unwrap().count();
-            std::fs::write(copy.with_file_name(format!("{n}_{name}")), text).unwrap();
+    // Fixture directories may hold subdirectories (a `cli/` or `src/bin/` layout).
+    let mut pending = vec![fixtures];
+    let mut files = Vec::new();
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
         }
+    }
+    files.sort();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        let copy = dir.path().join("rust").join(&name);
+        std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
+        let n = std::fs::read_dir(copy.parent().unwrap()).unwrap().count();
+        std::fs::write(copy.with_file_name(format!("{n}_{name}")), text).unwrap();
     }
     assert_same_with_and_without(dir.path());
 }

@@ -1,12 +1,16 @@
-//! `blocking-in-async`: a blocking std call (`std::thread::sleep`, `std::fs`, std sockets,
-//! `std::process::Command::output`, `reqwest::blocking`, a std channel's `recv`) inside async
-//! code holds a runtime worker thread, and every task scheduled on it stalls meanwhile.
+//! `blocking-in-async`: a call that waits on something outside the program
+//! (`std::thread::sleep`, a std socket connect/accept or DNS lookup, a child process,
+//! `reqwest::blocking`, a std channel's `recv`) inside async code holds a runtime worker thread,
+//! and every task scheduled on it stalls meanwhile.
+//!
+//! `std::fs` calls are not reported: on real trees nine in ten of them were one-off startup,
+//! shutdown or CLI work that nobody would change (see the rule's documentation).
 
 use tree_sitter::Node;
 
 use super::{Check, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity, Span};
-use crate::lang::rust::{ancestors, cargo, AsyncRuntime, RustFile};
+use crate::lang::rust::{ancestors, attributes, cargo, normalize, AsyncRuntime, RustFile};
 use crate::lang::{named_children, Language};
 
 pub static RULE: Rule = Rule {
@@ -24,68 +28,39 @@ pub static RULE: Rule = Rule {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Sleep,
-    /// A `std::fs` function (its name) or `File::open`/`create`.
-    Fs(&'static str),
-    /// I/O on a `std::fs::File` value.
-    FileIo,
     Connect,
     Accept,
     Resolve,
-    Stdin,
     Process,
     Reqwest,
     Recv,
 }
 
-/// `std::fs` functions and their tokio names (`exists` is `try_exists` there).
-const FS_FUNCTIONS: &[(&str, &str)] = &[
-    ("canonicalize", "canonicalize"),
-    ("copy", "copy"),
-    ("create_dir", "create_dir"),
-    ("create_dir_all", "create_dir_all"),
-    ("exists", "try_exists"),
-    ("hard_link", "hard_link"),
-    ("metadata", "metadata"),
-    ("read", "read"),
-    ("read_dir", "read_dir"),
-    ("read_link", "read_link"),
-    ("read_to_string", "read_to_string"),
-    ("remove_dir", "remove_dir"),
-    ("remove_dir_all", "remove_dir_all"),
-    ("remove_file", "remove_file"),
-    ("rename", "rename"),
-    ("set_permissions", "set_permissions"),
-    ("symlink_metadata", "symlink_metadata"),
-    ("write", "write"),
-];
-
-/// Methods of `std::fs::File` (and its `Read`/`Write` traits) that do I/O.
-const FILE_IO: &[&str] = &[
-    "read",
-    "read_exact",
-    "read_to_end",
-    "read_to_string",
-    "write",
-    "write_all",
-    "flush",
-    "sync_all",
-    "sync_data",
-    "set_len",
-];
-
 fn check(file: &RustFile<'_>, out: &mut Vec<Diagnostic>) {
     let Some(runtime) = file.runtime else {
         return;
     };
+    // Where the file shows no other task, a blocking call stalls nothing that is visible:
+    // command-line code, test code, one-off helpers.
+    if file.is_test_file() || is_tooling_file(file) || !file.runs_concurrently() {
+        return;
+    }
     let mut time_feature = None;
     for &call in &file.calls {
+        // A std blocking function returns no future: an awaited call is something else.
+        if call
+            .parent()
+            .is_some_and(|p| p.kind() == "await_expression")
+        {
+            continue;
+        }
         let Some((kind, shown)) = blocking(file, call) else {
             continue;
         };
         let Some(context) = async_context(file, call) else {
             continue;
         };
-        if file.is_test_code(call) {
+        if file.is_test_code(call) || on_error_return(file, call) {
             continue;
         }
         let mut diagnostic = diagnostic(call, &shown, kind, runtime);
@@ -98,6 +73,77 @@ fn check(file: &RustFile<'_>, out: &mut Vec<Diagnostic>) {
         }
         out.push(diagnostic);
     }
+}
+
+/// Whether a call is cleanup on the way out with an error: a block around it (within its
+/// function) ends by returning an `Err` (`return Err(..)`, `bail!(..)`, an `Err(..)` tail). It
+/// runs once per failure.
+fn on_error_return(file: &RustFile<'_>, call: Node<'_>) -> bool {
+    let fails = |statement: Node<'_>| {
+        let expression = match statement.kind() {
+            "expression_statement" => named_children(statement).next(),
+            _ => Some(statement),
+        };
+        let Some(expression) = expression else {
+            return false;
+        };
+        let value = match expression.kind() {
+            "return_expression" => named_children(expression).next(),
+            "macro_invocation" => {
+                return crate::lang::rust::macro_name(expression, file.source) == Some("bail")
+            }
+            _ => Some(expression),
+        };
+        value.is_some_and(|v| {
+            v.kind() == "call_expression"
+                && v.child_by_field_name("function")
+                    .is_some_and(|f| file.text(f) == "Err")
+        })
+    };
+    for ancestor in ancestors(call) {
+        match ancestor.kind() {
+            "block" => {
+                let last = named_children(ancestor)
+                    .filter(|s| !matches!(s.kind(), "line_comment" | "block_comment"))
+                    .last();
+                if last.is_some_and(fails) {
+                    return true;
+                }
+            }
+            "function_item" | "closure_expression" | "async_block" => return false,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Whether the file belongs to a command-line tool, by the workspace's layout: a binary's
+/// `main.rs` or `src/bin/`, or a directory named `bin`, `cli`, `cmd`, `xtask`, `commands`,
+/// `tools`, `*-cli`, `*ctl`. There async code runs one thing at a time, so a blocking call
+/// stalls nothing else.
+fn is_tooling_file(file: &RustFile<'_>) -> bool {
+    let Some(path) = file.workspace_path() else {
+        return false;
+    };
+    if path.file_name().is_some_and(|n| n == "main.rs") {
+        return true;
+    }
+    path.parent()
+        .into_iter()
+        .flat_map(std::path::Path::components)
+        .filter_map(|c| c.as_os_str().to_str())
+        .any(|dir| {
+            matches!(
+                dir,
+                "bin" | "binaries" | "cli" | "cmd" | "xtask" | "commands" | "command" | "tools"
+            ) || dir.ends_with("-cli")
+                || dir.ends_with("_cli")
+                || dir.ends_with("ctl")
+                || dir.starts_with("cli-")
+                || dir.starts_with("cli_")
+                || dir.starts_with("cmd_")
+                || dir.starts_with("cmd-")
+        })
 }
 
 /// The blocking call a call is, if any, and how to name it: the path as written for a
@@ -120,23 +166,16 @@ fn blocking(file: &RustFile<'_>, call: Node<'_>) -> Option<(Kind, String)> {
 
 /// A blocking function, by the path it resolves to.
 fn function_kind(file: &RustFile<'_>, function: Node<'_>) -> Option<Kind> {
-    let path = file.resolve(function);
-    match path.as_str() {
+    match file.resolve(function).as_str() {
         "std::thread::sleep" | "std::thread::sleep_ms" => Some(Kind::Sleep),
-        "std::fs::File::open" => Some(Kind::Fs("File::open")),
-        "std::fs::File::create" | "std::fs::File::create_new" => Some(Kind::Fs("File::create")),
-        "std::net::TcpStream::connect" | "std::net::TcpStream::connect_timeout" => {
+        "std::net::TcpStream::connect" | "std::net::TcpStream::connect_timeout"
+            if !for_binding(file, function) =>
+        {
             Some(Kind::Connect)
         }
         "std::net::ToSocketAddrs::to_socket_addrs" => Some(Kind::Resolve),
         path if path.starts_with("reqwest::blocking::") => Some(Kind::Reqwest),
-        path => {
-            let name = path.strip_prefix("std::fs::")?;
-            FS_FUNCTIONS
-                .iter()
-                .find(|(std, _)| *std == name)
-                .map(|(std, _)| Kind::Fs(std))
-        }
+        _ => None,
     }
 }
 
@@ -148,13 +187,10 @@ fn method_kind(
     receiver: Node<'_>,
 ) -> Option<(Kind, &'static str)> {
     if method == "to_socket_addrs" {
-        // The trait must be imported for the method to resolve to it.
-        return file
-            .imports("std::net::ToSocketAddrs")
+        // The trait must be imported for the method to resolve to it. Resolving the address
+        // to listen on (a local, usually numeric address) looks nothing up on the network.
+        return (file.imports("std::net::ToSocketAddrs", receiver) && !for_binding(file, receiver))
             .then_some((Kind::Resolve, "ToSocketAddrs"));
-    }
-    if method == "open" && opens_options(file, receiver) {
-        return Some((Kind::Fs("File::open"), "OpenOptions"));
     }
     if method == "send"
         && chain_root_path(file, receiver).is_some_and(|p| p.starts_with("reqwest::blocking::"))
@@ -162,26 +198,30 @@ fn method_kind(
         return Some((Kind::Reqwest, "RequestBuilder"));
     }
     let ty = file.type_of(receiver)?;
-    let path = ty.target().path()?;
-    match (path, method) {
+    match (ty.target().path()?, method) {
         ("std::sync::mpsc::Receiver", "recv" | "recv_timeout") => Some((Kind::Recv, "Receiver")),
         ("std::process::Command", "output" | "status") => Some((Kind::Process, "Command")),
         ("std::process::Child", "wait" | "wait_with_output") => Some((Kind::Process, "Child")),
-        ("std::io::Stdin", "read_line" | "read_to_string" | "lines") => {
-            Some((Kind::Stdin, "Stdin"))
-        }
         ("std::net::TcpListener", "accept" | "incoming") => Some((Kind::Accept, "TcpListener")),
-        ("std::fs::File", _) if FILE_IO.contains(&method) && declared_file(file, receiver) => {
-            Some((Kind::FileIo, "File"))
-        }
         _ => None,
     }
 }
 
-/// `OpenOptions::new().read(true).open(p)` or `File::options().append(true).open(p)`.
-fn opens_options(file: &RustFile<'_>, receiver: Node<'_>) -> bool {
-    chain_root_path(file, receiver)
-        .is_some_and(|p| p == "std::fs::OpenOptions::new" || p == "std::fs::File::options")
+/// Whether a call works on the local address to bind: inside the arguments of a `bind(...)`
+/// call, or in a function whose name says it binds or listens (`bind_tcp`, `start_listener`).
+/// Resolving a listen address parses it, and probing a local port answers at once.
+fn for_binding(file: &RustFile<'_>, node: Node<'_>) -> bool {
+    let binds = |name: &str| name.contains("bind") || name.contains("listen");
+    ancestors(node).any(|a| match a.kind() {
+        "arguments" => a
+            .parent()
+            .and_then(|call| call.child_by_field_name("function"))
+            .is_some_and(|f| binds(file.text(f).rsplit([':', '.']).next().unwrap_or(""))),
+        "function_item" => a
+            .child_by_field_name("name")
+            .is_some_and(|n| binds(file.text(n))),
+        _ => false,
+    })
 }
 
 /// The path of the function call a method chain starts with: `Client::new().get(u)` →
@@ -212,18 +252,6 @@ fn chain_root_path(file: &RustFile<'_>, receiver: Node<'_>) -> Option<String> {
     None
 }
 
-/// Whether a `File` receiver was declared with its type (a parameter, field or typed `let`)
-/// rather than opened in this function, whose `File::open` is reported already.
-fn declared_file(file: &RustFile<'_>, receiver: Node<'_>) -> bool {
-    match receiver.kind() {
-        "identifier" => file
-            .binding(receiver)
-            .is_some_and(|b| b.value.is_none() || b.ty.is_some()),
-        "field_expression" => true,
-        _ => false,
-    }
-}
-
 /// Where a call runs asynchronously.
 struct AsyncContext {
     /// `.await` may be written at the call: its nearest function, closure or block is async.
@@ -243,13 +271,17 @@ fn async_context(file: &RustFile<'_>, call: Node<'_>) -> Option<AsyncContext> {
                     .then_some(AsyncContext { awaits });
             }
             "function_item" => {
-                return is_async_function(file, ancestor).then_some(AsyncContext { awaits });
+                return (is_async_function(file, ancestor) && !is_runtime_root(file, ancestor))
+                    .then_some(AsyncContext { awaits });
             }
             "closure_expression" => {
                 if is_async_closure(file, ancestor) {
                     return Some(AsyncContext { awaits });
                 }
-                if argument_of(file, ancestor, runs_elsewhere) || stored(ancestor) {
+                if argument_of(file, ancestor, runs_elsewhere)
+                    || argument_of_awaited(ancestor)
+                    || stored(ancestor)
+                {
                     return None;
                 }
                 awaits = false;
@@ -271,14 +303,51 @@ fn runs_elsewhere(name: &str) -> bool {
         || name.contains("thread")
 }
 
+/// The call a closure or block is an argument of: directly, or as the value of a block
+/// argument (`spawn_blocking({ let x = x.clone(); move || … })`).
+fn call_taking<'t>(node: Node<'t>) -> Option<Node<'t>> {
+    let mut node = node;
+    loop {
+        let parent = node.parent()?;
+        match parent.kind() {
+            "arguments" => return parent.parent(),
+            "block" | "parenthesized_expression" if named_children(parent).last() == Some(node) => {
+                node = parent
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// Whether a closure is an argument of a call whose future is awaited
+/// (`call_with_permit(move |p| std::fs::read(p)).await`): a function that takes a closure and
+/// returns a future runs it elsewhere (`spawn_blocking` wrappers), or it would have no reason to
+/// be async.
+fn argument_of_awaited(closure: Node<'_>) -> bool {
+    let Some(mut node) = call_taking(closure) else {
+        return false;
+    };
+    // Through `?`, and method chains on the future (`.map_err(..)`, `.instrument(..)`).
+    loop {
+        let Some(parent) = node.parent() else {
+            return false;
+        };
+        match parent.kind() {
+            "await_expression" => return true,
+            "try_expression" | "parenthesized_expression" => node = parent,
+            "field_expression" => match parent.parent() {
+                Some(call) if call.kind() == "call_expression" => node = call,
+                _ => return false,
+            },
+            _ => return false,
+        }
+    }
+}
+
 /// Whether a closure or block is an argument of a call whose function or method name
 /// satisfies `wanted`.
 fn argument_of(file: &RustFile<'_>, node: Node<'_>, wanted: impl Fn(&str) -> bool) -> bool {
-    let Some(call) = node
-        .parent()
-        .filter(|p| p.kind() == "arguments")
-        .and_then(|a| a.parent())
-    else {
+    let Some(call) = call_taking(node) else {
         return false;
     };
     let Some(function) = call.child_by_field_name("function") else {
@@ -301,6 +370,24 @@ fn stored(closure: Node<'_>) -> bool {
             "let_declaration" | "field_initializer" | "assignment_expression"
         )
     })
+}
+
+/// An async function whose body is the root future of a runtime, run by `block_on` before
+/// anything else is spawned: `main` (and `async_main`, `real_main`: main in all but name) or a
+/// function under `#[tokio::main]` (`#[async_std::main]`, …).
+fn is_runtime_root(file: &RustFile<'_>, function: Node<'_>) -> bool {
+    let named_main = function.child_by_field_name("name").is_some_and(|n| {
+        let name = file.text(n);
+        name == "main" || name.ends_with("_main") || name.starts_with("main_")
+    });
+    named_main
+        || attributes(function).any(|a| {
+            let attribute = normalize(file.text(a));
+            attribute
+                .split('(')
+                .next()
+                .is_some_and(|p| p.ends_with("::main"))
+        })
 }
 
 fn is_async_function(file: &RustFile<'_>, function: Node<'_>) -> bool {
@@ -348,36 +435,14 @@ fn help(kind: Kind, runtime: AsyncRuntime) -> String {
         (Kind::Sleep, AsyncRuntime::Smol) => {
             "use `smol::Timer::after(d).await`, which lets other tasks run meanwhile".into()
         }
-        (Kind::Fs(name), _) => {
-            let equivalent = match name {
-                "File::open" | "File::create" => name.to_string(),
-                _ => FS_FUNCTIONS
-                    .iter()
-                    .find(|(std, _)| *std == name)
-                    .map_or(name, |(_, async_name)| async_name)
-                    .to_string(),
-            };
-            format!("use `{rt}::fs::{equivalent}(…).await`, or move the work into `{offload}`")
-        }
-        (Kind::FileIo, _) => format!(
-            "use `{rt}::fs::File` with its async read/write methods, or move the work into \
-             `{offload}`"
-        ),
         (Kind::Connect, _) => format!("use `{rt}::net::TcpStream::connect(addr).await`"),
         (Kind::Accept, _) => format!("use `{rt}::net::TcpListener` and `accept().await`"),
         (Kind::Resolve, AsyncRuntime::Tokio) => {
             "resolve with `tokio::net::lookup_host(addr).await`".into()
         }
         (Kind::Resolve, _) => format!("resolve inside `{offload}`"),
-        (Kind::Stdin, _) => format!("read from `{rt}::io::stdin()`, or inside `{offload}`"),
-        (Kind::Process, AsyncRuntime::Tokio) => {
-            "use `tokio::process::Command` and `.output().await` / `.status().await`".into()
-        }
-        (Kind::Process, AsyncRuntime::AsyncStd) => {
-            "use `async_std::process::Command` and `.output().await` / `.status().await`".into()
-        }
-        (Kind::Process, AsyncRuntime::Smol) => {
-            "use `smol::process::Command` and `.output().await` / `.status().await`".into()
+        (Kind::Process, _) => {
+            format!("use `{rt}::process::Command` and `.output().await` / `.status().await`")
         }
         (Kind::Reqwest, _) => "use the async `reqwest::Client` and `.await` its requests".into(),
         (Kind::Recv, _) => format!(
@@ -428,7 +493,7 @@ fn orphans_import(file: &RustFile<'_>, call: Node<'_>, function: Node<'_>) -> bo
         .split("::")
         .next()
         .unwrap_or("");
-    if first == "std" || !file.imports_name(first) {
+    if first == "std" || !file.imports_name(first, function) {
         return false;
     }
     let mut others = false;
@@ -484,4 +549,106 @@ fn holds_guard(file: &RustFile<'_>, call: Node<'_>) -> bool {
         child = ancestor;
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::LintSettings;
+
+    /// Lints `source` as `src/lib.rs` of a package whose manifest says `manifest`, with
+    /// `root` as the workspace root's manifest when given; returns the fixed source (safe
+    /// fixes only) and the applicability of every fix offered.
+    fn fix(manifest: &str, root: Option<&str>, source: &str) -> (String, Vec<Applicability>) {
+        let dir = tempfile::tempdir().unwrap();
+        let package = match root {
+            Some(root) => {
+                std::fs::write(dir.path().join("Cargo.toml"), root).unwrap();
+                dir.path().join("crates/app")
+            }
+            None => dir.path().to_path_buf(),
+        };
+        std::fs::create_dir_all(package.join("src")).unwrap();
+        std::fs::write(package.join("Cargo.toml"), manifest).unwrap();
+        let path = package.join("src/lib.rs");
+        let settings = LintSettings {
+            rules: vec![&RULE],
+            ..LintSettings::default()
+        };
+        // The file runs tasks: the rule reports only there.
+        let source = &format!("{source}fn start() {{\n    tokio::spawn(poll());\n}}\n");
+        let diagnostics =
+            crate::lint_file(Language::Rust, source, Some(&path), &settings).unwrap_or_default();
+        let applicability = diagnostics
+            .iter()
+            .filter_map(|d| d.fix.as_ref().map(|f| f.applicability))
+            .collect();
+        let mut edits: Vec<_> = diagnostics
+            .into_iter()
+            .filter_map(|d| d.fix)
+            .filter(|f| f.applicability == Applicability::Safe)
+            .flat_map(|f| f.edits)
+            .collect();
+        edits.sort_by_key(|e| std::cmp::Reverse(e.span.start));
+        let mut out = source.to_string();
+        for edit in edits {
+            out.replace_range(edit.span.start..edit.span.end, &edit.new_text);
+        }
+        let out = out
+            .split("fn start()")
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        (out, applicability)
+    }
+
+    const TIME: &str =
+        "[package]\nname = \"app\"\n[dependencies]\ntokio = { version = \"1\", features = [\"rt\", \"time\"] }\n";
+    const POLL: &str = "use tokio::sync::Mutex;\nasync fn poll() {\n    std::thread::sleep(std::time::Duration::from_millis(5));\n    tick().await;\n}\n";
+
+    #[test]
+    fn sleep_becomes_tokio_sleep_when_the_manifest_enables_time() {
+        let (fixed, applicability) = fix(TIME, None, POLL);
+        assert_eq!(
+            fixed,
+            POLL.replace(
+                "std::thread::sleep(std::time::Duration::from_millis(5))",
+                "tokio::time::sleep(std::time::Duration::from_millis(5)).await"
+            )
+        );
+        assert_eq!(applicability, [Applicability::Safe]);
+        // The fixed code is clean.
+        assert_eq!(fix(TIME, None, &fixed).1, []);
+    }
+
+    #[test]
+    fn workspace_inheritance_is_resolved() {
+        let member = "[package]\nname = \"app\"\n[dependencies]\ntokio = { workspace = true }\n";
+        let full = "[workspace]\nmembers = [\"crates/*\"]\n[workspace.dependencies]\ntokio = { version = \"1\", features = [\"full\"] }\n";
+        let (fixed, _) = fix(member, Some(full), POLL);
+        assert!(fixed.contains("tokio::time::sleep("));
+        let rt_only = full.replace("\"full\"", "\"rt\"");
+        let (unfixed, applicability) = fix(member, Some(&rt_only), POLL);
+        assert_eq!((unfixed.as_str(), applicability), (POLL, Vec::new()));
+    }
+
+    #[test]
+    fn no_fix_without_the_time_feature_or_outside_an_await_position() {
+        let plain = "[package]\nname = \"app\"\n[dependencies]\ntokio = \"1\"\n";
+        assert_eq!(fix(plain, None, POLL).1, []);
+        let closure = "async fn poll(items: Vec<u8>) {\n    items.iter().for_each(|_| std::thread::sleep(D));\n    let _ = tokio::spawn(async {});\n}\n";
+        assert_eq!(fix(TIME, None, closure).1, []);
+    }
+
+    #[test]
+    fn unsafe_when_an_import_would_be_left_unused_or_a_guard_is_held() {
+        let only_use = "use tokio::sync::Mutex;\nuse std::thread;\nasync fn poll() {\n    thread::sleep(D);\n}\n";
+        assert_eq!(fix(TIME, None, only_use).1, [Applicability::Unsafe]);
+        let other_use = "use tokio::sync::Mutex;\nuse std::thread;\nasync fn poll() {\n    thread::sleep(D);\n    thread::spawn(f);\n}\n";
+        let (fixed, applicability) = fix(TIME, None, other_use);
+        assert_eq!(applicability, [Applicability::Safe]);
+        assert!(fixed.contains("    tokio::time::sleep(D).await;\n    thread::spawn(f);"));
+        let guard = "use tokio::sync::Mutex;\nasync fn poll(state: &std::sync::Mutex<u8>) {\n    let held = state.lock().unwrap();\n    std::thread::sleep(D);\n    drop(held);\n}\n";
+        assert_eq!(fix(TIME, None, guard).1, [Applicability::Unsafe]);
+    }
 }

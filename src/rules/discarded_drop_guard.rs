@@ -50,11 +50,10 @@ fn discarded_guard<'t>(file: &RustFile<'_>, call: Node<'t>) -> Option<(&'static 
     if named_children(arguments).any(|a| !matches!(a.kind(), "line_comment" | "block_comment")) {
         return None;
     }
-    // Decided by the receiver: a token (as far as the file shows) is tokio-util's; otherwise
-    // `self.drop_guard()` or a file declaring its own argument-less `fn drop_guard(&self)` is
-    // a method of another type.
-    let is_token = file.type_of(receiver).is_some_and(|t| t.is_token());
-    if !is_token && (receiver.kind() == "self" || declares_method(file, method)) {
+    // Decided by the receiver: only a token as far as the file shows it (bound from
+    // `CancellationToken::new()`, a parameter or field typed so, `.clone()`/`.child_token()`
+    // of one); other types have `drop_guard` methods of their own.
+    if !file.type_of(receiver).is_some_and(|t| t.is_token()) {
         return None;
     }
     let parent = call.parent()?;
@@ -86,22 +85,6 @@ fn discarded_guard<'t>(file: &RustFile<'_>, call: Node<'t>) -> Option<(&'static 
         _ => return None,
     };
     Some((method, discard))
-}
-
-/// Whether the file declares a method `name` that takes no argument but `self`.
-fn declares_method(file: &RustFile<'_>, name: &str) -> bool {
-    file.functions.iter().any(|f| {
-        f.child_by_field_name("name")
-            .is_some_and(|n| file.text(n) == name)
-            && f.child_by_field_name("parameters").is_some_and(|p| {
-                named_children(p).all(|p| {
-                    matches!(
-                        p.kind(),
-                        "self_parameter" | "line_comment" | "block_comment" | "attribute_item"
-                    )
-                })
-            })
-    })
 }
 
 fn diagnostic(

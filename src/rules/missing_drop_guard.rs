@@ -45,6 +45,8 @@ struct Uses<'t> {
     spawns: Vec<Node<'t>>,
     /// Some cancel or drop guard outside spawned work.
     cancelled: bool,
+    /// Lent to a call (`serve(&token)`), which may cancel it.
+    lent: bool,
 }
 
 fn analyse<'t>(file: &RustFile<'_>, definition: Node<'t>) -> Option<Diagnostic> {
@@ -56,18 +58,21 @@ fn analyse<'t>(file: &RustFile<'_>, definition: Node<'t>) -> Option<Diagnostic> 
     let scope = definition.parent().filter(|p| p.kind() == "block")?;
     let owner = rust::owner(definition)?;
     let is_main = owner.kind() == "function_item"
-        && owner
-            .child_by_field_name("name")
-            .is_some_and(|n| file.text(n) == "main");
+        && owner.child_by_field_name("name").is_some_and(|n| {
+            let name = file.text(n);
+            name == "main" || name.ends_with("_main") || name.starts_with("main_")
+        });
     if is_main || file.is_test_code(definition) {
-        // The runtime shuts down with main or the test, taking every task with it.
+        // The runtime shuts down with main (or `async_main`, `real_main`: main in all but
+        // name) or the test, taking every task with it.
         return None;
     }
     let name = file.text(pattern);
     let mut aliases: Vec<&str> = vec![name];
     let uses = classify_uses(file, definition, scope, &mut aliases);
     let spawn = uses.spawn?;
-    if uses.escapes {
+    // A token never cancelled here but lent to a call may be cancelled there.
+    if uses.escapes || (!uses.cancelled && uses.lent) {
         return None;
     }
     // Once the only task holding a clone has been awaited (or aborted), it cannot outlive
@@ -147,7 +152,42 @@ fn enclosing_spawn<'t>(file: &RustFile<'_>, node: Node<'t>, scope: Node<'t>) -> 
         .take_while(|a| *a != scope)
         .filter(|a| a.kind() == "arguments")
         .filter_map(|a| a.parent())
-        .find(|call| file.spawn(*call).is_some_and(|s| s.outlives))
+        .find(|call| file.spawn(*call).is_some_and(|s| s.outlives) && !aborted_on_drop(file, *call))
+}
+
+/// Whether a spawn's handle goes into `AbortOnDropHandle::new(...)`, directly or through the
+/// local it is bound to: the task is aborted when that handle is dropped.
+fn aborted_on_drop(file: &RustFile<'_>, spawn: Node<'_>) -> bool {
+    let wraps = |call: Node<'_>| {
+        call.kind() == "call_expression"
+            && call
+                .child_by_field_name("function")
+                .is_some_and(|f| file.resolve(f).ends_with("AbortOnDropHandle::new"))
+    };
+    let wrapper = |node: Node<'_>| {
+        node.parent()
+            .filter(|a| a.kind() == "arguments")
+            .and_then(|a| a.parent())
+            .is_some_and(wraps)
+    };
+    if wrapper(spawn) {
+        return true;
+    }
+    let (Some(handle), Some(function)) = (
+        let_of(spawn).and_then(|d| d.child_by_field_name("pattern")),
+        rust::enclosing_function(spawn),
+    ) else {
+        return false;
+    };
+    let name = file.text(handle);
+    let mut wrapped = false;
+    walk_tree(function, |node| {
+        if node.kind() == "identifier" && file.text(node) == name && wrapper(node) {
+            wrapped = true;
+        }
+        !wrapped
+    });
+    wrapped
 }
 
 /// Whether a closure or async block lies between `node` and `outer`.
@@ -248,23 +288,32 @@ fn classify_uses<'s, 't>(
             break;
         }
         match method {
-            Some((m, _)) if CANCELLING.contains(&m) => uses.cancelled = true,
+            Some((m, call)) if CANCELLING.contains(&m) => cancel(&mut uses, m, call),
             Some((m, call)) if DERIVING.contains(&m) => match call.parent() {
                 // Recorded above as an alias.
                 Some(_) if let_of(call).is_some() => {}
                 Some(p) if p.kind() == "field_expression" => {
-                    if p.parent()
-                        .and_then(|c| method_call(file, c))
-                        .is_some_and(|(m, _)| CANCELLING.contains(&m))
+                    if let Some((m, c)) = p
+                        .parent()
+                        .and_then(|c| Some((method_call(file, c)?.0, c)))
+                        .filter(|(m, _)| CANCELLING.contains(m))
                     {
-                        uses.cancelled = true;
+                        cancel(&mut uses, m, c);
                     }
                 }
                 _ => uses.escapes = true,
             },
             Some(_) => {}
             None => match parent.kind() {
-                "reference_expression" => {}
+                "reference_expression" => {
+                    uses.lent |= parent.parent().is_some_and(|p| p.kind() == "arguments");
+                }
+                // A cancel in a macro inside a loop (a `select!` loop that runs until the
+                // task is done or cancelled): when the loop ends is beyond syntax.
+                "token_tree" if in_loop(id, scope) && macro_cancels(id, source) => {
+                    uses.escapes = true;
+                    break;
+                }
                 "token_tree" => match macro_method(id, source) {
                     Some(m) if CANCELLING.contains(&m) => uses.cancelled = true,
                     Some("cancelled" | "is_cancelled") => {}
@@ -278,6 +327,36 @@ fn classify_uses<'s, 't>(
         }
     }
     uses
+}
+
+/// Records a cancel (`t.cancel()`, `t.clone().drop_guard()`); a drop guard that is not bound
+/// to a local (stored in a struct, returned, passed on) hands the token's lifetime to its new
+/// owner.
+fn cancel(uses: &mut Uses<'_>, method: &str, call: Node<'_>) {
+    let guard_moves_on = method != "cancel"
+        && call
+            .parent()
+            .is_none_or(|p| !matches!(p.kind(), "let_declaration" | "expression_statement"));
+    if guard_moves_on {
+        uses.escapes = true;
+    } else {
+        uses.cancelled = true;
+    }
+}
+
+/// Whether a loop lies between `node` and `scope`.
+fn in_loop(node: Node<'_>, scope: Node<'_>) -> bool {
+    ancestors(node).take_while(|a| *a != scope).any(|a| {
+        matches!(
+            a.kind(),
+            "loop_expression" | "while_expression" | "for_expression"
+        )
+    })
+}
+
+/// Whether an identifier in a macro's tokens is followed by a cancelling method.
+fn macro_cancels(id: Node<'_>, source: &str) -> bool {
+    macro_method(id, source).is_some_and(|m| CANCELLING.contains(&m))
 }
 
 /// The `let <identifier> = call;` whose value is `call`.

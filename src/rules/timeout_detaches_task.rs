@@ -46,7 +46,8 @@ fn detached(file: &RustFile<'_>, call: Node<'_>) -> Option<Diagnostic> {
         return None;
     };
     let origin = origin(file, handle)?;
-    if file.is_test_code(call) || aborts_elsewhere(file, call, handle) {
+    // A `spawn_blocking` task cannot be aborted: keeping its handle would not stop it either.
+    if origin.blocking || file.is_test_code(call) || aborts_elsewhere(file, call, handle) {
         return None;
     }
     let callee = file.text(function);
@@ -61,12 +62,7 @@ fn detached(file: &RustFile<'_>, call: Node<'_>) -> Option<Diagnostic> {
     } else {
         "handle"
     };
-    let help = if origin.blocking {
-        format!(
-            "a blocking task cannot be aborted: keep its handle (pass `&mut {name}`) and stop the \
-             work through a flag or token it checks"
-        )
-    } else if inline {
+    let help = if inline {
         "bind the handle first, pass `&mut handle` and call `handle.abort()` on timeout, or wrap \
          it in `tokio_util::task::AbortOnDropHandle`"
             .to_string()

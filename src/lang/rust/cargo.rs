@@ -110,9 +110,17 @@ pub fn tokio_features(dir: &Path) -> Option<Vec<String>> {
     found
 }
 
-/// The root directory of the package `dir` belongs to: where its nearest `Cargo.toml` is.
-pub fn package_dir(dir: &Path) -> Option<PathBuf> {
-    nearest(dir)?.parent().map(Path::to_path_buf)
+/// The outermost directory above `dir` (or `dir` itself) with a `Cargo.toml`: the root of the
+/// workspace or repository the code belongs to.
+pub fn root_dir(dir: &Path) -> Option<PathBuf> {
+    let mut root = nearest(dir)?.parent()?.to_path_buf();
+    while let Some(above) = root.parent().and_then(nearest) {
+        match above.parent() {
+            Some(parent) if parent != root => root = parent.to_path_buf(),
+            _ => break,
+        }
+    }
+    Some(root)
 }
 
 /// Whether code in `dir` may call `tokio::time`: tokio with its `time` (or `full`) feature.

@@ -5,6 +5,7 @@
 //! a block, and `cargo` what the nearest `Cargo.toml` says about tokio.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::path::Path;
 use tree_sitter::{Node, Tree};
 
@@ -67,11 +68,14 @@ pub struct RustFile<'a> {
     pub tree: &'a Tree,
     /// The file's path, when it is known (its `Cargo.toml`, test files by name).
     pub path: Option<&'a Path>,
-    /// local name → full path, from every `use` declaration of the file
-    uses: HashMap<String, String>,
-    /// prefixes of glob imports (`use tokio::time::*` → `tokio::time`)
-    globs: Vec<String>,
+    /// local name → the full paths it stands for, from every `use` declaration of the file,
+    /// each with the byte range of the scope (file, module, block) where it is visible
+    uses: HashMap<String, Vec<(Range<usize>, String)>>,
+    /// prefixes of glob imports (`use tokio::time::*` → `tokio::time`), with their scopes
+    globs: Vec<(Range<usize>, String)>,
     pub calls: Vec<Node<'a>>,
+    /// Macro invocations (`select!`, `join!`, …): their arguments are not parsed.
+    pub macros: Vec<Node<'a>>,
     pub lets: Vec<Node<'a>>,
     pub functions: Vec<Node<'a>>,
     /// Named fields of struct declarations (`field_declaration`).
@@ -79,8 +83,9 @@ pub struct RustFile<'a> {
     /// The async runtime named by a `use`, a path or an attribute (`#[tokio::main]`); tokio
     /// wins when several are.
     pub runtime: Option<AsyncRuntime>,
-    /// [`RustFile::is_test_file`], worked out once.
+    /// [`RustFile::is_test_file`] and [`RustFile::workspace_path`], worked out once.
     test_file: std::cell::OnceCell<bool>,
+    workspace_path: std::cell::OnceCell<Option<std::path::PathBuf>>,
 }
 
 impl<'a> RustFile<'a> {
@@ -92,11 +97,13 @@ impl<'a> RustFile<'a> {
             uses: HashMap::new(),
             globs: Vec::new(),
             calls: Vec::new(),
+            macros: Vec::new(),
             lets: Vec::new(),
             functions: Vec::new(),
             fields: Vec::new(),
             runtime: None,
             test_file: std::cell::OnceCell::new(),
+            workspace_path: std::cell::OnceCell::new(),
         };
         let mut declarations = Vec::new();
         let mut runtimes = Vec::new();
@@ -107,6 +114,7 @@ impl<'a> RustFile<'a> {
                     return false;
                 }
                 "call_expression" => file.calls.push(node),
+                "macro_invocation" => file.macros.push(node),
                 "let_declaration" => file.lets.push(node),
                 "function_item" => file.functions.push(node),
                 "field_declaration" => file.fields.push(node),
@@ -119,12 +127,25 @@ impl<'a> RustFile<'a> {
             true
         });
         for declaration in declarations {
+            // A `use` is visible in the whole module or block that holds it.
+            let scope = declaration
+                .parent()
+                .map_or(0..source.len(), |p| p.byte_range());
             if let Some(argument) = declaration.child_by_field_name("argument") {
-                file.add_use(argument);
+                file.add_use(argument, scope);
             }
         }
-        runtimes.extend(file.uses.values().filter_map(|p| AsyncRuntime::of_path(p)));
-        runtimes.extend(file.globs.iter().filter_map(|p| AsyncRuntime::of_path(p)));
+        runtimes.extend(
+            file.uses
+                .values()
+                .flatten()
+                .filter_map(|(_, p)| AsyncRuntime::of_path(p)),
+        );
+        runtimes.extend(
+            file.globs
+                .iter()
+                .filter_map(|(_, p)| AsyncRuntime::of_path(p)),
+        );
         file.runtime = [
             AsyncRuntime::Tokio,
             AsyncRuntime::AsyncStd,
@@ -135,7 +156,14 @@ impl<'a> RustFile<'a> {
         file
     }
 
-    fn add_use(&mut self, argument: Node<'_>) {
+    fn add_use(&mut self, argument: Node<'_>, scope: Range<usize>) {
+        let mut bind = |name: &str, full: String| {
+            self.uses
+                .entry(name.to_string())
+                .or_default()
+                .push((scope.clone(), full));
+        };
+        let mut globs = Vec::new();
         let mut stack = vec![(String::new(), argument)];
         while let Some((prefix, node)) = stack.pop() {
             let join = |path: &str| -> String {
@@ -148,10 +176,10 @@ impl<'a> RustFile<'a> {
             };
             match node.kind() {
                 "identifier" | "scoped_identifier" | "self" => {
-                    let full = join(self.text(node));
+                    let full = join(text(node, self.source));
                     let full = full.strip_suffix("::self").unwrap_or(&full).to_string();
                     if let Some(name) = last_segment(&full) {
-                        self.uses.insert(name.to_string(), full.clone());
+                        bind(name, full.clone());
                     }
                 }
                 "use_as_clause" => {
@@ -161,16 +189,16 @@ impl<'a> RustFile<'a> {
                     ) else {
                         continue;
                     };
-                    let full = join(self.text(path));
+                    let full = join(text(path, self.source));
                     let full = full.strip_suffix("::self").unwrap_or(&full).to_string();
-                    let alias = self.text(alias);
+                    let alias = text(alias, self.source);
                     if alias != "_" {
-                        self.uses.insert(alias.to_string(), full);
+                        bind(alias, full);
                     }
                 }
                 "scoped_use_list" => {
                     let inner = match node.child_by_field_name("path") {
-                        Some(path) => join(self.text(path)),
+                        Some(path) => join(text(path, self.source)),
                         None => prefix.clone(),
                     };
                     if let Some(list) = node.child_by_field_name("list") {
@@ -184,14 +212,34 @@ impl<'a> RustFile<'a> {
                 }
                 "use_wildcard" => {
                     let glob = match named_children(node).next() {
-                        Some(path) => join(self.text(path)),
+                        Some(path) => join(text(path, self.source)),
                         None => prefix.clone(),
                     };
-                    self.globs.push(glob);
+                    globs.push((scope.clone(), glob));
                 }
                 _ => {}
             }
         }
+        self.globs.extend(globs);
+    }
+
+    /// The full path a name imported by `use` stands for at a byte offset: the binding of the
+    /// innermost module or block around it.
+    fn used(&self, name: &str, at: usize) -> Option<&str> {
+        self.uses
+            .get(name)?
+            .iter()
+            .filter(|(scope, _)| scope.contains(&at))
+            .min_by_key(|(scope, _)| scope.len())
+            .map(|(_, full)| full.as_str())
+    }
+
+    /// The glob-imported modules visible at a byte offset.
+    fn globs_at(&self, at: usize) -> impl Iterator<Item = &str> {
+        self.globs
+            .iter()
+            .filter(move |(scope, _)| scope.contains(&at))
+            .map(|(_, glob)| glob.as_str())
     }
 
     pub fn text(&self, node: Node<'_>) -> &'a str {
@@ -206,44 +254,54 @@ impl<'a> RustFile<'a> {
     }
 
     /// Whether the file is test, benchmark or example code by Cargo's layout and naming
-    /// conventions: under the package's `tests/`, `benches/` or `examples/` (or a `tests/`,
-    /// `testing/`, `test_utils/` module directory), or named `tests.rs`, `test.rs`,
-    /// `*_test.rs`, `*_tests.rs`, `test_*.rs`, `test_utils.rs` (the files of
-    /// `#[cfg(test)] mod …;` declarations).
+    /// conventions: below the outermost `Cargo.toml` (the workspace root), a directory or file
+    /// named `tests`, `test`, `testing`, `benches`, `examples`, or `*_test(s)`, `*_testing`,
+    /// `test_*`, `testing_*` (the files of `#[cfg(test)] mod …;` declarations, test-support
+    /// crates like `test-utils`).
     pub fn is_test_file(&self) -> bool {
         *self.test_file.get_or_init(|| self.test_file_by_path())
     }
 
+    /// The file's path below its workspace root (the outermost `Cargo.toml` above it), or as
+    /// given when there is none.
+    pub fn workspace_path(&self) -> Option<&Path> {
+        let path = self.path?;
+        let relative = self.workspace_path.get_or_init(|| {
+            let root = self.dir().and_then(cargo::root_dir)?;
+            let absolute = std::path::absolute(path).ok()?;
+            absolute.strip_prefix(root).ok().map(Path::to_path_buf)
+        });
+        Some(relative.as_deref().unwrap_or(path))
+    }
+
     fn test_file_by_path(&self) -> bool {
-        let Some(path) = self.path else {
+        let Some(relative) = self.workspace_path() else {
             return false;
-        };
-        let package = self.dir().and_then(cargo::package_dir);
-        let absolute = std::path::absolute(path).ok();
-        let relative = match (&absolute, &package) {
-            (Some(absolute), Some(package)) => absolute.strip_prefix(package).unwrap_or(path),
-            _ => path,
         };
         let name = relative
             .file_stem()
             .and_then(|n| n.to_str())
             .unwrap_or_default();
-        let named_test = matches!(name, "tests" | "test" | "test_utils" | "testing")
-            || name.ends_with("_test")
-            || name.ends_with("_tests")
-            || name.starts_with("test_");
-        named_test
+        let test_name = |n: &str| {
+            matches!(
+                n,
+                "tests" | "test" | "testing" | "testbed" | "benches" | "examples"
+            ) || [
+                "_test", "_tests", "_testing", "-test", "-tests", "-testing", "_bench",
+            ]
+            .iter()
+            .any(|suffix| n.ends_with(suffix))
+                || ["test_", "test-", "testing_", "testing-"]
+                    .iter()
+                    .any(|prefix| n.starts_with(prefix))
+        };
+        test_name(name)
             || relative
                 .parent()
                 .into_iter()
                 .flat_map(Path::components)
                 .filter_map(|c| c.as_os_str().to_str())
-                .any(|c| {
-                    matches!(
-                        c,
-                        "tests" | "benches" | "examples" | "testing" | "test_utils" | "test-utils"
-                    )
-                })
+                .any(test_name)
     }
 
     /// The full path a path expression or type names, as far as the `use` table tells:
@@ -255,9 +313,9 @@ impl<'a> RustFile<'a> {
             Some((first, rest)) => (first, Some(rest)),
             None => (written.as_str(), None),
         };
-        match (self.uses.get(first), rest) {
+        match (self.used(first, path.start_byte()), rest) {
             (Some(full), Some(rest)) => format!("{full}::{rest}"),
-            (Some(full), None) => full.clone(),
+            (Some(full), None) => full.to_string(),
             (None, _) => written.clone(),
         }
     }
@@ -273,26 +331,29 @@ impl<'a> RustFile<'a> {
             return true;
         }
         let first = resolved.split("::").next().unwrap_or("");
-        if self.uses.contains_key(first) {
+        if self.used(first, path.start_byte()).is_some() {
             return false;
         }
-        self.globs
-            .iter()
+        self.globs_at(path.start_byte())
             .any(|glob| wanted.contains(&format!("{glob}::{resolved}").as_str()))
     }
 
-    /// Whether a `use` of the file brings the item `path` into scope: by name (renamed or
+    /// Whether a `use` visible at `at` brings the item `path` into scope: by name (renamed or
     /// not) or by a glob import of its parent.
-    pub fn imports(&self, path: &str) -> bool {
-        self.uses.values().any(|p| p == path)
+    pub fn imports(&self, path: &str, at: Node<'_>) -> bool {
+        let at = at.start_byte();
+        self.uses
+            .values()
+            .flatten()
+            .any(|(scope, p)| p == path && scope.contains(&at))
             || path
                 .rsplit_once("::")
-                .is_some_and(|(parent, _)| self.globs.iter().any(|g| g == parent))
+                .is_some_and(|(parent, _)| self.globs_at(at).any(|g| g == parent))
     }
 
-    /// Whether a `use` of the file binds `name` (`use std::thread;` binds `thread`).
-    pub fn imports_name(&self, name: &str) -> bool {
-        self.uses.contains_key(name)
+    /// Whether a `use` visible at `at` binds `name` (`use std::thread;` binds `thread`).
+    pub fn imports_name(&self, name: &str, at: Node<'_>) -> bool {
+        self.used(name, at.start_byte()).is_some()
     }
 
     /// `CancellationToken`, `&CancellationToken`, `&'a mut tokio_util::sync::CancellationToken`

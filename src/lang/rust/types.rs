@@ -293,11 +293,11 @@ impl<'a> RustFile<'a> {
     /// that could bring it (`use tokio::runtime::*` makes `Handle` tokio's).
     fn resolve_type(&self, node: Node<'_>) -> String {
         let resolved = self.resolve(node);
-        if !resolved.contains("::") && !self.uses.contains_key(&resolved) {
-            if let Some(glob) = self.globs.iter().find(|g| {
-                (*g == "tokio" || g.starts_with("tokio::"))
-                    && GLOB_IMPORTED_TYPES.contains(&resolved.as_str())
-            }) {
+        if !resolved.contains("::") && GLOB_IMPORTED_TYPES.contains(&resolved.as_str()) {
+            if let Some(glob) = self
+                .globs_at(node.start_byte())
+                .find(|g| *g == "tokio" || g.starts_with("tokio::"))
+            {
                 return format!("{glob}::{resolved}");
             }
         }
@@ -400,7 +400,6 @@ impl<'a> RustFile<'a> {
                     Ty::named("std::sync::mpsc::Receiver", Vec::new()),
                 ]))
             }
-            "std::io::stdin" => return Some(Ty::named("std::io::Stdin", Vec::new())),
             "std::mem::take" | "std::mem::replace" | "Option::take" => {
                 return match self.type_of_at(first_argument()?, depth + 1)? {
                     Ty::Ref(inner) => Some(*inner),
@@ -417,10 +416,6 @@ impl<'a> RustFile<'a> {
             ("tokio::runtime::Runtime", "new") => Some(result(named)),
             ("tokio::runtime::Handle", "try_current") => Some(result(named)),
             ("tokio::runtime::Builder", _) => Some(named),
-            ("std::fs::File", "open" | "create" | "create_new" | "open_buffered") => {
-                Some(result(named))
-            }
-            ("std::net::TcpStream", "connect" | "connect_timeout") => Some(result(named)),
             ("std::net::TcpListener", "bind") => Some(result(named)),
             ("std::process::Command", "new") => Some(named),
             (
@@ -524,7 +519,6 @@ impl<'a> RustFile<'a> {
                 "std::io::Result",
                 vec![Ty::named("std::process::Child", Vec::new())],
             )),
-            "lock" if target.path() == Some("std::io::Stdin") => Some(target),
             _ => None,
         }
     }
@@ -556,6 +550,56 @@ impl<'a> RustFile<'a> {
             blocking: method.starts_with("spawn_blocking"),
             outlives: !spawner.owns_tasks() || !self.is_local(receiver),
         })
+    }
+
+    /// Whether the file shows async work running concurrently: it spawns tasks (tokio's spawns,
+    /// or any `spawn`/`spawn_local` function or method given a future rather than a closure or
+    /// nothing: `tauri::async_runtime::spawn(fut)`, `runtime.spawn(async { … })`), or drives
+    /// futures side by side (`select!`, `join!`, `join_all`, `buffer_unordered`, `JoinSet`,
+    /// `FuturesUnordered`).
+    pub fn runs_concurrently(&self) -> bool {
+        const COMBINATORS: &[&str] = &[
+            "join_all",
+            "try_join_all",
+            "select_all",
+            "buffer_unordered",
+            "buffered",
+            "for_each_concurrent",
+        ];
+        let macros = self.macros.iter().any(|m| {
+            super::macro_name(*m, self.source)
+                .is_some_and(|name| matches!(name, "select" | "join" | "try_join"))
+        });
+        macros
+            || self.calls.iter().any(|&call| {
+                if self.spawn(call).is_some() {
+                    return true;
+                }
+                let Some(function) = call.child_by_field_name("function") else {
+                    return false;
+                };
+                let name = match function.kind() {
+                    "field_expression" => function.child_by_field_name("field"),
+                    "scoped_identifier" => function.child_by_field_name("name"),
+                    _ => Some(function),
+                }
+                .map_or("", |n| self.text(n));
+                let spawns_future = matches!(name, "spawn" | "spawn_local")
+                    && !self.resolve(function).starts_with("std::thread")
+                    && call.child_by_field_name("arguments").is_some_and(|a| {
+                        named_children(a)
+                            .next()
+                            .is_some_and(|first| !matches!(first.kind(), "closure_expression"))
+                    });
+                spawns_future
+                    || COMBINATORS.contains(&name)
+                    || (name == "new"
+                        && function.kind() == "scoped_identifier"
+                        && matches!(
+                            self.resolve(function).rsplit("::").nth(1),
+                            Some("JoinSet" | "FuturesUnordered" | "FuturesOrdered")
+                        ))
+            })
     }
 
     /// Whether an expression is a local variable of its function (not a parameter, a field or

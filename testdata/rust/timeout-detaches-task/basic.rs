@@ -10,8 +10,8 @@ async fn by_value() {
     }
 }
 
-async fn blocking_with_import() {
-    let h = task::spawn_blocking(compute);
+async fn spawn_with_import() {
+    let h = task::spawn(compute());
     let _ = timeout(Duration::from_secs(1), h).await; // want "timeout-detaches-task"
 }
 
@@ -21,6 +21,12 @@ async fn deadline(deadline: tokio::time::Instant) {
 }
 
 // Clean.
+async fn blocking_task() {
+    // Keeping the handle of a blocking task would not stop it either.
+    let h = task::spawn_blocking(compute);
+    let _ = timeout(Duration::from_secs(1), h).await;
+}
+
 async fn by_reference() {
     let mut handle = tokio::spawn(work());
     if timeout(Duration::from_secs(5), &mut handle).await.is_err() {

@@ -37,9 +37,14 @@ impl Worker {
         let _ = timeout(Duration::from_secs(5), task).await; // want "timeout-detaches-task"
     }
 
+    async fn on_current(&self) {
+        let task = Handle::current().spawn(work());
+        let _ = timeout(Duration::from_secs(5), task).await; // want "timeout-detaches-task"
+    }
+
     async fn blocking_on_current(&self) {
         let task = Handle::current().spawn_blocking(compute);
-        let _ = timeout(Duration::from_secs(5), task).await; // want "timeout-detaches-task"
+        let _ = timeout(Duration::from_secs(5), task).await;
     }
 }
 
