@@ -35,7 +35,7 @@ import (
 func Handle(w http.ResponseWriter, r *http.Request) {
 \tctx, _ := context.WithTimeout(r.Context(), time.Second)
 \t_ = ctx
-\tgo work(context.Background())
+\twork(context.Background())
 }
 
 func work(ctx context.Context) {}
