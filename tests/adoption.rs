@@ -274,6 +274,59 @@ fn inline_suppressions_silence_their_line_or_the_next() {
     .all(|f| f.3 != "unused-suppression"));
 }
 
+const FOREIGN: &str = "\
+package p
+
+import (
+\t\"context\"
+\t\"testing\"
+)
+
+func f(p context.Context) {
+\ta, _ := context.WithTimeout(p, 1) //nolint:govet // lostcancel triaged
+\t_ = a
+\t//lint:ignore lostcancel the caller cancels p
+\tb, _ := context.WithTimeout(p, 1)
+\t_ = b
+\tuse(context.Background()) //nolint:contextcheck
+\tuse(context.TODO()) //nolint:govet
+\tc := 1 //nolint:govet,discarded-cancel
+\t_ = c
+}
+
+func TestF(t *testing.T) {
+\tuse(context.Background()) //nolint:usetesting
+}
+
+func use(context.Context) {}
+";
+
+#[test]
+fn other_tools_suppressions_silence_the_equivalent_rules() {
+    let dir = tree(&[("s_test.go", FOREIGN)]);
+    let found: Vec<(u64, String)> = json(
+        dir.path(),
+        &[
+            "--report-unused-suppressions",
+            "--select",
+            "discarded-cancel,background-in-handler,test-background-context",
+        ],
+    )
+    .into_iter()
+    .map(|(_, line, _, rule)| (line, rule))
+    .collect();
+    // govet/lostcancel silence discarded-cancel, contextcheck background-in-handler, usetesting
+    // test-background-context. `//nolint:govet` on line 15 is not ours to judge (it serves go
+    // vet), so only the ctxlint name of line 16 is reported as unused.
+    assert_eq!(
+        found,
+        [
+            (15, "background-in-handler".into()),
+            (16, "unused-suppression".into()),
+        ]
+    );
+}
+
 /// A file with two findings, shifted down by `above` blank lines.
 fn two_findings(above: usize) -> String {
     let body = LEAK.replace(

@@ -70,6 +70,7 @@ fn prefilter_never_changes_results_on_look_alikes() {
         "package p\n\nimport \"context\"\n\nfunc f(p context.Context, bad bool) {\n\t_, cancel := context.WithCancel(p)\n\tif bad {\n\t\treturn\n\t}\n\tcancel()\n}\n",
         "package p\n\nimport \"context\"\n\nfunc f(p context.Context, xs []int) {\n\tfor range xs {\n\t\t_, cancel := context.WithCancel(p)\n\t\tdefer cancel()\n\t}\n}\n",
         "package p\n\nimport (\n\t\"context\"\n\t\"testing\"\n)\n\nfunc TestF(t *testing.T) {\n\tuse(context.Background())\n}\n",
+        "package p\n\nimport \"context\"\n\nfunc f(p context.Context, r R) {\n\tdefer r.Release(context.Background())\n}\n",
         // A wrapper, and a caller in the same package that imports neither context nor signal.
         "package p\n\nimport \"context\"\n\nfunc Start(p context.Context) (context.Context, context.CancelFunc) {\n\treturn context.WithCancel(p)\n}\n",
         "package p\n\nfunc g(p T) {\n\tc, _ := Start(p)\n\t_ = c\n}\n",

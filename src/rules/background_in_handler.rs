@@ -1,7 +1,6 @@
 //! `background-in-handler`: `context.Background()`/`TODO()` where a parent context exists.
 
-use tree_sitter::Node;
-
+use super::new_root::{self, Site};
 use super::{Check, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity, Span};
 use crate::lang::go::{self, GoFile};
@@ -23,13 +22,16 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
         return;
     }
     for &call in file.new_root_calls() {
-        let Some(parent) = parent_context(file, call) else {
+        let Some(parent) = new_root::parent_context(file, call) else {
             continue;
         };
-        if is_deliberate_root(file, call, &parent) {
+        if new_root::classify(file, call, &parent) != Site::Plain {
             continue;
         }
         let written = file.text(call);
+        // With the parent, a call whose error is thrown away can fail unseen where it could
+        // not before (`_ = sem.Acquire(context.Background(), 1)`): no replacement there.
+        let replaceable = parent.reachable && !new_root::error_discarded(file, call);
         out.push(Diagnostic {
             rule: RULE.name,
             severity: RULE.default_severity,
@@ -43,11 +45,19 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
                 span: Span::of(parent.param),
                 message: "the parent context is available here".into(),
             }],
-            help: format!(
-                "use `{0}`; for work that must outlive it, use `context.WithoutCancel({0})`",
-                parent.expression
-            ),
-            fix: parent.reachable.then(|| Fix {
+            help: if replaceable {
+                format!(
+                    "use `{0}`; for work that must outlive it, use `context.WithoutCancel({0})`",
+                    parent.expression
+                )
+            } else {
+                format!(
+                    "use `{0}` and handle the error the call can then return; for work that \
+                     must outlive it, use `context.WithoutCancel({0})`",
+                    parent.expression
+                )
+            },
+            fix: replaceable.then(|| Fix {
                 applicability: Applicability::Unsafe,
                 message: format!("replace with `{}`", parent.expression),
                 edits: vec![Edit {
@@ -57,95 +67,4 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
             }),
         });
     }
-}
-
-/// A new root that is meant to outlive the call, or a fallback for a missing parent:
-/// - stored in a field, map, slice or composite literal (`s.ctx, s.cancel =
-///   context.WithCancel(context.Background())`): long-lived state, which the request's
-///   context would cancel too early;
-/// - assigned to the parent itself (`if ctx == nil { ctx = context.Background() }`): there is
-///   no parent to pass down;
-/// - compared with (`ctx == context.Background()`): no work starts from it.
-fn is_deliberate_root(file: &GoFile<'_>, call: Node<'_>, parent: &Parent<'_>) -> bool {
-    let mut child = call;
-    for node in crate::lang::ancestors(call) {
-        match node.kind() {
-            "keyed_element" | "literal_element" | "composite_literal" => return true,
-            "assignment_statement" => {
-                if node.child_by_field_name("right") != Some(child) {
-                    return false;
-                }
-                let Some(left) = node.child_by_field_name("left") else {
-                    return false;
-                };
-                return crate::lang::named_children(left).any(|target| {
-                    matches!(target.kind(), "selector_expression" | "index_expression")
-                        || file.text(target) == file.text(parent.param)
-                });
-            }
-            // `if ctx != context.Background()` compares; it starts no work.
-            "binary_expression" => {
-                return node
-                    .child_by_field_name("operator")
-                    .is_some_and(|op| matches!(file.text(op), "==" | "!="));
-            }
-            "call_expression"
-            | "argument_list"
-            | "expression_list"
-            | "parenthesized_expression"
-            | "unary_expression" => {}
-            _ => return false,
-        }
-        child = node;
-    }
-    false
-}
-
-struct Parent<'t> {
-    /// The parameter that carries the parent context.
-    param: Node<'t>,
-    /// The expression that yields it, e.g. `r.Context()`.
-    expression: String,
-    /// False when an inner function shadows the parameter's name, so the expression would
-    /// not mean the same thing at the call.
-    reachable: bool,
-}
-
-/// The innermost enclosing function's parent context. A function that returns a context is a
-/// deliberate new root: nothing is reported inside it.
-fn parent_context<'t>(file: &GoFile<'_>, call: Node<'t>) -> Option<Parent<'t>> {
-    let mut inner_names: Vec<&str> = Vec::new();
-    for function in go::enclosing_functions(call) {
-        if file.returns_context(function) {
-            return None;
-        }
-        let params: Vec<go::Param<'t>> = go::function_parameters(function).collect();
-        for param in &params {
-            let Some(name) = param.name.map(|n| file.text(n)) else {
-                continue;
-            };
-            if name == "_" {
-                continue;
-            }
-            if let Some(handler) = file.handler_type(param.ty) {
-                return Some(Parent {
-                    param: param.name.unwrap_or(param.ty),
-                    expression: handler.context.replace("{}", name),
-                    reachable: !inner_names.contains(&name),
-                });
-            }
-        }
-        inner_names.extend(params.iter().filter_map(|p| p.name).map(|n| file.text(n)));
-        // Results of an inner literal shadow too.
-        if let Some(result) = function.child_by_field_name("result") {
-            if result.kind() == "parameter_list" {
-                inner_names.extend(
-                    go::parameters(result)
-                        .filter_map(|p| p.name)
-                        .map(|n| file.text(n)),
-                );
-            }
-        }
-    }
-    None
 }

@@ -10,7 +10,9 @@ mod errgroup_context;
 mod goroutine_outlives_context;
 mod missing_defer_cancel;
 mod missing_drop_guard;
+mod new_root;
 mod new_token_with_parent;
+mod prefer_without_cancel;
 mod test_background_context;
 mod timeout_detaches_task;
 mod unused_suppression;
@@ -90,6 +92,7 @@ pub static RULES: &[&Rule] = &[
     &missing_defer_cancel::RULE,
     &missing_drop_guard::RULE,
     &new_token_with_parent::RULE,
+    &prefer_without_cancel::RULE,
     &test_background_context::RULE,
     &timeout_detaches_task::RULE,
     &unused_suppression::RULE,

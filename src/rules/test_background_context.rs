@@ -3,6 +3,7 @@
 
 use tree_sitter::Node;
 
+use super::new_root;
 use super::{Check, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity, Span};
 use crate::lang::go::{self, GoFile};
@@ -28,10 +29,16 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
     }
     let first = out.len();
     let mut replaced = Vec::new();
+    // `t.Context()` is Go 1.24: the fix needs a module that says so.
+    let module = file.module();
+    let new_enough = module.as_ref().is_some_and(|m| m.go_at_least(1, 24));
     for &call in file.new_root_calls() {
         let Some(parent) = test_parent(file, call) else {
             continue;
         };
+        if is_teardown(file, call, &parent) {
+            continue;
+        }
         let name = file.text(parent.param);
         let written = file.text(call);
         replaced.push(call);
@@ -47,8 +54,18 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
                 span: Span::of(parent.param),
                 message: format!("`{name}.Context()` is cancelled when the test ends"),
             }],
-            help: format!("use `{name}.Context()` (Go 1.24+)"),
-            fix: parent.reachable.then(|| Fix {
+            help: match module.as_ref().and_then(|m| m.go) {
+                _ if new_enough => format!("use `{name}.Context()`"),
+                Some(v) => format!(
+                    "use `{name}.Context()` once the module requires Go 1.24 (its go.mod says \
+                     go {v})"
+                ),
+                None => format!(
+                    "use `{name}.Context()` (Go 1.24+; no go.mod with a `go` line was found, so \
+                     no fix is offered)"
+                ),
+            },
+            fix: (parent.reachable && new_enough).then(|| Fix {
                 applicability: Applicability::Safe,
                 message: format!("replace with `{name}.Context()`"),
                 edits: vec![Edit {
@@ -95,9 +112,31 @@ fn context_used_elsewhere(file: &GoFile<'_>, calls: &[Node<'_>]) -> bool {
     used
 }
 
+/// Whether the new root serves teardown, where `t.Context()` would be wrong or pointless:
+/// - it is used, through its variable, in a `t.Cleanup` callback, which runs after
+///   `t.Context()` is cancelled (`ctx := context.Background(); …; t.Cleanup(func() {
+///   remove(ctx, id) })`);
+/// - it is in a deferred call (`defer srv.Shutdown(context.Background())`): moving it to
+///   `t.Context()` gains nothing and breaks once the teardown moves into `t.Cleanup`.
+fn is_teardown(file: &GoFile<'_>, call: Node<'_>, parent: &TestParent<'_>) -> bool {
+    let deferred = crate::lang::ancestors(call)
+        .take_while(|a| *a != parent.function)
+        .any(|a| a.kind() == "defer_statement");
+    deferred
+        || new_root::bound_context_uses(file, call)
+            .into_iter()
+            .any(|r| {
+                go::enclosing_functions(r)
+                    .take_while(|f| *f != parent.function)
+                    .any(|f| is_cleanup_callback(file, f))
+            })
+}
+
 struct TestParent<'t> {
     /// The `*testing.T` (or B, F, TB) parameter nearest to the call.
     param: Node<'t>,
+    /// The function that declares it.
+    function: Node<'t>,
     /// False when an inner function shadows the parameter's name.
     reachable: bool,
 }
@@ -130,6 +169,7 @@ fn test_parent<'t>(file: &GoFile<'_>, call: Node<'t>) -> Option<TestParent<'t>> 
             }
             return Some(TestParent {
                 param: name,
+                function,
                 reachable: !inner_names.contains(&file.text(name)),
             });
         }
@@ -157,13 +197,38 @@ mod tests {
     use crate::lang::Language;
     use crate::LintSettings;
 
-    fn applicability(src: &str) -> Vec<Applicability> {
+    /// The fixes' applicability for `src` in a module whose go.mod says `go_line`; `None` for
+    /// a finding without a fix.
+    fn fixes_in(src: &str, go_line: &str) -> Vec<Option<Applicability>> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("go.mod"),
+            format!("module m\n\n{go_line}\n"),
+        )
+        .unwrap();
         let settings = LintSettings::only(&[&super::RULE]);
-        crate::lint_file(Language::Go, src, None, &settings)
-            .unwrap()
-            .iter()
-            .map(|d| d.fix.as_ref().unwrap().applicability)
-            .collect()
+        crate::lint_file(
+            Language::Go,
+            src,
+            Some(&dir.path().join("a_test.go")),
+            &settings,
+        )
+        .unwrap()
+        .iter()
+        .map(|d| d.fix.as_ref().map(|f| f.applicability))
+        .collect()
+    }
+
+    fn applicability(src: &str) -> Vec<Applicability> {
+        fixes_in(src, "go 1.24").into_iter().flatten().collect()
+    }
+
+    #[test]
+    fn the_fix_needs_go_1_24_in_the_nearest_go_mod() {
+        let src = "package p\nimport (\n\t\"context\"\n\t\"testing\"\n)\nfunc TestA(t *testing.T) \
+                   {\n\tvar c context.Context = context.Background()\n\t_ = c\n}\n";
+        assert_eq!(fixes_in(src, "go 1.24.1"), [Some(Applicability::Safe)]);
+        assert_eq!(fixes_in(src, "go 1.23"), [None]);
     }
 
     #[test]

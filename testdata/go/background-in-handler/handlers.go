@@ -25,8 +25,17 @@ func routes(mux *http.ServeMux) {
 	})
 }
 
+// Clean: a goroutine outlives the function, so its root is deliberate (prefer-without-cancel's
+// site, and goroutine-outlives-context's concern when it used ctx instead).
 func goroutine(ctx context.Context) {
 	go func() {
+		load(context.Background())
+	}()
+}
+
+// Still flagged: a func literal called in place runs within the function.
+func inPlace(ctx context.Context) {
+	func() {
 		load(context.Background()) // want "background-in-handler"
 	}()
 }

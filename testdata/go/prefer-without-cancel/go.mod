@@ -1,0 +1,3 @@
+module example.com/detach
+
+go 1.22
