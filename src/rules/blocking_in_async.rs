@@ -42,7 +42,7 @@ fn check(file: &RustFile<'_>, out: &mut Vec<Diagnostic>) {
     };
     // Where the file shows no other task, a blocking call stalls nothing that is visible:
     // command-line code, test code, one-off helpers.
-    if file.is_test_file() || is_tooling_file(file) || !file.runs_concurrently() {
+    if file.is_test_file() || file.is_tool_file() || !file.runs_concurrently() {
         return;
     }
     let mut time_feature = None;
@@ -117,35 +117,6 @@ fn on_error_return(file: &RustFile<'_>, call: Node<'_>) -> bool {
     false
 }
 
-/// Whether the file belongs to a command-line tool, by the workspace's layout: a binary's
-/// `main.rs` or `src/bin/`, or a directory named `bin`, `cli`, `cmd`, `xtask`, `commands`,
-/// `tools`, `*-cli`, `*ctl`. There async code runs one thing at a time, so a blocking call
-/// stalls nothing else.
-fn is_tooling_file(file: &RustFile<'_>) -> bool {
-    let Some(path) = file.workspace_path() else {
-        return false;
-    };
-    if path.file_name().is_some_and(|n| n == "main.rs") {
-        return true;
-    }
-    path.parent()
-        .into_iter()
-        .flat_map(std::path::Path::components)
-        .filter_map(|c| c.as_os_str().to_str())
-        .any(|dir| {
-            matches!(
-                dir,
-                "bin" | "binaries" | "cli" | "cmd" | "xtask" | "commands" | "command" | "tools"
-            ) || dir.ends_with("-cli")
-                || dir.ends_with("_cli")
-                || dir.ends_with("ctl")
-                || dir.starts_with("cli-")
-                || dir.starts_with("cli_")
-                || dir.starts_with("cmd_")
-                || dir.starts_with("cmd-")
-        })
-}
-
 /// The blocking call a call is, if any, and how to name it: the path as written for a
 /// function, `Type::method` for a method.
 fn blocking(file: &RustFile<'_>, call: Node<'_>) -> Option<(Kind, String)> {
@@ -208,10 +179,15 @@ fn method_kind(
 }
 
 /// Whether a call works on the local address to bind: inside the arguments of a `bind(...)`
-/// call, or in a function whose name says it binds or listens (`bind_tcp`, `start_listener`).
-/// Resolving a listen address parses it, and probing a local port answers at once.
+/// call, or in a function named for binding or listening (`bind_tcp`, `try_bind`,
+/// `start_listener`: the first or last word of its name). Resolving a listen address parses
+/// it, and probing a local port answers at once.
 fn for_binding(file: &RustFile<'_>, node: Node<'_>) -> bool {
-    let binds = |name: &str| name.contains("bind") || name.contains("listen");
+    let binds = |name: &str| {
+        let mut words = name.split('_').filter(|w| !w.is_empty());
+        let is_binding = |w: &str| matches!(w, "bind" | "listen" | "listener");
+        words.next().is_some_and(is_binding) || words.next_back().is_some_and(is_binding)
+    };
     ancestors(node).any(|a| match a.kind() {
         "arguments" => a
             .parent()

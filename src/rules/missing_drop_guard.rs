@@ -62,9 +62,9 @@ fn analyse<'t>(file: &RustFile<'_>, definition: Node<'t>) -> Option<Diagnostic> 
             let name = file.text(n);
             name == "main" || name.ends_with("_main") || name.starts_with("main_")
         });
-    if is_main || file.is_test_code(definition) {
+    if is_main || file.is_test_code(definition) || file.is_tool_file() {
         // The runtime shuts down with main (or `async_main`, `real_main`: main in all but
-        // name) or the test, taking every task with it.
+        // name), the test or the command-line tool, taking every task with it.
         return None;
     }
     let name = file.text(pattern);

@@ -47,7 +47,11 @@ fn detached(file: &RustFile<'_>, call: Node<'_>) -> Option<Diagnostic> {
     };
     let origin = origin(file, handle)?;
     // A `spawn_blocking` task cannot be aborted: keeping its handle would not stop it either.
-    if origin.blocking || file.is_test_code(call) || aborts_elsewhere(file, call, handle) {
+    if origin.blocking
+        || file.is_test_code(call)
+        || file.is_tool_file()
+        || aborts_elsewhere(file, call, handle)
+    {
         return None;
     }
     let callee = file.text(function);

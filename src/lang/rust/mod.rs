@@ -274,6 +274,35 @@ impl<'a> RustFile<'a> {
         Some(relative.as_deref().unwrap_or(path))
     }
 
+    /// Whether the file belongs to a command-line tool, by the workspace's layout: a binary's
+    /// `main.rs` or `src/bin/`, or a directory named `bin`, `cli`, `cmd`, `xtask`, `commands`,
+    /// `tools`, `*-cli`, `*ctl`. Such code runs one command at a time, and the process (with
+    /// its runtime and every task) ends when the command does.
+    pub fn is_tool_file(&self) -> bool {
+        let Some(path) = self.workspace_path() else {
+            return false;
+        };
+        if path.file_name().is_some_and(|n| n == "main.rs") {
+            return true;
+        }
+        path.parent()
+            .into_iter()
+            .flat_map(Path::components)
+            .filter_map(|c| c.as_os_str().to_str())
+            .any(|dir| {
+                matches!(
+                    dir,
+                    "bin" | "binaries" | "cli" | "cmd" | "xtask" | "commands" | "command" | "tools"
+                ) || dir.ends_with("-cli")
+                    || dir.ends_with("_cli")
+                    || dir.ends_with("ctl")
+                    || dir.starts_with("cli-")
+                    || dir.starts_with("cli_")
+                    || dir.starts_with("cmd_")
+                    || dir.starts_with("cmd-")
+            })
+    }
+
     fn test_file_by_path(&self) -> bool {
         let Some(relative) = self.workspace_path() else {
             return false;
@@ -624,12 +653,48 @@ mod tests {
     }
 
     #[test]
+    fn test_and_tool_files_by_path() {
+        let tree = parse(Language::Rust, "fn f() {}\n").unwrap();
+        let kinds = |path: &str| {
+            let mut file = RustFile::new("fn f() {}\n", &tree);
+            file.path = Some(Path::new(path));
+            (file.is_test_file(), file.is_tool_file())
+        };
+        for (path, test, tool) in [
+            ("src/server.rs", false, false),
+            ("crates/db/src/engine/alter_test.rs", true, false),
+            ("crates/db/src/tests.rs", true, false),
+            ("crates/db/tests/it.rs", true, false),
+            ("lib/collection/src/model_testing/mod.rs", true, false),
+            ("crates/test-utils/src/lib.rs", true, false),
+            ("examples/src/client.rs", true, false),
+            ("crates/app/src/main.rs", false, true),
+            ("crates/app/src/bin/tool.rs", false, true),
+            ("cli/tools/upgrade.rs", false, true),
+            ("tools/restatectl/src/lib.rs", false, true),
+            ("crates/xtask/src/bench.rs", false, true),
+            ("testdata/rust/rule/basic.rs", false, false),
+        ] {
+            assert_eq!(kinds(path), (test, tool), "{path}");
+        }
+    }
+
+    #[test]
     fn test_code_is_recognised_by_attributes() {
         let src = "#[tokio::test(flavor = \"multi_thread\")]\nasync fn a() { x(); }\n\
-                   #[cfg(test)]\nmod tests { fn b() { y(); } }\nfn c() { z(); }\n";
+                   #[cfg(test)]\nmod tests { fn b() { y(); } }\nfn c() { z(); }\n\
+                   #[cfg(all(test, unix))]\nfn d() { w(); }\n#[cfg(any(test, feature = \"test-utils\"))]\nfn e() { v(); }\n\
+                   #[cfg(any(test, unix))]\nfn g() { u(); }\n";
         with_file(src, |file| {
             let root = file.tree.root_node();
-            for (call, test) in [("x()", true), ("y()", true), ("z()", false)] {
+            for (call, test) in [
+                ("x()", true),
+                ("y()", true),
+                ("z()", false),
+                ("w()", true),
+                ("v()", true),
+                ("u()", false),
+            ] {
                 let node = find(root, src, "call_expression", call);
                 assert_eq!(file.is_test_code(node), test, "{call}");
             }

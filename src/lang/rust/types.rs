@@ -627,6 +627,12 @@ impl<'a> RustFile<'a> {
                     let condition = ancestor.child_by_field_name("condition");
                     condition.and_then(|c| self.condition_binding(c, name))
                 }
+                // `if let Some(h) = x.take() && let Err(_) = timeout(d, h).await`: the earlier
+                // conditions of a chain bind names for the later ones.
+                "let_chain" => named_children(ancestor)
+                    .take_while(|c| c.end_byte() <= child.start_byte())
+                    .filter_map(|c| self.condition_binding(c, name))
+                    .last(),
                 "for_expression" if ancestor.child_by_field_name("body") == Some(child) => {
                     let pattern = ancestor.child_by_field_name("pattern")?;
                     self.binds(pattern, name).map(|steps| Binding {
@@ -828,15 +834,16 @@ mod tests {
                    probe(Handle::current().spawn(y));\n\
                    probe(self.rt.spawn_blocking(z));\n\
                    if let Some(w) = self.worker.take() { probe(w); }\n\
+                   if let Some(w) = self.worker.take() && probe(w) {}\n\
                    let hs: Vec<JoinHandle<()>> = vec![];\n for x in hs { probe(x); }\n\
                    let b = tokio::task::Builder::new().name(\"n\").spawn(f)?;\n probe(b);\n\
                    let t = std::thread::spawn(f);\n probe(t);\n\
                    } }\n";
         let got = probes(src);
-        assert_eq!(got.len(), 12);
+        assert_eq!(got.len(), 13);
         for (i, ty) in got.iter().enumerate() {
             let by_value = ty.as_ref().is_some_and(Ty::is_join_handle);
-            assert_eq!(by_value, !matches!(i, 5 | 11), "probe {i}: {ty:?}");
+            assert_eq!(by_value, !matches!(i, 5 | 12), "probe {i}: {ty:?}");
         }
         assert_eq!(got[0], handle());
     }

@@ -176,3 +176,9 @@ async fn bind_with_retries(addr: &str) -> std::io::Result<()> {
     let resolved = addr.to_socket_addrs()?.next();
     listen_on(resolved).await
 }
+
+// Named after what it tests, not after binding: the STUN server is looked up on the network.
+async fn test_bind_ipv6(stun: &str) -> std::io::Result<()> {
+    let server = stun.to_socket_addrs()?.next(); // want "blocking-in-async"
+    probe(server).await
+}
