@@ -149,21 +149,31 @@ pub fn check(options: &CheckOptions) -> Result<Report, Error> {
     Ok(report)
 }
 
-/// The options with the cancel-producing wrappers declared in the scanned tree added to the
-/// Go settings, found by a parallel first pass that parses only the files mentioning
-/// `CancelFunc`. Files that cannot be read are left to the main pass to report.
+/// The options with what the scanned tree declares added to the Go settings: the
+/// cancel-producing wrappers and the types of struct fields and package variables (see
+/// [`lang::go::types`]), found by one parallel first pass that parses only the files
+/// mentioning `CancelFunc` or a standard library type with context-taking methods. Files that
+/// cannot be read are left to the main pass to report.
 fn with_wrappers(targets: &[Target], options: &CheckOptions) -> CheckOptions {
     let mut options = options.clone();
     let checks_go = |r: &&Rule| matches!(r.check, Check::Go(_));
     let go_rules = options.settings.rules_to_run().iter().any(checks_go);
     let go = &mut options.settings.go;
     if go_rules {
-        go.wrappers = collect_wrappers(targets, options.max_file_size)
-            .into_iter()
-            .flat_map(|(_, wrappers)| wrappers)
-            .collect();
-        go.wrappers.sort();
-        go.wrappers.dedup();
+        let declared = collect_declarations(targets, options.max_file_size, true);
+        let mut wrappers = Vec::new();
+        let mut types = Vec::new();
+        for (path, declarations) in declared {
+            wrappers.extend(declarations.wrappers);
+            if !declarations.types.is_empty() {
+                let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
+                types.push((dir, declarations.package, declarations.types));
+            }
+        }
+        wrappers.sort();
+        wrappers.dedup();
+        go.wrappers = wrappers;
+        go.types = std::sync::Arc::new(lang::go::types::TypeIndex::new(types));
     }
     options
 }
@@ -174,21 +184,38 @@ pub fn collect_wrappers(
     targets: &[Target],
     max_file_size: u64,
 ) -> Vec<(PathBuf, Vec<lang::go::CancelWrapper>)> {
+    collect_declarations(targets, max_file_size, false)
+        .into_iter()
+        .filter(|(_, d)| !d.wrappers.is_empty())
+        .map(|(path, d)| (path, d.wrappers))
+        .collect()
+}
+
+/// What each Go target declares for its package and tree (see [`lang::go::declarations`]);
+/// targets declaring nothing are left out.
+fn collect_declarations(
+    targets: &[Target],
+    max_file_size: u64,
+    types: bool,
+) -> Vec<(PathBuf, lang::go::Declarations)> {
     targets
         .par_iter()
         .filter(|t| t.language == Language::Go)
         .filter_map(|target| {
             let dir = target.path.parent().unwrap_or(Path::new(""));
-            let wrappers = with_file_bytes(&target.path, max_file_size, |bytes| {
-                if !lang::go::mentions_cancel_func(bytes) {
-                    return Some(Vec::new());
+            let declared = with_file_bytes(&target.path, max_file_size, |bytes| {
+                let wanted = lang::go::mentions_cancel_func(bytes)
+                    || types && lang::go::types::mentions_std_type(bytes);
+                if !wanted {
+                    return None;
                 }
                 let source = std::str::from_utf8(bytes).ok()?;
-                Some(lang::go::cancel_wrappers(source, dir))
+                Some(lang::go::declarations(source, dir, types))
             });
             // Files that cannot be read are left to the main pass to report.
-            let wrappers = wrappers.ok().flatten()?;
-            (!wrappers.is_empty()).then(|| (target.path.clone(), wrappers))
+            let declared = declared.ok().flatten()?;
+            (!declared.wrappers.is_empty() || !declared.types.is_empty())
+                .then(|| (target.path.clone(), declared))
         })
         .collect()
 }
@@ -336,6 +363,7 @@ pub fn lint_file(
         Language::Go => {
             let mut file = GoFile::new(source, &tree, &settings.go);
             file.dir = dir;
+            file.path = path;
             for rule in &rules {
                 if let Check::Go(check) = rule.check {
                     check(&file, &mut diagnostics);

@@ -42,6 +42,17 @@ impl Prefilter {
                         .map(|w| (Language::Go, w.name.clone())),
                 ),
         );
+        // A configured handler type gives a function a parent context (context-not-passed):
+        // files importing its package.
+        let defaults = crate::lang::go::GoSettings::default().handler_types;
+        extra.extend(
+            settings
+                .go
+                .handler_types
+                .iter()
+                .filter(|h| !defaults.contains(h))
+                .map(|h| (Language::Go, h.package.clone())),
+        );
         // The rules that check files (`unused-suppression` judges their findings).
         let checking = |rules: &[&'static Rule]| -> Vec<&'static Rule> {
             rules

@@ -80,6 +80,10 @@ fn prefilter_never_changes_results_on_look_alikes() {
         "package p\n\nimport \"net/http\"\n\nfunc h(w http.ResponseWriter, r *http.Request) {\n\tgo use(r.Context())\n}\n",
         "package p\n\nimport (\n\t\"context\"\n\n\t\"golang.org/x/sync/errgroup\"\n)\n\nfunc f(ctx context.Context) error {\n\tg, ctx := errgroup.WithContext(ctx)\n\tg.Go(func() error { return use(ctx) })\n\t_ = g.Wait()\n\treturn use(ctx)\n}\n",
         "package p\n\n// a chan, a go statement and errgroup\" in a comment only\nfunc f() {}\n",
+        // Calls without the context in scope: a handler importing only net/http, a struct
+        // field of type `*sql.DB`, and a `Query` method of another type.
+        "package p\n\nimport \"net/http\"\n\nfunc h(w http.ResponseWriter, r *http.Request) {\n\t_, _ = http.Get(\"/\")\n}\n",
+        "package p\n\nimport (\n\t\"context\"\n\t\"database/sql\"\n)\n\ntype S struct{ db *sql.DB; c C }\n\nfunc (s *S) f(ctx context.Context) {\n\t_, _ = s.db.Exec(\"x\")\n\t_ = s.c.Query(\"x\")\n}\n",
     ];
     for i in 0..60 {
         let path = dir.path().join(format!("d{}/f{i}.go", i % 5));

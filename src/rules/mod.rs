@@ -3,6 +3,7 @@
 mod abandoned_sender;
 mod background_in_handler;
 mod blocking_in_async;
+mod context_not_passed;
 mod defer_cancel_in_loop;
 mod discarded_cancel;
 mod discarded_drop_guard;
@@ -84,6 +85,7 @@ pub static RULES: &[&Rule] = &[
     &abandoned_sender::RULE,
     &background_in_handler::RULE,
     &blocking_in_async::RULE,
+    &context_not_passed::RULE,
     &defer_cancel_in_loop::RULE,
     &discarded_cancel::RULE,
     &discarded_drop_guard::RULE,

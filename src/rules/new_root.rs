@@ -151,6 +151,25 @@ fn detach_site(
     parent: &Parent<'_>,
     binding: Option<&Binding<'_>>,
 ) -> Option<Detach> {
+    if let Some(detach) = detached_location(file, call, parent) {
+        return Some(detach);
+    }
+    if let Some(name) = consuming_call(file, call).and_then(|c| detach_call_name(file, c)) {
+        return Some(Detach::Call(name));
+    }
+    if let Some(name) = binding.and_then(|b| b.only_detach_use(file)) {
+        return Some(Detach::Call(name));
+    }
+    if explained_by_comment(file, call, parent) {
+        return Some(Detach::Comment);
+    }
+    None
+}
+
+/// Whether a node sits where work is cleanup or detached from the parent, by its location
+/// alone: in a `defer` or `go` statement, a func literal that outlives the function, an error
+/// branch, or after the parent is done. context-not-passed stays silent there too.
+pub fn detached_location(file: &GoFile<'_>, call: Node<'_>, parent: &Parent<'_>) -> Option<Detach> {
     let mut child = call;
     for node in ancestors(call) {
         if node == parent.function {
@@ -173,15 +192,6 @@ fn detach_site(
             _ => {}
         }
         child = node;
-    }
-    if let Some(name) = consuming_call(file, call).and_then(|c| detach_call_name(file, c)) {
-        return Some(Detach::Call(name));
-    }
-    if let Some(name) = binding.and_then(|b| b.only_detach_use(file)) {
-        return Some(Detach::Call(name));
-    }
-    if explained_by_comment(file, call, parent) {
-        return Some(Detach::Comment);
     }
     None
 }

@@ -8,6 +8,7 @@ pub mod gomod;
 pub mod model;
 pub mod scope;
 pub mod tables;
+pub mod types;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -28,18 +29,56 @@ pub fn mentions_cancel_func(bytes: &[u8]) -> bool {
 /// whose results include `context.CancelFunc`/`CancelCauseFunc`. Cheap on files that do not
 /// mention those names: they are not parsed.
 pub fn cancel_wrappers(source: &str, dir: &Path) -> Vec<CancelWrapper> {
-    if !mentions_cancel_func(source.as_bytes()) {
-        return Vec::new();
+    declarations(source, dir, false).wrappers
+}
+
+/// What a Go file declares for the rest of its package and tree: its cancel-producing
+/// wrappers and (with `types`) the types of its struct fields and package variables. A file
+/// mentioning neither `CancelFunc` nor (with `types`) a standard library type with
+/// context-taking methods is not parsed.
+#[derive(Debug, Default)]
+pub struct Declarations {
+    pub package: String,
+    pub wrappers: Vec<CancelWrapper>,
+    pub types: types::PackageTypes,
+}
+
+pub fn declarations(source: &str, dir: &Path, with_types: bool) -> Declarations {
+    let bytes = source.as_bytes();
+    let wanted_wrappers = mentions_cancel_func(bytes);
+    let wanted_types = with_types && types::mentions_std_type(bytes);
+    if !wanted_wrappers && !wanted_types {
+        return Declarations::default();
     }
     let Some(tree) = crate::lang::parse(crate::lang::Language::Go, source) else {
-        return Vec::new();
+        return Declarations::default();
     };
     let settings = GoSettings {
         cancel_functions: Vec::new(),
         handler_types: Vec::new(),
         wrappers: Vec::new(),
+        types: Default::default(),
     };
     let file = GoFile::new(source, &tree, &settings);
+    let types = if wanted_types {
+        crate::lang::with_root(&tree, || types::PackageTypes::of_file(&file))
+    } else {
+        types::PackageTypes::default()
+    };
+    let wrappers = if wanted_wrappers {
+        file_wrappers(&file, dir)
+    } else {
+        Vec::new()
+    };
+    Declarations {
+        package: file.package.clone(),
+        wrappers,
+        types,
+    }
+}
+
+fn file_wrappers(file: &GoFile<'_>, dir: &Path) -> Vec<CancelWrapper> {
+    let tree = file.tree;
     let import_path = gomod::nearest(dir).and_then(|m| m.import_path_of(dir));
     let mut found = Vec::new();
     for func in named_children(tree.root_node()).filter(|n| n.kind() == "function_declaration") {
@@ -140,6 +179,8 @@ pub struct GoFile<'a> {
     pub functions: Vec<&'a str>,
     /// The file's directory, when known: functions of the same package live there.
     pub dir: Option<&'a Path>,
+    /// The file's path, when known.
+    pub path: Option<&'a Path>,
     /// The facts of the per-file model, each found once for all the rules (see [`model`]).
     model: model::Model<'a>,
 }
@@ -181,12 +222,21 @@ impl<'a> GoFile<'a> {
             settings,
             functions,
             dir: None,
+            path: None,
             model: model::Model::default(),
         }
     }
 
     pub fn text(&self, node: Node<'_>) -> &'a str {
         text(node, self.source)
+    }
+
+    /// Whether this is a test file (`_test.go`).
+    pub fn is_test_file(&self) -> bool {
+        self.path
+            .and_then(|p| p.file_name())
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.ends_with("_test.go"))
     }
 
     /// The `go.mod` governing this file's directory (module path, `go` version), if known.

@@ -20,6 +20,9 @@
 //!   package, `signal.NotifyContext`, configured and inferred wrappers), each with the `:=`,
 //!   `=` or `var` statement that binds its results; [`GoFile::cancel_bindings`]: those whose
 //!   cancel function is bound to a variable.
+//! - [`GoFile::calls_named`]: the calls of functions or methods by name.
+//! - [`GoFile::own_types`] and [`GoFile::type_of`]: the types the syntax shows (see
+//!   [`types`](super::types)).
 //! - [`GoFile::defer_statements`], [`GoFile::go_statements`], [`GoFile::send_statements`].
 //! - Bindings and their uses: [`declaration_of`](super::declaration_of) (which declaration an
 //!   identifier refers to) and [`references`](super::references) (the uses of a declaration).
@@ -30,6 +33,7 @@ use std::cell::OnceCell;
 
 use tree_sitter::Node;
 
+use super::types::PackageTypes;
 use super::{parameters, CancelBinding, GoFile, HandlerType, Param, CONTEXT_PATHS, FUNCTION_KINDS};
 use crate::lang::{ancestors, tokens};
 
@@ -97,6 +101,9 @@ pub(super) struct Model<'a> {
     defers: OnceCell<Vec<Node<'a>>>,
     gos: OnceCell<Vec<Node<'a>>>,
     sends: OnceCell<Vec<Node<'a>>>,
+    own_types: OnceCell<PackageTypes>,
+    /// Set while `own_types` is being found: package variables are unknown meanwhile.
+    pub(super) finding_types: std::cell::Cell<bool>,
 }
 
 impl<'a> GoFile<'a> {
@@ -261,6 +268,26 @@ impl<'a> GoFile<'a> {
         self.model
             .gos
             .get_or_init(|| self.statements("go", "go_statement"))
+    }
+
+    /// The types of the struct fields and package-level variables this file declares (see
+    /// [`types`](super::types)).
+    pub fn own_types(&self) -> &PackageTypes {
+        self.model
+            .own_types
+            .get_or_init(|| PackageTypes::of_file(self))
+    }
+
+    /// The calls whose function is `Name(...)` or `x.Name(...)` for one of `names`, in
+    /// document order.
+    pub fn calls_named(&self, names: &[&'a str]) -> Vec<Node<'a>> {
+        let mut calls: Vec<Node<'a>> = names
+            .iter()
+            .flat_map(|name| self.tokens(name))
+            .filter_map(call_named)
+            .collect();
+        calls.sort_by_key(|c| c.start_byte());
+        calls
     }
 
     /// Every channel send (`ch <- v`), in document order.

@@ -36,6 +36,9 @@ pub struct GoSettings {
     pub handler_types: Vec<HandlerType>,
     /// Cancel-producing functions declared in the scanned tree (see [`cancel_wrappers`]).
     pub wrappers: Vec<CancelWrapper>,
+    /// The types of struct fields and package variables declared in the scanned tree (see
+    /// [`types`](super::types)).
+    pub types: std::sync::Arc<super::types::TypeIndex>,
 }
 
 /// A function of the scanned tree whose results include a `context.CancelFunc` or
@@ -135,6 +138,7 @@ impl Default for GoSettings {
             cancel_functions,
             handler_types,
             wrappers: Vec::new(),
+            types: Default::default(),
         }
     }
 }

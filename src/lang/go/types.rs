@@ -1,0 +1,519 @@
+//! Type facts: what the syntax shows about the type of a value, without a type checker.
+//!
+//! A receiver's type is known only from what is written: a parameter or variable declared with
+//! the type, a constructor with a known result (`sql.Open` gives a `*sql.DB`, `db.Begin()` a
+//! `*sql.Tx`, `&http.Client{…}` an `*http.Client`), or a field of a struct type, or a
+//! package-level variable, declared anywhere in the package. Anything else is unknown, and the
+//! rules that ask stay silent.
+//!
+//! The package-wide part is a [`TypeIndex`] made by the engine's parallel first pass (the one
+//! that finds cancel-producing wrappers) from each file's [`PackageTypes`]; a file's own
+//! declarations are read again from its tree when it is linted, so a file linted alone (the
+//! language server, `lint_file`) still knows them.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use tree_sitter::Node;
+
+use super::{declaration_of, GoFile};
+use crate::lang::{named_children, text};
+
+/// The standard library types whose methods have context-taking variants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StdType {
+    SqlDb,
+    SqlTx,
+    SqlConn,
+    SqlStmt,
+    HttpClient,
+    TlsConn,
+}
+
+/// Import path, type name and the type they name.
+const STD_TYPES: &[(&str, &str, StdType)] = &[
+    ("database/sql", "DB", StdType::SqlDb),
+    ("database/sql", "Tx", StdType::SqlTx),
+    ("database/sql", "Conn", StdType::SqlConn),
+    ("database/sql", "Stmt", StdType::SqlStmt),
+    ("net/http", "Client", StdType::HttpClient),
+    ("crypto/tls", "Conn", StdType::TlsConn),
+];
+
+impl StdType {
+    /// How the type is written with its package's default name: `*sql.DB`.
+    pub fn written(self) -> &'static str {
+        match self {
+            StdType::SqlDb => "*sql.DB",
+            StdType::SqlTx => "*sql.Tx",
+            StdType::SqlConn => "*sql.Conn",
+            StdType::SqlStmt => "*sql.Stmt",
+            StdType::HttpClient => "*http.Client",
+            StdType::TlsConn => "*tls.Conn",
+        }
+    }
+}
+
+/// A type as far as the syntax tells: a known standard library type, or a type declared in
+/// the package by that name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TypeRef {
+    Std(StdType),
+    Local(String),
+}
+
+/// Whether a file may declare a field or variable of a [`StdType`]: it names one of them with
+/// the package's default name. Other files are not parsed by the first pass.
+pub fn mentions_std_type(bytes: &[u8]) -> bool {
+    [
+        "sql.DB",
+        "sql.Tx",
+        "sql.Conn",
+        "sql.Stmt",
+        "http.Client",
+        "tls.Conn",
+    ]
+    .iter()
+    .any(|n| memchr::memmem::find(bytes, n.as_bytes()).is_some())
+}
+
+/// The types of struct fields and package-level variables one file (or a whole package)
+/// declares. A name declared with different types (files for different build constraints) is
+/// kept as `None`: unknown.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PackageTypes {
+    /// (struct type, field) → the field's type; embedded fields are named by their type.
+    fields: BTreeMap<(String, String), Option<TypeRef>>,
+    /// Package-level variable → its type.
+    vars: BTreeMap<String, Option<TypeRef>>,
+}
+
+impl PackageTypes {
+    /// The top-level declarations of a file with a known (or local) type.
+    pub fn of_file(file: &GoFile<'_>) -> PackageTypes {
+        file.model.finding_types.set(true);
+        let types = PackageTypes::of_declarations(file);
+        file.model.finding_types.set(false);
+        types
+    }
+
+    fn of_declarations(file: &GoFile<'_>) -> PackageTypes {
+        let mut types = PackageTypes::default();
+        for decl in named_children(file.tree.root_node()) {
+            match decl.kind() {
+                "type_declaration" => {
+                    for spec in named_children(decl).filter(|s| s.kind() == "type_spec") {
+                        types.add_struct(file, spec);
+                    }
+                }
+                "var_declaration" => {
+                    for spec in var_specs(decl) {
+                        for (name, ty) in file.var_spec_types(spec, 0) {
+                            merge(&mut types.vars, name, ty);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        types
+    }
+
+    fn add_struct(&mut self, file: &GoFile<'_>, spec: Node<'_>) {
+        let (Some(name), Some(body)) = (
+            spec.child_by_field_name("name"),
+            spec.child_by_field_name("type"),
+        ) else {
+            return;
+        };
+        if body.kind() != "struct_type" {
+            return;
+        }
+        let owner = file.text(name);
+        let Some(list) = named_children(body).find(|n| n.kind() == "field_declaration_list") else {
+            return;
+        };
+        for field in named_children(list).filter(|f| f.kind() == "field_declaration") {
+            let Some(ty) = field.child_by_field_name("type") else {
+                continue;
+            };
+            let Some(known) = file.type_of_type(ty) else {
+                continue;
+            };
+            let mut cursor = field.walk();
+            let names: Vec<&str> = field
+                .children_by_field_name("name", &mut cursor)
+                .map(|n| file.text(n))
+                .collect();
+            if names.is_empty() {
+                // An embedded field is named by its type: `*sql.DB` gives `DB`.
+                if let Some(embedded) = embedded_name(ty, file.source) {
+                    merge(
+                        &mut self.fields,
+                        (owner.to_string(), embedded.to_string()),
+                        known.clone(),
+                    );
+                }
+            }
+            for n in names {
+                merge(
+                    &mut self.fields,
+                    (owner.to_string(), n.to_string()),
+                    known.clone(),
+                );
+            }
+        }
+    }
+
+    /// Adds another file's (or package part's) facts; the result does not depend on the order.
+    pub fn merge(&mut self, other: &PackageTypes) {
+        for (key, ty) in &other.fields {
+            merge_option(&mut self.fields, key.clone(), ty.clone());
+        }
+        for (key, ty) in &other.vars {
+            merge_option(&mut self.vars, key.clone(), ty.clone());
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty() && self.vars.is_empty()
+    }
+
+    fn field(&self, owner: &str, field: &str) -> Option<Option<&TypeRef>> {
+        self.fields
+            .get(&(owner.to_string(), field.to_string()))
+            .map(Option::as_ref)
+    }
+
+    fn var(&self, name: &str) -> Option<Option<&TypeRef>> {
+        self.vars.get(name).map(Option::as_ref)
+    }
+}
+
+fn merge<K: Ord>(map: &mut BTreeMap<K, Option<TypeRef>>, key: K, ty: TypeRef) {
+    merge_option(map, key, Some(ty));
+}
+
+fn merge_option<K: Ord>(map: &mut BTreeMap<K, Option<TypeRef>>, key: K, ty: Option<TypeRef>) {
+    match map.get_mut(&key) {
+        Some(existing) if *existing != ty => *existing = None,
+        Some(_) => {}
+        None => {
+            map.insert(key, ty);
+        }
+    }
+}
+
+/// The `var_spec`s of a `var` declaration, parenthesised or not.
+fn var_specs(decl: Node<'_>) -> Vec<Node<'_>> {
+    let mut specs = Vec::new();
+    for child in named_children(decl) {
+        match child.kind() {
+            "var_spec" => specs.push(child),
+            "var_spec_list" => {
+                specs.extend(named_children(child).filter(|s| s.kind() == "var_spec"))
+            }
+            _ => {}
+        }
+    }
+    specs
+}
+
+/// The name an embedded field's type gives it: `DB` for `*sql.DB`, `Store` for `Store`.
+fn embedded_name<'s>(ty: Node<'_>, source: &'s str) -> Option<&'s str> {
+    match ty.kind() {
+        "pointer_type" => embedded_name(named_children(ty).next()?, source),
+        "qualified_type" => ty.child_by_field_name("name").map(|n| text(n, source)),
+        "type_identifier" => Some(text(ty, source)),
+        "generic_type" => embedded_name(ty.child_by_field_name("type")?, source),
+        _ => None,
+    }
+}
+
+/// The package-level type facts of the scanned tree, by directory and package name.
+#[derive(Debug, Clone, Default)]
+pub struct TypeIndex {
+    packages: HashMap<(PathBuf, String), PackageTypes>,
+}
+
+impl TypeIndex {
+    /// Builds the index from each file's facts (directory, package name, facts); the result
+    /// does not depend on their order.
+    pub fn new(files: impl IntoIterator<Item = (PathBuf, String, PackageTypes)>) -> TypeIndex {
+        let mut packages: HashMap<(PathBuf, String), PackageTypes> = HashMap::new();
+        for (dir, package, types) in files {
+            packages.entry((dir, package)).or_default().merge(&types);
+        }
+        TypeIndex { packages }
+    }
+
+    fn package(&self, dir: &Path, package: &str) -> Option<&PackageTypes> {
+        self.packages.get(&(dir.to_path_buf(), package.to_string()))
+    }
+}
+
+/// What the call of a constructor or method with a known result gives.
+fn call_result(file: &GoFile<'_>, call: Node<'_>, depth: usize) -> Option<TypeRef> {
+    let function = call.child_by_field_name("function")?;
+    if let Some(name) = file.calls_package(call, &["database/sql"]) {
+        return matches!(name, "Open" | "OpenDB").then_some(TypeRef::Std(StdType::SqlDb));
+    }
+    if let Some(name) = file.calls_package(call, &["crypto/tls"]) {
+        return matches!(name, "Dial" | "DialWithDialer" | "Client" | "Server")
+            .then_some(TypeRef::Std(StdType::TlsConn));
+    }
+    if function.kind() != "selector_expression" {
+        return None;
+    }
+    let method = file.text(function.child_by_field_name("field")?);
+    let receiver = file.type_of_depth(function.child_by_field_name("operand")?, depth + 1)?;
+    let TypeRef::Std(receiver) = receiver else {
+        return None;
+    };
+    use StdType::*;
+    let result = match (receiver, method) {
+        (SqlDb | SqlConn, "Begin" | "BeginTx") => SqlTx,
+        (SqlDb | SqlConn | SqlTx, "Prepare" | "PrepareContext") => SqlStmt,
+        (SqlTx, "Stmt" | "StmtContext") => SqlStmt,
+        (SqlDb, "Conn") => SqlConn,
+        _ => return None,
+    };
+    Some(TypeRef::Std(result))
+}
+
+impl<'a> GoFile<'a> {
+    /// The type a type expression names, if it is a known standard library type or a type
+    /// of this package (`T`, `*T`, `T[X]`).
+    pub fn type_of_type(&self, ty: Node<'_>) -> Option<TypeRef> {
+        match ty.kind() {
+            "pointer_type" | "parenthesized_type" => self.type_of_type(named_children(ty).next()?),
+            "qualified_type" => STD_TYPES
+                .iter()
+                .find(|(package, name, _)| self.is_named_type(ty, package, name))
+                .map(|&(_, _, t)| TypeRef::Std(t)),
+            "type_identifier" => {
+                let name = self.text(ty);
+                // A dot import may make the name a standard library type.
+                STD_TYPES
+                    .iter()
+                    .find(|(package, n, _)| *n == name && self.is_named_type(ty, package, n))
+                    .map(|&(_, _, t)| TypeRef::Std(t))
+                    .or_else(|| Some(TypeRef::Local(name.to_string())))
+            }
+            "generic_type" => self.type_of_type(ty.child_by_field_name("type")?),
+            _ => None,
+        }
+    }
+
+    /// The type of an expression, as far as the syntax shows it (see the module docs).
+    pub fn type_of(&self, expr: Node<'_>) -> Option<TypeRef> {
+        self.type_of_depth(expr, 0)
+    }
+
+    fn type_of_depth(&self, expr: Node<'_>, depth: usize) -> Option<TypeRef> {
+        if depth > 8 {
+            return None;
+        }
+        match expr.kind() {
+            "parenthesized_expression" => {
+                self.type_of_depth(named_children(expr).next()?, depth + 1)
+            }
+            "identifier" => match declaration_of(expr, self.source) {
+                Some(declaration) => self.declared_type(declaration, depth),
+                None => {
+                    let name = self.text(expr);
+                    if self.imports.path_of(name).is_some() {
+                        return None;
+                    }
+                    self.package_var(name)
+                }
+            },
+            "selector_expression" => {
+                let operand = expr.child_by_field_name("operand")?;
+                let field = self.text(expr.child_by_field_name("field")?);
+                if operand.kind() == "identifier"
+                    && declaration_of(operand, self.source).is_none()
+                    && self
+                        .imports
+                        .path_of(self.text(operand))
+                        .is_some_and(|p| p == "net/http")
+                {
+                    return (field == "DefaultClient").then_some(TypeRef::Std(StdType::HttpClient));
+                }
+                match self.type_of_depth(operand, depth + 1)? {
+                    TypeRef::Local(owner) => self.field_type(&owner, field),
+                    TypeRef::Std(_) => None,
+                }
+            }
+            "call_expression" => call_result(self, expr, depth),
+            "unary_expression" => {
+                let operator = expr.child_by_field_name("operator")?;
+                let operand = expr.child_by_field_name("operand")?;
+                (self.text(operator) == "&" && operand.kind() == "composite_literal")
+                    .then(|| self.type_of_depth(operand, depth + 1))?
+            }
+            "composite_literal" => self.type_of_type(expr.child_by_field_name("type")?),
+            _ => None,
+        }
+    }
+
+    /// The type of the variable an identifier declares (a parameter, receiver, `var` or `:=`).
+    fn declared_type(&self, name: Node<'_>, depth: usize) -> Option<TypeRef> {
+        let parent = name.parent()?;
+        match parent.kind() {
+            "parameter_declaration" | "variadic_parameter_declaration" => {
+                self.type_of_type(parent.child_by_field_name("type")?)
+            }
+            "var_spec" => self
+                .var_spec_types(parent, depth + 1)
+                .into_iter()
+                .find(|(n, _)| n == self.text(name))
+                .map(|(_, t)| t),
+            "expression_list" => {
+                let statement = parent.parent()?;
+                if statement.kind() != "short_var_declaration" {
+                    return None;
+                }
+                let index = named_children(parent).position(|n| n == name)?;
+                let values = statement.child_by_field_name("right")?;
+                let value = single_value(values, index, named_children(parent).count())?;
+                self.type_of_depth(value, depth + 1)
+            }
+            _ => None,
+        }
+    }
+
+    /// The names a `var_spec` declares with their known types: from the written type, or from
+    /// the values.
+    fn var_spec_types(&self, spec: Node<'_>, depth: usize) -> Vec<(String, TypeRef)> {
+        let mut cursor = spec.walk();
+        let names: Vec<Node<'_>> = spec.children_by_field_name("name", &mut cursor).collect();
+        if let Some(ty) = spec.child_by_field_name("type") {
+            let Some(known) = self.type_of_type(ty) else {
+                return Vec::new();
+            };
+            return names
+                .iter()
+                .map(|n| (self.text(*n).to_string(), known.clone()))
+                .collect();
+        }
+        let Some(values) = spec.child_by_field_name("value") else {
+            return Vec::new();
+        };
+        names
+            .iter()
+            .enumerate()
+            .filter_map(|(i, n)| {
+                let value = single_value(values, i, names.len())?;
+                Some((self.text(*n).to_string(), self.type_of_depth(value, depth)?))
+            })
+            .collect()
+    }
+
+    /// A field's type from this file's declarations, else the package's.
+    fn field_type(&self, owner: &str, field: &str) -> Option<TypeRef> {
+        match self.own_types().field(owner, field) {
+            Some(known) => known.cloned(),
+            None => self.package_types()?.field(owner, field)?.cloned(),
+        }
+    }
+
+    /// A package-level variable's type from this file's declarations, else the package's.
+    fn package_var(&self, name: &str) -> Option<TypeRef> {
+        if self.model.finding_types.get() {
+            return None;
+        }
+        match self.own_types().var(name) {
+            Some(known) => known.cloned(),
+            None => self.package_types()?.var(name)?.cloned(),
+        }
+    }
+
+    fn package_types(&self) -> Option<&'a PackageTypes> {
+        self.settings.types.package(self.dir?, &self.package)
+    }
+}
+
+/// The value assigned to the `index`-th of `count` names: the `index`-th value when there is
+/// one per name, or the only value for the first name (`db, err := sql.Open(…)`: the first
+/// result).
+fn single_value(values: Node<'_>, index: usize, count: usize) -> Option<Node<'_>> {
+    let n = values.named_child_count();
+    if n == count {
+        values.named_child(index)
+    } else if n == 1 && index == 0 {
+        values.named_child(0)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::go::GoSettings;
+    use crate::lang::{parse, walk_tree, Language};
+
+    /// The type of each call's receiver (`x` in `x.Query()`), in document order.
+    fn receiver_types(src: &str) -> Vec<Option<TypeRef>> {
+        let tree = parse(Language::Go, src).unwrap();
+        let settings = GoSettings::default();
+        let file = GoFile::new(src, &tree, &settings);
+        let mut found = Vec::new();
+        crate::lang::with_root(&tree, || {
+            walk_tree(tree.root_node(), |n| {
+                if n.kind() == "call_expression" {
+                    let f = n.child_by_field_name("function").unwrap();
+                    if f.kind() == "selector_expression"
+                        && file.text(f.child_by_field_name("field").unwrap()) == "Query"
+                    {
+                        found.push(file.type_of(f.child_by_field_name("operand").unwrap()));
+                    }
+                }
+                true
+            });
+        });
+        found
+    }
+
+    #[test]
+    fn receivers_are_known_from_declarations_and_constructors() {
+        let src = "package p\nimport (\n\t\"database/sql\"\n\tq \"database/sql\"\n)\n\
+                   type S struct{ db *sql.DB; store *Store }\ntype Store struct{ conn *q.Conn }\n\
+                   var global, _ = sql.Open(\"x\", \"y\")\n\
+                   func (s *S) f(db *sql.DB, other Other) {\n\
+                   \tdb.Query()\n\ttx, _ := db.Begin()\n\ttx.Query()\n\ts.db.Query()\n\
+                   \ts.store.conn.Query()\n\tother.Query()\n\tglobal.Query()\n\
+                   \tst, err := tx.Prepare(\"\")\n\tst.Query()\n\t_ = err\n\
+                   \tfor _, d := range dbs { d.Query() }\n}\n";
+        use StdType::*;
+        let std = |t| Some(TypeRef::Std(t));
+        assert_eq!(
+            receiver_types(src),
+            [
+                std(SqlDb),
+                std(SqlTx),
+                std(SqlDb),
+                std(SqlConn),
+                Some(TypeRef::Local("Other".into())),
+                std(SqlDb),
+                std(SqlStmt),
+                None,
+            ]
+        );
+    }
+
+    #[test]
+    fn conflicting_declarations_are_unknown_whatever_the_order() {
+        let mut a = PackageTypes::default();
+        merge(&mut a.vars, "x".into(), TypeRef::Std(StdType::SqlDb));
+        let mut b = PackageTypes::default();
+        merge(&mut b.vars, "x".into(), TypeRef::Local("T".into()));
+        let mut ab = a.clone();
+        ab.merge(&b);
+        let mut ba = b.clone();
+        ba.merge(&a);
+        assert_eq!(ab, ba);
+        assert_eq!(ab.var("x"), Some(None));
+    }
+}

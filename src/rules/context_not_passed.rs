@@ -1,0 +1,613 @@
+//! `context-not-passed`: a call with a context-taking variant, made without the parent context
+//! the function has.
+
+use tree_sitter::Node;
+
+use super::new_root::{self, Parent};
+use super::{Check, Rule};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity, Span};
+use crate::lang::go::types::{StdType, TypeRef};
+use crate::lang::go::{self, Callee, GoFile};
+use crate::lang::named_children;
+use crate::lang::Language;
+
+pub static RULE: Rule = Rule {
+    name: "context-not-passed",
+    title: "a call that has a context-taking variant is made without the context in scope",
+    language: Language::Go,
+    default_severity: Severity::Warning,
+    enabled_by_default: true,
+    needles: PARENT_NEEDLES,
+    doc: include_str!("../../rules/context-not-passed.md"),
+    check: Check::Go(check),
+};
+
+/// A function has a parent context only through a parameter of a handler type: the packages
+/// of the built-in ones (configured ones are added by the prefilter).
+const PARENT_NEEDLES: &[&str] = &[
+    "context\"",
+    "net/http\"",
+    "github.com/gin-gonic/gin",
+    "github.com/labstack/echo",
+    "github.com/gofiber/fiber",
+];
+
+/// The names of the calls this rule looks at.
+const NAMES: &[&str] = &[
+    "Begin",
+    "Command",
+    "Dial",
+    "DialTimeout",
+    "DialWithDialer",
+    "Exec",
+    "Get",
+    "Handshake",
+    "Head",
+    "LookupAddr",
+    "LookupCNAME",
+    "LookupHost",
+    "LookupIP",
+    "LookupMX",
+    "LookupNS",
+    "LookupPort",
+    "LookupSRV",
+    "LookupTXT",
+    "NewRequest",
+    "Ping",
+    "Post",
+    "PostForm",
+    "Prepare",
+    "Query",
+    "QueryRow",
+    "Sleep",
+];
+
+/// What the call does, for the message: "so {what} goes on after the caller has given up".
+/// And what to do instead.
+struct Variant {
+    what: &'static str,
+    /// The help, with `{ctx}` for the parent expression.
+    help: String,
+    fix: Option<(Applicability, Rewrite)>,
+}
+
+/// How the fix rewrites the call: the function part, then the context as the first argument.
+enum Rewrite {
+    /// Replace the called name (`Query` → `QueryContext`).
+    Rename(&'static str),
+    /// Replace the whole function expression (`net.Dial` → `(&net.Dialer{}).DialContext`).
+    Function(String),
+    /// `Begin()` → `BeginTx(ctx, nil)`.
+    BeginTx,
+}
+
+fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
+    // Test code (test files, and helpers that import `testing`): the test's own deadline
+    // bounds the work, and maintainers do not thread contexts through it.
+    if file.is_test_file() || file.imports.imports_any(&["testing"]) {
+        return;
+    }
+    for call in file.calls_named(NAMES) {
+        let Some(variant) = variant(file, call) else {
+            continue;
+        };
+        let Some(parent) = new_root::parent_context(file, call) else {
+            continue;
+        };
+        if new_root::detached_location(file, call, &parent).is_some()
+            || gets_context_later(file, call, &parent)
+            || quiet_sleep(file, call, &parent)
+        {
+            continue;
+        }
+        out.push(diagnostic(file, call, &parent, variant));
+    }
+}
+
+/// Whether a request from `http.NewRequest` or a command from `exec.Command` receives the
+/// context afterwards: `req = req.WithContext(ctx)`, `req.Clone(ctx)`, or handed to a call
+/// together with a context (`client.Do(ctx, req)`, `runCmdContext(ctx, cmd)`, which attach it
+/// or watch it).
+fn gets_context_later(file: &GoFile<'_>, call: Node<'_>, parent: &Parent<'_>) -> bool {
+    if file.calls_package(call, &["net/http"]) != Some("NewRequest")
+        && file.calls_package(call, &["os/exec"]) != Some("Command")
+    {
+        return false;
+    }
+    let Some(target) = bound_variable(file, call) else {
+        return false;
+    };
+    let Some(declaration) = go::declaration_of(target, file.source) else {
+        return false;
+    };
+    let Some(body) = parent.function.child_by_field_name("body") else {
+        return false;
+    };
+    let command = file.calls_package(call, &["os/exec"]) == Some("Command");
+    go::references(body, declaration, file.source)
+        .into_iter()
+        .filter(|r| r.start_byte() > call.end_byte())
+        .any(|r| {
+            let Some(p) = r.parent() else {
+                return false;
+            };
+            // A command handed to a helper is run (or detached, like a daemon) as the
+            // helper decides.
+            if command && p.kind() == "argument_list" {
+                return true;
+            }
+            // A command returned to the caller (a shim or daemon it starts), or started and
+            // never waited for here: it is meant to outlive the function.
+            if command
+                && (p.kind() == "expression_list"
+                    && p.parent().is_some_and(|r| r.kind() == "return_statement")
+                    || starts_without_wait(file, body, declaration))
+            {
+                return true;
+            }
+            // Stored for reuse (`s.req = req`): the context is attached at each use.
+            if p.kind() == "expression_list"
+                && p.parent().is_some_and(|a| {
+                    a.kind() == "assignment_statement"
+                        && a.child_by_field_name("right") == Some(p)
+                        && a.child_by_field_name("left").is_some_and(|l| {
+                            named_children(l).any(|t| t.kind() == "selector_expression")
+                        })
+                })
+            {
+                return true;
+            }
+            if p.kind() == "selector_expression" {
+                let method = p.child_by_field_name("field").map(|f| file.text(f));
+                return matches!(method, Some("WithContext" | "Clone"));
+            }
+            p.kind() == "argument_list"
+                && named_children(p).any(|a| a != r && is_context(file, a, parent))
+        })
+}
+
+/// Whether a command variable is started (`cmd.Start()`) but never waited for in `body`.
+fn starts_without_wait(file: &GoFile<'_>, body: Node<'_>, declaration: Node<'_>) -> bool {
+    let methods: Vec<&str> = go::references(body, declaration, file.source)
+        .into_iter()
+        .filter_map(|r| r.parent().filter(|p| p.kind() == "selector_expression"))
+        .filter_map(|p| p.child_by_field_name("field"))
+        .map(|f| file.text(f))
+        .collect();
+    methods.contains(&"Start") && !methods.contains(&"Wait")
+}
+
+/// Whether an argument looks like a context: the parent expression, or a name like `ctx`.
+fn is_context(file: &GoFile<'_>, arg: Node<'_>, parent: &Parent<'_>) -> bool {
+    let text = file.text(arg);
+    text == parent.expression
+        || arg.kind() == "identifier"
+            && (text == "ctx" || text.ends_with("Ctx") || text.ends_with("ctx"))
+        || text.ends_with(".Context()")
+}
+
+/// Whether an identifier is assigned to (`x = …`, `x *= 2`, `x++`).
+fn is_assigned(ident: Node<'_>) -> bool {
+    let Some(parent) = ident.parent() else {
+        return false;
+    };
+    match parent.kind() {
+        "inc_statement" | "dec_statement" => true,
+        "expression_list" => parent.parent().is_some_and(|s| {
+            s.kind() == "assignment_statement" && s.child_by_field_name("left") == Some(parent)
+        }),
+        _ => false,
+    }
+}
+
+/// The variable the first result of `call` is assigned to (`req, err := f(…)`).
+fn bound_variable<'t>(file: &GoFile<'_>, call: Node<'t>) -> Option<Node<'t>> {
+    let values = call.parent().filter(|p| p.kind() == "expression_list")?;
+    let statement = values.parent()?;
+    if !matches!(
+        statement.kind(),
+        "short_var_declaration" | "assignment_statement"
+    ) || statement.child_by_field_name("right") != Some(values)
+    {
+        return None;
+    }
+    let target = statement.child_by_field_name("left")?.named_child(0)?;
+    (target.kind() == "identifier" && file.text(target) != "_").then_some(target)
+}
+
+/// A `time.Sleep` that does not hold the caller up for long: reported are only sleeps of a
+/// computed duration (a backoff, a configured interval, a server's `Retry-After`) in a retry
+/// or poll loop. A constant sleep is short and bounded; a single computed one outside a loop
+/// is mostly a test hook or a simulated delay.
+fn quiet_sleep(file: &GoFile<'_>, call: Node<'_>, parent: &Parent<'_>) -> bool {
+    if file.calls_package(call, &["time"]) != Some("Sleep") {
+        return false;
+    }
+    // A constant, or a random one bounded by a second.
+    let constant = call
+        .child_by_field_name("arguments")
+        .and_then(|a| a.named_child(0))
+        .and_then(|d| duration(file, d, 0))
+        .is_some_and(|(ns, exact)| exact || ns <= 1e9);
+    // The loop around the sleep in its own function: a goroutine started per item
+    // (`for … { g.Go(func() { time.Sleep(stagger) … }) }`) sleeps once.
+    let Some(for_loop) = crate::lang::ancestors(call)
+        .take_while(|a| *a != parent.function && a.kind() != "func_literal")
+        .find(|a| a.kind() == "for_statement")
+    else {
+        return true;
+    };
+    // A loop that checks a context on each round (`case <-ctx.Done():`, `ctx.Err()`) stops
+    // within one sleep of the cancellation.
+    let body = file.text(for_loop);
+    constant || body.contains(".Done()") || body.contains(".Err() ")
+}
+
+/// The value in nanoseconds of a duration expression, and whether it is exact: literals, `time`
+/// units, products and sums of them, parentheses, conversions, constants (and locals assigned a
+/// constant once); `rand.Int63n(n)` and friends give their bound, not exact.
+fn duration(file: &GoFile<'_>, expr: Node<'_>, depth: usize) -> Option<(f64, bool)> {
+    if depth > 4 {
+        return None;
+    }
+    match expr.kind() {
+        "int_literal" | "float_literal" => {
+            Some((file.text(expr).replace('_', "").parse().ok()?, true))
+        }
+        "parenthesized_expression" => duration(file, expr.named_child(0)?, depth + 1),
+        "selector_expression" => {
+            let operand = expr.child_by_field_name("operand")?;
+            let unit = file.text(expr.child_by_field_name("field")?);
+            if file.imports.path_of(file.text(operand)) != Some("time") {
+                return None;
+            }
+            let ns = match unit {
+                "Nanosecond" => 1.0,
+                "Microsecond" => 1e3,
+                "Millisecond" => 1e6,
+                "Second" => 1e9,
+                "Minute" => 60e9,
+                "Hour" => 3600e9,
+                _ => return None,
+            };
+            Some((ns, true))
+        }
+        "binary_expression" => {
+            let (left, l_exact) = duration(file, expr.child_by_field_name("left")?, depth + 1)?;
+            let (right, r_exact) = duration(file, expr.child_by_field_name("right")?, depth + 1)?;
+            let exact = l_exact && r_exact;
+            match file.text(expr.child_by_field_name("operator")?) {
+                "*" => Some((left * right, exact)),
+                "+" => Some((left + right, exact)),
+                "/" if right != 0.0 && r_exact => Some((left / right, exact)),
+                _ => None,
+            }
+        }
+        // `time.Duration(x)`, `int64(x)`, `float64(x)`; `rand.Int63n(n)`, `r.Intn(n)` (below n).
+        "call_expression" => {
+            let function = file.text(expr.child_by_field_name("function")?);
+            let argument = expr.child_by_field_name("arguments")?.named_child(0)?;
+            let name = function.rsplit('.').next().unwrap_or(function);
+            match name {
+                "Duration" | "int64" | "int" | "float64" => duration(file, argument, depth + 1),
+                "Int63n" | "Intn" | "Int31n" | "N" => {
+                    duration(file, argument, depth + 1).map(|(ns, _)| (ns, false))
+                }
+                _ => None,
+            }
+        }
+        // A constant, or a local variable initialised with a constant and never assigned
+        // again (`retryDelay = 100 * time.Millisecond` in a `var` block).
+        "identifier" => {
+            let declaration = go::declaration_of(expr, file.source)?;
+            let parent = declaration.parent()?;
+            let value = match parent.kind() {
+                "const_spec" | "var_spec" => parent.child_by_field_name("value")?,
+                "expression_list" => parent
+                    .parent()
+                    .filter(|s| s.kind() == "short_var_declaration")?
+                    .child_by_field_name("right")?,
+                _ => return None,
+            };
+            if value.named_child_count() != 1 {
+                return None;
+            }
+            if parent.kind() != "const_spec" {
+                let function = go::enclosing_functions(declaration).next()?;
+                let reassigned = go::references(function, declaration, file.source)
+                    .into_iter()
+                    .any(|r| r != declaration && is_assigned(r));
+                if reassigned {
+                    return None;
+                }
+            }
+            duration(file, value.named_child(0)?, depth + 1)
+        }
+        _ => None,
+    }
+}
+
+fn diagnostic(
+    file: &GoFile<'_>,
+    call: Node<'_>,
+    parent: &Parent<'_>,
+    variant: Variant,
+) -> Diagnostic {
+    let function = call.child_by_field_name("function").unwrap_or(call);
+    let written = file.text(function);
+    let ctx = &parent.expression;
+    let fix = variant
+        .fix
+        .filter(|_| parent.reachable)
+        .and_then(|(applicability, rewrite)| {
+            let edits = edits(file, call, &rewrite, ctx)?;
+            Some(Fix {
+                applicability,
+                message: format!("pass `{ctx}`"),
+                edits,
+            })
+        });
+    Diagnostic {
+        rule: RULE.name,
+        severity: RULE.default_severity,
+        message: format!(
+            "`{written}` ignores the cancellation of `{ctx}`, so {} goes on after the caller \
+             has given up",
+            variant.what
+        ),
+        span: Span::of(call),
+        labels: vec![Label {
+            span: Span::of(parent.param),
+            message: "the parent context is available here".into(),
+        }],
+        help: variant.help.replace("{ctx}", ctx),
+        fix,
+    }
+}
+
+/// The edits of a rewrite: the function part, and `ctx` inserted as the first argument.
+fn edits(file: &GoFile<'_>, call: Node<'_>, rewrite: &Rewrite, ctx: &str) -> Option<Vec<Edit>> {
+    let function = call.child_by_field_name("function")?;
+    let arguments = call.child_by_field_name("arguments")?;
+    let name = match function.kind() {
+        "selector_expression" => function.child_by_field_name("field")?,
+        _ => function,
+    };
+    let mut edits = Vec::new();
+    match rewrite {
+        Rewrite::Rename(to) => edits.push(Edit {
+            span: Span::of(name),
+            new_text: (*to).to_string(),
+        }),
+        Rewrite::Function(to) => edits.push(Edit {
+            span: Span::of(function),
+            new_text: to.clone(),
+        }),
+        Rewrite::BeginTx => {
+            edits.push(Edit {
+                span: Span::of(name),
+                new_text: "BeginTx".into(),
+            });
+            edits.push(Edit {
+                span: Span::of(arguments),
+                new_text: format!("({ctx}, nil)"),
+            });
+            return Some(edits);
+        }
+    }
+    let open = arguments.start_byte() + 1;
+    let separator = if arguments.named_child_count() > 0 {
+        ", "
+    } else {
+        ""
+    };
+    if file.source.get(open..open + 1) == Some("\n") {
+        // Arguments on their own lines: the context goes on the first line.
+        return None;
+    }
+    edits.push(Edit {
+        span: Span::empty(open),
+        new_text: format!("{ctx}{separator}"),
+    });
+    Some(edits)
+}
+
+/// The context-taking variant of the call, if it is one of the known APIs and the receiver's
+/// type is known.
+fn variant(file: &GoFile<'_>, call: Node<'_>) -> Option<Variant> {
+    match file.callee(call) {
+        Some(Callee::Package { path, name }) => package_variant(file, call, path, name),
+        Some(Callee::Local { .. }) => None,
+        None => method_variant(file, call),
+    }
+}
+
+fn package_variant(file: &GoFile<'_>, call: Node<'_>, path: &str, name: &str) -> Option<Variant> {
+    let alias = call
+        .child_by_field_name("function")
+        .and_then(|f| f.child_by_field_name("operand"))
+        .map(|o| file.text(o))?;
+    let variant = match (path, name) {
+        ("net/http", "NewRequest") => Variant {
+            what: "the request",
+            help: "use `http.NewRequestWithContext({ctx}, …)`".into(),
+            fix: Some((
+                Applicability::Safe,
+                Rewrite::Rename("NewRequestWithContext"),
+            )),
+        },
+        ("net/http", "Get" | "Head" | "Post" | "PostForm") => http_client_variant(name),
+        ("os/exec", "Command") => Variant {
+            what: "the process",
+            help: "use `exec.CommandContext({ctx}, …)`: the process is killed when the context \
+                   is done"
+                .into(),
+            fix: Some((Applicability::Unsafe, Rewrite::Rename("CommandContext"))),
+        },
+        ("net", "Dial") => Variant {
+            what: "the connection attempt",
+            help: "use `(&net.Dialer{}).DialContext({ctx}, …)`".into(),
+            fix: Some((
+                Applicability::Unsafe,
+                Rewrite::Function(format!("(&{alias}.Dialer{{}}).DialContext")),
+            )),
+        },
+        ("net", "DialTimeout") => Variant {
+            what: "the connection attempt",
+            help: "use `(&net.Dialer{Timeout: …}).DialContext({ctx}, …)`".into(),
+            fix: None,
+        },
+        ("net", "LookupIP") => Variant {
+            what: "the lookup",
+            help: "use `net.DefaultResolver.LookupIP({ctx}, \"ip\", host)`".into(),
+            fix: None,
+        },
+        (
+            "net",
+            "LookupAddr" | "LookupCNAME" | "LookupHost" | "LookupMX" | "LookupNS" | "LookupPort"
+            | "LookupSRV" | "LookupTXT",
+        ) => Variant {
+            what: "the lookup",
+            help: format!("use `net.DefaultResolver.{name}({{ctx}}, …)`"),
+            // `net.LookupHost(h)` is `net.DefaultResolver.LookupHost(context.Background(), h)`.
+            fix: Some((
+                Applicability::Safe,
+                Rewrite::Function(format!("{alias}.DefaultResolver.{name}")),
+            )),
+        },
+        ("crypto/tls", "Dial" | "DialWithDialer") => Variant {
+            what: "the connection attempt",
+            help: "use `(&tls.Dialer{Config: …}).DialContext({ctx}, …)`".into(),
+            fix: None,
+        },
+        ("time", "Sleep") => Variant {
+            what: "the sleep",
+            help: "wait in a `select` on `{ctx}.Done()` and a `time.NewTimer`".into(),
+            fix: None,
+        },
+        _ => return None,
+    };
+    Some(variant)
+}
+
+fn http_client_variant(name: &str) -> Variant {
+    Variant {
+        what: "the request",
+        help: format!(
+            "build the request with `http.NewRequestWithContext({{ctx}}, …)` and send it with \
+             the client's `Do` instead of `{name}`"
+        ),
+        fix: None,
+    }
+}
+
+/// Methods of a receiver whose type is known: `database/sql`, `*http.Client`, `*tls.Conn`.
+fn method_variant(file: &GoFile<'_>, call: Node<'_>) -> Option<Variant> {
+    let function = call.child_by_field_name("function")?;
+    if function.kind() != "selector_expression" {
+        return None;
+    }
+    let name = file.text(function.child_by_field_name("field")?);
+    let TypeRef::Std(receiver) = file.type_of(function.child_by_field_name("operand")?)? else {
+        return None;
+    };
+    use StdType::*;
+    let (what, to) = match (receiver, name) {
+        (SqlDb | SqlTx | SqlStmt, "Query") => ("the query", "QueryContext"),
+        (SqlDb | SqlTx | SqlStmt, "QueryRow") => ("the query", "QueryRowContext"),
+        (SqlDb | SqlTx | SqlStmt, "Exec") => ("the statement", "ExecContext"),
+        (SqlDb | SqlTx, "Prepare") => ("the statement", "PrepareContext"),
+        (SqlDb, "Ping") => ("the ping", "PingContext"),
+        (SqlDb, "Begin") => {
+            return Some(Variant {
+                what: "the transaction",
+                help: "use `BeginTx({ctx}, nil)`".into(),
+                fix: Some((Applicability::Safe, Rewrite::BeginTx)),
+            })
+        }
+        (HttpClient, "Get" | "Head" | "Post" | "PostForm") => {
+            return Some(http_client_variant(name))
+        }
+        (TlsConn, "Handshake") => ("the handshake", "HandshakeContext"),
+        _ => return None,
+    };
+    Some(Variant {
+        what,
+        help: format!("use `{to}({{ctx}}, …)` (a `{}` method)", receiver.written()),
+        fix: Some((Applicability::Safe, Rewrite::Rename(to))),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::apply_fixes;
+    use crate::diagnostic::Applicability;
+    use crate::lang::Language;
+    use crate::LintSettings;
+
+    const SRC: &str = "package p
+
+import (
+\t\"context\"
+\t\"database/sql\"
+\t\"net\"
+\t\"net/http\"
+\t\"os/exec\"
+)
+
+func h(w http.ResponseWriter, r *http.Request, db *sql.DB) {
+\treq, _ := http.NewRequest(\"GET\", \"/\", nil)
+\ttx, _ := db.Begin()
+\t_, _ = tx.Exec(\"SELECT 1\")
+\t_, _ = db.Query(\"SELECT 1\")
+\t_, _ = net.LookupHost(\"h\")
+\t_ = exec.Command(\"ls\")
+\t_ = req
+}
+
+func g(ctx context.Context, db *sql.DB) {
+\t_ = db.Ping()
+\t_, _ = net.Dial(\"tcp\", \"h:1\")
+}
+";
+
+    #[test]
+    fn safe_fixes_add_the_parent_and_rename() {
+        let settings = LintSettings::only(&[&super::RULE]);
+        let found = crate::lint_file(Language::Go, SRC, None, &settings).unwrap();
+        let fixes: Vec<Option<Applicability>> = found
+            .iter()
+            .map(|d| d.fix.as_ref().map(|f| f.applicability))
+            .collect();
+        use Applicability::*;
+        assert_eq!(
+            fixes,
+            [
+                Some(Safe),
+                Some(Safe),
+                Some(Safe),
+                Some(Safe),
+                Some(Safe),
+                Some(Unsafe),
+                Some(Safe),
+                Some(Unsafe)
+            ]
+        );
+        let fixed = apply_fixes(Language::Go, &super::RULE, SRC);
+        for expected in [
+            "http.NewRequestWithContext(r.Context(), \"GET\", \"/\", nil)",
+            "db.BeginTx(r.Context(), nil)",
+            "tx.ExecContext(r.Context(), \"SELECT 1\")",
+            "db.QueryContext(r.Context(), \"SELECT 1\")",
+            "net.DefaultResolver.LookupHost(r.Context(), \"h\")",
+            "exec.CommandContext(r.Context(), \"ls\")",
+            "db.PingContext(ctx)",
+            "(&net.Dialer{}).DialContext(ctx, \"tcp\", \"h:1\")",
+        ] {
+            assert!(fixed.contains(expected), "{expected} not in\n{fixed}");
+        }
+        assert!(crate::lint_file(Language::Go, &fixed, None, &settings)
+            .unwrap()
+            .is_empty());
+    }
+}
