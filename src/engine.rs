@@ -275,8 +275,16 @@ fn lint_target(target: &Target, source: String, options: &CheckOptions) -> Outco
         Some(mode) if mode.applies_any(&diagnostics) => {
             let (path, display, language) = (&target.path, &target.display, target.language);
             let roots = fix::write_roots(&options.paths);
-            match fix::fix_file(path, display, language, source, diagnostics, mode, &roots, lint)
-            {
+            match fix::fix_file(
+                path,
+                display,
+                language,
+                source,
+                diagnostics,
+                mode,
+                &roots,
+                lint,
+            ) {
                 Ok((fixed, source, diagnostics)) => (source, diagnostics, Some(fixed)),
                 Err(message) => return fail(message),
             }

@@ -331,7 +331,10 @@ pub fn write_atomically(
     temp.write_all(text.as_bytes())?;
     if !same_owner(temp.as_file(), &metadata) {
         drop(temp);
-        let mut file = fs::OpenOptions::new().write(true).truncate(true).open(&real)?;
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .truncate(true)
+            .open(&real)?;
         file.write_all(text.as_bytes())?;
         return file.sync_all();
     }
@@ -359,7 +362,10 @@ fn same_owner(_: &fs::File, _: &fs::Metadata) -> bool {
 
 /// The real paths of the paths named on the command line, under which `--fix` may write.
 pub fn write_roots(paths: &[PathBuf]) -> Vec<PathBuf> {
-    paths.iter().filter_map(|p| fs::canonicalize(p).ok()).collect()
+    paths
+        .iter()
+        .filter_map(|p| fs::canonicalize(p).ok())
+        .collect()
 }
 
 /// A unified diff (`--- a/path`, `+++ b/path`, 3 lines of context) of what fixing changed;

@@ -225,7 +225,8 @@ mod tests {
     #[test]
     fn imports_still_used_or_never_used_stay() {
         // Still used in a type.
-        let before = "package p\n\nimport \"context\"\n\nfunc f(c context.Context) { g(context.TODO()) }\n";
+        let before =
+            "package p\n\nimport \"context\"\n\nfunc f(c context.Context) { g(context.TODO()) }\n";
         let after = "package p\n\nimport \"context\"\n\nfunc f(c context.Context) { g(c) }\n";
         assert_eq!(tidy(before, after), after);
         // Unused before the fix already: not the fix's doing, not touched.
@@ -239,12 +240,7 @@ mod tests {
     #[test]
     fn aliases_and_versioned_paths_bind_their_names() {
         let before = "package p\n\nimport (\n\tstdctx \"context\"\n\t\"example.com/yaml.v3\"\n)\n\nvar a = stdctx.TODO()\nvar b = yaml.X\n";
-        let after = before
-            .replace("stdctx.TODO()", "1")
-            .replace("yaml.X", "2");
-        assert_eq!(
-            tidy(before, &after),
-            "package p\n\nvar a = 1\nvar b = 2\n"
-        );
+        let after = before.replace("stdctx.TODO()", "1").replace("yaml.X", "2");
+        assert_eq!(tidy(before, &after), "package p\n\nvar a = 1\nvar b = 2\n");
     }
 }
