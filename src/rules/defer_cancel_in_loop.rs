@@ -584,15 +584,19 @@ fn carries(file: &GoFile<'_>, expression: Node<'_>, derived: &[Node<'_>]) -> boo
     }
 }
 
-/// A test loop over a composite literal, or counted to a small constant (at most ten):
-/// its deferred calls pile up only a few times before the test ends.
+/// The largest fixed bound of a test loop that is not worth a warning.
+const FEW: u64 = 100;
+
+/// A test loop over a short collection the test spells out, or counted to a fixed bound of at
+/// most a hundred: its deferred calls pile up a fixed, small number of times and are all
+/// released when the test function returns.
 fn few_iterations(file: &GoFile<'_>, the_loop: Node<'_>) -> bool {
     let Some(clause) =
         named_children(the_loop).find(|n| n.kind() != "block" && n.kind() != "comment")
     else {
         return false;
     };
-    let small = |n: Node<'_>| constant_value(file, n).is_some_and(|v| v <= 10);
+    let small = |n: Node<'_>| constant_value(file, n).is_some_and(|v| v <= FEW);
     match clause.kind() {
         "range_clause" => clause
             .child_by_field_name("right")
@@ -624,7 +628,7 @@ fn few_elements(file: &GoFile<'_>, expression: Node<'_>) -> bool {
                     .child_by_field_name("arguments")
                     .and_then(|a| a.named_child(1))
                     .and_then(|n| constant_value(file, n))
-                    .is_some_and(|n| n <= 10)
+                    .is_some_and(|n| n <= FEW)
         }
         "identifier" => go::declaration_of(expression, file.source)
             .and_then(initial_value)
@@ -673,7 +677,30 @@ fn initial_value(declaration: Node<'_>) -> Option<Node<'_>> {
         .flatten()
 }
 
-/// The value of an integer literal, or of a constant declared with one in this file.
+/// Whether a statement of the file assigns `name` (`name = ...`, `name++`, `name += ...`).
+fn assigned_in_file(file: &GoFile<'_>, name: &str) -> bool {
+    let mut found = false;
+    walk_tree(file.tree.root_node(), |n| {
+        if found {
+            return false;
+        }
+        let left = match n.kind() {
+            "assignment_statement" => n.child_by_field_name("left"),
+            "inc_statement" | "dec_statement" => n.named_child(0),
+            _ => None,
+        };
+        if let Some(left) = left {
+            found = std::iter::once(left)
+                .chain(named_children(left))
+                .any(|t| t.kind() == "identifier" && file.text(t) == name);
+        }
+        !found
+    });
+    found
+}
+
+/// The value of an integer literal, or of a constant declared with one in this file (or of a
+/// package-level variable declared with one and never assigned).
 fn constant_value(file: &GoFile<'_>, node: Node<'_>) -> Option<u64> {
     match node.kind() {
         "int_literal" => file.text(node).replace('_', "").parse().ok(),
@@ -695,7 +722,11 @@ fn constant_value(file: &GoFile<'_>, node: Node<'_>) -> Option<u64> {
                 if value.is_some() {
                     return false;
                 }
-                if n.kind() == "const_spec" {
+                // A package-level variable set once, by its declaration, counts too.
+                let fixed_var = n.kind() == "var_spec"
+                    && go::enclosing_functions(n).next().is_none()
+                    && !assigned_in_file(file, name);
+                if n.kind() == "const_spec" || fixed_var {
                     let mut cursor = n.walk();
                     let names: Vec<Node<'_>> =
                         n.children_by_field_name("name", &mut cursor).collect();

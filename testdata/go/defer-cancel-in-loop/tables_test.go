@@ -69,3 +69,26 @@ func TestManyWorkers(t *testing.T, stop func(context.Context)) {
 		stop(ctx)
 	}
 }
+
+var requestCount = 24
+
+var retries = 5
+
+// A fixed bound from a package-level variable the file never assigns.
+func TestRequests(t *testing.T, call func(context.Context) error) {
+	for i := 0; i < requestCount; i++ {
+		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+		defer cancel()
+		_ = call(ctx)
+	}
+}
+
+// Look-alike: a package-level variable the file changes is no fixed bound.
+func TestRetries(t *testing.T, call func(context.Context) error) {
+	retries = 50
+	for i := 0; i < retries; i++ {
+		ctx, cancel := context.WithTimeout(t.Context(), time.Second) // want "defer-cancel-in-loop"
+		defer cancel()
+		_ = call(ctx)
+	}
+}
