@@ -274,7 +274,17 @@ fn lint_target(target: &Target, source: String, options: &CheckOptions) -> Outco
     let (source, diagnostics, fixed) = match options.fix {
         Some(mode) if mode.applies_any(&diagnostics) => {
             let (path, display, language) = (&target.path, &target.display, target.language);
-            match fix::fix_file(path, display, language, source, diagnostics, mode, lint) {
+            let roots = fix::write_roots(&options.paths);
+            match fix::fix_file(
+                path,
+                display,
+                language,
+                source,
+                diagnostics,
+                mode,
+                &roots,
+                lint,
+            ) {
                 Ok((fixed, source, diagnostics)) => (source, diagnostics, Some(fixed)),
                 Err(message) => return fail(message),
             }

@@ -5,6 +5,7 @@
 
 pub mod cfg;
 pub mod gomod;
+pub mod imports;
 pub mod model;
 pub mod scope;
 pub mod tables;
