@@ -67,10 +67,42 @@ fn check_function<'a>(
         if go::enclosing_functions(declaration).next() != Some(function) {
             continue;
         }
+        if explained(file, &binding) {
+            continue;
+        }
         if let Some(leak) = find_leak(file, function, &cfg, &binding, declaration) {
             out.push(diagnostic(file, function, &binding, declaration, leak));
         }
     }
+}
+
+/// Whether a comment right above or right below the definition says that the cancel function
+/// is deliberately not called or deferred here (`// We do NOT use defer cancel() here: the
+/// caller reads the body`): the author has weighed it.
+fn explained(file: &GoFile<'_>, binding: &CancelBinding<'_, '_>) -> bool {
+    let Some(statement) = go::enclosing_statement(binding.statement) else {
+        return false;
+    };
+    let name = file.text(binding.cancel).to_lowercase();
+    let says_so = |comment: Node<'_>| {
+        let text = file.text(comment).to_lowercase();
+        text.contains(&name)
+            && ["not ", "n't ", "never ", "no "]
+                .iter()
+                .any(|word| text.contains(word))
+    };
+    let mut comments = Vec::new();
+    let mut above = statement.prev_sibling();
+    while let Some(comment) = above.filter(|n| n.kind() == "comment") {
+        comments.push(comment);
+        above = comment.prev_sibling();
+    }
+    let mut below = statement.next_sibling();
+    while let Some(comment) = below.filter(|n| n.kind() == "comment") {
+        comments.push(comment);
+        below = comment.next_sibling();
+    }
+    comments.into_iter().any(says_so)
 }
 
 /// Where a path loses the cancel function.
@@ -388,8 +420,26 @@ fn loses_nothing(
 }
 
 /// `context.Background()`, `context.TODO()`, and `WithValue`/`WithoutCancel` of those:
-/// contexts whose `Done()` is nil.
-fn never_cancelled(file: &GoFile<'_>, expression: Node<'_>) -> bool {
+/// contexts whose `Done()` is nil. Also a struct literal that only wraps such a context
+/// (`app.Context{Context: context.Background()}`).
+pub(super) fn never_cancelled(file: &GoFile<'_>, expression: Node<'_>) -> bool {
+    if expression.kind() == "composite_literal" {
+        let Some(body) = expression.child_by_field_name("body") else {
+            return false;
+        };
+        let values: Vec<Node<'_>> = named_children(body)
+            .filter(|e| e.kind() != "comment")
+            .filter_map(|e| match e.kind() {
+                "keyed_element" => e.named_child(1),
+                _ => Some(e),
+            })
+            .map(|v| match v.kind() {
+                "literal_element" => v.named_child(0).unwrap_or(v),
+                _ => v,
+            })
+            .collect();
+        return !values.is_empty() && values.iter().all(|v| never_cancelled(file, *v));
+    }
     if expression.kind() != "call_expression" {
         return false;
     }
