@@ -4,7 +4,7 @@
 use tree_sitter::Node;
 
 use super::new_root::{self, Parent};
-use super::{Check, Rule};
+use super::{Check, Needle, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity, Span};
 use crate::lang::go::types::{StdType, TypeRef};
 use crate::lang::go::{self, Callee, GoFile};
@@ -22,15 +22,9 @@ pub static RULE: Rule = Rule {
     check: Check::Go(check),
 };
 
-/// A function has a parent context only through a parameter of a handler type: the packages
-/// of the built-in ones (configured ones are added by the prefilter).
-const PARENT_NEEDLES: &[&str] = &[
-    "context\"",
-    "net/http\"",
-    "github.com/gin-gonic/gin",
-    "github.com/labstack/echo",
-    "github.com/gofiber/fiber",
-];
+/// A function has a parent context only through a parameter of a handler type (`Context`,
+/// `Request`, configured ones).
+const PARENT_NEEDLES: &[&[Needle]] = &[&[Needle::HandlerType]];
 
 /// The names of the calls this rule looks at.
 const NAMES: &[&str] = &[

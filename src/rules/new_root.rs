@@ -90,9 +90,10 @@ pub enum Detach {
     Defer,
     Go,
     ErrorPath,
-    /// A call named like cleanup (`Release`, `Close`, `Shutdown` …) or one that starts work
-    /// meant to outlive the function (`StartAsync`, `startMonitor`).
-    Call(String),
+    /// A call named like cleanup (`Release`, `Close`, `Shutdown` …).
+    Cleanup(String),
+    /// A call that starts work meant to outlive the function (`StartAsync`, `startMonitor`).
+    Start(String),
     /// A func literal that is returned, stored or registered as a callback.
     OutlivingLiteral,
     /// The parent is already done here (`case <-ctx.Done():`, `if ctx.Err() != nil`).
@@ -109,7 +110,7 @@ impl Detach {
             Detach::Defer => "in a deferred call".into(),
             Detach::Go => "in a goroutine".into(),
             Detach::ErrorPath => "on an error path".into(),
-            Detach::Call(name) => format!("passed to `{name}`"),
+            Detach::Cleanup(name) | Detach::Start(name) => format!("passed to `{name}`"),
             Detach::OutlivingLiteral => "in a func literal that outlives the function".into(),
             Detach::ParentDone => "after the parent context is done".into(),
             Detach::CopiesValues => "with values copied from the parent by hand".into(),
@@ -120,12 +121,20 @@ impl Detach {
 
 /// Classifies the new root `call` inside `parent.function`.
 pub fn classify(file: &GoFile<'_>, call: Node<'_>, parent: &Parent<'_>) -> Site {
-    if is_stored_root(file, call, parent) || feeds_sink(file, call) {
+    if is_stored_root(file, call, parent)
+        || feeds_sink(file, call)
+        || wrapper_from_parent(file, call, parent)
+        || product_outlives(file, call, parent)
+    {
         return Site::Quiet;
     }
     let binding = Binding::of(file, call);
     if let Some(binding) = &binding {
-        if binding.discarded || binding.is_kept(file) || binding.replaces_parent(file, parent) {
+        if binding.discarded
+            || binding.is_kept(file)
+            || binding.replaces_parent(file, parent)
+            || binding.bounded_goroutine(file)
+        {
             return Site::Quiet;
         }
         if binding.copies_parent_values(file, parent) {
@@ -154,11 +163,11 @@ fn detach_site(
     if let Some(detach) = detached_location(file, call, parent) {
         return Some(detach);
     }
-    if let Some(name) = consuming_call(file, call).and_then(|c| detach_call_name(file, c)) {
-        return Some(Detach::Call(name));
+    if let Some(detach) = consuming_call(file, call).and_then(|c| detach_call(file, c)) {
+        return Some(detach);
     }
-    if let Some(name) = binding.and_then(|b| b.only_detach_use(file)) {
-        return Some(Detach::Call(name));
+    if let Some(detach) = binding.and_then(|b| b.only_detach_use(file)) {
+        return Some(detach);
     }
     if explained_by_comment(file, call, parent) {
         return Some(Detach::Comment);
@@ -238,6 +247,142 @@ fn is_stored_root(file: &GoFile<'_>, call: Node<'_>, parent: &Parent<'_>) -> boo
     false
 }
 
+/// Whether the new root is handed to a function taken from the parent's own values (`wrap :=
+/// ctx.Value(wrapperKey{}).(Wrapper)`, then `wrap(context.Background())`): the parent supplies
+/// what to do with a context of its own, so the fresh root is the point.
+fn wrapper_from_parent(file: &GoFile<'_>, call: Node<'_>, parent: &Parent<'_>) -> bool {
+    let Some(function) = argument_of(call).and_then(|c| c.child_by_field_name("function")) else {
+        return false;
+    };
+    if function.kind() != "identifier" {
+        return false;
+    }
+    let Some(statement) = go::declaration_of(function, file.source).and_then(|d| {
+        ancestors(d).find(|a| a.kind().ends_with("declaration") || a.kind().ends_with("statement"))
+    }) else {
+        return false;
+    };
+    file.text(statement)
+        .contains(&format!("{}.Value(", parent.expression))
+}
+
+/// Whether what the new root made outlives the function in a way that needs the root, or is
+/// cancelled another way: the result of the call that takes it (`f, err :=
+/// fifo.OpenFifo(context.Background(), …)`) is closed by a goroutine that does not follow the
+/// parent (the goroutine owns it after the function returns), returned inside a composite
+/// literal (`return &readerAt{rac}`), or is a command run by a call that takes the parent.
+/// Such products may hold their context (a fifo closed when it is done, a lazy download), and
+/// the parent would end them while they are still in use.
+fn product_outlives(file: &GoFile<'_>, call: Node<'_>, parent: &Parent<'_>) -> bool {
+    let Some(consumer) = consuming_call(file, call) else {
+        return false;
+    };
+    if is_value_wrapper(file, consumer) {
+        return false;
+    }
+    let Some(list) = consumer
+        .parent()
+        .filter(|l| l.kind() == "expression_list" && l.named_child_count() == 1)
+    else {
+        return false;
+    };
+    let Some(statement) = list.parent().filter(|s| {
+        matches!(s.kind(), "short_var_declaration" | "assignment_statement")
+            && s.child_by_field_name("right") == Some(list)
+    }) else {
+        return false;
+    };
+    let Some(left) = statement.child_by_field_name("left") else {
+        return false;
+    };
+    named_children(left)
+        .filter(|t| t.kind() == "identifier" && file.text(*t) != "_")
+        .filter(|t| !file.text(*t).to_ascii_lowercase().contains("err"))
+        .filter_map(|t| go::declaration_of(t, file.source))
+        .any(|declaration| {
+            go::references(parent.function, declaration, file.source)
+                .into_iter()
+                .filter(|r| *r != declaration && !is_assigned(*r))
+                .any(|r| {
+                    closed_by_detached_goroutine(file, r, parent)
+                        || returned_in_literal(r)
+                        || command_run_with_parent(file, consumer, r, parent)
+                })
+        })
+}
+
+/// Whether `product` is a command (`cmd = exec.CommandContext(context.TODO(), …)`) handed to a
+/// runner together with the parent (`run(ctx, cmd)`): the runner cancels it its own way (helper
+/// processes that `CommandContext` would leave behind).
+fn command_run_with_parent(
+    file: &GoFile<'_>,
+    consumer: Node<'_>,
+    product: Node<'_>,
+    parent: &Parent<'_>,
+) -> bool {
+    matches!(
+        file.callee(consumer),
+        Some(go::Callee::Package {
+            path: "os/exec",
+            ..
+        })
+    ) && argument_of(product).is_some_and(|c| takes_parent(file, c, product, parent))
+}
+
+/// Whether `product` is the receiver of a `Close()` call in a goroutine that never mentions
+/// the parent context.
+fn closed_by_detached_goroutine(file: &GoFile<'_>, product: Node<'_>, parent: &Parent<'_>) -> bool {
+    let closes = product
+        .parent()
+        .filter(|s| s.kind() == "selector_expression")
+        .and_then(|s| s.child_by_field_name("field"))
+        .is_some_and(|f| file.text(f) == "Close");
+    let Some(goroutine) = ancestors(product)
+        .take_while(|a| *a != parent.function)
+        .find(|a| a.kind() == "go_statement")
+    else {
+        return false;
+    };
+    closes && !mentions_parent(file, goroutine, parent)
+}
+
+/// Whether `node` refers to the parent context anywhere inside.
+fn mentions_parent(file: &GoFile<'_>, node: Node<'_>, parent: &Parent<'_>) -> bool {
+    let name = file.text(parent.param);
+    let mut found = false;
+    walk_tree(node, |n| {
+        found |= n.kind() == "identifier" && file.text(n) == name;
+        !found
+    });
+    found
+}
+
+/// Whether `ident` is an element of a composite literal in a return statement.
+fn returned_in_literal(ident: Node<'_>) -> bool {
+    let mut in_literal = false;
+    for a in ancestors(ident) {
+        match a.kind() {
+            "literal_element" | "keyed_element" => in_literal = true,
+            "return_statement" => return in_literal,
+            "literal_value"
+            | "composite_literal"
+            | "unary_expression"
+            | "expression_list"
+            | "parenthesized_expression" => {}
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// Whether `node` runs in a goroutine started inside `function` (`go func() { … }()` or an
+/// argument of `go f(…)`).
+fn in_goroutine(node: Node<'_>, function: Node<'_>) -> bool {
+    ancestors(node)
+        .take_while(|a| *a != function)
+        .any(|a| a.kind() == "go_statement")
+}
+
 /// Whether an assigned identifier is a variable of an outer function or of the package: the
 /// value outlives the function (`captured = r.Clone(context.Background())` in a handler
 /// literal of a test).
@@ -303,7 +448,17 @@ fn first_argument(call: Node<'_>) -> Option<Node<'_>> {
 /// A call that returns its first argument with something added: `context.WithValue`,
 /// `context.WithCancel`, `log.WithLogger`, `namespaces.WithNamespace`,
 /// `metadata.NewOutgoingContext`, `trace.ContextWithSpan` and the like.
+/// `exec.CommandContext` ends like a wrapper but makes a command, not a context.
 fn is_value_wrapper(file: &GoFile<'_>, call: Node<'_>) -> bool {
+    if matches!(
+        file.callee(call),
+        Some(go::Callee::Package {
+            path: "os/exec",
+            ..
+        })
+    ) {
+        return false;
+    }
     let name = function_name(file, call);
     name.starts_with("With")
         || name.starts_with("Context")
@@ -520,12 +675,17 @@ const CLEANUP_VERBS: &[&str] = &[
 /// First words of calls that start work meant to outlive the caller.
 const START_VERBS: &[&str] = &["start", "launch", "spawn"];
 
-/// The name of `call` when it is cleanup or starts detached work.
-fn detach_call_name(file: &GoFile<'_>, call: Node<'_>) -> Option<String> {
+/// Whether `call` is cleanup or starts detached work, by its name.
+fn detach_call(file: &GoFile<'_>, call: Node<'_>) -> Option<Detach> {
     let name = function_name(file, call);
     let first = words(name).into_iter().next()?;
-    (CLEANUP_VERBS.contains(&first.as_str()) || START_VERBS.contains(&first.as_str()))
-        .then(|| name.to_string())
+    if CLEANUP_VERBS.contains(&first.as_str()) {
+        Some(Detach::Cleanup(name.to_string()))
+    } else if START_VERBS.contains(&first.as_str()) {
+        Some(Detach::Start(name.to_string()))
+    } else {
+        None
+    }
 }
 
 /// `if err != nil { … return … }`: the consequence of an `if` that tests an error and leaves
@@ -882,6 +1042,24 @@ impl<'t> Binding<'t> {
             })
     }
 
+    /// Whether the root only feeds goroutines that the function itself stops on the way out:
+    /// every use of the context is in a `go` statement and the cancel is deferred (`defer
+    /// cancel()`, or called in a deferred func literal, in the order the function chooses). The
+    /// goroutines end with the function, which follows the parent through its own calls.
+    fn bounded_goroutine(&self, file: &GoFile<'_>) -> bool {
+        let (Some(context), Some(cancel)) = (self.context, self.cancel) else {
+            return false;
+        };
+        let uses = self.uses(file, context);
+        !uses.is_empty()
+            && uses.iter().all(|r| in_goroutine(*r, self.function))
+            && self.uses(file, cancel).into_iter().any(|r| {
+                ancestors(r)
+                    .take_while(|a| *a != self.function)
+                    .any(|a| a.kind() == "defer_statement")
+            })
+    }
+
     /// Whether the root becomes the parent's context: `req = req.WithContext(ctx)` on an
     /// `*http.Request` parameter that is an outgoing request being built, not a server's.
     fn replaces_parent(&self, file: &GoFile<'_>, parent: &Parent<'_>) -> bool {
@@ -931,15 +1109,15 @@ impl<'t> Binding<'t> {
     }
 
     /// When every use of the root is an argument of cleanup (`Shutdown(shutdownCtx)`) or of a
-    /// call that starts detached work, that call's name.
-    fn only_detach_use(&self, file: &GoFile<'_>) -> Option<String> {
+    /// call that starts detached work, the last such call.
+    fn only_detach_use(&self, file: &GoFile<'_>) -> Option<Detach> {
         let uses = self.uses(file, self.context?);
-        let mut name = None;
+        let mut detach = None;
         for r in &uses {
             let call = argument_of(*r)?;
-            name = Some(detach_call_name(file, call)?);
+            detach = Some(detach_call(file, call)?);
         }
-        name
+        detach
     }
 }
 
@@ -1036,7 +1214,16 @@ fn flows_into_storage(file: &GoFile<'_>, ident: Node<'_>, function: Node<'_>) ->
                     })
                 });
             }
-            "argument_list" => through_call = true,
+            // `ctxs = append(ctxs, root)`: kept in a collection.
+            "argument_list" => {
+                if node
+                    .parent()
+                    .is_some_and(|c| function_name(file, c) == "append")
+                {
+                    return true;
+                }
+                through_call = true
+            }
             "call_expression"
             | "expression_list"
             | "parenthesized_expression"
@@ -1165,22 +1352,35 @@ const COMMENT_REACH: usize = 6;
 
 /// The `//` comment lines above the line holding byte `at`, directives excluded: those right
 /// above it (no line between), and those further up in the same paragraph (up to
-/// [`COMMENT_REACH`] lines, stopping at a blank line or a block boundary).
+/// [`COMMENT_REACH`] lines, stopping at a blank line or a block boundary, or the comment block
+/// standing alone one blank line above).
 fn comments_above(source: &str, at: usize) -> (Vec<&str>, Vec<&str>) {
     let line_start = source[..at].rfind('\n').map_or(0, |i| i + 1);
     let (mut adjacent, mut nearby) = (Vec::new(), Vec::new());
     let mut end = line_start;
     let mut code_between = false;
-    for _ in 0..COMMENT_REACH {
+    // A comment block standing alone right above, one blank line away, still speaks about the
+    // statement (`// todo: stop on context cancellation?`): it counts as nearby.
+    let mut after_blank = false;
+    for i in 0..COMMENT_REACH {
         if end == 0 {
             break;
         }
         let start = source[..end - 1].rfind('\n').map_or(0, |i| i + 1);
         let line = source[start..end - 1].trim();
+        if line.is_empty() && i == 0 {
+            after_blank = true;
+            code_between = true;
+            end = start;
+            continue;
+        }
         if line.is_empty() || line.ends_with('{') || line.starts_with('}') {
             break;
         }
         if !line.starts_with("//") {
+            if after_blank {
+                break;
+            }
             code_between = true;
         } else if !is_directive(line) {
             if code_between {

@@ -3,7 +3,7 @@
 
 use tree_sitter::Node;
 
-use super::{Check, Rule};
+use super::{Check, Needle, Rule};
 use crate::diagnostic::{Diagnostic, Label, Severity, Span};
 use crate::lang::rust::{self, RustFile};
 use crate::lang::{walk_tree, Language};
@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
     language: Language::Rust,
     default_severity: Severity::Warning,
     enabled_by_default: true,
-    needles: &["CancellationToken"],
+    needles: &[&[Needle::Text("CancellationToken")]],
     doc: include_str!("../../rules/new-token-with-parent.md"),
     check: Check::Rust(check),
 };
@@ -39,16 +39,12 @@ fn check_function(file: &RustFile<'_>, function: Node<'_>, out: &mut Vec<Diagnos
         return;
     }
     let (pattern, parameter) = *unused[0];
-    let mut roots = Vec::new();
-    walk_tree(body, |node| {
-        if node.kind() == "call_expression"
-            && file.is_token_constructor(node)
-            && rust::enclosing_function(node) == Some(function)
-        {
-            roots.push(node);
-        }
-        node.kind() != "function_item" || node == body
-    });
+    let roots: Vec<_> = file
+        .calls_within(body)
+        .filter(|&call| {
+            file.is_token_constructor(call) && rust::enclosing_function(call) == Some(function)
+        })
+        .collect();
     let parent_name = file.text(pattern);
     let help = match parent_name.strip_prefix('_') {
         Some("") => "name the parent token parameter and derive the new token from it: \

@@ -5,6 +5,7 @@
 
 pub mod cfg;
 pub mod gomod;
+pub mod imports;
 pub mod model;
 pub mod scope;
 pub mod tables;
@@ -33,8 +34,8 @@ pub fn cancel_wrappers(source: &str, dir: &Path) -> Vec<CancelWrapper> {
 }
 
 /// What a Go file declares for the rest of its package and tree: its cancel-producing
-/// wrappers and (with `types`) the types of its struct fields and package variables. A file
-/// mentioning neither `CancelFunc` nor (with `types`) a standard library type with
+/// wrappers and (with `with_types`) the types of its struct fields and package variables. A
+/// file mentioning neither `CancelFunc` nor (with `with_types`) a standard library type with
 /// context-taking methods is not parsed.
 #[derive(Debug, Default)]
 pub struct Declarations {
@@ -45,9 +46,8 @@ pub struct Declarations {
 
 pub fn declarations(source: &str, dir: &Path, with_types: bool) -> Declarations {
     let bytes = source.as_bytes();
-    let wanted_wrappers = mentions_cancel_func(bytes);
     let wanted_types = with_types && types::mentions_std_type(bytes);
-    if !wanted_wrappers && !wanted_types {
+    if !mentions_cancel_func(bytes) && !wanted_types {
         return Declarations::default();
     }
     let Some(tree) = crate::lang::parse(crate::lang::Language::Go, source) else {
@@ -65,20 +65,26 @@ pub fn declarations(source: &str, dir: &Path, with_types: bool) -> Declarations 
     } else {
         types::PackageTypes::default()
     };
-    let wrappers = if wanted_wrappers {
-        file_wrappers(&file, dir)
-    } else {
-        Vec::new()
-    };
     Declarations {
         package: file.package.clone(),
-        wrappers,
+        wrappers: wrappers_in(source, &tree, dir),
         types,
     }
 }
 
-fn file_wrappers(file: &GoFile<'_>, dir: &Path) -> Vec<CancelWrapper> {
-    let tree = file.tree;
+/// The cancel-producing functions a Go file already parsed into `tree` declares (see
+/// [`cancel_wrappers`]).
+pub fn wrappers_in(source: &str, tree: &Tree, dir: &Path) -> Vec<CancelWrapper> {
+    if !mentions_cancel_func(source.as_bytes()) {
+        return Vec::new();
+    }
+    let settings = GoSettings {
+        cancel_functions: Vec::new(),
+        handler_types: Vec::new(),
+        wrappers: Vec::new(),
+        types: Default::default(),
+    };
+    let file = GoFile::new(source, tree, &settings);
     let import_path = gomod::nearest(dir).and_then(|m| m.import_path_of(dir));
     let mut found = Vec::new();
     for func in named_children(tree.root_node()).filter(|n| n.kind() == "function_declaration") {
@@ -100,6 +106,10 @@ fn file_wrappers(file: &GoFile<'_>, dir: &Path) -> Vec<CancelWrapper> {
         };
         let is_cancel = |ty: Node<'_>| is_type(ty, "CancelFunc") || is_type(ty, "CancelCauseFunc");
         if let Some(index) = types.iter().position(|t| is_cancel(*t)) {
+            let text = file.text(func);
+            let timer = ["Timeout", "Deadline", "time.", "AfterFunc"]
+                .iter()
+                .any(|word| text.contains(word));
             found.push(CancelWrapper {
                 dir: dir.to_path_buf(),
                 import_path: import_path.clone(),
@@ -107,6 +117,7 @@ fn file_wrappers(file: &GoFile<'_>, dir: &Path) -> Vec<CancelWrapper> {
                 name: file.text(name).to_string(),
                 result: index,
                 cause: is_type(types[index], "CancelCauseFunc"),
+                timer,
             });
         }
     }
@@ -350,6 +361,21 @@ impl<'a> GoFile<'a> {
                     matched.then_some((w.result, w.cause))
                 })
             })
+    }
+
+    /// Whether `call` is a call of a wrapper of the scanned tree that starts no timer (see
+    /// [`CancelWrapper::timer`]).
+    pub fn calls_wrapper_without_timer(&self, call: Node<'_>) -> bool {
+        let Some(callee) = self.callee(call) else {
+            return false;
+        };
+        self.settings.wrappers.iter().any(|w| {
+            !w.timer
+                && match callee {
+                    Callee::Package { path, name } => w.matches_import(path, name),
+                    Callee::Local { name } => w.matches_local(self.dir, &self.package, name),
+                }
+        })
     }
 
     fn callee_text(&self, call: Node<'_>) -> &'a str {
