@@ -336,6 +336,9 @@ pub fn lint_file(
         Language::Go => {
             let mut file = GoFile::new(source, &tree, &settings.go);
             file.dir = dir;
+            file.test_file = path
+                .and_then(Path::file_name)
+                .is_some_and(|n| n.to_string_lossy().ends_with("_test.go"));
             for rule in &rules {
                 if let Check::Go(check) = rule.check {
                     check(&file, &mut diagnostics);

@@ -140,6 +140,8 @@ pub struct GoFile<'a> {
     pub functions: Vec<&'a str>,
     /// The file's directory, when known: functions of the same package live there.
     pub dir: Option<&'a Path>,
+    /// Whether the file is a Go test file (its name ends in `_test.go`), when its path is known.
+    pub test_file: bool,
     /// The facts of the per-file model, each found once for all the rules (see [`model`]).
     model: model::Model<'a>,
 }
@@ -181,6 +183,7 @@ impl<'a> GoFile<'a> {
             settings,
             functions,
             dir: None,
+            test_file: false,
             model: model::Model::default(),
         }
     }
