@@ -114,7 +114,8 @@ pub struct CheckArgs {
     #[arg(long, value_name = "BYTES", default_value_t = crate::DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
 
-    /// Parse every file, even those that cannot produce a finding (for benchmarks and debugging)
+    /// Parse every file and run every rule on it, even where no finding can be (for benchmarks
+    /// and debugging)
     #[arg(long, hide = true)]
     pub no_prefilter: bool,
 

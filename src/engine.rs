@@ -1,7 +1,8 @@
 //! The engine: lint one file ([`lint_file`]) or a tree ([`check`]) with [`LintSettings`].
 //!
 //! The pipeline is walk → read → prefilter → parse once → run every enabled rule of the file's
-//! language → drop findings inside syntax errors → suppressions → sort. Files are linted in
+//! language whose needles occur in it → drop findings inside syntax errors → suppressions →
+//! sort. Files are linted in
 //! parallel and the report is sorted, so it is the same whatever the thread count.
 
 use std::path::{Path, PathBuf};
@@ -15,7 +16,7 @@ use crate::fix;
 use crate::lang::go::GoFile;
 use crate::lang::rust::RustFile;
 use crate::lang::{self, Language};
-use crate::prefilter::Prefilter;
+use crate::prefilter;
 use crate::rules::{Check, Rule};
 use crate::settings::LintSettings;
 use crate::walk::{self, FileError, Target, WalkOptions};
@@ -79,8 +80,6 @@ pub struct CheckOptions {
     pub max_file_size: u64,
     /// `--fix`/`--diff`: fix each file, then report what remains.
     pub fix: Option<fix::FixMode>,
-    /// Skip parsing files that contain none of the enabled rules' needles.
-    pub prefilter: bool,
 }
 
 impl CheckOptions {
@@ -98,7 +97,6 @@ impl CheckOptions {
             },
             settings: LintSettings::default(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
-            prefilter: true,
             fix: None,
         }
     }
@@ -118,13 +116,12 @@ pub fn check(options: &CheckOptions) -> Result<Report, Error> {
         })?;
     let (targets, mut errors) = walk::discover(&options.paths, &options.walk);
     let options = &pool.install(|| with_wrappers(&targets, options));
-    let prefilter = options.prefilter.then(|| Prefilter::new(&options.settings));
     let progress = progress::Progress::new(targets.len());
     let outcomes: Vec<Outcome> = pool.install(|| {
         targets
             .par_iter()
             .map(|target| {
-                let outcome = analyse(target, options, prefilter.as_ref());
+                let outcome = analyse(target, options);
                 progress.inc();
                 outcome
             })
@@ -201,14 +198,14 @@ enum Outcome {
     Failed(FileError),
 }
 
-fn analyse(target: &Target, options: &CheckOptions, prefilter: Option<&Prefilter>) -> Outcome {
+fn analyse(target: &Target, options: &CheckOptions) -> Outcome {
     let fail = |message: String| Outcome::Failed(FileError::new(&target.display, message));
     let read = with_file_bytes(&target.path, options.max_file_size, |bytes| {
         let text = match as_text(bytes) {
             Ok(text) => text,
             Err(message) => return fail(message),
         };
-        if let Some(outcome) = skip(target, text, options, prefilter) {
+        if let Some(outcome) = skip(target, text, options) {
             return outcome;
         }
         lint_target(target, text.to_string(), options)
@@ -244,12 +241,7 @@ fn with_file_bytes<R>(
 
 /// Files not to parse: generated ones found by walking (`Skipped`), and those the prefilter
 /// proves cannot produce a finding (linted, clean).
-fn skip(
-    target: &Target,
-    text: &str,
-    options: &CheckOptions,
-    prefilter: Option<&Prefilter>,
-) -> Option<Outcome> {
+fn skip(target: &Target, text: &str, options: &CheckOptions) -> Option<Outcome> {
     let generated = match target.language {
         Language::Go => walk::is_generated(text),
         Language::Rust => walk::is_generated_rust(text),
@@ -257,7 +249,8 @@ fn skip(
     if !target.explicit && options.walk.default_excludes && generated {
         return Some(Outcome::Skipped);
     }
-    if prefilter.is_some_and(|p| !p.may_match(target.language, text.as_bytes())) {
+    let settings = options.settings.for_file(&target.path);
+    if !prefilter::worth_parsing(target.language, text, &settings) {
         return Some(Outcome::Linted(None, None));
     }
     None
@@ -274,7 +267,17 @@ fn lint_target(target: &Target, source: String, options: &CheckOptions) -> Outco
     let (source, diagnostics, fixed) = match options.fix {
         Some(mode) if mode.applies_any(&diagnostics) => {
             let (path, display, language) = (&target.path, &target.display, target.language);
-            match fix::fix_file(path, display, language, source, diagnostics, mode, lint) {
+            let roots = fix::write_roots(&options.paths);
+            match fix::fix_file(
+                path,
+                display,
+                language,
+                source,
+                diagnostics,
+                mode,
+                &roots,
+                lint,
+            ) {
                 Ok((fixed, source, diagnostics)) => (source, diagnostics, Some(fixed)),
                 Err(message) => return fail(message),
             }
@@ -311,7 +314,7 @@ fn as_text(bytes: &[u8]) -> Result<&str, String> {
 /// Lints one file: parses `source` once and runs every rule of `settings` for its language
 /// over the tree. `path` is the file's path, when known: functions of the same Go package live
 /// in its directory (cancel-producing wrappers are called unqualified), the nearest `go.mod` or
-/// `Cargo.toml` is found from there, and Rust test files are known by name. Findings whose primary span touches a syntax error, or that an inline suppression
+/// `Cargo.toml` is found from there, and Go and Rust test files are known by name. Findings whose primary span touches a syntax error, or that an inline suppression
 /// silences, are dropped; the config's severity overrides are applied. Sorted by (start byte,
 /// rule). `None` when the parser gives up.
 pub fn lint_file(
@@ -320,42 +323,56 @@ pub fn lint_file(
     path: Option<&Path>,
     settings: &LintSettings,
 ) -> Option<Vec<Diagnostic>> {
-    let dir = path
-        .and_then(Path::parent)
-        .filter(|d| !d.as_os_str().is_empty());
     // `[per-file-ignores]`: the rules the config turns off for this file do not run.
     let settings = match path {
         Some(path) => settings.for_file(path),
         None => std::borrow::Cow::Borrowed(settings),
     };
-    let settings = settings.as_ref();
     let tree = lang::parse(language, source)?;
+    Some(lint_tree(language, source, &tree, path, settings.as_ref()))
+}
+
+/// Lints one file already parsed into `tree` (the language server keeps each document's tree
+/// and parses only what an edit changed): as [`lint_file`], whose `[per-file-ignores]` the
+/// caller has applied.
+pub fn lint_tree(
+    language: Language,
+    source: &str,
+    tree: &tree_sitter::Tree,
+    path: Option<&Path>,
+    settings: &LintSettings,
+) -> Vec<Diagnostic> {
+    let dir = path
+        .and_then(Path::parent)
+        .filter(|d| !d.as_os_str().is_empty());
     let rules = settings.rules_to_run();
+    // The rules whose needles occur in the file; the others have nothing to report here.
+    let active = prefilter::rules_for(language, source, settings);
     let mut diagnostics = Vec::new();
-    lang::with_root(&tree, || match language {
+    lang::with_root(tree, || match language {
         Language::Go => {
-            let mut file = GoFile::new(source, &tree, &settings.go);
+            let mut file = GoFile::new(source, tree, &settings.go);
             file.dir = dir;
             file.test_file = path
                 .and_then(Path::file_name)
                 .is_some_and(|n| n.to_string_lossy().ends_with("_test.go"));
-            for rule in &rules {
+            for rule in &active {
                 if let Check::Go(check) = rule.check {
                     check(&file, &mut diagnostics);
                 }
             }
         }
         Language::Rust => {
-            let mut file = RustFile::new(source, &tree);
+            let mut file = RustFile::new(source, tree);
             file.path = path;
-            for rule in &rules {
+            for rule in &active {
                 if let Check::Rust(check) = rule.check {
                     check(&file, &mut diagnostics);
                 }
             }
         }
     });
-    let broken = lang::error_spans(&tree);
+    let broken = lang::error_spans(tree);
     diagnostics.retain(|d| {
         !broken.iter().any(|e| {
             d.span.start < e.end.max(e.start + 1) && e.start < d.span.end.max(d.span.start + 1)
@@ -367,7 +384,7 @@ pub fn lint_file(
         .filter(|r| r.language == language && !matches!(r.check, Check::Suppressions))
         .collect();
     suppress::apply(
-        &tree,
+        tree,
         source,
         &ran,
         &mut diagnostics,
@@ -382,5 +399,5 @@ pub fn lint_file(
     }
     diagnostics.sort_by(|a, b| (a.span.start, a.rule).cmp(&(b.span.start, b.rule)));
     diagnostics.dedup();
-    Some(diagnostics)
+    diagnostics
 }

@@ -10,7 +10,7 @@
 
 use std::fs;
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, LineIndex, Span};
 use crate::lang::{self, Language};
@@ -78,8 +78,10 @@ pub struct Fixed {
 }
 
 /// Fixes one file: the lint–fix passes of [`fix_source`], then (in write mode, when something
-/// changed) an atomic write. `lint` lints a text the way the file was linted. Returns the fix
+/// changed) an atomic write, only if the file's real path lies under one of `roots` (the paths
+/// named on the command line). `lint` lints a text the way the file was linted. Returns the fix
 /// record, the resulting text and its diagnostics; `Err` is a message for the file's error.
+#[allow(clippy::too_many_arguments)]
 pub fn fix_file(
     path: &Path,
     display: &str,
@@ -87,11 +89,12 @@ pub fn fix_file(
     source: String,
     diagnostics: Vec<Diagnostic>,
     mode: FixMode,
+    roots: &[PathBuf],
     lint: impl FnMut(&str) -> Option<Vec<Diagnostic>>,
 ) -> Result<(FileFix, String, Vec<Diagnostic>), String> {
     let fixed = fix_source(language, &source, diagnostics, mode, lint);
     if mode.write && fixed.source != source {
-        write_atomically(path, &source, &fixed.source)
+        write_atomically(path, roots, &source, &fixed.source)
             .map_err(|e| format!("the fixes could not be written: {e}"))?;
     }
     let record = FileFix {
@@ -136,6 +139,11 @@ pub fn fix_source(
             fix_pass(language, &current, &current_diagnostics, mode, &mut notes)
         else {
             break;
+        };
+        // Go does not compile with an unused import: the fixes take out what they leave unused.
+        let text = match language {
+            Language::Go => lang::go::imports::remove_left_unused(&current, text),
+            Language::Rust => text,
         };
         let Some(relinted) = lint(&text) else {
             notes.push(Note {
@@ -285,16 +293,31 @@ pub fn syntax_errors(language: Language, source: &str) -> Option<usize> {
 }
 
 /// Replaces `path` with `text` through a temporary file in the same directory and a rename,
-/// keeping the permissions. Refuses if the file no longer holds `expected` or is read-only.
-/// A symbolic link is resolved first, so the link stays and its target is rewritten.
-pub fn write_atomically(path: &Path, expected: &str, text: &str) -> io::Result<()> {
+/// keeping the mode, owner and group. Refuses if the file no longer holds `expected`, is
+/// read-only, or its real path (symbolic links resolved) is not under one of `roots`: a link
+/// followed with `-L` must not lead a fix outside the scanned tree. A link inside the roots
+/// stays a link and its target is rewritten. Where the owner cannot be kept (not running as
+/// root), the file is rewritten in place instead, which keeps it.
+pub fn write_atomically(
+    path: &Path,
+    roots: &[PathBuf],
+    expected: &str,
+    text: &str,
+) -> io::Result<()> {
     let real = fs::canonicalize(path)?;
+    if !roots.iter().any(|root| real.starts_with(root)) {
+        return Err(io::Error::other(format!(
+            "its real path {} is outside the paths named on the command line; left as it is",
+            real.display()
+        )));
+    }
     if fs::read(&real)? != expected.as_bytes() {
         return Err(io::Error::other(
             "the file changed while it was being fixed; left as it is",
         ));
     }
-    let permissions = fs::metadata(&real)?.permissions();
+    let metadata = fs::metadata(&real)?;
+    let permissions = metadata.permissions();
     if permissions.readonly() {
         return Err(io::Error::other("the file is read-only; left as it is"));
     }
@@ -306,10 +329,43 @@ pub fn write_atomically(path: &Path, expected: &str, text: &str) -> io::Result<(
         .suffix(".tmp")
         .tempfile_in(dir)?;
     temp.write_all(text.as_bytes())?;
+    if !same_owner(temp.as_file(), &metadata) {
+        drop(temp);
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .truncate(true)
+            .open(&real)?;
+        file.write_all(text.as_bytes())?;
+        return file.sync_all();
+    }
     temp.as_file().set_permissions(permissions)?;
     temp.as_file().sync_all()?;
     temp.persist(&real).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// Gives `temp` the owner and group of the file it replaces; false if that is not allowed.
+#[cfg(unix)]
+fn same_owner(temp: &fs::File, original: &fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(current) = temp.metadata() else {
+        return false;
+    };
+    (current.uid() == original.uid() && current.gid() == original.gid())
+        || std::os::unix::fs::fchown(temp, Some(original.uid()), Some(original.gid())).is_ok()
+}
+
+#[cfg(not(unix))]
+fn same_owner(_: &fs::File, _: &fs::Metadata) -> bool {
+    true
+}
+
+/// The real paths of the paths named on the command line, under which `--fix` may write.
+pub fn write_roots(paths: &[PathBuf]) -> Vec<PathBuf> {
+    paths
+        .iter()
+        .filter_map(|p| fs::canonicalize(p).ok())
+        .collect()
 }
 
 /// A unified diff (`--- a/path`, `+++ b/path`, 3 lines of context) of what fixing changed;
@@ -624,11 +680,12 @@ mod tests {
         let path = dir.path().join("x.go");
         fs::write(&path, "old").unwrap();
         fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
-        write_atomically(&path, "old", "new").unwrap();
+        let roots = write_roots(&[dir.path().to_path_buf()]);
+        write_atomically(&path, &roots, "old", "new").unwrap();
         assert_eq!(fs::read_to_string(&path).unwrap(), "new");
         let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o640);
-        assert!(write_atomically(&path, "old", "newer").is_err());
+        assert!(write_atomically(&path, &roots, "old", "newer").is_err());
         assert_eq!(fs::read_to_string(&path).unwrap(), "new");
         // Nothing but the file is left in the directory.
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);

@@ -26,7 +26,7 @@ pub mod suppress;
 pub mod walk;
 
 pub use engine::{
-    check, decode, lint_file, CheckOptions, FileReport, Report, DEFAULT_MAX_FILE_SIZE,
+    check, decode, lint_file, lint_tree, CheckOptions, FileReport, Report, DEFAULT_MAX_FILE_SIZE,
 };
 pub use error::Error;
 pub use settings::LintSettings;

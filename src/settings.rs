@@ -22,6 +22,9 @@ pub struct LintSettings {
     pub severities: Vec<(String, Severity)>,
     /// `[per-file-ignores]`: rules not run on the files a glob matches.
     pub per_file_ignores: Vec<PerFileIgnore>,
+    /// Run a rule only on the files that contain its needles, and parse only the files where
+    /// some rule runs (see [`crate::prefilter`]); off, every rule sees every file.
+    pub prefilter: bool,
 }
 
 /// One `[per-file-ignores]` entry. A glob without `/` matches a file name in any directory
@@ -56,6 +59,7 @@ impl Default for LintSettings {
             go: GoSettings::default(),
             severities: Vec::new(),
             per_file_ignores: Vec::new(),
+            prefilter: true,
         }
     }
 }
@@ -86,6 +90,7 @@ impl LintSettings {
             go: go_settings(config),
             severities: config.severities.clone(),
             per_file_ignores: per_file_ignores(config)?,
+            prefilter: true,
         })
     }
 

@@ -104,9 +104,12 @@ fn unsafe_fixes_need_unsafe_fixes() {
         &["check", "--fix", "--unsafe-fixes", "--format", "short"],
     );
     assert_eq!(all.status.code(), Some(0), "{}", stdout(&all));
+    // The fix took the last use of `context`: its import goes too (Go refuses unused imports).
     assert_eq!(
         read(dir.path(), "handler.go"),
-        HANDLER.replace("context.Background()", "r.Context()")
+        HANDLER
+            .replace("context.Background()", "r.Context()")
+            .replace("\t\"context\"\n", "")
     );
     assert_eq!(stderr(&all), "applied 1 fix in 1 file\n");
     // `--unsafe-fixes` alone is a usage error.
@@ -153,7 +156,12 @@ fn diff_prints_what_fix_would_do_and_writes_nothing() {
         "\
 --- a/handler.go
 +++ b/handler.go
-@@ -6,5 +6,5 @@
+@@ -1,10 +1,9 @@
+ package p
+ 
+ import (
+-\t\"context\"
+ \t\"net/http\"
  )
  
  func handle(w http.ResponseWriter, r *http.Request) {
@@ -328,6 +336,68 @@ fn fixing_keeps_permissions_and_symlinks() {
     assert_eq!(mode, 0o751);
     let link = fs::symlink_metadata(dir.path().join("link.go")).unwrap();
     assert!(link.file_type().is_symlink());
+}
+
+#[test]
+fn a_fix_that_removes_the_last_use_of_an_import_removes_the_import() {
+    // moby: background-in-handler replaced a file's only `context.TODO()`; the package no
+    // longer compiled ("context" imported and not used).
+    let only = "package p\n\nimport \"context\"\n\nimport \"net/http\"\n\nfunc handle(w http.ResponseWriter, r *http.Request) {\n\tfetch(context.TODO(), r.URL.Path)\n}\n";
+    // Still used in a signature: the import stays.
+    let typed = "package p\n\nimport (\n\t\"context\"\n\t\"net/http\"\n)\n\nfunc handle(w http.ResponseWriter, r *http.Request) {\n\tfetch(context.TODO(), r.URL.Path)\n}\n\nfunc fetch(ctx context.Context, p string) {}\n";
+    let dir = tree(&[("only.go", only), ("typed.go", typed)]);
+    let o = ctxlint(dir.path(), &["check", "--fix", "--unsafe-fixes"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        read(dir.path(), "only.go"),
+        "package p\n\nimport \"net/http\"\n\nfunc handle(w http.ResponseWriter, r *http.Request) {\n\tfetch(r.Context(), r.URL.Path)\n}\n"
+    );
+    assert_eq!(
+        read(dir.path(), "typed.go"),
+        typed.replace("context.TODO()", "r.Context()")
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn fixing_keeps_owner_group_and_mode() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let dir = tree(&[("leak.go", LEAK)]);
+    let path = dir.path().join("leak.go");
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+    // Only root can give a file away; elsewhere the file keeps the runner's ids, which the
+    // fix must keep as well.
+    let _ = std::os::unix::fs::chown(&path, Some(1234), Some(5678));
+    let before = fs::metadata(&path).unwrap();
+    let o = ctxlint(dir.path(), &["check", "--fix"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(read(dir.path(), "leak.go"), LEAK_FIXED);
+    let after = fs::metadata(&path).unwrap();
+    assert_eq!((after.uid(), after.gid()), (before.uid(), before.gid()));
+    assert_eq!(after.permissions().mode() & 0o777, 0o640);
+}
+
+#[cfg(unix)]
+#[test]
+fn fixes_are_never_written_outside_the_named_paths() {
+    // `-L` follows a link out of the scanned tree: the file there is reported, not rewritten.
+    let outside = tree(&[("leak.go", LEAK)]);
+    let scanned = tree(&[("inside.go", LEAK)]);
+    std::os::unix::fs::symlink(
+        outside.path().join("leak.go"),
+        scanned.path().join("link.go"),
+    )
+    .unwrap();
+    let o = ctxlint(scanned.path(), &["check", "-L", "--fix", "."]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("link.go: the fixes could not be written: its real path")
+            && stderr(&o).contains("is outside the paths named on the command line"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(read(outside.path(), "leak.go"), LEAK);
+    assert_eq!(read(scanned.path(), "inside.go"), LEAK_FIXED);
 }
 
 #[cfg(unix)]

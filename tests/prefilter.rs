@@ -10,7 +10,7 @@ fn run(paths: Vec<PathBuf>, rules: Vec<&'static rules::Rule>, prefilter: bool) -
     let mut options = CheckOptions::new(paths);
     options.settings.rules = rules;
     options.walk.default_excludes = false;
-    options.prefilter = prefilter;
+    options.settings.prefilter = prefilter;
     check(&options).expect("check runs")
 }
 
@@ -80,8 +80,18 @@ fn prefilter_never_changes_results_on_look_alikes() {
         "package p\n\nimport \"net/http\"\n\nfunc h(w http.ResponseWriter, r *http.Request) {\n\tgo use(r.Context())\n}\n",
         "package p\n\nimport (\n\t\"context\"\n\n\t\"golang.org/x/sync/errgroup\"\n)\n\nfunc f(ctx context.Context) error {\n\tg, ctx := errgroup.WithContext(ctx)\n\tg.Go(func() error { return use(ctx) })\n\t_ = g.Wait()\n\treturn use(ctx)\n}\n",
         "package p\n\n// a chan, a go statement and errgroup\" in a comment only\nfunc f() {}\n",
+        // Needles in comment lines, raw strings and longer names only, around real code.
+        "package p\n\nimport \"context\"\n\n// ctx, cancel := context.WithCancel(p)\nvar doc = `\n// go use(r.Context())\n`\n\nfunc f(p context.Context) { WithCancelled(p); _ = context.Background }\n",
+        "package p\n\nimport \"context\"\n\nfunc f(p context.Context) {\n\t/* _, cancel := context.WithCancel(p) */ c, _ := context.WithTimeout(p, 1) // context.WithCancel\n\t_ = c\n}\n",
+        // A go statement on its own line, a tab after `go`, `chan` next to a bracket.
+        "package p\n\nimport \"net/http\"\n\nfunc h(w http.ResponseWriter, r *http.Request) {\n\tgo\tuse(r.Context())\n}\n",
+        "package p\n\nfunc f() int {\n\tdone := make(chan<- int)\n\tc := make(chan int)\n\tgo func() { c <- 1 }()\n\tif cond() {\n\t\treturn 0\n\t}\n\treturn <-c\n}\n",
+        // A configured handler type without `Context` or `Request` in the file.
+        "package p\n\nimport (\n\t\"context\"\n\n\t\"github.com/gin-gonic/gin\"\n)\n\nfunc h(c *gin.Engine) {\n\tuse(context.TODO())\n}\n",
+        // Dot imports of context.
+        "package p\n\nimport . \"context\"\n\nfunc f(p Context) {\n\tc, _ := WithCancel(p)\n\t_ = c\n\tuse(Background())\n}\n",
     ];
-    for i in 0..60 {
+    for i in 0..bodies.len() * 3 {
         let path = dir.path().join(format!("d{}/f{i}.go", i % 5));
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, bodies[i % bodies.len()]).unwrap();

@@ -280,7 +280,8 @@ fn utf16_client_gets_diagnostics_and_a_fix_that_clears_them() {
     let mut client = Client::start();
     let result = client.initialize(json!({}));
     assert_eq!(result["capabilities"]["positionEncoding"], "utf-16");
-    assert_eq!(result["capabilities"]["textDocumentSync"]["change"], 1);
+    // Incremental sync.
+    assert_eq!(result["capabilities"]["textDocumentSync"]["change"], 2);
     assert_eq!(result["serverInfo"]["name"], "ctxlint");
 
     // A file of no known language is ignored: the first diagnostics are the Go file's.
@@ -402,6 +403,49 @@ fn utf8_client_gets_byte_columns_and_versioned_edits() {
     client.change(URI, 8, &fixed);
     assert_eq!(client.diagnostics(URI, Some(8))["diagnostics"], json!([]));
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
+#[test]
+fn ranged_changes_edit_the_text_and_its_tree() {
+    let mut client = Client::start();
+    client.initialize(json!({}));
+    client.open(URI, "go", 1, SOURCE);
+    let published = client.diagnostics(URI, Some(1));
+    assert_eq!(published["diagnostics"][0]["range"]["start"]["line"], 8);
+    // Two lines above the function: the finding moves down (the tree is edited, then
+    // reparsed where it changed).
+    let at = |line: u64, character: u64| json!({"line": line, "character": character});
+    let insert = |line, character, text: &str| json!({"range": {"start": at(line, character), "end": at(line, character)}, "text": text});
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [insert(6, 0, "// a\n// b\n")]}),
+    );
+    let published = client.diagnostics(URI, Some(2));
+    let diagnostics = published["diagnostics"].as_array().unwrap();
+    assert_eq!(diagnostics.len(), 1, "{published}");
+    assert_eq!(diagnostics[0]["range"]["start"], at(10, 20));
+    // The cancel function bound and deferred, in two changes of one notification (the second
+    // at positions of the text after the first): nothing left.
+    let replace = json!({"range": {"start": at(10, 20), "end": at(10, 21)}, "text": "cancel"});
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": 3}, "contentChanges": [replace, insert(11, 0, "\tdefer cancel()\n")]}),
+    );
+    let published = client.diagnostics(URI, Some(3));
+    assert_eq!(published["diagnostics"], json!([]), "{published}");
+    // And back: the deferred call removed again, the finding is a missing defer.
+    let remove = json!({"range": {"start": at(11, 0), "end": at(12, 0)}, "text": ""});
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": 4}, "contentChanges": [remove]}),
+    );
+    let published = client.diagnostics(URI, Some(4));
+    let diagnostics = published["diagnostics"].as_array().unwrap();
+    assert_eq!(diagnostics.len(), 1, "{published}");
+    assert_eq!(
+        diagnostics[0]["code"], "missing-defer-cancel",
+        "{published}"
+    );
 }
 
 #[test]

@@ -50,6 +50,12 @@ thread_local! {
 /// Parses `source` with this thread's parser for `lang`. `None` only if tree-sitter gives up,
 /// which it does not do without a timeout or cancellation flag; callers still handle it.
 pub fn parse(lang: Language, source: &str) -> Option<Tree> {
+    reparse(lang, source, None)
+}
+
+/// Parses `source`, reusing what is unchanged from `old`: the tree of the previous text, with
+/// every edit since applied to it ([`Tree::edit`]). Only the edited regions are parsed again.
+pub fn reparse(lang: Language, source: &str, old: Option<&Tree>) -> Option<Tree> {
     PARSERS.with(|cell| {
         let mut parsers = cell.borrow_mut();
         let index = match parsers.iter().position(|(l, _)| *l == lang) {
@@ -61,7 +67,7 @@ pub fn parse(lang: Language, source: &str) -> Option<Tree> {
                 parsers.len() - 1
             }
         };
-        parsers[index].1.parse(source, None)
+        parsers[index].1.parse(source, old)
     })
 }
 

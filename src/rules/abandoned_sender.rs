@@ -17,7 +17,7 @@
 
 use tree_sitter::Node;
 
-use super::{Check, Rule};
+use super::{Check, Needle, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity, Span};
 use crate::lang::go::cfg::{Cfg, End};
 use crate::lang::go::{self, Callee, GoFile};
@@ -29,7 +29,11 @@ pub static RULE: Rule = Rule {
     language: Language::Go,
     default_severity: Severity::Error,
     enabled_by_default: true,
-    needles: &["chan"],
+    needles: &[
+        &[Needle::Word("chan")],
+        &[Needle::Word("go")],
+        &[Needle::Word("make")],
+    ],
     doc: include_str!("../../rules/abandoned-sender.md"),
     check: Check::Go(check),
 };

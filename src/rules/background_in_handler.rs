@@ -1,7 +1,7 @@
 //! `background-in-handler`: `context.Background()`/`TODO()` where a parent context exists.
 
 use super::new_root::{self, Site};
-use super::{Check, Rule};
+use super::{Check, Needle, Rule, GO_CONTEXT_IMPORT, GO_NEW_ROOT};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity, Span};
 use crate::lang::go::{self, GoFile};
 use crate::lang::Language;
@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     language: Language::Go,
     default_severity: Severity::Warning,
     enabled_by_default: true,
-    needles: super::GO_CONTEXT_NEEDLES,
+    needles: &[GO_CONTEXT_IMPORT, GO_NEW_ROOT, &[Needle::HandlerType]],
     doc: include_str!("../../rules/background-in-handler.md"),
     check: Check::Go(check),
 };

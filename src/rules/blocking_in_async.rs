@@ -8,7 +8,7 @@
 
 use tree_sitter::Node;
 
-use super::{Check, Rule};
+use super::{Check, Needle, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity, Span};
 use crate::lang::rust::{ancestors, attributes, cargo, normalize, AsyncRuntime, RustFile};
 use crate::lang::{named_children, Language};
@@ -19,7 +19,11 @@ pub static RULE: Rule = Rule {
     language: Language::Rust,
     default_severity: Severity::Warning,
     enabled_by_default: true,
-    needles: &["tokio", "async_std", "smol"],
+    needles: &[&[
+        Needle::Text("tokio"),
+        Needle::Text("async_std"),
+        Needle::Text("smol"),
+    ]],
     doc: include_str!("../../rules/blocking-in-async.md"),
     check: Check::Rust(check),
 };

@@ -3,7 +3,7 @@
 
 use tree_sitter::Node;
 
-use super::{Check, Rule};
+use super::{Check, Needle, Rule};
 use crate::diagnostic::{Diagnostic, Label, Severity, Span};
 use crate::lang::go::cfg::{Cfg, End};
 use crate::lang::go::{self, CancelBinding, GoFile};
@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     language: Language::Go,
     default_severity: Severity::Warning,
     enabled_by_default: true,
-    needles: super::GO_CANCEL_NEEDLES,
+    needles: &[&[Needle::CancelFunction], &[Needle::Word("defer")]],
     doc: include_str!("../../rules/defer-cancel-in-loop.md"),
     check: Check::Go(check),
 };

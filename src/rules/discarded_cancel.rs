@@ -2,7 +2,7 @@
 
 use tree_sitter::Node;
 
-use super::{Check, Rule};
+use super::{Check, Needle, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Label, Severity, Span};
 use crate::lang::go::{self, GoFile};
 use crate::lang::{named_children, Language};
@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     language: Language::Go,
     default_severity: Severity::Error,
     enabled_by_default: true,
-    needles: super::GO_CANCEL_NEEDLES,
+    needles: &[&[Needle::CancelFunction]],
     doc: include_str!("../../rules/discarded-cancel.md"),
     check: Check::Go(check),
 };

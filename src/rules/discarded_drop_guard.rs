@@ -3,7 +3,7 @@
 
 use tree_sitter::Node;
 
-use super::{Check, Rule};
+use super::{Check, Needle, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity, Span};
 use crate::lang::rust::{self, RustFile};
 use crate::lang::{named_children, Language};
@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
     language: Language::Rust,
     default_severity: Severity::Error,
     enabled_by_default: true,
-    needles: &["drop_guard"],
+    needles: &[&[Needle::Text("drop_guard")]],
     doc: include_str!("../../rules/discarded-drop-guard.md"),
     check: Check::Rust(check),
 };

@@ -12,7 +12,7 @@
 
 use tree_sitter::Node;
 
-use super::{Check, Rule};
+use super::{Check, Needle, Rule};
 use crate::diagnostic::{Diagnostic, Label, Severity, Span};
 use crate::lang::go::cfg::{Cfg, End};
 use crate::lang::go::{self, GoFile};
@@ -24,7 +24,10 @@ pub static RULE: Rule = Rule {
     language: Language::Go,
     default_severity: Severity::Warning,
     enabled_by_default: true,
-    needles: &["errgroup\""],
+    needles: &[
+        &[Needle::Text("errgroup\"")],
+        &[Needle::Word("WithContext")],
+    ],
     doc: include_str!("../../rules/errgroup-context.md"),
     check: Check::Go(check),
 };

@@ -25,7 +25,7 @@
 
 use tree_sitter::Node;
 
-use super::{Check, Rule};
+use super::{Check, Needle, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity, Span};
 use crate::lang::go::cfg::{Cfg, End};
 use crate::lang::go::{self, GoFile};
@@ -37,7 +37,7 @@ pub static RULE: Rule = Rule {
     language: Language::Go,
     default_severity: Severity::Warning,
     enabled_by_default: true,
-    needles: &["go "],
+    needles: &[&[Needle::Word("go")], &[Needle::Word("Context")]],
     doc: include_str!("../../rules/goroutine-outlives-context.md"),
     check: Check::Go(check),
 };

@@ -8,7 +8,7 @@
 
 use tree_sitter::Node;
 
-use super::{Check, Rule};
+use super::{Check, Needle, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity, Span};
 use crate::lang::go::cfg::{Cfg, End};
 use crate::lang::go::{self, CancelBinding, GoFile};
@@ -20,7 +20,7 @@ pub static RULE: Rule = Rule {
     language: Language::Go,
     default_severity: Severity::Error,
     enabled_by_default: true,
-    needles: super::GO_CANCEL_NEEDLES,
+    needles: &[&[Needle::CancelFunction]],
     doc: include_str!("../../rules/missing-defer-cancel.md"),
     check: Check::Go(check),
 };

@@ -3,7 +3,7 @@
 
 use tree_sitter::Node;
 
-use super::{Check, Rule};
+use super::{Check, Needle, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Label, Severity, Span};
 use crate::lang::rust::ancestors;
 use crate::lang::rust::{self, RustFile};
@@ -15,7 +15,10 @@ pub static RULE: Rule = Rule {
     language: Language::Rust,
     default_severity: Severity::Error,
     enabled_by_default: true,
-    needles: &["CancellationToken", "child_token"],
+    needles: &[&[
+        Needle::Text("CancellationToken"),
+        Needle::Text("child_token"),
+    ]],
     doc: include_str!("../../rules/missing-drop-guard.md"),
     check: Check::Rust(check),
 };

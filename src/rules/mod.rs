@@ -43,9 +43,9 @@ pub struct Rule {
     pub language: Language,
     pub default_severity: Severity,
     pub enabled_by_default: bool,
-    /// Byte strings at least one of which occurs in every file where this rule can report
-    /// anything (see `prefilter`); empty: the rule must see every file.
-    pub needles: &'static [&'static str],
+    /// What the text of every file where this rule can report anything contains: each group
+    /// has a needle that occurs (see [`crate::prefilter`]). No group: the rule sees every file.
+    pub needles: &'static [&'static [Needle]],
     /// Markdown with the headings What it does / Why is this bad? / Example / Use instead.
     pub doc: &'static str,
     pub check: Check,
@@ -72,12 +72,30 @@ impl Rule {
     }
 }
 
-/// Needles of rules that need the `context` package: `"context"` and
-/// `"golang.org/x/net/context"` both end in `context"`.
-pub const GO_CONTEXT_NEEDLES: &[&str] = &["context\""];
-/// Needles of rules about cancel functions: the `context` package or `os/signal`
-/// (`NotifyContext`); configured and inferred cancel functions are added by name.
-pub const GO_CANCEL_NEEDLES: &[&str] = &["context\"", "os/signal\""];
+/// A string whose absence from a file's text proves that a rule has nothing to report there.
+/// Needles other than [`Needle::Comment`] count only in code: an occurrence on a line that
+/// starts with `//` (a comment, or the inside of a raw string) is not one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Needle {
+    /// These bytes, in code.
+    Text(&'static str),
+    /// This word, in code, not part of a longer identifier (`chan`, not `channel`).
+    Word(&'static str),
+    /// These bytes anywhere, comments included (suppression comments).
+    Comment(&'static str),
+    /// The name of a function that produces a cancel function, as a word: built in,
+    /// configured or inferred from the tree (see [`crate::lang::go::GoSettings`]).
+    CancelFunction,
+    /// The name of a parameter type that carries a request's context, as a word (`Context`,
+    /// `Request`, configured ones).
+    HandlerType,
+}
+
+/// The import of the `context` package: `"context"` and `"golang.org/x/net/context"` both end
+/// in `context"`.
+pub const GO_CONTEXT_IMPORT: &[Needle] = &[Needle::Text("context\"")];
+/// A `context.Background()` or `context.TODO()` call.
+pub const GO_NEW_ROOT: &[Needle] = &[Needle::Word("Background"), Needle::Word("TODO")];
 
 /// Every rule, sorted by name.
 pub static RULES: &[&Rule] = &[

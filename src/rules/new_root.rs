@@ -120,12 +120,20 @@ impl Detach {
 
 /// Classifies the new root `call` inside `parent.function`.
 pub fn classify(file: &GoFile<'_>, call: Node<'_>, parent: &Parent<'_>) -> Site {
-    if is_stored_root(file, call, parent) || feeds_sink(file, call) {
+    if is_stored_root(file, call, parent)
+        || feeds_sink(file, call)
+        || wrapper_from_parent(file, call, parent)
+        || product_outlives(file, call, parent)
+    {
         return Site::Quiet;
     }
     let binding = Binding::of(file, call);
     if let Some(binding) = &binding {
-        if binding.discarded || binding.is_kept(file) || binding.replaces_parent(file, parent) {
+        if binding.discarded
+            || binding.is_kept(file)
+            || binding.replaces_parent(file, parent)
+            || binding.bounded_goroutine(file)
+        {
             return Site::Quiet;
         }
         if binding.copies_parent_values(file, parent) {
@@ -226,6 +234,119 @@ fn is_stored_root(file: &GoFile<'_>, call: Node<'_>, parent: &Parent<'_>) -> boo
         child = node;
     }
     false
+}
+
+/// Whether the new root is handed to a function taken from the parent's own values (`wrap :=
+/// ctx.Value(wrapperKey{}).(Wrapper)`, then `wrap(context.Background())`): the parent supplies
+/// what to do with a context of its own, so the fresh root is the point.
+fn wrapper_from_parent(file: &GoFile<'_>, call: Node<'_>, parent: &Parent<'_>) -> bool {
+    let Some(function) = argument_of(call).and_then(|c| c.child_by_field_name("function")) else {
+        return false;
+    };
+    if function.kind() != "identifier" {
+        return false;
+    }
+    let Some(statement) = go::declaration_of(function, file.source).and_then(|d| {
+        ancestors(d).find(|a| a.kind().ends_with("declaration") || a.kind().ends_with("statement"))
+    }) else {
+        return false;
+    };
+    file.text(statement)
+        .contains(&format!("{}.Value(", parent.expression))
+}
+
+/// Whether what the new root made outlives the function in a way that needs the root: the
+/// result of the call that takes it (`f, err := fifo.OpenFifo(context.Background(), …)`) is
+/// closed by a goroutine that does not follow the parent (the goroutine owns it after the
+/// function returns), or returned inside a composite literal (`return &readerAt{rac}`). Such
+/// products may hold their context (a fifo closed when it is done, a lazy download), and the
+/// parent would end them while they are still in use.
+fn product_outlives(file: &GoFile<'_>, call: Node<'_>, parent: &Parent<'_>) -> bool {
+    let Some(consumer) = consuming_call(file, call) else {
+        return false;
+    };
+    if is_value_wrapper(file, consumer) {
+        return false;
+    }
+    let Some(list) = consumer
+        .parent()
+        .filter(|l| l.kind() == "expression_list" && l.named_child_count() == 1)
+    else {
+        return false;
+    };
+    let Some(statement) = list.parent().filter(|s| {
+        matches!(s.kind(), "short_var_declaration" | "assignment_statement")
+            && s.child_by_field_name("right") == Some(list)
+    }) else {
+        return false;
+    };
+    let Some(left) = statement.child_by_field_name("left") else {
+        return false;
+    };
+    named_children(left)
+        .filter(|t| t.kind() == "identifier" && file.text(*t) != "_")
+        .filter(|t| !file.text(*t).to_ascii_lowercase().contains("err"))
+        .filter_map(|t| go::declaration_of(t, file.source))
+        .any(|declaration| {
+            go::references(parent.function, declaration, file.source)
+                .into_iter()
+                .filter(|r| *r != declaration && !is_assigned(*r))
+                .any(|r| closed_by_detached_goroutine(file, r, parent) || returned_in_literal(r))
+        })
+}
+
+/// Whether `product` is the receiver of a `Close()` call in a goroutine that never mentions
+/// the parent context.
+fn closed_by_detached_goroutine(file: &GoFile<'_>, product: Node<'_>, parent: &Parent<'_>) -> bool {
+    let closes = product
+        .parent()
+        .filter(|s| s.kind() == "selector_expression")
+        .and_then(|s| s.child_by_field_name("field"))
+        .is_some_and(|f| file.text(f) == "Close");
+    let Some(goroutine) = ancestors(product)
+        .take_while(|a| *a != parent.function)
+        .find(|a| a.kind() == "go_statement")
+    else {
+        return false;
+    };
+    closes && !mentions_parent(file, goroutine, parent)
+}
+
+/// Whether `node` refers to the parent context anywhere inside.
+fn mentions_parent(file: &GoFile<'_>, node: Node<'_>, parent: &Parent<'_>) -> bool {
+    let name = file.text(parent.param);
+    let mut found = false;
+    walk_tree(node, |n| {
+        found |= n.kind() == "identifier" && file.text(n) == name;
+        !found
+    });
+    found
+}
+
+/// Whether `ident` is an element of a composite literal in a return statement.
+fn returned_in_literal(ident: Node<'_>) -> bool {
+    let mut in_literal = false;
+    for a in ancestors(ident) {
+        match a.kind() {
+            "literal_element" | "keyed_element" => in_literal = true,
+            "return_statement" => return in_literal,
+            "literal_value"
+            | "composite_literal"
+            | "unary_expression"
+            | "expression_list"
+            | "parenthesized_expression" => {}
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// Whether `node` runs in a goroutine started inside `function` (`go func() { … }()` or an
+/// argument of `go f(…)`).
+fn in_goroutine(node: Node<'_>, function: Node<'_>) -> bool {
+    ancestors(node)
+        .take_while(|a| *a != function)
+        .any(|a| a.kind() == "go_statement")
 }
 
 /// Whether an assigned identifier is a variable of an outer function or of the package: the
@@ -872,6 +993,24 @@ impl<'t> Binding<'t> {
             })
     }
 
+    /// Whether the root only feeds goroutines that the function itself stops on the way out:
+    /// every use of the context is in a `go` statement and the cancel is deferred (`defer
+    /// cancel()`, or called in a deferred func literal, in the order the function chooses). The
+    /// goroutines end with the function, which follows the parent through its own calls.
+    fn bounded_goroutine(&self, file: &GoFile<'_>) -> bool {
+        let (Some(context), Some(cancel)) = (self.context, self.cancel) else {
+            return false;
+        };
+        let uses = self.uses(file, context);
+        !uses.is_empty()
+            && uses.iter().all(|r| in_goroutine(*r, self.function))
+            && self.uses(file, cancel).into_iter().any(|r| {
+                ancestors(r)
+                    .take_while(|a| *a != self.function)
+                    .any(|a| a.kind() == "defer_statement")
+            })
+    }
+
     /// Whether the root becomes the parent's context: `req = req.WithContext(ctx)` on an
     /// `*http.Request` parameter that is an outgoing request being built, not a server's.
     fn replaces_parent(&self, file: &GoFile<'_>, parent: &Parent<'_>) -> bool {
@@ -1026,7 +1165,16 @@ fn flows_into_storage(file: &GoFile<'_>, ident: Node<'_>, function: Node<'_>) ->
                     })
                 });
             }
-            "argument_list" => through_call = true,
+            // `ctxs = append(ctxs, root)`: kept in a collection.
+            "argument_list" => {
+                if node
+                    .parent()
+                    .is_some_and(|c| function_name(file, c) == "append")
+                {
+                    return true;
+                }
+                through_call = true
+            }
             "call_expression"
             | "expression_list"
             | "parenthesized_expression"
@@ -1155,22 +1303,35 @@ const COMMENT_REACH: usize = 6;
 
 /// The `//` comment lines above the line holding byte `at`, directives excluded: those right
 /// above it (no line between), and those further up in the same paragraph (up to
-/// [`COMMENT_REACH`] lines, stopping at a blank line or a block boundary).
+/// [`COMMENT_REACH`] lines, stopping at a blank line or a block boundary, or the comment block
+/// standing alone one blank line above).
 fn comments_above(source: &str, at: usize) -> (Vec<&str>, Vec<&str>) {
     let line_start = source[..at].rfind('\n').map_or(0, |i| i + 1);
     let (mut adjacent, mut nearby) = (Vec::new(), Vec::new());
     let mut end = line_start;
     let mut code_between = false;
-    for _ in 0..COMMENT_REACH {
+    // A comment block standing alone right above, one blank line away, still speaks about the
+    // statement (`// todo: stop on context cancellation?`): it counts as nearby.
+    let mut after_blank = false;
+    for i in 0..COMMENT_REACH {
         if end == 0 {
             break;
         }
         let start = source[..end - 1].rfind('\n').map_or(0, |i| i + 1);
         let line = source[start..end - 1].trim();
+        if line.is_empty() && i == 0 {
+            after_blank = true;
+            code_between = true;
+            end = start;
+            continue;
+        }
         if line.is_empty() || line.ends_with('{') || line.starts_with('}') {
             break;
         }
         if !line.starts_with("//") {
+            if after_blank {
+                break;
+            }
             code_between = true;
         } else if !is_directive(line) {
             if code_between {

@@ -3,7 +3,7 @@
 //! `Background()`/`TODO()` loses them.
 
 use super::new_root::{self, Site};
-use super::{Check, Rule};
+use super::{Check, Needle, Rule, GO_CONTEXT_IMPORT, GO_NEW_ROOT};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity, Span};
 use crate::lang::go::{self, GoFile};
 use crate::lang::Language;
@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
     language: Language::Go,
     default_severity: Severity::Info,
     enabled_by_default: false,
-    needles: super::GO_CONTEXT_NEEDLES,
+    needles: &[GO_CONTEXT_IMPORT, GO_NEW_ROOT, &[Needle::HandlerType]],
     doc: include_str!("../../rules/prefer-without-cancel.md"),
     check: Check::Go(check),
 };

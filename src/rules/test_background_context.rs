@@ -4,7 +4,7 @@
 use tree_sitter::Node;
 
 use super::new_root;
-use super::{Check, Rule};
+use super::{Check, Needle, Rule, GO_CONTEXT_IMPORT, GO_NEW_ROOT};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity, Span};
 use crate::lang::go::{self, GoFile};
 use crate::lang::Language;
@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     language: Language::Go,
     default_severity: Severity::Warning,
     enabled_by_default: false,
-    needles: super::GO_CONTEXT_NEEDLES,
+    needles: &[GO_CONTEXT_IMPORT, &[Needle::Text("testing\"")], GO_NEW_ROOT],
     doc: include_str!("../../rules/test-background-context.md"),
     check: Check::Go(check),
 };

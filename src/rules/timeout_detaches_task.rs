@@ -3,7 +3,7 @@
 
 use tree_sitter::Node;
 
-use super::{Check, Rule};
+use super::{Check, Needle, Rule};
 use crate::diagnostic::{Diagnostic, Label, Severity, Span};
 use crate::lang::rust::{self, RustFile};
 use crate::lang::{named_children, walk_tree, Language};
@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
     language: Language::Rust,
     default_severity: Severity::Warning,
     enabled_by_default: true,
-    needles: &["timeout"],
+    needles: &[&[Needle::Text("timeout")]],
     doc: include_str!("../../rules/timeout-detaches-task.md"),
     check: Check::Rust(check),
 };

@@ -4,7 +4,7 @@
 //! after every other rule of the file, in `suppress::apply`. Selected alone, the rules enabled
 //! by default run to judge the suppressions and only its own findings are reported.
 
-use super::{Check, Rule};
+use super::{Check, Needle, Rule};
 use crate::diagnostic::Severity;
 use crate::lang::Language;
 
@@ -18,7 +18,7 @@ pub static RULE: Rule = Rule {
     language: Language::Go,
     default_severity: Severity::Warning,
     enabled_by_default: false,
-    needles: &["//ctxlint:", "//nolint"],
+    needles: &[&[Needle::Comment("//ctxlint:"), Needle::Comment("//nolint")]],
     doc: include_str!("../../rules/unused-suppression.md"),
     check: Check::Suppressions,
 };

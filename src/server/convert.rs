@@ -110,6 +110,31 @@ pub(super) fn to_span(
     Span::new(a.min(b), a.max(b))
 }
 
+/// The edit that turns `span` of the text that `index` indexes into `new_text`, for
+/// [`tree_sitter::Tree::edit`] (points are rows and byte columns).
+pub(super) fn input_edit(index: &LineIndex, span: Span, new_text: &str) -> tree_sitter::InputEdit {
+    let point = |byte: usize| {
+        let row = index.line_of(byte);
+        tree_sitter::Point::new(row, byte - index.line_start(row))
+    };
+    let start_position = point(span.start);
+    let new_end_position = match memchr::memrchr(b'\n', new_text.as_bytes()) {
+        None => tree_sitter::Point::new(start_position.row, start_position.column + new_text.len()),
+        Some(last) => tree_sitter::Point::new(
+            start_position.row + memchr::memchr_iter(b'\n', new_text.as_bytes()).count(),
+            new_text.len() - last - 1,
+        ),
+    };
+    tree_sitter::InputEdit {
+        start_byte: span.start,
+        old_end_byte: span.end,
+        new_end_byte: span.start + new_text.len(),
+        start_position,
+        old_end_position: point(span.end),
+        new_end_position,
+    }
+}
+
 pub(super) fn to_lsp(
     d: &Diagnostic,
     uri: &Uri,

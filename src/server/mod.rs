@@ -4,8 +4,9 @@
 //! One thread owns all state and handles messages in order; the framing runs on its own reader
 //! and writer threads ([`transport`], which survives malformed and oversized input), and lints
 //! run on a small pool of worker threads, so requests are answered while a slow document is
-//! being linted. Documents are fully synced; each open document is re-linted from memory on
-//! open, save and (debounced) change. A newer version cancels the lint of an older one, and the
+//! being linted. Documents are synced incrementally: each change is applied to the text and to
+//! the document's syntax tree ([`tree_sitter::Tree::edit`]), so a re-lint parses only what
+//! changed. Each open document is re-linted from memory on open, save and (debounced) change. A newer version cancels the lint of an older one, and the
 //! latest findings are kept, keyed by version, so code actions never work on stale fixes (a code
 //! action asked for while its document is being linted is answered when that lint ends).
 
@@ -42,7 +43,7 @@ use crate::settings::{self, Choices, LintSettings};
 mod convert;
 pub mod transport;
 
-use convert::{capitalize, file_path, ignore_edit, to_lsp, to_range, to_span};
+use convert::{capitalize, file_path, ignore_edit, input_edit, to_lsp, to_range, to_span};
 use transport::{Outgoing, Transport};
 
 /// How long a document must stay unchanged before it is re-linted after a `didChange`.
@@ -202,7 +203,7 @@ fn capabilities(encoding: ColumnEncoding) -> ServerCapabilities {
         text_document_sync: Some(TextDocumentSyncCapability::Options(
             TextDocumentSyncOptions {
                 open_close: Some(true),
-                change: Some(TextDocumentSyncKind::FULL),
+                change: Some(TextDocumentSyncKind::INCREMENTAL),
                 save: Some(TextDocumentSyncSaveOptions::SaveOptions(SaveOptions {
                     include_text: Some(true),
                 })),
@@ -233,6 +234,10 @@ struct Document {
     /// The file's path for `file:` URIs (settings lookup); empty for unsaved buffers.
     path: PathBuf,
     lint: Option<Linted>,
+    /// The syntax tree of the last lint, with every change since applied by
+    /// [`tree_sitter::Tree::edit`]: the next lint reparses only the changed regions. `None`
+    /// before the first lint and after the whole text is replaced.
+    tree: Option<tree_sitter::Tree>,
     /// The user was told that the document is too large to lint (said once until it shrinks).
     told_too_large: bool,
 }
@@ -257,6 +262,8 @@ struct Job {
     text: Arc<String>,
     language: Language,
     path: PathBuf,
+    /// The document's previous tree, edited to match `text`.
+    tree: Option<tree_sitter::Tree>,
     settings: Settings,
     encoding: ColumnEncoding,
     cancel: Arc<AtomicBool>,
@@ -276,6 +283,8 @@ struct DoneLint {
     published: Vec<lsp_types::Diagnostic>,
     /// The wrappers the document declares (Go documents with a path).
     wrappers: Option<Vec<CancelWrapper>>,
+    /// The tree of the linted text, for the next lint to start from.
+    tree: Option<tree_sitter::Tree>,
 }
 
 /// A lint in progress.
@@ -316,17 +325,23 @@ fn work(job: Job) -> Done {
     let mut result = None;
     if !cancelled() {
         let mut settings = job.settings;
-        let wrappers =
-            (job.language == Language::Go && !job.path.as_os_str().is_empty()).then(|| {
+        let tree = crate::lang::reparse(job.language, &job.text, job.tree.as_ref());
+        let wrappers = (job.language == Language::Go && !job.path.as_os_str().is_empty())
+            .then_some(tree.as_ref())
+            .flatten()
+            .map(|tree| {
                 let dir = job.path.parent().unwrap_or(Path::new(""));
-                crate::lang::go::cancel_wrappers(&job.text, dir)
+                crate::lang::go::wrappers_in(&job.text, tree, dir)
             });
         if let Some(own) = &wrappers {
             settings.lint.go.wrappers.extend(own.iter().cloned());
             settings.lint.go.wrappers.sort();
             settings.lint.go.wrappers.dedup();
         }
-        let diagnostics = lint(job.language, &job.text, &job.path, &settings);
+        let diagnostics = match &tree {
+            Some(tree) => lint(job.language, &job.text, tree, &job.path, &settings),
+            None => Vec::new(),
+        };
         if !cancelled() {
             let index = LineIndex::new(&job.text);
             let published = diagnostics
@@ -341,6 +356,7 @@ fn work(job: Job) -> Done {
                 },
                 published,
                 wrappers,
+                tree,
             });
         }
     }
@@ -656,6 +672,7 @@ impl Server {
                 language,
                 path,
                 lint: None,
+                tree: None,
                 told_too_large: false,
             },
         );
@@ -675,14 +692,20 @@ impl Server {
         };
         for change in p.content_changes {
             match change.range {
-                // We ask for full sync, but apply a ranged change correctly all the same.
                 Some(range) => {
                     let text = Arc::make_mut(&mut document.text);
                     let index = LineIndex::new(text);
                     let span = to_span(&index, text, range, encoding);
+                    let edit = input_edit(&index, span, &change.text);
                     text.replace_range(span.start..span.end, &change.text);
+                    if let Some(tree) = &mut document.tree {
+                        tree.edit(&edit);
+                    }
                 }
-                None => document.text = Arc::new(change.text),
+                None => {
+                    document.text = Arc::new(change.text);
+                    document.tree = None;
+                }
             }
         }
         document.version = p.text_document.version;
@@ -700,6 +723,7 @@ impl Server {
         if let Some(text) = p.text {
             if *document.text != text {
                 document.text = Arc::new(text);
+                document.tree = None;
             }
         }
         self.start_lint(&uri);
@@ -794,6 +818,7 @@ impl Server {
             text: Arc::clone(&document.text),
             language: document.language,
             path: document.path.clone(),
+            tree: document.tree.clone(),
             settings,
             encoding: self.encoding,
             cancel: Arc::clone(&cancel),
@@ -829,6 +854,7 @@ impl Server {
             }
         }
         document.lint = Some(result.linted);
+        document.tree = result.tree;
         self.publish(done.uri.clone(), result.published, Some(done.version));
         self.answer_waiting(&done.uri);
     }
@@ -1010,21 +1036,27 @@ fn display_name(uri: &Uri, path: &Path) -> String {
 
 /// Lints a document, never taking the server down: a rule that panics loses its findings
 /// for this version only (the panic message goes to stderr).
-fn lint(language: Language, text: &str, path: &Path, settings: &Settings) -> Vec<Diagnostic> {
+fn lint(
+    language: Language,
+    text: &str,
+    tree: &tree_sitter::Tree,
+    path: &Path,
+    settings: &Settings,
+) -> Vec<Diagnostic> {
     if let Ok(Some(excludes)) = settings.config.exclude_matcher() {
         if !path.as_os_str().is_empty() && crate::walk::is_excluded(&excludes, path, false) {
             return Vec::new();
         }
     }
+    let path = Some(path).filter(|p| !p.as_os_str().is_empty());
+    let settings = match path {
+        Some(path) => settings.lint.for_file(path),
+        None => std::borrow::Cow::Borrowed(&settings.lint),
+    };
     let linted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        engine::lint_file(
-            language,
-            text,
-            Some(path).filter(|p| !p.as_os_str().is_empty()),
-            &settings.lint,
-        )
+        engine::lint_tree(language, text, tree, path, &settings)
     }));
-    linted.ok().flatten().unwrap_or_default()
+    linted.unwrap_or_default()
 }
 
 #[cfg(test)]

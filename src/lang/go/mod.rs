@@ -5,6 +5,7 @@
 
 pub mod cfg;
 pub mod gomod;
+pub mod imports;
 pub mod model;
 pub mod scope;
 pub mod tables;
@@ -31,15 +32,24 @@ pub fn cancel_wrappers(source: &str, dir: &Path) -> Vec<CancelWrapper> {
     if !mentions_cancel_func(source.as_bytes()) {
         return Vec::new();
     }
-    let Some(tree) = crate::lang::parse(crate::lang::Language::Go, source) else {
+    match crate::lang::parse(crate::lang::Language::Go, source) {
+        Some(tree) => wrappers_in(source, &tree, dir),
+        None => Vec::new(),
+    }
+}
+
+/// The cancel-producing functions a Go file already parsed into `tree` declares (see
+/// [`cancel_wrappers`]).
+pub fn wrappers_in(source: &str, tree: &Tree, dir: &Path) -> Vec<CancelWrapper> {
+    if !mentions_cancel_func(source.as_bytes()) {
         return Vec::new();
-    };
+    }
     let settings = GoSettings {
         cancel_functions: Vec::new(),
         handler_types: Vec::new(),
         wrappers: Vec::new(),
     };
-    let file = GoFile::new(source, &tree, &settings);
+    let file = GoFile::new(source, tree, &settings);
     let import_path = gomod::nearest(dir).and_then(|m| m.import_path_of(dir));
     let mut found = Vec::new();
     for func in named_children(tree.root_node()).filter(|n| n.kind() == "function_declaration") {

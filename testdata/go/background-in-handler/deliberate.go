@@ -304,9 +304,9 @@ func (s *store) unexplained(ctx context.Context) error {
 	return s.fetch(context.Background(), "status") // want "background-in-handler"
 }
 
-// Still flagged: what the new root made is used in a goroutine or kept in the result. Some
-// such products hold their context (a fifo closed when it is done, a lazy download), most do
-// not (a listener, a loaded value); syntax cannot tell them apart.
+// Still flagged: what the new root made is used by a goroutine that follows the parent, or
+// handed on in a literal. Most such products do not hold their context (a stream watched with
+// ctx.Err(), a listener, a created volume).
 type download struct{ body reader }
 
 func (s *store) openPipe(ctx context.Context, open func(context.Context, string) (reader, error)) error {
@@ -320,9 +320,99 @@ func (s *store) openPipe(ctx context.Context, open func(context.Context, string)
 	return nil
 }
 
+func (s *store) mount(ctx context.Context, create func(context.Context) reader, add func(*download)) {
+	body := create(context.TODO()) // want "background-in-handler"
+	add(&download{body: body})
+}
+
+// Clean: what the new root made outlives the function and may hold its context: a fifo that
+// a detached goroutine copies from and closes, a lazy download returned inside the result.
+type closer interface {
+	reader
+	Close() error
+}
+
+func (s *store) copyStdin(ctx context.Context, open func(context.Context, string) (closer, error)) error {
+	f, err := open(context.Background(), "stdin")
+	if err != nil {
+		return err
+	}
+	go func() {
+		_, _ = f.Open(context.TODO(), "copy")
+		f.Close()
+	}()
+	return nil
+}
+
 func (s *store) lazy(ctx context.Context, fetchLazily func(context.Context) reader) *download {
-	body := fetchLazily(context.TODO()) // want "background-in-handler"
+	body := fetchLazily(context.TODO())
 	return &download{body: body}
+}
+
+// Clean: the new root joins a list of contexts that holds the parent too; whichever ends
+// first ends the wait.
+func (s *store) waitAny(ctx context.Context, deadline time.Time, wait func([]context.Context) error) error {
+	ctxs := []context.Context{ctx}
+	if !deadline.IsZero() {
+		early, cancel := context.WithDeadline(context.Background(), deadline)
+		defer cancel()
+		ctxs = append(ctxs, early)
+	}
+	return wait(ctxs)
+}
+
+// Clean: a comment block one blank line above still speaks about the call.
+func (s *store) agentErr(ctx context.Context) error {
+	_ = s.fetch(ctx, "start")
+
+	// todo: manually stop on context cancellation?
+
+	return s.fetch(context.Background(), "wait")
+}
+
+// Clean: the parent supplies, through its values, what to do with a context of its own (a
+// test that needs a context without the parent's namespace).
+type wrapper func(context.Context) (context.Context, func(context.Context) error, error)
+
+type wrapperKey struct{}
+
+func (s *store) crossNamespace(ctx context.Context) error {
+	wrap, ok := ctx.Value(wrapperKey{}).(wrapper)
+	if !ok {
+		return nil
+	}
+	ctx2, done, err := wrap(context.Background())
+	if err != nil {
+		return err
+	}
+	defer done(ctx2)
+	return s.fetch(ctx2, "k")
+}
+
+// Clean: the new root only feeds a goroutine that the function stops on its way out, in the
+// order it chooses.
+func (s *store) stopSandbox(ctx context.Context, exits <-chan int) error {
+	exitCtx, exitCancel := context.WithCancel(context.Background())
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		_ = s.fetch(exitCtx, "exit")
+	}()
+	defer func() {
+		exitCancel()
+		<-stopped
+	}()
+	return s.fetch(ctx, "kill")
+}
+
+// Still flagged: the goroutine's context is not cancelled by the function.
+func (s *store) unbounded(ctx context.Context) error {
+	bgCtx, bgCancel := context.WithCancel(context.Background()) // want "background-in-handler"
+	go func() {
+		_ = s.fetch(bgCtx, "exit")
+	}()
+	_ = bgCancel
+	return s.fetch(ctx, "kill")
 }
 
 // Clean: the parent's values are copied into the new root by hand.

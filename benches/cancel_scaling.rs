@@ -1,0 +1,75 @@
+//! How linting time grows with the number of cancel-producing calls in one Go function: the
+//! flow analysis of missing-defer-cancel (and the rules sharing its cancel tracking) must stay
+//! near-linear, or one generated file can stall a CI run.
+//!
+//! Three shapes, each at 1k, 5k and 20k `context.WithCancel` calls in one function:
+//! - `distinct`: `ctxN, cancelN := context.WithCancel(parent)` then `defer cancelN()`;
+//! - `reused`: the same `ctx, cancel` names rebound with `=` and released each time;
+//! - `leaky`: distinct names, never released (every search runs to the end of the function).
+//!
+//! `cargo bench --bench cancel_scaling` prints the median of 5 runs per size and the time per
+//! call, so a flat last column means linear time. Without `--bench` (e.g. `cargo test
+//! --benches`) it runs the smallest size once, as a smoke test.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use ctxlint::lang::Language;
+use ctxlint::LintSettings;
+
+/// One function with `n` cancel-producing calls of the given shape.
+fn source(shape: &str, n: usize) -> String {
+    let mut src = String::from(
+        "package p\n\nimport \"context\"\n\nfunc use(context.Context) {}\n\nfunc f(parent context.Context) {\n",
+    );
+    if shape == "reused" {
+        src.push_str("\tvar ctx context.Context\n\tvar cancel context.CancelFunc\n");
+    }
+    for i in 0..n {
+        let line = match shape {
+            "distinct" => format!(
+                "\tctx{i}, cancel{i} := context.WithCancel(parent)\n\tdefer cancel{i}()\n\tuse(ctx{i})\n"
+            ),
+            "reused" => {
+                "\tctx, cancel = context.WithCancel(parent)\n\tuse(ctx)\n\tcancel()\n".to_string()
+            }
+            _ => format!("\tctx{i}, cancel{i} := context.WithCancel(parent)\n\tuse(ctx{i})\n\t_ = cancel{i}\n"),
+        };
+        src.push_str(&line);
+    }
+    src.push_str("}\n");
+    src
+}
+
+fn main() {
+    let bench = std::env::args().any(|a| a == "--bench");
+    let (sizes, runs): (&[usize], usize) = if bench {
+        (&[1_000, 5_000, 20_000], 5)
+    } else {
+        (&[1_000], 1)
+    };
+    let settings = LintSettings::default();
+    println!("shape     calls   bytes      median      per call");
+    for shape in ["distinct", "reused", "leaky"] {
+        for &n in sizes {
+            let src = source(shape, n);
+            let mut times: Vec<Duration> = (0..runs)
+                .map(|_| {
+                    let start = Instant::now();
+                    let found = ctxlint::lint_file(Language::Go, black_box(&src), None, &settings)
+                        .expect("the generated file parses");
+                    black_box(found);
+                    start.elapsed()
+                })
+                .collect();
+            times.sort();
+            let median = times[times.len() / 2];
+            println!(
+                "{shape:<9} {n:>6} {:>8} {:>10.1?} {:>10.2?}",
+                src.len(),
+                median,
+                median / n as u32
+            );
+        }
+    }
+}

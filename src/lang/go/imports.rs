@@ -1,0 +1,246 @@
+//! Imports a fix leaves unused. Go refuses to compile a file with an unused import, so a fix
+//! that removes the last use of a package (background-in-handler replacing the only
+//! `context.TODO()` with `r.Context()`) must remove its import too.
+
+use tree_sitter::Node;
+
+use super::default_package_name;
+use crate::diagnostic::Span;
+use crate::lang::{self, named_children, text, walk_tree, Language};
+
+/// The spans of `after` to delete so that no import used in `before` is left unused in
+/// `after`: a spec's whole line inside a group, or the whole declaration when it was the only
+/// spec (with a blank line next to it where gofmt would not keep two). Sorted, not
+/// overlapping. Blank, dot and `"C"` imports are never touched, nor is anything when either
+/// text fails to parse.
+pub fn left_unused(before: &str, after: &str) -> Vec<Span> {
+    let Some(tree) = lang::parse(Language::Go, after) else {
+        return Vec::new();
+    };
+    let root = tree.root_node();
+    let unused: Vec<(Node<'_>, &str)> = import_specs(root, after)
+        .filter(|(_, name)| uses(root, after, name) == 0)
+        .collect();
+    if unused.is_empty() {
+        return Vec::new();
+    }
+    let Some(before_tree) = lang::parse(Language::Go, before) else {
+        return Vec::new();
+    };
+    let removed: Vec<Node<'_>> = unused
+        .into_iter()
+        .filter(|(_, name)| uses(before_tree.root_node(), before, name) > 0)
+        .map(|(spec, _)| spec)
+        .collect();
+    let mut spans = Vec::new();
+    for decl in named_children(root).filter(|n| n.kind() == "import_declaration") {
+        let mut specs = Vec::new();
+        walk_tree(decl, |n| {
+            if n.kind() == "import_spec" {
+                specs.push(n);
+            }
+            n.kind() != "import_spec"
+        });
+        let gone: Vec<Node<'_>> = specs
+            .iter()
+            .copied()
+            .filter(|s| removed.contains(s))
+            .collect();
+        if !specs.is_empty() && gone.len() == specs.len() {
+            spans.extend(whole_lines(decl, after));
+        } else {
+            spans.extend(gone.into_iter().filter_map(|s| whole_lines(s, after)));
+        }
+    }
+    // Each removal is decided on the text as it is; widening for blank lines is done on
+    // adjacent removals merged first.
+    spans.sort_by_key(|s| (s.start, s.end));
+    let mut merged: Vec<Span> = Vec::new();
+    for span in spans {
+        match merged.last_mut() {
+            Some(last) if span.start <= last.end => last.end = last.end.max(span.end),
+            _ => merged.push(span),
+        }
+    }
+    merged
+        .into_iter()
+        .map(|s| without_double_blank(s, after))
+        .collect()
+}
+
+/// `after` without the imports [`left_unused`] finds.
+pub fn remove_left_unused(before: &str, after: String) -> String {
+    let spans = left_unused(before, &after);
+    if spans.is_empty() {
+        return after;
+    }
+    let mut out = String::with_capacity(after.len());
+    let mut at = 0;
+    for span in spans {
+        if span.start > at {
+            out.push_str(after.get(at..span.start).unwrap_or(""));
+        }
+        at = at.max(span.end);
+    }
+    out.push_str(after.get(at..).unwrap_or(""));
+    out
+}
+
+/// The named import specs of a file with the name they bind (alias or default name).
+fn import_specs<'t, 's>(
+    root: Node<'t>,
+    source: &'s str,
+) -> impl Iterator<Item = (Node<'t>, &'s str)> + 't
+where
+    's: 't,
+{
+    let mut specs = Vec::new();
+    for decl in named_children(root).filter(|n| n.kind() == "import_declaration") {
+        walk_tree(decl, |node| {
+            if node.kind() != "import_spec" {
+                return true;
+            }
+            let Some(path) = node.child_by_field_name("path") else {
+                return false;
+            };
+            let path = text(path, source).trim_matches(|c| c == '"' || c == '`');
+            let name = match node.child_by_field_name("name") {
+                Some(name) if name.kind() == "package_identifier" => text(name, source),
+                Some(_) => return false,
+                None if path == "C" => return false,
+                None => default_package_name(path),
+            };
+            specs.push((node, name));
+            false
+        });
+    }
+    specs.into_iter()
+}
+
+/// How often `name` qualifies something outside the imports: `name.X` in an expression or a
+/// type.
+fn uses(root: Node<'_>, source: &str, name: &str) -> usize {
+    let mut count = 0;
+    walk_tree(root, |node| match node.kind() {
+        "import_declaration" => false,
+        "selector_expression" => {
+            if node
+                .child_by_field_name("operand")
+                .is_some_and(|o| o.kind() == "identifier" && text(o, source) == name)
+            {
+                count += 1;
+            }
+            true
+        }
+        "qualified_type" => {
+            if node
+                .child_by_field_name("package")
+                .is_some_and(|p| text(p, source) == name)
+            {
+                count += 1;
+            }
+            true
+        }
+        _ => true,
+    });
+    count
+}
+
+/// The lines `node` occupies, if nothing but whitespace and a trailing comment shares them.
+fn whole_lines(node: Node<'_>, source: &str) -> Option<Span> {
+    let start = source[..node.start_byte()].rfind('\n').map_or(0, |i| i + 1);
+    let rest = &source[node.end_byte()..];
+    let end = node.end_byte() + rest.find('\n').map_or(rest.len(), |i| i + 1);
+    let before = &source[start..node.start_byte()];
+    let after = source[node.end_byte()..end].trim();
+    (before.trim().is_empty() && (after.is_empty() || after.starts_with("//")))
+        .then_some(Span::new(start, end))
+}
+
+/// Widens a removal of whole lines by one blank line where it would otherwise leave two blank
+/// lines together, or a blank line right after `(` or before `)`.
+fn without_double_blank(span: Span, source: &str) -> Span {
+    let blank = |line: &str| line.trim().is_empty();
+    let previous = source[..span.start]
+        .strip_suffix('\n')
+        .map(|s| (s.rfind('\n').map_or(0, |i| i + 1), s));
+    let next_end = source[span.end..]
+        .find('\n')
+        .map(|i| span.end + i + 1)
+        .filter(|_| span.end < source.len());
+    let next = next_end.map(|e| &source[span.end..e]);
+    match (previous, next) {
+        (Some((start, s)), Some(next)) if blank(&s[start..]) => {
+            if blank(next) || next.trim() == ")" {
+                Span::new(start, span.end)
+            } else {
+                span
+            }
+        }
+        (Some((start, s)), Some(next)) if s[start..].trim_end().ends_with('(') && blank(next) => {
+            Span::new(span.start, next_end.unwrap_or(span.end))
+        }
+        _ => span,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tidy(before: &str, after: &str) -> String {
+        remove_left_unused(before, after.to_string())
+    }
+
+    #[test]
+    fn the_only_import_goes_with_its_declaration() {
+        let before = "package p\n\nimport \"context\"\n\nfunc f() { g(context.TODO()) }\n";
+        let after = "package p\n\nimport \"context\"\n\nfunc f() { g(ctx) }\n";
+        assert_eq!(tidy(before, after), "package p\n\nfunc f() { g(ctx) }\n");
+    }
+
+    #[test]
+    fn a_grouped_import_loses_its_line() {
+        let before = "package p\n\nimport (\n\t\"context\"\n\t\"net/http\"\n)\n\nfunc f(r *http.Request) { g(context.TODO()) }\n";
+        let after = "package p\n\nimport (\n\t\"context\"\n\t\"net/http\"\n)\n\nfunc f(r *http.Request) { g(r.Context()) }\n";
+        assert_eq!(
+            tidy(before, after),
+            "package p\n\nimport (\n\t\"net/http\"\n)\n\nfunc f(r *http.Request) { g(r.Context()) }\n"
+        );
+    }
+
+    #[test]
+    fn a_group_of_one_goes_whole_and_blank_lines_stay_single() {
+        let before = "package p\n\nimport (\n\t\"context\"\n)\n\nfunc f() { g(context.TODO()) }\n";
+        let after = "package p\n\nimport (\n\t\"context\"\n)\n\nfunc f() { g(ctx) }\n";
+        assert_eq!(tidy(before, after), "package p\n\nfunc f() { g(ctx) }\n");
+        let before = "package p\n\nimport (\n\t\"fmt\"\n\n\t\"context\"\n\n\t\"os\"\n)\n\nvar _ = fmt.X\nvar _ = os.X\nvar _ = context.X\n";
+        let after = before.replace("context.X", "1");
+        assert_eq!(
+            tidy(before, &after),
+            "package p\n\nimport (\n\t\"fmt\"\n\n\t\"os\"\n)\n\nvar _ = fmt.X\nvar _ = os.X\nvar _ = 1\n"
+        );
+    }
+
+    #[test]
+    fn imports_still_used_or_never_used_stay() {
+        // Still used in a type.
+        let before =
+            "package p\n\nimport \"context\"\n\nfunc f(c context.Context) { g(context.TODO()) }\n";
+        let after = "package p\n\nimport \"context\"\n\nfunc f(c context.Context) { g(c) }\n";
+        assert_eq!(tidy(before, after), after);
+        // Unused before the fix already: not the fix's doing, not touched.
+        let src = "package p\n\nimport \"os\"\n";
+        assert_eq!(tidy(src, src), src);
+        // Blank, dot and cgo imports are never removed.
+        let before = "package p\n\nimport (\n\t_ \"embed\"\n\t. \"fmt\"\n\t\"C\"\n)\n";
+        assert_eq!(tidy(before, before), before);
+    }
+
+    #[test]
+    fn aliases_and_versioned_paths_bind_their_names() {
+        let before = "package p\n\nimport (\n\tstdctx \"context\"\n\t\"example.com/yaml.v3\"\n)\n\nvar a = stdctx.TODO()\nvar b = yaml.X\n";
+        let after = before.replace("stdctx.TODO()", "1").replace("yaml.X", "2");
+        assert_eq!(tidy(before, &after), "package p\n\nvar a = 1\nvar b = 2\n");
+    }
+}
