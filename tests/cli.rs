@@ -126,7 +126,7 @@ fn paths_are_reported_as_given() {
 
 #[test]
 fn select_and_ignore_choose_rules_and_reject_unknown_names() {
-    let handler = "package p\n\nimport (\n\t\"context\"\n\t\"net/http\"\n)\n\nfunc h(w http.ResponseWriter, r *http.Request) {\n\tctx, _ := context.WithCancel(context.Background())\n\t_ = ctx\n}\n";
+    let handler = "package p\n\nimport (\n\t\"context\"\n\t\"net/http\"\n)\n\nfunc h(w http.ResponseWriter, r *http.Request) {\n\tctx, _ := context.WithTimeout(context.Background(), 1)\n\t_ = ctx\n}\n";
     let dir = tree(&[("h.go", handler)]);
     let rules_of = |args: &[&str]| -> Vec<String> {
         let mut full = vec!["check", "--format", "short"];

@@ -14,7 +14,8 @@ Exit status 1 when a TRUE is missed or a FALSE is still reported.
 
 With `--table`, it prints the README's precision table instead: per rule, the labelled findings
 that ctxlint still reports, split by label, and precision = TRUE / all of them (DEBATABLE,
-deliberate code, counts against the rule: a maintainer would not merge its fix); with
+deliberate code, counts against the rule: a maintainer would not merge its fix), counting
+warnings and errors only (findings now reported as info are listed apart); with
 `--commits FILE` (`repo commit` lines) also the trees and their commits.
 """
 import argparse
@@ -52,10 +53,10 @@ def findings(binary, corpus, repo, rules):
     )
     if out.returncode not in (0, 1, 2):
         sys.exit(f"{repo}: ctxlint exited {out.returncode}: {out.stderr}")
-    found = set()
+    found = {}
     for d in json.loads(out.stdout)["diagnostics"]:
         path = d["path"][2:] if d["path"].startswith("./") else d["path"]
-        found.add((path, d["range"]["start"]["line"], d["rule"]))
+        found[(path, d["range"]["start"]["line"], d["rule"])] = d["severity"]
     return found
 
 
@@ -79,7 +80,12 @@ def main():
         found = findings(binary, args.corpus, repo, {r[3] for r in by_repo[repo]})
         for _, path, line, rule, label in sorted(by_repo[repo]):
             reported = (path, line, rule) in found
-            counts[(rule, label, reported)] += 1
+            # Info findings make no claim a maintainer must act on: precision is over
+            # warnings and errors, so they are counted apart.
+            if found.get((path, line, rule)) == "info":
+                counts[(rule, label, "info")] += 1
+            else:
+                counts[(rule, label, reported)] += 1
             wrong = (label == "TRUE" and not reported) or (label == "FALSE" and reported)
             if reported:
                 repos[rule].add(repo)
@@ -94,7 +100,7 @@ def main():
     print(f"{'rule':<26} {'label':<10} {'reported':>8} {'silent':>6}")
     for rule, label in sorted({(r, l) for r, l, _ in counts}):
         print(f"{rule:<26} {label:<10} {counts[(rule, label, True)]:>8} "
-              f"{counts[(rule, label, False)]:>6}")
+              f"{counts[(rule, label, False)]:>6} {counts[(rule, label, 'info')]:>6} info")
     print(f"\n{bad} wrong of {len(rows)} labelled findings")
     sys.exit(1 if bad else 0)
 
@@ -113,6 +119,10 @@ def print_table(counts, repos, commits):
               f"{precision} | {', '.join(sorted(repos[rule]))} |")
     print(f"\nLabelled findings no longer reported: {gone['FALSE']} false, "
           f"{gone['DEBATABLE']} deliberate, {gone['TRUE']} true.")
+    info = collections.Counter({label: n for (_, label, state), n in counts.items() if state == "info"})
+    if info:
+        print(f"Labelled findings now reported as info (not counted above): {info['FALSE']} false, "
+              f"{info['DEBATABLE']} deliberate, {info['TRUE']} true.")
     if commits:
         used = set().union(*repos.values())
         print("\n| tree | commit |\n|---|---|")

@@ -161,14 +161,50 @@ where
     })
 }
 
-/// Iterates over the named children of a node.
+/// Iterates over the named children of a node, with a cursor: `Node::named_child(i)` scans
+/// the children from the first on every call, so indexing through a block of thousands of
+/// statements would be quadratic.
 pub fn named_children<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
-    (0..node.named_child_count()).filter_map(move |i| node.named_child(i))
+    let mut cursor = node.walk();
+    let mut started = false;
+    std::iter::from_fn(move || loop {
+        let moved = if started {
+            cursor.goto_next_sibling()
+        } else {
+            started = true;
+            cursor.goto_first_child()
+        };
+        if !moved {
+            return None;
+        }
+        let child = cursor.node();
+        if child.is_named() {
+            return Some(child);
+        }
+    })
 }
 
 thread_local! {
-    /// Roots of the trees whose rules are running on this thread (see [`with_root`]).
-    static ROOTS: RefCell<Vec<tree_sitter::ffi::TSNode>> = const { RefCell::new(Vec::new()) };
+    /// Roots of the trees whose rules are running on this thread (see [`with_root`]), each
+    /// with the number of its registration.
+    static ROOTS: RefCell<Vec<(tree_sitter::ffi::TSNode, u64)>> = const { RefCell::new(Vec::new()) };
+    /// Registrations so far on this thread.
+    static REGISTRATIONS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// A number unique to the current [`with_root`] registration of `node`'s tree on this thread
+/// (`None` outside one). Caches of facts about a tree's nodes (by node id, which a later tree
+/// may reuse) are valid only while it stays the same.
+pub fn registration(node: Node<'_>) -> Option<u64> {
+    let tree = node.into_raw().tree;
+    ROOTS.with(|roots| {
+        roots
+            .borrow()
+            .iter()
+            .rev()
+            .find(|(r, _)| r.tree == tree)
+            .map(|(_, n)| *n)
+    })
 }
 
 /// Runs `f` with `tree` registered for [`ancestors`]. tree-sitter nodes have no parent
@@ -182,7 +218,15 @@ pub fn with_root<R>(tree: &Tree, f: impl FnOnce() -> R) -> R {
             ROOTS.with(|roots| roots.borrow_mut().pop());
         }
     }
-    ROOTS.with(|roots| roots.borrow_mut().push(tree.root_node().into_raw()));
+    let number = REGISTRATIONS.with(|n| {
+        n.set(n.get() + 1);
+        n.get()
+    });
+    ROOTS.with(|roots| {
+        roots
+            .borrow_mut()
+            .push((tree.root_node().into_raw(), number))
+    });
     let _registered = Registered;
     f()
 }
@@ -195,8 +239,8 @@ pub fn ancestors<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
             .borrow()
             .iter()
             .rev()
-            .find(|r| r.tree == tree)
-            .copied()
+            .find(|(r, _)| r.tree == tree)
+            .map(|(r, _)| *r)
     });
     let mut path = Vec::new();
     match root {

@@ -97,7 +97,9 @@ fn check_defer<'a>(file: &GoFile<'a>, defer: Node<'a>, out: &mut Vec<Diagnostic>
         return;
     };
     let contexts = context_declarations(file, &binding);
-    if waits_for_expiry(file, body, &contexts)
+    if holds_nothing(file, &binding)
+        || waits_out_timeout(file, making_loop, &binding)
+        || waits_for_expiry(file, body, &contexts)
         || go::declaration_of(binding.cancel, file.source)
             .is_none_or(|cancel| escapes_iteration(file, body, &contexts, cancel))
         || (file.imports.imports_any(&["testing"]) && few_iterations(file, making_loop))
@@ -198,6 +200,90 @@ fn goes_around_unreleased(
         }
     }
     false
+}
+
+/// `_, cancel := context.WithCancel(context.Background())`: a context nobody can use, made
+/// from a root that is never cancelled, registers with no parent and runs no timer.
+fn holds_nothing(file: &GoFile<'_>, binding: &CancelBinding<'_, '_>) -> bool {
+    binding
+        .targets
+        .iter()
+        .all(|t| *t == binding.cancel || file.text(*t) == "_")
+        && matches!(
+            file.calls_package(binding.call, go::CONTEXT_PATHS),
+            Some("WithCancel" | "WithCancelCause")
+        )
+        && binding
+            .call
+            .child_by_field_name("arguments")
+            .and_then(|a| a.named_child(0))
+            .is_some_and(|p| super::missing_defer_cancel::never_cancelled(file, p))
+}
+
+/// Whether each iteration waits at least as long as the context's timeout before the next one
+/// starts (`for ; ...; <-time.After(d)` or a last `time.Sleep(d)` with the `d` of
+/// `context.WithTimeout(parent, d)`): every earlier context has expired by then, which releases
+/// it; nothing piles up.
+fn waits_out_timeout(
+    file: &GoFile<'_>,
+    the_loop: Node<'_>,
+    binding: &CancelBinding<'_, '_>,
+) -> bool {
+    if !matches!(
+        file.calls_package(binding.call, go::CONTEXT_PATHS),
+        Some("WithTimeout" | "WithTimeoutCause")
+    ) {
+        return false;
+    }
+    let Some(timeout) = binding
+        .call
+        .child_by_field_name("arguments")
+        .and_then(|a| a.named_child(1))
+    else {
+        return false;
+    };
+    let waits = |n: Node<'_>| {
+        let call = match n.kind() {
+            "unary_expression" if file.text(n).starts_with("<-") => {
+                n.child_by_field_name("operand")
+            }
+            "expression_statement" => n.named_child(0).and_then(|e| match e.kind() {
+                "unary_expression" if file.text(e).starts_with("<-") => {
+                    e.child_by_field_name("operand")
+                }
+                _ => Some(e),
+            }),
+            _ => None,
+        };
+        call.filter(|c| c.kind() == "call_expression")
+            .is_some_and(|c| {
+                matches!(file.calls_package(c, &["time"]), Some("After" | "Sleep"))
+                    && c.child_by_field_name("arguments")
+                        .and_then(|a| a.named_child(0))
+                        .is_some_and(|d| file.text(d) == file.text(timeout))
+            })
+    };
+    let update = named_children(the_loop)
+        .find(|n| n.kind() == "for_clause")
+        .and_then(|c| c.child_by_field_name("update"));
+    let last = the_loop
+        .child_by_field_name("body")
+        .and_then(|b| block_statements(b).last());
+    update.is_some_and(waits) || last.is_some_and(waits)
+}
+
+/// The statements of a block (inside its `statement_list`), comments left out.
+fn block_statements<'t>(block: Node<'t>) -> impl Iterator<Item = Node<'t>> {
+    named_children(block)
+        .flat_map(|n| {
+            let inner: Vec<Node<'t>> = if n.kind() == "statement_list" {
+                named_children(n).collect()
+            } else {
+                vec![n]
+            };
+            inner
+        })
+        .filter(|n| n.kind() != "comment")
 }
 
 /// The declarations of the variables bound next to the cancel function (`ctx`).
@@ -498,19 +584,23 @@ fn carries(file: &GoFile<'_>, expression: Node<'_>, derived: &[Node<'_>]) -> boo
     }
 }
 
-/// A test loop over a composite literal, or counted to a small constant (at most ten):
-/// its deferred calls pile up only a few times before the test ends.
+/// The largest fixed bound of a test loop that is not worth a warning.
+const FEW: u64 = 100;
+
+/// A test loop over a short collection the test spells out, or counted to a fixed bound of at
+/// most a hundred: its deferred calls pile up a fixed, small number of times and are all
+/// released when the test function returns.
 fn few_iterations(file: &GoFile<'_>, the_loop: Node<'_>) -> bool {
     let Some(clause) =
         named_children(the_loop).find(|n| n.kind() != "block" && n.kind() != "comment")
     else {
         return false;
     };
-    let small = |n: Node<'_>| constant_value(file, n).is_some_and(|v| v <= 10);
+    let small = |n: Node<'_>| constant_value(file, n).is_some_and(|v| v <= FEW);
     match clause.kind() {
         "range_clause" => clause
             .child_by_field_name("right")
-            .is_some_and(|right| right.kind() == "composite_literal" || small(right)),
+            .is_some_and(|right| small(right) || few_elements(file, right)),
         "for_clause" => clause
             .child_by_field_name("condition")
             .filter(|c| c.kind() == "binary_expression")
@@ -524,10 +614,107 @@ fn few_iterations(file: &GoFile<'_>, the_loop: Node<'_>) -> bool {
     }
 }
 
-/// The value of an integer literal, or of a constant declared with one in this file.
+/// Whether `expression` is a short collection a test spells out: a composite literal, a local
+/// variable initialised with one (a table of cases) or with `make(T, n)` for a small constant
+/// `n`, or a field of an element of such a table (`tc.want` in `for _, tc := range cases`).
+fn few_elements(file: &GoFile<'_>, expression: Node<'_>) -> bool {
+    match expression.kind() {
+        "composite_literal" => true,
+        "call_expression" => {
+            expression
+                .child_by_field_name("function")
+                .is_some_and(|f| file.text(f) == "make")
+                && expression
+                    .child_by_field_name("arguments")
+                    .and_then(|a| a.named_child(1))
+                    .and_then(|n| constant_value(file, n))
+                    .is_some_and(|n| n <= FEW)
+        }
+        "identifier" => go::declaration_of(expression, file.source)
+            .and_then(initial_value)
+            .is_some_and(|value| value.kind() != "identifier" && few_elements(file, value)),
+        // A field of the element of a table: `tc.want` with `tc` from `range cases`.
+        "selector_expression" => expression
+            .child_by_field_name("operand")
+            .filter(|o| o.kind() == "identifier")
+            .and_then(|o| go::declaration_of(o, file.source))
+            .and_then(|d| ancestors(d).find(|a| a.kind() == "range_clause"))
+            .and_then(|clause| clause.child_by_field_name("right"))
+            .is_some_and(|table| {
+                table.kind() != "selector_expression" && few_elements(file, table)
+            }),
+        _ => false,
+    }
+}
+
+/// The value a declaring identifier is initialised with (`x := v`, `var x = v`), when it is
+/// paired with one value.
+fn initial_value(declaration: Node<'_>) -> Option<Node<'_>> {
+    let parent = declaration.parent()?;
+    let (names, values): (Vec<Node<'_>>, Node<'_>) = match parent.kind() {
+        "expression_list" => {
+            let statement = parent.parent()?;
+            if statement.kind() != "short_var_declaration" {
+                return None;
+            }
+            (
+                named_children(parent).collect(),
+                statement.child_by_field_name("right")?,
+            )
+        }
+        "var_spec" => {
+            let mut cursor = parent.walk();
+            (
+                parent.children_by_field_name("name", &mut cursor).collect(),
+                parent.child_by_field_name("value")?,
+            )
+        }
+        _ => return None,
+    };
+    let index = names.iter().position(|n| *n == declaration)?;
+    (values.named_child_count() == names.len())
+        .then(|| values.named_child(index))
+        .flatten()
+}
+
+/// Whether a statement of the file assigns `name` (`name = ...`, `name++`, `name += ...`).
+fn assigned_in_file(file: &GoFile<'_>, name: &str) -> bool {
+    let mut found = false;
+    walk_tree(file.tree.root_node(), |n| {
+        if found {
+            return false;
+        }
+        let left = match n.kind() {
+            "assignment_statement" => n.child_by_field_name("left"),
+            "inc_statement" | "dec_statement" => n.named_child(0),
+            _ => None,
+        };
+        if let Some(left) = left {
+            found = std::iter::once(left)
+                .chain(named_children(left))
+                .any(|t| t.kind() == "identifier" && file.text(t) == name);
+        }
+        !found
+    });
+    found
+}
+
+/// The value of an integer literal, or of a constant declared with one in this file (or of a
+/// package-level variable declared with one and never assigned).
 fn constant_value(file: &GoFile<'_>, node: Node<'_>) -> Option<u64> {
     match node.kind() {
         "int_literal" => file.text(node).replace('_', "").parse().ok(),
+        "parenthesized_expression" => node.named_child(0).and_then(|n| constant_value(file, n)),
+        "binary_expression" => {
+            let left = constant_value(file, node.child_by_field_name("left")?)?;
+            let right = constant_value(file, node.child_by_field_name("right")?)?;
+            match file.text(node.child_by_field_name("operator")?) {
+                "+" => left.checked_add(right),
+                "-" => left.checked_sub(right),
+                "*" => left.checked_mul(right),
+                _ => None,
+            }
+        }
         "identifier" => {
             let name = file.text(node);
             let mut value = None;
@@ -535,7 +722,11 @@ fn constant_value(file: &GoFile<'_>, node: Node<'_>) -> Option<u64> {
                 if value.is_some() {
                     return false;
                 }
-                if n.kind() == "const_spec" {
+                // A package-level variable set once, by its declaration, counts too.
+                let fixed_var = n.kind() == "var_spec"
+                    && go::enclosing_functions(n).next().is_none()
+                    && !assigned_in_file(file, name);
+                if n.kind() == "const_spec" || fixed_var {
                     let mut cursor = n.walk();
                     let names: Vec<Node<'_>> =
                         n.children_by_field_name("name", &mut cursor).collect();

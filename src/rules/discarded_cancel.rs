@@ -36,10 +36,14 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
         if go::enclosing_functions(statement).next().is_none() {
             continue;
         }
-        if parent_released(file, statement, call) {
+        if parent_released(file, statement, call) || holds_nothing(file, call) {
             continue;
         }
         let kept = context_kept(file, statement, targets, blank);
+        // Handed out with a parent that came from the caller: the timer and the link to the
+        // parent end when the caller's context does. Deliberate often enough (a helper that
+        // returns a derived context) that this is only worth a note.
+        let bounded_by_caller = kept && parent_from_caller(file, statement, call);
         let call_text = format!(
             "{}({})",
             default_name(callee),
@@ -49,7 +53,11 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
                 ""
             }
         );
-        let help = if kept {
+        let help = if bounded_by_caller {
+            "return the cancel function to the caller with the context (or keep it next to the \
+             context) so whoever ends the work can release it before the caller's context ends"
+                .to_string()
+        } else if kept {
             "the context outlives this function, so it cannot be cancelled here: return the \
              cancel function to the caller (or keep it with the context) so whoever ends the \
              work can call it"
@@ -61,11 +69,22 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
         };
         out.push(Diagnostic {
             rule: RULE.name,
-            severity: RULE.default_severity,
-            message: format!(
-                "the cancel function returned by `{callee}` is discarded, so the context and its \
-                 resources leak until the parent is cancelled"
-            ),
+            severity: if bounded_by_caller {
+                Severity::Info
+            } else {
+                RULE.default_severity
+            },
+            message: if bounded_by_caller {
+                format!(
+                    "the context from `{callee}` is handed out without its cancel function, so \
+                     its resources are held until the caller's context ends"
+                )
+            } else {
+                format!(
+                    "the cancel function returned by `{callee}` is discarded, so the context and \
+                     its resources leak until the parent is cancelled"
+                )
+            },
             span: Span::of(blank),
             labels: vec![Label {
                 span: Span::of(call),
@@ -120,6 +139,55 @@ fn parent_released(file: &GoFile<'_>, statement: Node<'_>, call: Node<'_>) -> bo
         },
         None => false,
     }
+}
+
+/// Whether the discarded context holds nothing its parent does not: `context.WithCancel` (or
+/// `WithCancelCause`) of a parent that is never cancelled registers with no parent and runs no
+/// timer. In a test, the same for a wrapper of the tree that starts no timer: whatever else its
+/// cancel function releases lives no longer than the test.
+fn holds_nothing(file: &GoFile<'_>, call: Node<'_>) -> bool {
+    let Some(parent) = call
+        .child_by_field_name("arguments")
+        .and_then(|a| a.named_child(0))
+    else {
+        return false;
+    };
+    if !super::missing_defer_cancel::never_cancelled(file, parent) {
+        return false;
+    }
+    matches!(
+        file.calls_package(call, go::CONTEXT_PATHS),
+        Some("WithCancel" | "WithCancelCause")
+    ) || (file.imports.imports_any(&["testing"]) && file.calls_wrapper_without_timer(call))
+}
+
+/// Whether the call's first argument is a context the enclosing function was given (a
+/// parameter of a `Context` type, or an element or field of one): the caller's context.
+fn parent_from_caller(file: &GoFile<'_>, statement: Node<'_>, call: Node<'_>) -> bool {
+    let Some(mut parent) = call
+        .child_by_field_name("arguments")
+        .and_then(|a| a.named_child(0))
+    else {
+        return false;
+    };
+    while let Some(inner) = match parent.kind() {
+        "index_expression" | "parenthesized_expression" => parent.named_child(0),
+        "selector_expression" => parent.child_by_field_name("operand"),
+        _ => None,
+    } {
+        parent = inner;
+    }
+    let Some(function) = go::enclosing_functions(statement).next() else {
+        return false;
+    };
+    let Some(parameters) = function.child_by_field_name("parameters") else {
+        return false;
+    };
+    parent.kind() == "identifier"
+        && go::declaration_of(parent, file.source).is_some_and(|d| {
+            go::parameters(parameters)
+                .any(|p| p.name == Some(d) && file.text(p.ty).contains("Context"))
+        })
 }
 
 /// `t.Context()` on a `*testing.T`/`B`/`F` or `testing.TB` parameter: cancelled when the test
@@ -323,4 +391,34 @@ fn fix(
             go::insert_defer_after(statement, &name, takes_cause, file.source),
         ],
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::Severity;
+    use crate::lang::Language;
+    use crate::LintSettings;
+
+    fn severities(src: &str) -> Vec<Severity> {
+        let settings = LintSettings::only(&[&super::RULE]);
+        crate::lint_file(Language::Go, src, None, &settings)
+            .unwrap()
+            .iter()
+            .map(|d| d.severity)
+            .collect()
+    }
+
+    #[test]
+    fn a_context_handed_out_with_the_callers_parent_is_only_a_note() {
+        let src = "package p\nimport (\n\t\"context\"\n\t\"time\"\n)\nfunc f(p context.Context) \
+                   context.Context {\n\tctx, _ := context.WithTimeout(p, time.Second)\n\treturn \
+                   ctx\n}\nfunc g() context.Context {\n\tctx, _ := \
+                   context.WithTimeout(context.TODO(), time.Second)\n\treturn ctx\n}\nfunc h(p \
+                   context.Context) {\n\tctx, _ := context.WithTimeout(p, time.Second)\n\t_ = \
+                   ctx\n}\n";
+        assert_eq!(
+            severities(src),
+            vec![Severity::Info, Severity::Error, Severity::Error]
+        );
+    }
 }

@@ -6,11 +6,14 @@
 //! path that reaches a `return` or the closing brace, an assignment that overwrites the
 //! variable, or the definition itself again (a loop or a `goto` back), without passing a use.
 
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use tree_sitter::Node;
 
 use super::{Check, Needle, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity, Span};
-use crate::lang::go::cfg::{Cfg, End};
+use crate::lang::go::cfg::{BlockId, Cfg, End};
 use crate::lang::go::{self, CancelBinding, GoFile};
 use crate::lang::{ancestors, named_children, walk_tree, Language};
 
@@ -57,6 +60,7 @@ fn check_function<'a>(
     let Some(cfg) = Cfg::build(function, file.source, &never_returns) else {
         return;
     };
+    let mut uses = Uses::default();
     for binding in bindings {
         // Variables declared outside this function (package level, or captured from an
         // enclosing function) are someone else's to cancel.
@@ -67,10 +71,80 @@ fn check_function<'a>(
         if go::enclosing_functions(declaration).next() != Some(function) {
             continue;
         }
-        if let Some(leak) = find_leak(file, function, &cfg, &binding, declaration) {
+        if explained(file, &binding) {
+            continue;
+        }
+        if let Some(leak) = find_leak(file, function, &cfg, &binding, declaration, &mut uses) {
             out.push(diagnostic(file, function, &binding, declaration, leak));
         }
     }
+}
+
+/// The references of each variable of one function and the graph nodes that hold them,
+/// found once and shared by every binding of the variable: a function that rebinds one
+/// `ctx, cancel` thousands of times must not look for them thousands of times.
+#[derive(Default)]
+struct Uses<'t> {
+    by_declaration: HashMap<usize, Rc<VariableUses<'t>>>,
+}
+
+struct VariableUses<'t> {
+    /// Every reference, by position.
+    references: Vec<Node<'t>>,
+    /// The graph nodes holding a reference, as (block, index), sorted.
+    nodes: Vec<(BlockId, usize)>,
+}
+
+impl<'t> Uses<'t> {
+    fn of(
+        &mut self,
+        file: &GoFile<'_>,
+        function: Node<'t>,
+        cfg: &Cfg<'t>,
+        declaration: Node<'t>,
+    ) -> Rc<VariableUses<'t>> {
+        self.by_declaration
+            .entry(declaration.id())
+            .or_insert_with(|| {
+                let mut references = go::references(function, declaration, file.source);
+                references.sort_by_key(|r| r.start_byte());
+                let mut nodes: Vec<(BlockId, usize)> =
+                    references.iter().filter_map(|r| cfg.locate(*r)).collect();
+                nodes.sort_unstable();
+                nodes.dedup();
+                Rc::new(VariableUses { references, nodes })
+            })
+            .clone()
+    }
+}
+
+/// Whether a comment right above or right below the definition says that the cancel function
+/// is deliberately not called or deferred here (`// We do NOT use defer cancel() here: the
+/// caller reads the body`): the author has weighed it.
+fn explained(file: &GoFile<'_>, binding: &CancelBinding<'_, '_>) -> bool {
+    let Some(statement) = go::enclosing_statement(binding.statement) else {
+        return false;
+    };
+    let name = file.text(binding.cancel).to_lowercase();
+    let says_so = |comment: Node<'_>| {
+        let text = file.text(comment).to_lowercase();
+        text.contains(&name)
+            && ["not ", "n't ", "never ", "no "]
+                .iter()
+                .any(|word| text.contains(word))
+    };
+    let mut comments = Vec::new();
+    let mut above = statement.prev_sibling();
+    while let Some(comment) = above.filter(|n| n.kind() == "comment") {
+        comments.push(comment);
+        above = comment.prev_sibling();
+    }
+    let mut below = statement.next_sibling();
+    while let Some(comment) = below.filter(|n| n.kind() == "comment") {
+        comments.push(comment);
+        below = comment.next_sibling();
+    }
+    comments.into_iter().any(says_so)
 }
 
 /// Where a path loses the cancel function.
@@ -97,8 +171,10 @@ enum Event {
 
 /// What the search knows about one binding besides the graph.
 struct Facts<'t> {
-    /// Every reference to the cancel variable in the function.
-    references: Vec<Node<'t>>,
+    /// Every reference to the cancel variable in the function, by position.
+    cancel: Rc<VariableUses<'t>>,
+    /// The same for each of `contexts`.
+    context_uses: Vec<Rc<VariableUses<'t>>>,
     /// The cancel variable is a named result: a bare `return` hands it out.
     named_result: bool,
     /// Declarations of the other variables the call binds (`ctx` in `ctx, cancel := ...`):
@@ -120,13 +196,15 @@ impl<'t> Facts<'t> {
     fn new(
         file: &GoFile<'_>,
         function: Node<'t>,
+        cfg: &Cfg<'t>,
         binding: &CancelBinding<'t, '_>,
         declaration: Node<'t>,
+        uses: &mut Uses<'t>,
     ) -> Facts<'t> {
         let named_result = function
             .child_by_field_name("result")
             .is_some_and(|r| contains(r, declaration));
-        let contexts = binding
+        let contexts: Vec<Node<'t>> = binding
             .targets
             .iter()
             .filter(|t| **t != binding.cancel && t.kind() == "identifier")
@@ -134,7 +212,11 @@ impl<'t> Facts<'t> {
             .filter_map(|t| go::declaration_of(*t, file.source))
             .collect();
         Facts {
-            references: go::references(function, declaration, file.source),
+            cancel: uses.of(file, function, cfg, declaration),
+            context_uses: contexts
+                .iter()
+                .map(|c| uses.of(file, function, cfg, *c))
+                .collect(),
             named_result,
             contexts,
             error_branch: error_check(file, binding),
@@ -152,8 +234,10 @@ impl<'t> Facts<'t> {
         }
         let inside =
             |r: &Node<'t>| node.start_byte() <= r.start_byte() && r.end_byte() <= node.end_byte();
+        let references = &self.cancel.references;
+        let first = references.partition_point(|r| r.start_byte() < node.start_byte());
         let mut overwritten = false;
-        for reference in self.references.iter().filter(|r| inside(r)) {
+        for reference in references[first..].iter().take_while(|r| inside(r)) {
             if *reference == binding.cancel {
                 overwritten = true;
             } else if let Some(value) = assigned_value(*reference, node) {
@@ -182,6 +266,33 @@ impl<'t> Facts<'t> {
         self.error_branch
             .is_some_and(|check| contains(check.consequence, node))
     }
+
+    /// The indexes, from `from` on, of the nodes of block `b` that refer to the cancel
+    /// function or one of the contexts, in order: the only nodes [`Facts::event`] can
+    /// report. Lazy: the search usually stops at the first.
+    fn candidates(&self, b: BlockId, from: usize) -> impl Iterator<Item = usize> + '_ {
+        let lists: Vec<&[(BlockId, usize)]> = std::iter::once(&self.cancel)
+            .chain(&self.context_uses)
+            .map(|uses| {
+                let first = uses.nodes.partition_point(|p| *p < (b, from));
+                &uses.nodes[first..]
+            })
+            .collect();
+        let mut cursors = vec![0; lists.len()];
+        std::iter::from_fn(move || {
+            let next = lists
+                .iter()
+                .zip(&cursors)
+                .filter_map(|(list, &c)| list.get(c).filter(|p| p.0 == b).map(|p| p.1))
+                .min()?;
+            for (list, c) in lists.iter().zip(cursors.iter_mut()) {
+                if list.get(*c) == Some(&(b, next)) {
+                    *c += 1;
+                }
+            }
+            Some(next)
+        })
+    }
 }
 
 fn find_leak<'t>(
@@ -190,8 +301,9 @@ fn find_leak<'t>(
     cfg: &Cfg<'t>,
     binding: &CancelBinding<'t, '_>,
     declaration: Node<'t>,
+    uses: &mut Uses<'t>,
 ) -> Option<Leak<'t>> {
-    let facts = Facts::new(file, function, binding, declaration);
+    let facts = Facts::new(file, function, cfg, binding, declaration, uses);
     let (start, index) = cfg.locate(binding.statement)?;
     let mut seen = vec![false; cfg.blocks.len()];
     // (block, first node to look at, the block we came from)
@@ -206,13 +318,16 @@ fn find_leak<'t>(
         {
             continue;
         }
-        for &node in block.nodes.iter().skip(from) {
+        // Only nodes that refer to the cancel function or its context can be events: visit
+        // those, in order, rather than every node of a block of thousands.
+        for i in facts.candidates(b, from) {
+            let node = block.nodes[i];
             match facts.event(file, binding, node) {
                 Some(Event::Use) => continue 'blocks,
                 Some(Event::Overwrite) => {
                     let contains_definition = contains(node, binding.statement);
                     if !contains_definition {
-                        if loses_nothing(file, function, binding, &facts, node) {
+                        if loses_nothing(file, binding, &facts, node) {
                             continue 'blocks;
                         }
                         return Some(Leak::Overwrite(node));
@@ -232,6 +347,8 @@ fn find_leak<'t>(
             }
         }
         match block.end {
+            // A bare return hands out a named result.
+            End::Return(r) if facts.named_result && r.named_child_count() == 0 => continue,
             End::Return(r) => return Some(Leak::Return(r)),
             End::Exit(body) => return Some(Leak::FallsOff(body)),
             End::NoReturn(_) => continue,
@@ -265,7 +382,15 @@ pub(super) fn released_on_every_path(file: &GoFile<'_>, binding: &CancelBinding<
     let Some(cfg) = Cfg::build(function, file.source, &never_returns) else {
         return false;
     };
-    find_leak(file, function, &cfg, binding, declaration).is_none()
+    find_leak(
+        file,
+        function,
+        &cfg,
+        binding,
+        declaration,
+        &mut Uses::default(),
+    )
+    .is_none()
 }
 
 /// `if err != nil { ... }` as the statement right after a definition whose call returns
@@ -355,7 +480,6 @@ fn done_receiver<'t>(file: &GoFile<'_>, call: Node<'t>) -> Option<Node<'t>> {
 /// registers with no parent and runs no timer, so there is nothing to release.
 fn loses_nothing(
     file: &GoFile<'_>,
-    function: Node<'_>,
     binding: &CancelBinding<'_, '_>,
     facts: &Facts<'_>,
     overwrite: Node<'_>,
@@ -380,16 +504,34 @@ fn loses_nothing(
     let between = |n: &Node<'_>| {
         binding.statement.end_byte() <= n.start_byte() && n.start_byte() < overwrite.start_byte()
     };
-    facts.contexts.iter().all(|context| {
-        !go::references(function, *context, file.source)
-            .iter()
-            .any(between)
+    facts.context_uses.iter().all(|context| {
+        let references = &context.references;
+        let first = references.partition_point(|r| r.start_byte() < binding.statement.end_byte());
+        !references.get(first).is_some_and(between)
     })
 }
 
 /// `context.Background()`, `context.TODO()`, and `WithValue`/`WithoutCancel` of those:
-/// contexts whose `Done()` is nil.
-fn never_cancelled(file: &GoFile<'_>, expression: Node<'_>) -> bool {
+/// contexts whose `Done()` is nil. Also a struct literal that only wraps such a context
+/// (`app.Context{Context: context.Background()}`).
+pub(super) fn never_cancelled(file: &GoFile<'_>, expression: Node<'_>) -> bool {
+    if expression.kind() == "composite_literal" {
+        let Some(body) = expression.child_by_field_name("body") else {
+            return false;
+        };
+        let values: Vec<Node<'_>> = named_children(body)
+            .filter(|e| e.kind() != "comment")
+            .filter_map(|e| match e.kind() {
+                "keyed_element" => e.named_child(1),
+                _ => Some(e),
+            })
+            .map(|v| match v.kind() {
+                "literal_element" => v.named_child(0).unwrap_or(v),
+                _ => v,
+            })
+            .collect();
+        return !values.is_empty() && values.iter().all(|v| never_cancelled(file, *v));
+    }
     if expression.kind() != "call_expression" {
         return false;
     }

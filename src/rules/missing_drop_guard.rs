@@ -5,8 +5,8 @@ use tree_sitter::Node;
 
 use super::{Check, Needle, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Label, Severity, Span};
-use crate::lang::rust::ancestors;
 use crate::lang::rust::{self, RustFile};
+use crate::lang::rust::{ancestors, method_call};
 use crate::lang::{walk_tree, Language};
 
 pub static RULE: Rule = Rule {
@@ -135,19 +135,6 @@ fn creates_token(file: &RustFile<'_>, value: Node<'_>) -> bool {
         || method_call(file, value).is_some_and(|(m, _)| m == "child_token")
 }
 
-/// `receiver.method(...)`: the method name and the receiver.
-fn method_call<'s, 't>(file: &RustFile<'s>, call: Node<'t>) -> Option<(&'s str, Node<'t>)> {
-    if call.kind() != "call_expression" {
-        return None;
-    }
-    let function = call.child_by_field_name("function")?;
-    if function.kind() != "field_expression" {
-        return None;
-    }
-    let name = file.text(function.child_by_field_name("field")?);
-    Some((name, function.child_by_field_name("value")?))
-}
-
 /// The spawn call whose arguments contain `node`, if any (below `scope`): a spawn whose task
 /// can outlive the function (not one on a local `JoinSet`, which aborts its tasks when dropped).
 fn enclosing_spawn<'t>(file: &RustFile<'_>, node: Node<'t>, scope: Node<'t>) -> Option<Node<'t>> {
@@ -183,14 +170,11 @@ fn aborted_on_drop(file: &RustFile<'_>, spawn: Node<'_>) -> bool {
         return false;
     };
     let name = file.text(handle);
-    let mut wrapped = false;
-    walk_tree(function, |node| {
-        if node.kind() == "identifier" && file.text(node) == name && wrapper(node) {
-            wrapped = true;
-        }
-        !wrapped
-    });
-    wrapped
+    file.calls_within(function).filter(|c| wraps(*c)).any(|c| {
+        c.child_by_field_name("arguments")
+            .and_then(|a| crate::lang::named_children(a).next())
+            .is_some_and(|a| a.kind() == "identifier" && file.text(a) == name)
+    })
 }
 
 /// Whether a closure or async block lies between `node` and `outer`.

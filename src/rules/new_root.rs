@@ -90,9 +90,10 @@ pub enum Detach {
     Defer,
     Go,
     ErrorPath,
-    /// A call named like cleanup (`Release`, `Close`, `Shutdown` …) or one that starts work
-    /// meant to outlive the function (`StartAsync`, `startMonitor`).
-    Call(String),
+    /// A call named like cleanup (`Release`, `Close`, `Shutdown` …).
+    Cleanup(String),
+    /// A call that starts work meant to outlive the function (`StartAsync`, `startMonitor`).
+    Start(String),
     /// A func literal that is returned, stored or registered as a callback.
     OutlivingLiteral,
     /// The parent is already done here (`case <-ctx.Done():`, `if ctx.Err() != nil`).
@@ -109,7 +110,7 @@ impl Detach {
             Detach::Defer => "in a deferred call".into(),
             Detach::Go => "in a goroutine".into(),
             Detach::ErrorPath => "on an error path".into(),
-            Detach::Call(name) => format!("passed to `{name}`"),
+            Detach::Cleanup(name) | Detach::Start(name) => format!("passed to `{name}`"),
             Detach::OutlivingLiteral => "in a func literal that outlives the function".into(),
             Detach::ParentDone => "after the parent context is done".into(),
             Detach::CopiesValues => "with values copied from the parent by hand".into(),
@@ -182,11 +183,11 @@ fn detach_site(
         }
         child = node;
     }
-    if let Some(name) = consuming_call(file, call).and_then(|c| detach_call_name(file, c)) {
-        return Some(Detach::Call(name));
+    if let Some(detach) = consuming_call(file, call).and_then(|c| detach_call(file, c)) {
+        return Some(detach);
     }
-    if let Some(name) = binding.and_then(|b| b.only_detach_use(file)) {
-        return Some(Detach::Call(name));
+    if let Some(detach) = binding.and_then(|b| b.only_detach_use(file)) {
+        return Some(detach);
     }
     if explained_by_comment(file, call, parent) {
         return Some(Detach::Comment);
@@ -255,12 +256,13 @@ fn wrapper_from_parent(file: &GoFile<'_>, call: Node<'_>, parent: &Parent<'_>) -
         .contains(&format!("{}.Value(", parent.expression))
 }
 
-/// Whether what the new root made outlives the function in a way that needs the root: the
-/// result of the call that takes it (`f, err := fifo.OpenFifo(context.Background(), …)`) is
-/// closed by a goroutine that does not follow the parent (the goroutine owns it after the
-/// function returns), or returned inside a composite literal (`return &readerAt{rac}`). Such
-/// products may hold their context (a fifo closed when it is done, a lazy download), and the
-/// parent would end them while they are still in use.
+/// Whether what the new root made outlives the function in a way that needs the root, or is
+/// cancelled another way: the result of the call that takes it (`f, err :=
+/// fifo.OpenFifo(context.Background(), …)`) is closed by a goroutine that does not follow the
+/// parent (the goroutine owns it after the function returns), returned inside a composite
+/// literal (`return &readerAt{rac}`), or is a command run by a call that takes the parent.
+/// Such products may hold their context (a fifo closed when it is done, a lazy download), and
+/// the parent would end them while they are still in use.
 fn product_outlives(file: &GoFile<'_>, call: Node<'_>, parent: &Parent<'_>) -> bool {
     let Some(consumer) = consuming_call(file, call) else {
         return false;
@@ -291,8 +293,30 @@ fn product_outlives(file: &GoFile<'_>, call: Node<'_>, parent: &Parent<'_>) -> b
             go::references(parent.function, declaration, file.source)
                 .into_iter()
                 .filter(|r| *r != declaration && !is_assigned(*r))
-                .any(|r| closed_by_detached_goroutine(file, r, parent) || returned_in_literal(r))
+                .any(|r| {
+                    closed_by_detached_goroutine(file, r, parent)
+                        || returned_in_literal(r)
+                        || command_run_with_parent(file, consumer, r, parent)
+                })
         })
+}
+
+/// Whether `product` is a command (`cmd = exec.CommandContext(context.TODO(), …)`) handed to a
+/// runner together with the parent (`run(ctx, cmd)`): the runner cancels it its own way (helper
+/// processes that `CommandContext` would leave behind).
+fn command_run_with_parent(
+    file: &GoFile<'_>,
+    consumer: Node<'_>,
+    product: Node<'_>,
+    parent: &Parent<'_>,
+) -> bool {
+    matches!(
+        file.callee(consumer),
+        Some(go::Callee::Package {
+            path: "os/exec",
+            ..
+        })
+    ) && argument_of(product).is_some_and(|c| takes_parent(file, c, product, parent))
 }
 
 /// Whether `product` is the receiver of a `Close()` call in a goroutine that never mentions
@@ -414,7 +438,17 @@ fn first_argument(call: Node<'_>) -> Option<Node<'_>> {
 /// A call that returns its first argument with something added: `context.WithValue`,
 /// `context.WithCancel`, `log.WithLogger`, `namespaces.WithNamespace`,
 /// `metadata.NewOutgoingContext`, `trace.ContextWithSpan` and the like.
+/// `exec.CommandContext` ends like a wrapper but makes a command, not a context.
 fn is_value_wrapper(file: &GoFile<'_>, call: Node<'_>) -> bool {
+    if matches!(
+        file.callee(call),
+        Some(go::Callee::Package {
+            path: "os/exec",
+            ..
+        })
+    ) {
+        return false;
+    }
     let name = function_name(file, call);
     name.starts_with("With")
         || name.starts_with("Context")
@@ -631,12 +665,17 @@ const CLEANUP_VERBS: &[&str] = &[
 /// First words of calls that start work meant to outlive the caller.
 const START_VERBS: &[&str] = &["start", "launch", "spawn"];
 
-/// The name of `call` when it is cleanup or starts detached work.
-fn detach_call_name(file: &GoFile<'_>, call: Node<'_>) -> Option<String> {
+/// Whether `call` is cleanup or starts detached work, by its name.
+fn detach_call(file: &GoFile<'_>, call: Node<'_>) -> Option<Detach> {
     let name = function_name(file, call);
     let first = words(name).into_iter().next()?;
-    (CLEANUP_VERBS.contains(&first.as_str()) || START_VERBS.contains(&first.as_str()))
-        .then(|| name.to_string())
+    if CLEANUP_VERBS.contains(&first.as_str()) {
+        Some(Detach::Cleanup(name.to_string()))
+    } else if START_VERBS.contains(&first.as_str()) {
+        Some(Detach::Start(name.to_string()))
+    } else {
+        None
+    }
 }
 
 /// `if err != nil { … return … }`: the consequence of an `if` that tests an error and leaves
@@ -1060,15 +1099,15 @@ impl<'t> Binding<'t> {
     }
 
     /// When every use of the root is an argument of cleanup (`Shutdown(shutdownCtx)`) or of a
-    /// call that starts detached work, that call's name.
-    fn only_detach_use(&self, file: &GoFile<'_>) -> Option<String> {
+    /// call that starts detached work, the last such call.
+    fn only_detach_use(&self, file: &GoFile<'_>) -> Option<Detach> {
         let uses = self.uses(file, self.context?);
-        let mut name = None;
+        let mut detach = None;
         for r in &uses {
             let call = argument_of(*r)?;
-            name = Some(detach_call_name(file, call)?);
+            detach = Some(detach_call(file, call)?);
         }
-        name
+        detach
     }
 }
 

@@ -39,16 +39,12 @@ fn check_function(file: &RustFile<'_>, function: Node<'_>, out: &mut Vec<Diagnos
         return;
     }
     let (pattern, parameter) = *unused[0];
-    let mut roots = Vec::new();
-    walk_tree(body, |node| {
-        if node.kind() == "call_expression"
-            && file.is_token_constructor(node)
-            && rust::enclosing_function(node) == Some(function)
-        {
-            roots.push(node);
-        }
-        node.kind() != "function_item" || node == body
-    });
+    let roots: Vec<_> = file
+        .calls_within(body)
+        .filter(|&call| {
+            file.is_token_constructor(call) && rust::enclosing_function(call) == Some(function)
+        })
+        .collect();
     let parent_name = file.text(pattern);
     let help = match parent_name.strip_prefix('_') {
         Some("") => "name the parent token parameter and derive the new token from it: \

@@ -2,7 +2,7 @@
 //! context, `context.WithoutCancel(<parent>)` keeps the parent's values where
 //! `Background()`/`TODO()` loses them.
 
-use super::new_root::{self, Site};
+use super::new_root::{self, Detach, Site};
 use super::{Check, Needle, Rule, GO_CONTEXT_IMPORT, GO_NEW_ROOT};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity, Span};
 use crate::lang::go::{self, GoFile};
@@ -34,6 +34,16 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
         let Site::Detach(site) = new_root::classify(file, call, &parent) else {
             continue;
         };
+        // Work that outlives the call (a goroutine, a callback run later, a detach a comment
+        // explains) is not necessarily this call's: its values may not belong there, and
+        // the parent itself is often the better fix. Only cleanup and the end of this call's
+        // own work are reported.
+        if matches!(
+            site,
+            Detach::Go | Detach::OutlivingLiteral | Detach::Comment | Detach::Start(_)
+        ) {
+            continue;
+        }
         if new_root::feeds_valueless_call(file, call) {
             continue;
         }

@@ -6,7 +6,7 @@ use tree_sitter::Node;
 use super::{Check, Needle, Rule};
 use crate::diagnostic::{Diagnostic, Label, Severity, Span};
 use crate::lang::rust::{self, RustFile};
-use crate::lang::{named_children, walk_tree, Language};
+use crate::lang::{named_children, Language};
 
 pub static RULE: Rule = Rule {
     name: "timeout-detaches-task",
@@ -51,6 +51,7 @@ fn detached(file: &RustFile<'_>, call: Node<'_>) -> Option<Diagnostic> {
         || file.is_test_code(call)
         || file.is_tool_file()
         || aborts_elsewhere(file, call, handle)
+        || already_taken(file, handle)
     {
         return None;
     }
@@ -167,27 +168,81 @@ fn field_declaration<'t>(file: &RustFile<'t>, expr: Node<'_>) -> Option<Node<'t>
 /// Whether the task can still be stopped after the handle is gone: its `AbortHandle` was
 /// taken before the timeout (`let abort = handle.abort_handle();`).
 fn aborts_elsewhere(file: &RustFile<'_>, call: Node<'_>, handle: Node<'_>) -> bool {
-    let Some(body) = rust::enclosing_function(call).and_then(|f| f.child_by_field_name("body"))
-    else {
+    let Some(function) = rust::enclosing_function(call) else {
         return false;
     };
     let handle = file.text(handle);
-    let mut found = false;
-    walk_tree(body, |node| {
-        if found || node.start_byte() >= call.start_byte() {
-            return false;
+    file.calls_within(function)
+        .take_while(|c| c.start_byte() < call.start_byte())
+        .filter_map(|c| rust::method_call(file, c))
+        .any(|(method, receiver)| method == "abort_handle" && file.text(receiver) == handle)
+}
+
+/// Whether the handle comes from `x.take()` (through `if let Some(h) = …`, `.unwrap()`,
+/// `.expect(…)`, `?`) after an earlier statement of the function already took `x` on every
+/// path, with no assignment to `x` in between: `take()` then always gives `None`, and the
+/// timeout is dead code.
+fn already_taken(file: &RustFile<'_>, handle: Node<'_>) -> bool {
+    let mut node = handle;
+    if node.kind() == "identifier" {
+        match file.binding(node).and_then(|b| b.value) {
+            Some(value) => node = value,
+            None => return false,
         }
-        if node.kind() == "field_expression"
-            && node
-                .child_by_field_name("field")
-                .is_some_and(|f| file.text(f) == "abort_handle")
-            && node
-                .child_by_field_name("value")
-                .is_some_and(|v| file.text(v) == handle)
-        {
-            found = true;
+    }
+    let take = loop {
+        match node.kind() {
+            "try_expression" => match named_children(node).next() {
+                Some(inner) => node = inner,
+                None => return false,
+            },
+            "call_expression" => match rust::method_call(file, node) {
+                Some(("unwrap" | "expect", receiver)) => node = receiver,
+                Some(("take", _)) => break node,
+                _ => return false,
+            },
+            _ => return false,
         }
-        true
-    });
-    found
+    };
+    let Some((_, taken)) = rust::method_call(file, take) else {
+        return false;
+    };
+    let taken = file.text(taken);
+    let Some(function) = rust::enclosing_function(take) else {
+        return false;
+    };
+    file.calls_within(function)
+        .take_while(|c| c.end_byte() <= take.start_byte())
+        .filter(
+            |c| matches!(rust::method_call(file, *c), Some(("take", r)) if file.text(r) == taken),
+        )
+        .any(|earlier| {
+            let between = &file.source[earlier.end_byte()..take.start_byte()];
+            let reassigned = between
+                .match_indices(taken)
+                .any(|(i, _)| between[i + taken.len()..].trim_start().starts_with("= "));
+            !reassigned && always_runs_before(file, earlier, take)
+        })
+}
+
+/// Whether `earlier` runs, on every path, before `later` is reached: it is part of a statement
+/// that always evaluates it, in a block around `later`, and no closure or async block lies
+/// between.
+fn always_runs_before(file: &RustFile<'_>, earlier: Node<'_>, later: Node<'_>) -> bool {
+    let Some(statement) =
+        rust::ancestors(earlier).find(|a| a.parent().is_some_and(|p| p.kind() == "block"))
+    else {
+        return false;
+    };
+    let (Some(block), true) = (
+        statement.parent(),
+        statement.end_byte() <= later.start_byte(),
+    ) else {
+        return false;
+    };
+    rust::reaches(later, block)
+        && !rust::ancestors(earlier)
+            .take_while(|a| *a != statement)
+            .any(|a| rust::OWNER_KINDS.contains(&a.kind()))
+        && rust::always_does(statement, file.source, &|n| n == earlier)
 }

@@ -8,6 +8,7 @@
 //! Deeply nested code is built recursively with a depth guard: past [`MAX_DEPTH`] the graph
 //! is not built and the function is skipped.
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use tree_sitter::Node;
 
@@ -45,6 +46,9 @@ pub struct Block<'t> {
 #[derive(Debug, Clone)]
 pub struct Cfg<'t> {
     pub blocks: Vec<Block<'t>>,
+    /// Every node of every block as (start byte, end byte, block, index), by start: what
+    /// [`Cfg::locate`] searches, built on first use.
+    by_position: OnceCell<Vec<(usize, usize, BlockId, usize)>>,
 }
 
 impl<'t> Cfg<'t> {
@@ -76,11 +80,39 @@ impl<'t> Cfg<'t> {
         builder.blocks[last].end = End::Exit(body);
         Some(Cfg {
             blocks: builder.blocks,
+            by_position: OnceCell::new(),
         })
     }
 
-    /// The block and index of the node that contains `node` (or is it).
+    /// The block and index of the node that contains `node` (or is it). A binary search over
+    /// the nodes by position: the nodes of a graph do not overlap, so the one that starts
+    /// last at or before `node` is the only candidate (searched in full if it does not
+    /// contain `node`, e.g. next to an empty node of a syntax error).
     pub fn locate(&self, node: Node<'_>) -> Option<(BlockId, usize)> {
+        let by_position = self.by_position.get_or_init(|| {
+            let mut all: Vec<(usize, usize, BlockId, usize)> = self
+                .blocks
+                .iter()
+                .enumerate()
+                .flat_map(|(b, block)| {
+                    block
+                        .nodes
+                        .iter()
+                        .enumerate()
+                        .map(move |(i, n)| (n.start_byte(), n.end_byte(), b, i))
+                })
+                .collect();
+            all.sort_unstable();
+            all
+        });
+        let (start, end) = (node.start_byte(), node.end_byte());
+        let after = by_position.partition_point(|e| e.0 <= start);
+        if let Some(&(_, e, b, i)) = after.checked_sub(1).map(|k| &by_position[k]) {
+            let overlaps_next = by_position.get(after).is_some_and(|next| next.0 < e);
+            if end <= e && !overlaps_next {
+                return Some((b, i));
+            }
+        }
         self.blocks.iter().enumerate().find_map(|(b, block)| {
             block
                 .nodes

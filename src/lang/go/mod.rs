@@ -71,6 +71,10 @@ pub fn wrappers_in(source: &str, tree: &Tree, dir: &Path) -> Vec<CancelWrapper> 
         };
         let is_cancel = |ty: Node<'_>| is_type(ty, "CancelFunc") || is_type(ty, "CancelCauseFunc");
         if let Some(index) = types.iter().position(|t| is_cancel(*t)) {
+            let text = file.text(func);
+            let timer = ["Timeout", "Deadline", "time.", "AfterFunc"]
+                .iter()
+                .any(|word| text.contains(word));
             found.push(CancelWrapper {
                 dir: dir.to_path_buf(),
                 import_path: import_path.clone(),
@@ -78,6 +82,7 @@ pub fn wrappers_in(source: &str, tree: &Tree, dir: &Path) -> Vec<CancelWrapper> 
                 name: file.text(name).to_string(),
                 result: index,
                 cause: is_type(types[index], "CancelCauseFunc"),
+                timer,
             });
         }
     }
@@ -313,6 +318,21 @@ impl<'a> GoFile<'a> {
                     matched.then_some((w.result, w.cause))
                 })
             })
+    }
+
+    /// Whether `call` is a call of a wrapper of the scanned tree that starts no timer (see
+    /// [`CancelWrapper::timer`]).
+    pub fn calls_wrapper_without_timer(&self, call: Node<'_>) -> bool {
+        let Some(callee) = self.callee(call) else {
+            return false;
+        };
+        self.settings.wrappers.iter().any(|w| {
+            !w.timer
+                && match callee {
+                    Callee::Package { path, name } => w.matches_import(path, name),
+                    Callee::Local { name } => w.matches_local(self.dir, &self.package, name),
+                }
+        })
     }
 
     fn callee_text(&self, call: Node<'_>) -> &'a str {

@@ -1,6 +1,10 @@
 //! Go scopes: which declaration a name refers to, the references of a variable, parameters,
 //! enclosing functions, and whether a value may outlive its function.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use tree_sitter::Node;
 
 use crate::lang::{ancestors, named_children, text, tokens};
@@ -97,42 +101,167 @@ pub fn declaration_of<'t>(ident: Node<'t>, source: &str) -> Option<Node<'t>> {
     None
 }
 
-/// The first statement of a list, ending before `before`, that declares `name`.
+/// The first statement of a list, ending before `before`, that declares `name`. Long lists
+/// (a generated function of thousands of statements) are indexed once per tree, so that
+/// resolving every name in them stays linear.
 fn declared_in_list<'t>(
     list: Node<'t>,
     name: &str,
     before: usize,
     source: &str,
 ) -> Option<Node<'t>> {
+    if list.named_child_count() >= INDEXED_LIST {
+        if let Some(first) = first_declarations(list, source) {
+            let (end, ident) = *first.get(name)?;
+            // SAFETY: `ident` was found in the tree of `list`, which is still registered
+            // under the same `with_root` (the cache is dropped when that changes), and the
+            // lifetime 't of `list` keeps that tree alive.
+            return (end <= before).then(|| unsafe { Node::from_raw(ident) });
+        }
+    }
     named_children(list)
         .take_while(|s| s.end_byte() <= before)
         .find_map(|s| declared_by(s, name, source))
 }
 
-/// The identifier by which a statement declares `name` in its scope, if it does.
-fn declared_by<'t>(statement: Node<'t>, name: &str, source: &str) -> Option<Node<'t>> {
+/// Statement lists at least this long are indexed.
+const INDEXED_LIST: usize = 32;
+
+/// Calls of [`references`] on one node after which its identifiers are indexed.
+const INDEXED_AFTER: u32 = 4;
+
+type RawNode = tree_sitter::ffi::TSNode;
+
+/// The first declaration of each name in a statement list: (end of the declaring statement,
+/// the identifier).
+type FirstDeclarations = Rc<HashMap<Box<str>, (usize, RawNode)>>;
+
+/// The identifiers under a node by name, in document order.
+type Identifiers = Rc<HashMap<Box<str>, Vec<RawNode>>>;
+
+/// Facts about the nodes of the tree being linted, by node id, for the current
+/// [`crate::lang::with_root`] registration only.
+#[derive(Default)]
+struct ScopeCache {
+    registration: u64,
+    /// statement list → the first declaration of each name in it: (end of the declaring
+    /// statement, the identifier)
+    lists: HashMap<usize, FirstDeclarations>,
+    /// how often the references inside a node were asked for
+    asked: HashMap<usize, u32>,
+    /// node → its identifiers by name, in document order
+    identifiers: HashMap<usize, Identifiers>,
+}
+
+thread_local! {
+    static CACHE: RefCell<ScopeCache> = RefCell::new(ScopeCache::default());
+}
+
+/// Runs `f` on the cache of `node`'s tree; `None` when the tree is not registered.
+fn with_cache<R>(node: Node<'_>, f: impl FnOnce(&mut ScopeCache) -> R) -> Option<R> {
+    let registration = crate::lang::registration(node)?;
+    CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.registration != registration {
+            *cache = ScopeCache {
+                registration,
+                ..ScopeCache::default()
+            };
+        }
+        Some(f(&mut cache))
+    })
+}
+
+fn first_declarations(list: Node<'_>, source: &str) -> Option<FirstDeclarations> {
+    if let Some(found) = with_cache(list, |c| c.lists.get(&list.id()).cloned())? {
+        return Some(found);
+    }
+    let mut first: HashMap<Box<str>, (usize, RawNode)> = HashMap::new();
+    for statement in named_children(list) {
+        for ident in declared_idents(statement) {
+            first
+                .entry(text(ident, source).into())
+                .or_insert((statement.end_byte(), ident.into_raw()));
+        }
+    }
+    let first = Rc::new(first);
+    with_cache(list, |c| c.lists.insert(list.id(), first.clone()));
+    Some(first)
+}
+
+/// The identifiers of `within` named `name`, from an index of all its identifiers once it
+/// has been asked about often enough to pay for one; `None` before that.
+fn indexed_identifiers<'t>(within: Node<'t>, source: &str, name: &str) -> Option<Vec<Node<'t>>> {
+    let index = with_cache(within, |c| {
+        let asked = c.asked.entry(within.id()).or_insert(0);
+        *asked += 1;
+        (*asked > INDEXED_AFTER).then(|| c.identifiers.get(&within.id()).cloned())
+    })??;
+    let index = match index {
+        Some(index) => index,
+        None => {
+            let mut by_name: HashMap<Box<str>, Vec<RawNode>> = HashMap::new();
+            crate::lang::walk_tree(within, |n| {
+                if n.kind() == "identifier" {
+                    by_name
+                        .entry(text(n, source).into())
+                        .or_default()
+                        .push(n.into_raw());
+                }
+                true
+            });
+            let index = Rc::new(by_name);
+            with_cache(within, |c| c.identifiers.insert(within.id(), index.clone()));
+            index
+        }
+    };
+    // SAFETY: as in `declared_in_list`: nodes of the registered tree of `within`.
+    Some(
+        index
+            .get(name)
+            .map(|nodes| {
+                nodes
+                    .iter()
+                    .map(|n| unsafe { Node::from_raw(*n) })
+                    .collect()
+            })
+            .unwrap_or_default(),
+    )
+}
+
+/// The identifiers a statement declares in its scope (see [`declared_by`]).
+fn declared_idents<'t>(statement: Node<'t>) -> Vec<Node<'t>> {
     let left = |s: Node<'t>| {
         s.child_by_field_name("left")
-            .and_then(|l| named_children(l).find(|n| text(*n, source) == name))
+            .map(|l| named_children(l).collect::<Vec<_>>())
+            .unwrap_or_default()
     };
     match statement.kind() {
         "short_var_declaration" => left(statement),
         "range_clause" | "receive_statement" if has_define(statement) => left(statement),
         "labeled_statement" => named_children(statement)
             .find(|n| n.kind() != "label_name")
-            .and_then(|inner| declared_by(inner, name, source)),
-        "var_declaration" | "const_declaration" | "var_spec_list" => {
-            named_children(statement).find_map(|spec| declared_by(spec, name, source))
-        }
+            .map(declared_idents)
+            .unwrap_or_default(),
+        "var_declaration" | "const_declaration" | "var_spec_list" => named_children(statement)
+            .flat_map(declared_idents)
+            .collect(),
         "var_spec" | "const_spec" => {
             let mut cursor = statement.walk();
-            let found = statement
+            let names: Vec<Node<'t>> = statement
                 .children_by_field_name("name", &mut cursor)
-                .find(|n| text(*n, source) == name);
-            found
+                .collect();
+            names
         }
-        _ => None,
+        _ => Vec::new(),
     }
+}
+
+/// The identifier by which a statement declares `name` in its scope, if it does.
+fn declared_by<'t>(statement: Node<'t>, name: &str, source: &str) -> Option<Node<'t>> {
+    declared_idents(statement)
+        .into_iter()
+        .find(|n| text(*n, source) == name)
 }
 
 fn has_define(node: Node<'_>) -> bool {
@@ -143,12 +272,16 @@ fn has_define(node: Node<'_>) -> bool {
 
 /// Every identifier in `within` (nested func literals included) that refers to the variable
 /// declared by `declaration` (as [`declaration_of`] resolves it), the declaration included.
+/// Asked often about one function (many bindings in it), its identifiers are indexed once.
 pub fn references<'t>(within: Node<'t>, declaration: Node<'t>, source: &str) -> Vec<Node<'t>> {
-    tokens(within, text(declaration, source), source)
-        .filter(|node| {
-            node.kind() == "identifier" && declaration_of(*node, source) == Some(declaration)
-        })
-        .collect()
+    let name = text(declaration, source);
+    let resolves = |node: &Node<'t>| {
+        node.kind() == "identifier" && declaration_of(*node, source) == Some(declaration)
+    };
+    match indexed_identifiers(within, source, name) {
+        Some(candidates) => candidates.into_iter().filter(resolves).collect(),
+        None => tokens(within, name, source).filter(resolves).collect(),
+    }
 }
 
 /// A declared parameter: its name (absent for unnamed parameters) and type.

@@ -54,6 +54,9 @@ pub struct CancelWrapper {
     pub result: usize,
     /// The cancel function is a `CancelCauseFunc`: it takes the cause as its argument.
     pub cause: bool,
+    /// The function may start a timer: its text mentions a timeout, a deadline or the `time`
+    /// package. Without one, its context only holds what its parent holds.
+    pub timer: bool,
 }
 
 impl CancelWrapper {

@@ -214,7 +214,11 @@ fn always_does_at(
                     .iter()
                     .all(|a| a.child_by_field_name("value").is_some_and(branch))
         }
-        "let_declaration" => node.child_by_field_name("value").is_some_and(deeper),
+        "let_declaration" | "let_condition" => {
+            node.child_by_field_name("value").is_some_and(deeper)
+        }
+        // Only the first condition of a chain always runs.
+        "let_chain" => named_children(node).next().is_some_and(deeper),
         "call_expression" => {
             node.child_by_field_name("function")
                 .and_then(|f| f.child_by_field_name("value"))

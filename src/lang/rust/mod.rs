@@ -242,6 +242,17 @@ impl<'a> RustFile<'a> {
             .map(|(_, glob)| glob.as_str())
     }
 
+    /// The calls inside `node`, in document order (a slice of [`RustFile::calls`]).
+    pub fn calls_within(&self, node: Node<'_>) -> impl Iterator<Item = Node<'a>> + '_ {
+        let (start, end) = (node.start_byte(), node.end_byte());
+        let first = self.calls.partition_point(|c| c.start_byte() < start);
+        self.calls[first..]
+            .iter()
+            .copied()
+            .take_while(move |c| c.start_byte() < end)
+            .filter(move |c| c.end_byte() <= end)
+    }
+
     pub fn text(&self, node: Node<'_>) -> &'a str {
         text(node, self.source)
     }
@@ -574,6 +585,19 @@ pub fn owner(node: Node<'_>) -> Option<Node<'_>> {
 /// The nearest `fn` item around a node.
 pub fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
     ancestors(node).find(|n| n.kind() == "function_item")
+}
+
+/// `receiver.method(...)`: the method name and the receiver.
+pub fn method_call<'s, 't>(file: &RustFile<'s>, call: Node<'t>) -> Option<(&'s str, Node<'t>)> {
+    if call.kind() != "call_expression" {
+        return None;
+    }
+    let function = call.child_by_field_name("function")?;
+    if function.kind() != "field_expression" {
+        return None;
+    }
+    let name = file.text(function.child_by_field_name("field")?);
+    Some((name, function.child_by_field_name("value")?))
 }
 
 /// The name of a macro invocation without its path: `anyhow::bail!` → `bail`.

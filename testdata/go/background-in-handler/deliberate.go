@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"os/exec"
 	"sync"
 	"time"
 
@@ -347,6 +348,23 @@ func (s *store) copyStdin(ctx context.Context, open func(context.Context, string
 func (s *store) lazy(ctx context.Context, fetchLazily func(context.Context) reader) *download {
 	body := fetchLazily(context.TODO())
 	return &download{body: body}
+}
+
+// Clean: the command is run by a runner that takes the parent and cancels it its own way.
+func (s *store) git(ctx context.Context, run func(context.Context, *exec.Cmd) error) error {
+	var cmd *exec.Cmd
+	if run == nil {
+		cmd = exec.CommandContext(ctx, "git")
+		return cmd.Run()
+	}
+	cmd = exec.CommandContext(context.TODO(), "git")
+	return run(ctx, cmd)
+}
+
+// Still flagged: a command that nothing else cancels.
+func (s *store) gitPlain(ctx context.Context) error {
+	cmd := exec.CommandContext(context.TODO(), "git") // want "background-in-handler"
+	return cmd.Run()
 }
 
 // Clean: the new root joins a list of contexts that holds the parent too; whichever ends

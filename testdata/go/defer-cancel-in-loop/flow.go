@@ -80,7 +80,7 @@ func pollStatus(parent context.Context, status func(context.Context) (bool, erro
 		case done:
 			return nil
 		}
-		time.Sleep(time.Second)
+		time.Sleep(100 * time.Millisecond)
 	}
 }
 

@@ -91,6 +91,13 @@ async fn file_system(dir: &std::path::Path) -> std::io::Result<String> {
     std::fs::read_to_string(dir.join("config.toml"))
 }
 
+async fn tokio_file_system(dir: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    use tokio::fs;
+    fs::create_dir_all(dir).await?;
+    let _ = tokio::fs::read_to_string(dir.join("a")).await?;
+    fs::read(dir.join("b")).await
+}
+
 async fn terminal() -> String {
     let mut line = String::new();
     std::io::stdin().read_line(&mut line).unwrap();

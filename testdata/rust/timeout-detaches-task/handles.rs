@@ -105,3 +105,44 @@ async fn awaited_output() {
     let output = task.await;
     let _ = timeout(Duration::from_secs(5), process(output)).await;
 }
+
+// The handle was already taken (and awaited) above: this `take()` is always `None`.
+struct Server {
+    join_handle: Option<JoinHandle<()>>,
+}
+
+impl Server {
+    async fn shutdown(&mut self, graceful: bool) {
+        if graceful {
+            if let Some(join_handle) = self.join_handle.take() {
+                let _ = join_handle.await;
+            }
+            if let Some(join_handle) = self.join_handle.take() {
+                let _ = timeout(Duration::from_secs(5), join_handle).await;
+            }
+        } else if let Some(join_handle) = self.join_handle.take() {
+            join_handle.abort();
+        }
+    }
+
+    // Taken on one branch only, or put back in between: the later take can be `Some`.
+    async fn maybe_taken(&mut self, flag: bool) {
+        if flag {
+            let _ = self.join_handle.take();
+        }
+        if let Some(join_handle) = self.join_handle.take() {
+            let _ = timeout(Duration::from_secs(5), join_handle).await; // want "timeout-detaches-task"
+        }
+    }
+
+    async fn put_back(&mut self) {
+        let first = self.join_handle.take();
+        self.join_handle = first;
+        let _ = timeout(Duration::from_secs(5), self.join_handle.take().unwrap()).await; // want "timeout-detaches-task"
+    }
+}
+
+async fn on_a_runtime_field(worker: &Worker, rt: &tokio::runtime::Runtime) {
+    let task = rt.spawn(work());
+    let _ = timeout(Duration::from_secs(5), task).await; // want "timeout-detaches-task"
+}

@@ -60,3 +60,41 @@ func handedToBody(parent context.Context, do func(context.Context) error) error 
 	cancel = nil
 	return nil
 }
+
+// The author says why the cancel function is not deferred: the response body is read after
+// the function returns.
+func transfer(parent context.Context, do func(context.Context) (int, error), timer <-chan time.Time) (int, error) {
+	reqCtx, cancel := context.WithCancel(parent)
+	// NOTE: we do NOT use `defer cancel()` here; the caller reads the body afterwards.
+	// Cancellation is handled by hand on the timeout path.
+	results := make(chan int, 1)
+	go func() {
+		n, _ := do(reqCtx)
+		results <- n
+	}()
+	select {
+	case <-timer:
+		cancel()
+		return 0, context.DeadlineExceeded
+	case n := <-results:
+		return n, nil
+	}
+}
+
+// Look-alike: a comment that does not explain anything about the cancel function.
+func transferUnexplained(parent context.Context, do func(context.Context) (int, error), timer <-chan time.Time) (int, error) {
+	reqCtx, cancel := context.WithCancel(parent) // want "missing-defer-cancel"
+	// Start the transfer.
+	results := make(chan int, 1)
+	go func() {
+		n, _ := do(reqCtx)
+		results <- n
+	}()
+	select {
+	case <-timer:
+		cancel()
+		return 0, context.DeadlineExceeded
+	case n := <-results:
+		return n, nil
+	}
+}
