@@ -119,6 +119,10 @@ pub struct CheckArgs {
     #[arg(long, hide = true)]
     pub no_prefilter: bool,
 
+    /// Parse every file and run no rule: the parsing cost alone (for benchmarks)
+    #[arg(long, hide = true)]
+    pub parse_only: bool,
+
     /// Report absolute paths
     #[arg(long)]
     pub absolute_paths: bool,

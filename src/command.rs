@@ -519,7 +519,10 @@ fn options_for(
     options.walk.config_excludes = config.exclude_matcher()?;
     options.walk.force_exclude = args.force_exclude;
     options.max_file_size = args.max_file_size;
-    options.settings.prefilter = !args.no_prefilter;
+    options.settings.prefilter = !args.no_prefilter && !args.parse_only;
+    if args.parse_only {
+        options.settings.rules.clear();
+    }
     options.fix = fix_mode(args);
     Ok(options)
 }

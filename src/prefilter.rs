@@ -35,10 +35,13 @@ pub fn rules_for(language: Language, text: &str, settings: &LintSettings) -> Vec
         .collect()
 }
 
-/// Whether a file of `language` with this text must be parsed: some rule whose findings are
-/// reported can report something in it (`unused-suppression` where it has a suppression
+/// Whether a file of `language` with this text must be parsed: without the prefilter always,
+/// with it when some rule whose findings are reported can report something in it (`unused-suppression` where it has a suppression
 /// comment; rules that run only to judge suppressions do not count).
 pub fn worth_parsing(language: Language, text: &str, settings: &LintSettings) -> bool {
+    if !settings.prefilter {
+        return true;
+    }
     rules_for(language, text, settings)
         .iter()
         .any(|r| settings.rules.iter().any(|s| std::ptr::eq(*s, *r)))
