@@ -341,7 +341,7 @@ fn as_text(bytes: &[u8]) -> Result<&str, String> {
 /// Lints one file: parses `source` once and runs every rule of `settings` for its language
 /// over the tree. `path` is the file's path, when known: functions of the same Go package live
 /// in its directory (cancel-producing wrappers are called unqualified), the nearest `go.mod` or
-/// `Cargo.toml` is found from there, and Rust test files are known by name. Findings whose primary span touches a syntax error, or that an inline suppression
+/// `Cargo.toml` is found from there, and Go and Rust test files are known by name. Findings whose primary span touches a syntax error, or that an inline suppression
 /// silences, are dropped; the config's severity overrides are applied. Sorted by (start byte,
 /// rule). `None` when the parser gives up.
 pub fn lint_file(
@@ -380,7 +380,9 @@ pub fn lint_tree(
         Language::Go => {
             let mut file = GoFile::new(source, tree, &settings.go);
             file.dir = dir;
-            file.path = path;
+            file.test_file = path
+                .and_then(Path::file_name)
+                .is_some_and(|n| n.to_string_lossy().ends_with("_test.go"));
             for rule in &active {
                 if let Check::Go(check) = rule.check {
                     check(&file, &mut diagnostics);

@@ -39,6 +39,10 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
+    // A goroutine left blocked in a test ends with the test binary: not a hung service.
+    if file.test_file {
+        return;
+    }
     walk_tree(file.tree.root_node(), |node| {
         if go::FUNCTION_KINDS.contains(&node.kind()) {
             check_function(file, node, out);
@@ -98,6 +102,16 @@ fn check_function<'a>(file: &GoFile<'a>, function: Node<'a>, out: &mut Vec<Diagn
         // A goroutine that sends a stream of values is a producer whose consumer may stop
         // on purpose; only a single result (or error) is the shape this rule is sure about.
         if !sends_at_most_once(file, &sender) {
+            continue;
+        }
+        // Buffering the channel would not free a goroutine that can block elsewhere first:
+        // streaming values on another channel, or writing into a pipe the function stops
+        // reading. And one that watches a channel the function closes on the way out is told
+        // to stop.
+        if streams_on_another_channel(file, &sender)
+            || writes_to_local_pipe(file, function, sender.go)
+            || watches_closed_on_exit(file, function, sender.go, make.name)
+        {
             continue;
         }
         if cfg.is_none() {
@@ -388,6 +402,152 @@ pub(super) fn declared_callee<'t>(file: &GoFile<'t>, call: Node<'t>) -> Option<N
     let found = candidates.next()?;
     // Methods of two types with the same name: which one runs is not known from syntax.
     candidates.next().is_none().then_some(found)
+}
+
+/// The channels the goroutine sends on, as written in its function.
+fn own_channels<'a>(file: &GoFile<'a>, sender: &Sender<'_>) -> Vec<&'a str> {
+    sender
+        .sends
+        .iter()
+        .filter_map(|s| s.child_by_field_name("channel"))
+        .map(|c| file.text(c))
+        .collect()
+}
+
+/// Whether the goroutine sends in a loop on another channel (a stream of values that may stop
+/// being received) with a send that can block.
+fn streams_on_another_channel(file: &GoFile<'_>, sender: &Sender<'_>) -> bool {
+    let own = own_channels(file, sender);
+    let Some(body) = sender.function.child_by_field_name("body") else {
+        return false;
+    };
+    let mut found = false;
+    walk_tree(body, |node| {
+        if found || node.kind() == "func_literal" {
+            return false;
+        }
+        if node.kind() == "send_statement" {
+            let other = node
+                .child_by_field_name("channel")
+                .is_some_and(|c| !own.contains(&file.text(c)));
+            let in_loop = ancestors(node)
+                .take_while(|a| *a != body)
+                .any(|a| a.kind() == "for_statement");
+            found = other && in_loop && can_block(node);
+        }
+        !found
+    });
+    found
+}
+
+/// Whether the `go` statement uses a variable bound from `io.Pipe()` in `function`: the
+/// goroutine can block writing into the pipe before it ever reaches its send.
+fn writes_to_local_pipe(file: &GoFile<'_>, function: Node<'_>, go: Node<'_>) -> bool {
+    let mut found = false;
+    walk_tree(go, |node| {
+        if found {
+            return false;
+        }
+        if node.kind() == "identifier" {
+            found = go::declaration_of(node, file.source)
+                .filter(|d| contains(function, *d))
+                .and_then(|d| {
+                    ancestors(d).find(|a| matches!(a.kind(), "short_var_declaration" | "var_spec"))
+                })
+                .and_then(|statement| {
+                    statement
+                        .child_by_field_name("right")
+                        .or_else(|| statement.child_by_field_name("value"))
+                })
+                .and_then(|values| values.named_child(0))
+                .is_some_and(|call| {
+                    call.kind() == "call_expression"
+                        && file.calls_package(call, &["io"]) == Some("Pipe")
+                });
+        }
+        !found
+    });
+    found
+}
+
+/// Whether the `go` statement uses a channel (other than `channel`) that `function` closes in
+/// a `defer`: the goroutine watches it to stop when the function returns.
+fn watches_closed_on_exit(
+    file: &GoFile<'_>,
+    function: Node<'_>,
+    go: Node<'_>,
+    channel: Node<'_>,
+) -> bool {
+    let Some(body) = function.child_by_field_name("body") else {
+        return false;
+    };
+    let mut closed: Vec<&str> = Vec::new();
+    walk_tree(body, |node| {
+        if node.kind() == "func_literal" {
+            return false;
+        }
+        if node.kind() == "defer_statement" {
+            if let Some(name) = closed_channel(file, node) {
+                closed.push(name);
+            }
+            return false;
+        }
+        true
+    });
+    closed.retain(|c| *c != file.text(channel));
+    if closed.is_empty() {
+        return false;
+    }
+    let mut found = false;
+    walk_tree(go, |node| {
+        found = found || (node.kind() == "identifier" && closed.contains(&file.text(node)));
+        !found
+    });
+    found
+}
+
+/// `close(x)` in a `defer` statement: `x`.
+fn closed_channel<'a>(file: &GoFile<'a>, defer: Node<'_>) -> Option<&'a str> {
+    let call = named_children(defer).find(|c| c.kind() == "call_expression")?;
+    let is_close = call
+        .child_by_field_name("function")
+        .is_some_and(|f| f.kind() == "identifier" && file.text(f) == "close");
+    let args = call.child_by_field_name("arguments")?;
+    let argument = named_children(args).next()?;
+    (is_close && argument.kind() == "identifier").then(|| file.text(argument))
+}
+
+/// Whether the goroutine signals anything besides its channel — closes another channel or
+/// calls `Done()` — which a buffer would let happen before the function receives, changing
+/// what a `select` of the function sees.
+fn signals_elsewhere(file: &GoFile<'_>, sender: &Sender<'_>) -> bool {
+    let own = own_channels(file, sender);
+    let mut found = false;
+    walk_tree(sender.function, |node| {
+        if found {
+            return false;
+        }
+        if node.kind() == "call_expression" {
+            let function = node.child_by_field_name("function");
+            let closes_other = function
+                .is_some_and(|f| f.kind() == "identifier" && file.text(f) == "close")
+                && node
+                    .child_by_field_name("arguments")
+                    .and_then(|a| named_children(a).next())
+                    .is_some_and(|a| !own.contains(&file.text(a)));
+            // `wg.Done()` as a statement; `<-ctx.Done()` only watches.
+            let done = function
+                .filter(|f| f.kind() == "selector_expression")
+                .and_then(|f| f.child_by_field_name("field"))
+                .is_some_and(|f| file.text(f) == "Done")
+                && node.parent().is_some_and(|p| {
+                    matches!(p.kind(), "expression_statement" | "defer_statement")
+                });
+            found = closes_other || done;
+        }
+        !found
+    });
+    found
 }
 
 /// Nodes of the function that wait for the goroutine to finish: receives from the other
@@ -721,6 +881,7 @@ fn diagnostic(
         message: "the goroutine blocks here forever".into(),
     };
     let buffered = buffered_call(file, make.call);
+    let safe = !signals_elsewhere(file, sender);
     let help = format!(
         "give the channel room for the value so the send always completes: `{}`",
         buffered
@@ -737,7 +898,7 @@ fn diagnostic(
         span: Span::of(make.call),
         labels: vec![send_label, exit_label],
         help,
-        fix: buffered.map(|(edit, text)| Fix {
+        fix: buffered.filter(|_| safe).map(|(edit, text)| Fix {
             applicability: Applicability::Safe,
             message: format!("use `{text}`"),
             edits: vec![edit],
@@ -802,6 +963,31 @@ mod tests {
         assert!(crate::lint_file(Language::Go, &fixed, None, &settings)
             .unwrap()
             .is_empty());
+    }
+
+    #[test]
+    fn no_fix_when_the_goroutine_closes_another_channel_after_sending() {
+        // With a buffer, the goroutine would close `errs` right after its send, and the
+        // select could take the closed `errs` (a nil error) instead of the value.
+        let src = "package p\nfunc hash() ([]byte, error)\nfunc validate() error\nfunc f() \
+                   ([]byte, error) {\n\thashed := make(chan []byte)\n\terrs := make(chan \
+                   error)\n\tgo func() {\n\t\tdefer close(hashed)\n\t\tdefer \
+                   close(errs)\n\t\th, err := hash()\n\t\tif err != nil {\n\t\t\terrs <- \
+                   err\n\t\t\treturn\n\t\t}\n\t\thashed <- h\n\t}()\n\tif err := \
+                   validate(); err != nil {\n\t\treturn nil, err\n\t}\n\tselect {\n\tcase \
+                   err := <-errs:\n\t\treturn nil, err\n\tcase h := <-hashed:\n\t\treturn h, \
+                   nil\n\t}\n}\n";
+        let settings = crate::LintSettings::only(&[&super::RULE]);
+        let found = crate::lint_file(Language::Go, src, None, &settings).unwrap();
+        assert_eq!(found.len(), 2);
+        assert!(found.iter().all(|d| d.fix.is_none()));
+        // The same goroutine closing only its own channel keeps the fix.
+        let own = src
+            .replace("\t\tdefer close(errs)\n", "")
+            .replace("errs := make(chan error)", "errs := make(chan error, 1)");
+        let found = crate::lint_file(Language::Go, &own, None, &settings).unwrap();
+        assert_eq!(found.len(), 1);
+        assert!(found[0].fix.is_some());
     }
 
     #[test]

@@ -369,9 +369,17 @@ pub(super) fn is_sink(file: &GoFile<'_>, call: Node<'_>) -> bool {
         return false;
     };
     let written = file.text(function).to_ascii_lowercase();
+    // Counting calls (`fs.CountError(ctx, err)`) only read the stats the context carries.
+    let name = match function.kind() {
+        "selector_expression" => function
+            .child_by_field_name("field")
+            .map_or("", |f| file.text(f)),
+        _ => file.text(function),
+    };
     ["log", "trace", "span", "metric", "otel"]
         .iter()
         .any(|w| written.contains(w))
+        || name.starts_with("Count")
 }
 
 fn discarded(file: &GoFile<'_>, binding: &GroupBinding<'_>) -> Diagnostic {

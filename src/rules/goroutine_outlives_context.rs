@@ -92,7 +92,13 @@ fn check_function<'a>(file: &GoFile<'a>, function: Node<'a>, out: &mut Vec<Diagn
     };
     let never_returns = |call: Node<'a>| file.never_returns(call);
     let mut cfg = None;
+    let tied = tied_to_handler(file, function, body);
     for statement in statements {
+        // A goroutine that writes the response, or uses what the handler closes when it
+        // returns, is meant to end with the handler.
+        if uses_any(file, statement, &tied) {
+            continue;
+        }
         let uses = context_uses(file, &request, statement);
         let Some(&first) = uses.first() else {
             continue;
@@ -106,6 +112,55 @@ fn check_function<'a>(file: &GoFile<'a>, function: Node<'a>, out: &mut Vec<Diagn
         };
         out.push(diagnostic(file, &request, statement, first, &uses, exit));
     }
+}
+
+/// The declarations of what ends with the handler: its `http.ResponseWriter` parameters and
+/// the variables it closes in a `defer` (`defer conn.Close()`).
+fn tied_to_handler<'t>(file: &GoFile<'_>, function: Node<'t>, body: Node<'t>) -> Vec<Node<'t>> {
+    let mut tied: Vec<Node<'t>> = go::function_parameters(function)
+        .filter(|p| file.text(p.ty).ends_with("ResponseWriter"))
+        .filter_map(|p| p.name)
+        .collect();
+    walk_tree(body, |node| {
+        if node.kind() == "func_literal" {
+            return false;
+        }
+        if node.kind() == "defer_statement" {
+            let closed = named_children(node)
+                .find(|c| c.kind() == "call_expression")
+                .and_then(|call| call.child_by_field_name("function"))
+                .filter(|f| f.kind() == "selector_expression")
+                .filter(|f| {
+                    f.child_by_field_name("field")
+                        .is_some_and(|n| file.text(n) == "Close")
+                })
+                .and_then(|f| f.child_by_field_name("operand"))
+                .filter(|o| o.kind() == "identifier")
+                .and_then(|o| go::declaration_of(o, file.source));
+            tied.extend(closed);
+            return false;
+        }
+        true
+    });
+    tied
+}
+
+/// Whether `node` refers to one of the declarations `declarations`.
+fn uses_any(file: &GoFile<'_>, node: Node<'_>, declarations: &[Node<'_>]) -> bool {
+    if declarations.is_empty() {
+        return false;
+    }
+    let mut found = false;
+    walk_tree(node, |n| {
+        if found {
+            return false;
+        }
+        if n.kind() == "identifier" {
+            found = go::declaration_of(n, file.source).is_some_and(|d| declarations.contains(&d));
+        }
+        !found
+    });
+    found
 }
 
 /// The request context of `function`, when it is an HTTP or gRPC unary handler.
@@ -312,7 +367,13 @@ fn context_uses<'t>(
         }
     }
     if function.kind() == "func_literal" {
+        // Work after `<-ctx.Done()` runs once the request is over by design: cleanup that
+        // does not depend on the context being live, not work the cancellation cuts short.
+        let watched_until = waits_for_done(file, request, function);
         walk_tree(function, |node| {
+            if watched_until.is_some_and(|end| node.start_byte() >= end) {
+                return false;
+            }
             if is_context_reference(file, request, node) && passed_to_work(file, node) {
                 uses.push(node);
                 return false;
@@ -323,6 +384,33 @@ fn context_uses<'t>(
     uses.sort_by_key(|n| n.start_byte());
     uses.dedup();
     uses
+}
+
+/// The end of the first statement of the literal's body that waits for the request's
+/// context to be done (`<-ctx.Done()`).
+fn waits_for_done(
+    file: &GoFile<'_>,
+    request: &RequestContext<'_>,
+    literal: Node<'_>,
+) -> Option<usize> {
+    let body = literal.child_by_field_name("body")?;
+    let statements = named_children(body)
+        .find(|c| c.kind() == "statement_list")
+        .unwrap_or(body);
+    named_children(statements)
+        .find(|statement| {
+            statement.kind() == "expression_statement"
+                && statement
+                    .named_child(0)
+                    .filter(|e| e.kind() == "unary_expression")
+                    .filter(|e| {
+                        e.child_by_field_name("operator")
+                            .is_some_and(|o| file.text(o) == "<-")
+                    })
+                    .and_then(|e| e.child_by_field_name("operand"))
+                    .is_some_and(|operand| is_done_of_request(file, request, operand))
+        })
+        .map(|statement| statement.end_byte())
 }
 
 /// A reference to the request's context: a variable holding it, or `r.Context()`.

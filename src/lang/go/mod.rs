@@ -190,8 +190,8 @@ pub struct GoFile<'a> {
     pub functions: Vec<&'a str>,
     /// The file's directory, when known: functions of the same package live there.
     pub dir: Option<&'a Path>,
-    /// The file's path, when known.
-    pub path: Option<&'a Path>,
+    /// Whether the file is a Go test file (its name ends in `_test.go`), when its path is known.
+    pub test_file: bool,
     /// The facts of the per-file model, each found once for all the rules (see [`model`]).
     model: model::Model<'a>,
 }
@@ -233,7 +233,7 @@ impl<'a> GoFile<'a> {
             settings,
             functions,
             dir: None,
-            path: None,
+            test_file: false,
             model: model::Model::default(),
         }
     }
@@ -244,10 +244,7 @@ impl<'a> GoFile<'a> {
 
     /// Whether this is a test file (`_test.go`).
     pub fn is_test_file(&self) -> bool {
-        self.path
-            .and_then(|p| p.file_name())
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.ends_with("_test.go"))
+        self.test_file
     }
 
     /// The `go.mod` governing this file's directory (module path, `go` version), if known.

@@ -93,3 +93,20 @@ func valuesOnly(ctx context.Context) error {
 	_ = gctx.Value("request-id")
 	return err
 }
+
+func CountError(ctx context.Context, err error) error { return err }
+
+// Counting an error only reads the stats the context carries (rclone's checkHashes).
+func countedAfterWait(ctx context.Context) error {
+	g, ctx := errgroup.WithContext(ctx)
+	var fetchErr error
+	g.Go(func() error {
+		fetchErr = fetch(ctx, "a")
+		return fetchErr
+	})
+	_ = g.Wait()
+	if fetchErr != nil {
+		return CountError(ctx, fetchErr)
+	}
+	return nil
+}
