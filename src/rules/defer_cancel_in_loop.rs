@@ -325,10 +325,10 @@ fn waits_for_expiry(file: &GoFile<'_>, body: Node<'_>, contexts: &[Node<'_>]) ->
                             || (stops_at_deadline(file, condition) && leaves(consequence))
                             || (test
                                 && fails(file, consequence, false)
-                                && mentions(file, n, contexts)
+                                && file.mentions_any(n, contexts)
                                 && (is_nil_check(file, condition, "==")
                                     || (condition.kind() == "call_expression"
-                                        && mentions(file, condition, contexts))))
+                                        && file.mentions_any(condition, contexts))))
                     }
                     _ => false,
                 }
@@ -446,21 +446,6 @@ fn fails(file: &GoFile<'_>, block: Node<'_>, returns: bool) -> bool {
     found
 }
 
-/// Whether an identifier in `node` refers to one of the variables declared by `declarations`.
-fn mentions(file: &GoFile<'_>, node: Node<'_>, declarations: &[Node<'_>]) -> bool {
-    let mut found = false;
-    walk_tree(node, |n| {
-        if found {
-            return false;
-        }
-        if n.kind() == "identifier" {
-            found = go::declaration_of(n, file.source).is_some_and(|d| declarations.contains(&d));
-        }
-        !found
-    });
-    found
-}
-
 /// `x` in the call `x.Done()`.
 fn done_receiver<'t>(file: &GoFile<'_>, call: Node<'t>) -> Option<Node<'t>> {
     let function = call.child_by_field_name("function")?;
@@ -495,7 +480,7 @@ fn escapes_iteration(
             // A goroutine that calls the cancel function itself ends the context when it is
             // done: the loop does not keep it alive for it.
             "go_statement" => {
-                escaped = mentions(file, n, &derived) && !mentions(file, n, &[cancel]);
+                escaped = file.mentions_any(n, &derived) && !file.mentions_any(n, &[cancel]);
             }
             "send_statement" => {
                 escaped = n

@@ -96,7 +96,7 @@ fn check_function<'a>(file: &GoFile<'a>, function: Node<'a>, out: &mut Vec<Diagn
     for statement in statements {
         // A goroutine that writes the response, or uses what the handler closes when it
         // returns, is meant to end with the handler.
-        if uses_any(file, statement, &tied) {
+        if file.mentions_any(statement, &tied) {
             continue;
         }
         let uses = context_uses(file, &request, statement);
@@ -143,24 +143,6 @@ fn tied_to_handler<'t>(file: &GoFile<'_>, function: Node<'t>, body: Node<'t>) ->
         true
     });
     tied
-}
-
-/// Whether `node` refers to one of the declarations `declarations`.
-fn uses_any(file: &GoFile<'_>, node: Node<'_>, declarations: &[Node<'_>]) -> bool {
-    if declarations.is_empty() {
-        return false;
-    }
-    let mut found = false;
-    walk_tree(node, |n| {
-        if found {
-            return false;
-        }
-        if n.kind() == "identifier" {
-            found = go::declaration_of(n, file.source).is_some_and(|d| declarations.contains(&d));
-        }
-        !found
-    });
-    found
 }
 
 /// The request context of `function`, when it is an HTTP or gRPC unary handler.

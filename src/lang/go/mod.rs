@@ -206,6 +206,24 @@ pub enum Callee<'a> {
 }
 
 impl<'a> GoFile<'a> {
+    /// Whether an identifier in `node` refers to one of the declarations `declarations`.
+    pub fn mentions_any(&self, node: Node<'_>, declarations: &[Node<'_>]) -> bool {
+        if declarations.is_empty() {
+            return false;
+        }
+        let mut found = false;
+        walk_tree(node, |n| {
+            if found {
+                return false;
+            }
+            if n.kind() == "identifier" {
+                found = declaration_of(n, self.source).is_some_and(|d| declarations.contains(&d));
+            }
+            !found
+        });
+        found
+    }
+
     pub fn new(source: &'a str, tree: &'a Tree, settings: &'a GoSettings) -> GoFile<'a> {
         let root = tree.root_node();
         let mut package = String::new();
