@@ -17,7 +17,8 @@ pub fn render(report: &Report, color: bool, quiet: bool, out: &mut dyn Write) ->
         Buffer::no_color()
     };
     for file in &report.files {
-        let files = SimpleFile::new(file.path.as_str(), file.source.as_str());
+        let name = super::escape_path(&file.path);
+        let files = SimpleFile::new(name.as_ref(), file.source.as_str());
         for d in &file.diagnostics {
             let severity = match d.severity {
                 Severity::Error => SnippetSeverity::Error,
