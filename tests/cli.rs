@@ -579,3 +579,42 @@ fn file_names_are_escaped_in_every_line_format() {
         ["artifactLocation"]["uri"];
     assert_eq!(uri, "a%5Cb%3Ac%2Cd%25e%0Af.go");
 }
+
+#[test]
+fn a_one_line_file_with_thousands_of_findings_does_not_flood_the_output() {
+    // 300 leaks on one 15 KB line: each finding used to print the whole line.
+    let body: String = (0..300)
+        .map(|i| format!("ctx{i}, _ := context.WithCancel(p); _ = ctx{i}; "))
+        .collect();
+    let src = format!("package p; import \"context\"; func f(p context.Context) {{ {body}}}\n");
+    let dir = tree(&[("one.go", &src)]);
+    let human = ctxlint(dir.path(), &["check", "--color", "never", "one.go"]);
+    assert_eq!(human.status.code(), Some(1), "{}", stderr(&human));
+    let text = stdout(&human);
+    assert!(text.len() < 150_000, "{} bytes of human output", text.len());
+    assert!(
+        text.contains("... 200 more findings in one.go"),
+        "{}",
+        &text[text.len() - 500..]
+    );
+    assert!(
+        text.contains("found 300 problems in 1 file"),
+        "{}",
+        &text[text.len() - 500..]
+    );
+    let github = stdout(&ctxlint(
+        dir.path(),
+        &["check", "--format", "github", "one.go"],
+    ));
+    assert_eq!(github.lines().filter(|l| l.starts_with("::")).count(), 300);
+    assert!(
+        github.len() < 1_500_000,
+        "{} bytes of github output",
+        github.len()
+    );
+    let short = stdout(&ctxlint(
+        dir.path(),
+        &["check", "--format", "short", "one.go"],
+    ));
+    assert_eq!(short.lines().count(), 300);
+}
