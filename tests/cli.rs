@@ -588,7 +588,10 @@ fn a_one_line_file_with_thousands_of_findings_does_not_flood_the_output() {
         .collect();
     let src = format!("package p; import \"context\"; func f(p context.Context) {{ {body}}}\n");
     let dir = tree(&[("one.go", &src)]);
-    let human = ctxlint(dir.path(), &["check", "--color", "never", "one.go"]);
+    let human = ctxlint(
+        dir.path(),
+        &["check", "--color", "never", "--file-timeout", "0", "one.go"],
+    );
     assert_eq!(human.status.code(), Some(1), "{}", stderr(&human));
     let text = stdout(&human);
     assert!(text.len() < 150_000, "{} bytes of human output", text.len());
@@ -604,7 +607,14 @@ fn a_one_line_file_with_thousands_of_findings_does_not_flood_the_output() {
     );
     let github = stdout(&ctxlint(
         dir.path(),
-        &["check", "--format", "github", "one.go"],
+        &[
+            "check",
+            "--format",
+            "github",
+            "--file-timeout",
+            "0",
+            "one.go",
+        ],
     ));
     assert_eq!(github.lines().filter(|l| l.starts_with("::")).count(), 300);
     assert!(
@@ -614,7 +624,40 @@ fn a_one_line_file_with_thousands_of_findings_does_not_flood_the_output() {
     );
     let short = stdout(&ctxlint(
         dir.path(),
-        &["check", "--format", "short", "one.go"],
+        &[
+            "check",
+            "--format",
+            "short",
+            "--file-timeout",
+            "0",
+            "one.go",
+        ],
     ));
     assert_eq!(short.lines().count(), 300);
+}
+
+#[test]
+fn a_file_over_its_time_budget_is_an_error_naming_it() {
+    let body: String = (0..2000)
+        .map(|i| format!("\tctx{i}, _ := context.WithCancel(p)\n\t_ = ctx{i}\n"))
+        .collect();
+    let slow =
+        format!("package p\n\nimport \"context\"\n\nfunc f(p context.Context) {{\n{body}}}\n");
+    let dir = tree(&[("slow.go", &slow), ("clean.go", CLEAN)]);
+    let o = ctxlint(
+        dir.path(),
+        &["check", "--format", "short", "--file-timeout", "1ns", "."],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "slow.go: analysis took longer than --file-timeout 1ns; skipped, its findings are not reported"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(stdout(&o), "");
+    let bad = ctxlint(dir.path(), &["check", "--file-timeout", "soon", "."]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("not a duration"), "{}", stderr(&bad));
 }
