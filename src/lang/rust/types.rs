@@ -383,19 +383,23 @@ impl<'a> RustFile<'a> {
             (None, Some(mut value)) => {
                 // `let (a, h) = { …; (x, std::mem::take(&mut self.handles)) };`: the part of
                 // a tuple written out that the name binds.
-                while !binding.iterated {
-                    value = match (value.kind(), steps.items[..steps.len].first()) {
-                        ("block", _) => tail(value)?,
-                        ("parenthesized_expression", _) => named_children(value).next()?,
-                        ("tuple_expression", Some(Step::Field(i))) if !steps.opaque => {
-                            let part = named_children(value)
-                                .filter(|c| !matches!(c.kind(), "line_comment" | "block_comment"))
-                                .nth(*i)?;
-                            steps = steps.rest();
-                            part
-                        }
-                        _ => break,
-                    };
+                if !binding.iterated {
+                    for _ in 0..MAX_DEPTH {
+                        value = match (value.kind(), steps.items[..steps.len].first()) {
+                            ("block", _) => tail(value)?,
+                            ("parenthesized_expression", _) => named_children(value).next()?,
+                            ("tuple_expression", Some(Step::Field(i))) if !steps.opaque => {
+                                let part = named_children(value)
+                                    .filter(|c| {
+                                        !matches!(c.kind(), "line_comment" | "block_comment")
+                                    })
+                                    .nth(*i)?;
+                                steps = steps.rest();
+                                part
+                            }
+                            _ => break,
+                        };
+                    }
                 }
                 self.type_of_at(value, depth)?
             }
