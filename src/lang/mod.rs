@@ -111,6 +111,10 @@ pub fn text<'s>(node: Node<'_>, source: &'s str) -> &'s str {
 pub fn walk_tree<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>) -> bool) {
     let mut cursor = root.walk();
     loop {
+        // Out of time (`--file-timeout`): the analysis is thrown away, stop walking.
+        if crate::deadline::expired() {
+            return;
+        }
         let node = cursor.node();
         if visit(node) && cursor.goto_first_child() {
             continue;
@@ -145,20 +149,22 @@ where
     let haystack = source.as_bytes().get(range.clone()).unwrap_or_default();
     let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
     let word_like = word.bytes().all(is_ident);
-    memchr::memmem::find_iter(haystack, word.as_bytes()).filter_map(move |offset| {
-        let start = range.start + offset;
-        let end = start + word.len();
-        let bytes = source.as_bytes();
-        if word_like
-            && (start > 0 && is_ident(bytes[start - 1])
-                || bytes.get(end).is_some_and(|b| is_ident(*b)))
-        {
-            return None;
-        }
-        let node = within.descendant_for_byte_range(start, end)?;
-        (node.start_byte() == start && node.end_byte() == end && node.child_count() == 0)
-            .then_some(node)
-    })
+    memchr::memmem::find_iter(haystack, word.as_bytes())
+        .take_while(|_| !crate::deadline::expired())
+        .filter_map(move |offset| {
+            let start = range.start + offset;
+            let end = start + word.len();
+            let bytes = source.as_bytes();
+            if word_like
+                && (start > 0 && is_ident(bytes[start - 1])
+                    || bytes.get(end).is_some_and(|b| is_ident(*b)))
+            {
+                return None;
+            }
+            let node = within.descendant_for_byte_range(start, end)?;
+            (node.start_byte() == start && node.end_byte() == end && node.child_count() == 0)
+                .then_some(node)
+        })
 }
 
 /// Iterates over the named children of a node, with a cursor: `Node::named_child(i)` scans
@@ -168,6 +174,10 @@ pub fn named_children<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
     let mut cursor = node.walk();
     let mut started = false;
     std::iter::from_fn(move || loop {
+        // Out of time (`--file-timeout`): the analysis is thrown away, stop iterating.
+        if crate::deadline::expired() {
+            return None;
+        }
         let moved = if started {
             cursor.goto_next_sibling()
         } else {

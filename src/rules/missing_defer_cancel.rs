@@ -62,6 +62,9 @@ fn check_function<'a>(
     };
     let mut uses = Uses::default();
     for binding in bindings {
+        if crate::deadline::expired() {
+            return;
+        }
         // Variables declared outside this function (package level, or captured from an
         // enclosing function) are someone else's to cancel.
         let Some(declaration) = go::declaration_of(binding.cancel, file.source) else {
@@ -309,6 +312,10 @@ fn find_leak<'t>(
     // (block, first node to look at, the block we came from)
     let mut stack: Vec<(usize, usize, Option<usize>)> = vec![(start, index + 1, None)];
     'blocks: while let Some((b, from, came_from)) = stack.pop() {
+        // Out of time (`--file-timeout`): the file's findings are thrown away.
+        if crate::deadline::expired() {
+            return None;
+        }
         let block = &cfg.blocks[b];
         // Paths through the error branch after the call lose nothing: cancel is nil there.
         if block
