@@ -504,7 +504,7 @@ fn group_by_config(
         .into_iter()
         .map(|(file, paths)| {
             let config = match file {
-                Some(file) => Config::load(&file)?,
+                Some(file) => Config::load_found(&file)?,
                 None => Config::default(),
             };
             Ok((config, paths))
@@ -531,6 +531,7 @@ fn options_for(
     options.walk.config_excludes = config.exclude_matcher()?;
     options.walk.force_exclude = args.force_exclude;
     options.max_file_size = args.max_file_size;
+    options.file_timeout = (!args.file_timeout.is_zero()).then_some(args.file_timeout);
     options.settings.prefilter = !args.no_prefilter && !args.parse_only;
     if args.parse_only {
         options.settings.rules.clear();
@@ -563,7 +564,7 @@ fn check_stdin(args: &CheckArgs, name: &Path) -> Result<Report, Error> {
         Config::load(file)?
     } else {
         match config::find(name) {
-            Some(file) => Config::load(&file)?,
+            Some(file) => Config::load_found(&file)?,
             None => Config::default(),
         }
     };
@@ -580,31 +581,38 @@ fn check_stdin(args: &CheckArgs, name: &Path) -> Result<Report, Error> {
             })
         }
     };
-    Ok(
-        match engine::lint_file(
+    let (linted, expired) = crate::deadline::within(options.file_timeout, || {
+        engine::lint_file(
             language,
             &source,
             Some(Path::new(&display)),
             &options.settings,
-        ) {
-            Some(diagnostics) => Report {
-                files_scanned: 1,
-                files: (!diagnostics.is_empty())
-                    .then(|| FileReport {
-                        path: display.clone(),
-                        source,
-                        diagnostics,
-                    })
-                    .into_iter()
-                    .collect(),
-                ..Report::default()
-            },
-            None => Report {
-                errors: vec![FileError::new(&display, engine::PARSER_GAVE_UP.into())],
-                ..Report::default()
-            },
+        )
+    });
+    if let (true, Some(limit)) = (expired, options.file_timeout) {
+        return Ok(Report {
+            errors: vec![FileError::new(&display, engine::timed_out(limit))],
+            ..Report::default()
+        });
+    }
+    Ok(match linted {
+        Some(diagnostics) => Report {
+            files_scanned: 1,
+            files: (!diagnostics.is_empty())
+                .then(|| FileReport {
+                    path: display.clone(),
+                    source,
+                    diagnostics,
+                })
+                .into_iter()
+                .collect(),
+            ..Report::default()
         },
-    )
+        None => Report {
+            errors: vec![FileError::new(&display, engine::PARSER_GAVE_UP.into())],
+            ..Report::default()
+        },
+    })
 }
 
 /// Whether the config's or the command line's excludes skip a stdin file named `name`.
