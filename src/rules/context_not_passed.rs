@@ -6,6 +6,7 @@ use tree_sitter::Node;
 use super::new_root::{self, Parent};
 use super::{Check, Needle, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity, Span};
+use crate::lang::go::siblings::{PackageRef, Sibling};
 use crate::lang::go::types::{StdType, TypeRef};
 use crate::lang::go::{self, Callee, GoFile};
 use crate::lang::named_children;
@@ -68,7 +69,7 @@ struct Variant {
 /// How the fix rewrites the call: the function part, then the context as the first argument.
 enum Rewrite {
     /// Replace the called name (`Query` → `QueryContext`).
-    Rename(&'static str),
+    Rename(String),
     /// Replace the whole function expression (`net.Dial` → `(&net.Dialer{}).DialContext`).
     Function(String),
     /// `Begin()` → `BeginTx(ctx, nil)`.
@@ -81,7 +82,15 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
     if file.is_test_file() || file.imports.imports_any(&["testing"]) {
         return;
     }
-    for call in file.calls_named(NAMES) {
+    let siblings = &file.settings.siblings;
+    let mut calls = file.calls_named(NAMES);
+    if !siblings.is_empty() {
+        calls.extend(file.calls_named_where(|name| {
+            siblings.has_name(name) && !NAMES.contains(&name)
+        }));
+        calls.sort_by_key(|c| c.start_byte());
+    }
+    for call in calls {
         let Some(variant) = variant(file, call) else {
             continue;
         };
@@ -371,7 +380,7 @@ fn edits(file: &GoFile<'_>, call: Node<'_>, rewrite: &Rewrite, ctx: &str) -> Opt
     match rewrite {
         Rewrite::Rename(to) => edits.push(Edit {
             span: Span::of(name),
-            new_text: (*to).to_string(),
+            new_text: to.clone(),
         }),
         Rewrite::Function(to) => edits.push(Edit {
             span: Span::of(function),
@@ -409,11 +418,74 @@ fn edits(file: &GoFile<'_>, call: Node<'_>, rewrite: &Rewrite, ctx: &str) -> Opt
 /// The context-taking variant of the call, if it is one of the known APIs and the receiver's
 /// type is known.
 fn variant(file: &GoFile<'_>, call: Node<'_>) -> Option<Variant> {
-    match file.callee(call) {
+    let known = match file.callee(call) {
         Some(Callee::Package { path, name }) => package_variant(file, call, path, name),
         Some(Callee::Local { .. }) => None,
         None => method_variant(file, call),
+    };
+    known.or_else(|| sibling_variant(file, call))
+}
+
+/// A function or method of the scanned tree with a context-taking sibling (see
+/// [`siblings`](crate::lang::go::siblings)), called without a context argument.
+fn sibling_variant(file: &GoFile<'_>, call: Node<'_>) -> Option<Variant> {
+    let index = &file.settings.siblings;
+    let function = call.child_by_field_name("function")?;
+    let here = || Some(PackageRef::Dir(file.dir?, file.package.as_str()));
+    let sibling = match file.callee(call) {
+        None => return sibling_method(file, call),
+        Some(Callee::Package { path, name }) => index.find(name, None, PackageRef::Import(path)),
+        Some(Callee::Local { name }) => {
+            // A local variable or parameter holding a func value is not the function.
+            if go::declaration_of(function, file.source).is_some() {
+                return None;
+            }
+            index.find(name, None, here()?)
+        }
+    };
+    sibling_help(file, call, sibling?)
+}
+
+/// The variant of a method call on a receiver of a known type with a context-taking sibling.
+fn sibling_method(file: &GoFile<'_>, call: Node<'_>) -> Option<Variant> {
+    let function = call.child_by_field_name("function")?;
+    if function.kind() != "selector_expression" {
+        return None;
     }
+    let name = file.text(function.child_by_field_name("field")?);
+    let index = &file.settings.siblings;
+    if !index.has_name(name) {
+        return None;
+    }
+    let sibling = match file.type_of(function.child_by_field_name("operand")?)? {
+        TypeRef::Local(owner) => index.find(
+            name,
+            Some(&owner),
+            PackageRef::Dir(file.dir?, file.package.as_str()),
+        ),
+        TypeRef::Imported(path, owner) => index.find(name, Some(&owner), PackageRef::Import(&path)),
+        TypeRef::Std(_) => None,
+    }?;
+    sibling_help(file, call, sibling)
+}
+
+fn sibling_help(file: &GoFile<'_>, call: Node<'_>, sibling: &Sibling) -> Option<Variant> {
+    // A call that already passes a context (to the plain function, which then takes one
+    // among other parameters) is not this rule's.
+    let arguments = call.child_by_field_name("arguments")?;
+    if named_children(arguments).any(|a| {
+        let text = file.text(a);
+        a.kind() == "identifier" && (text == "ctx" || text.ends_with("Ctx"))
+            || text.ends_with(".Context()")
+            || text.contains("context.")
+    }) {
+        return None;
+    }
+    Some(Variant {
+        what: "its work",
+        help: format!("use `{}({{ctx}}, …)`", sibling.variant),
+        fix: Some((Applicability::Safe, Rewrite::Rename(sibling.variant.clone()))),
+    })
 }
 
 fn package_variant(file: &GoFile<'_>, call: Node<'_>, path: &str, name: &str) -> Option<Variant> {
@@ -427,7 +499,7 @@ fn package_variant(file: &GoFile<'_>, call: Node<'_>, path: &str, name: &str) ->
             help: "use `http.NewRequestWithContext({ctx}, …)`".into(),
             fix: Some((
                 Applicability::Safe,
-                Rewrite::Rename("NewRequestWithContext"),
+                Rewrite::Rename("NewRequestWithContext".into()),
             )),
         },
         ("net/http", "Get" | "Head" | "Post" | "PostForm") => http_client_variant(name),
@@ -436,7 +508,7 @@ fn package_variant(file: &GoFile<'_>, call: Node<'_>, path: &str, name: &str) ->
             help: "use `exec.CommandContext({ctx}, …)`: the process is killed when the context \
                    is done"
                 .into(),
-            fix: Some((Applicability::Unsafe, Rewrite::Rename("CommandContext"))),
+            fix: Some((Applicability::Unsafe, Rewrite::Rename("CommandContext".into()))),
         },
         ("net", "Dial") => Variant {
             what: "the connection attempt",
@@ -528,7 +600,7 @@ fn method_variant(file: &GoFile<'_>, call: Node<'_>) -> Option<Variant> {
     Some(Variant {
         what,
         help: format!("use `{to}({{ctx}}, …)` (a `{}` method)", receiver.written()),
-        fix: Some((Applicability::Safe, Rewrite::Rename(to))),
+        fix: Some((Applicability::Safe, Rewrite::Rename(to.into()))),
     })
 }
 

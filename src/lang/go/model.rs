@@ -290,6 +290,35 @@ impl<'a> GoFile<'a> {
         calls
     }
 
+    /// The calls `Name(...)` or `x.Name(...)` whose name satisfies `wanted`, in document
+    /// order: one scan of the text for identifiers followed by `(`, for sets of names too
+    /// large to search one by one.
+    pub fn calls_named_where(&self, wanted: impl Fn(&str) -> bool) -> Vec<Node<'a>> {
+        let root = self.tree.root_node();
+        let bytes = self.source.as_bytes();
+        let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+        let mut calls = Vec::new();
+        for open in memchr::memchr_iter(b'(', bytes) {
+            let start = bytes[..open]
+                .iter()
+                .rposition(|b| !is_ident(*b))
+                .map_or(0, |i| i + 1);
+            let Some(name) = self.source.get(start..open) else {
+                continue;
+            };
+            if name.is_empty() || !wanted(name) {
+                continue;
+            }
+            let Some(token) = root.descendant_for_byte_range(start, open) else {
+                continue;
+            };
+            if token.start_byte() == start && token.end_byte() == open {
+                calls.extend(call_named(token));
+            }
+        }
+        calls
+    }
+
     /// Every channel send (`ch <- v`), in document order.
     pub fn send_statements(&self) -> &[Node<'a>] {
         self.model
