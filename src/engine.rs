@@ -233,13 +233,13 @@ fn vendor_targets(paths: &[PathBuf], targets: &[Target], walk: &WalkOptions) -> 
         config_excludes: None,
         force_exclude: false,
     };
-    let known: std::collections::HashSet<&Path> =
-        targets.iter().map(|t| t.path.as_path()).collect();
+    let known: std::collections::HashSet<PathBuf> = targets
+        .iter()
+        .filter_map(|t| std::path::absolute(&t.path).ok())
+        .collect();
     let (mut vendored, _) = walk::discover(&dirs, &options);
     vendored.retain(|t| {
-        t.language == Language::Go
-            && !t.display.ends_with("_test.go")
-            && !known.contains(t.path.as_path())
+        t.language == Language::Go && !t.display.ends_with("_test.go") && !known.contains(&t.path)
     });
     vendored.dedup_by(|a, b| a.path == b.path);
     vendored

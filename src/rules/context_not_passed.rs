@@ -85,9 +85,9 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
     let siblings = &file.settings.siblings;
     let mut calls = file.calls_named(NAMES);
     if !siblings.is_empty() {
-        calls.extend(file.calls_named_where(|name| {
-            siblings.has_name(name) && !NAMES.contains(&name)
-        }));
+        calls.extend(
+            file.calls_named_where(|name| siblings.has_name(name) && !NAMES.contains(&name)),
+        );
         calls.sort_by_key(|c| c.start_byte());
     }
     for call in calls {
@@ -338,6 +338,12 @@ fn diagnostic(
 ) -> Diagnostic {
     let function = call.child_by_field_name("function").unwrap_or(call);
     let written = file.text(function);
+    // A receiver written over several lines (`(&dns.Client{…}).Exchange`): the name alone.
+    let field = function.child_by_field_name("field");
+    let written = match field {
+        Some(field) if written.contains('\n') => format!("….{}", file.text(field)),
+        _ => written.to_string(),
+    };
     let ctx = &parent.expression;
     let fix = variant
         .fix
@@ -470,6 +476,14 @@ fn sibling_method(file: &GoFile<'_>, call: Node<'_>) -> Option<Variant> {
 }
 
 fn sibling_help(file: &GoFile<'_>, call: Node<'_>, sibling: &Sibling) -> Option<Variant> {
+    // The variant implemented with the plain function (`ExecuteContext` sets the context,
+    // then calls `Execute`; `PrepareContext` watches the context around `Prepare`).
+    let declared = go::enclosing_functions(call)
+        .last()
+        .and_then(|f| go::function_name(f, file.source));
+    if declared == Some(sibling.variant.as_str()) {
+        return None;
+    }
     // A call that already passes a context (to the plain function, which then takes one
     // among other parameters) is not this rule's.
     let arguments = call.child_by_field_name("arguments")?;
@@ -484,7 +498,10 @@ fn sibling_help(file: &GoFile<'_>, call: Node<'_>, sibling: &Sibling) -> Option<
     Some(Variant {
         what: "its work",
         help: format!("use `{}({{ctx}}, …)`", sibling.variant),
-        fix: Some((Applicability::Safe, Rewrite::Rename(sibling.variant.clone()))),
+        fix: Some((
+            Applicability::Safe,
+            Rewrite::Rename(sibling.variant.clone()),
+        )),
     })
 }
 
@@ -508,7 +525,10 @@ fn package_variant(file: &GoFile<'_>, call: Node<'_>, path: &str, name: &str) ->
             help: "use `exec.CommandContext({ctx}, …)`: the process is killed when the context \
                    is done"
                 .into(),
-            fix: Some((Applicability::Unsafe, Rewrite::Rename("CommandContext".into()))),
+            fix: Some((
+                Applicability::Unsafe,
+                Rewrite::Rename("CommandContext".into()),
+            )),
         },
         ("net", "Dial") => Variant {
             what: "the connection attempt",

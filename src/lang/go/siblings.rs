@@ -220,7 +220,10 @@ impl<'t> Signature<'t> {
         let results = decl
             .child_by_field_name("result")
             .map(|r| match r.kind() {
-                "parameter_list" => parameters(r).map(|p| written(p.ty)).collect::<Vec<_>>().join(","),
+                "parameter_list" => parameters(r)
+                    .map(|p| written(p.ty))
+                    .collect::<Vec<_>>()
+                    .join(","),
                 _ => written(r),
             })
             .unwrap_or_default();
@@ -290,7 +293,9 @@ impl SiblingIndex {
                     FirstParam::Imported(path, name) => {
                         by_path.contains(&(path.as_str(), name.as_str()))
                     }
-                    FirstParam::Local(name) => by_dir.contains(&(file.dir.as_path(), name.as_str())),
+                    FirstParam::Local(name) => {
+                        by_dir.contains(&(file.dir.as_path(), name.as_str()))
+                    }
                 };
                 if context {
                     all.insert(sibling.clone());
@@ -299,7 +304,10 @@ impl SiblingIndex {
         }
         let mut by_name: HashMap<String, Vec<Sibling>> = HashMap::new();
         for sibling in all {
-            by_name.entry(sibling.name.clone()).or_default().push(sibling);
+            by_name
+                .entry(sibling.name.clone())
+                .or_default()
+                .push(sibling);
         }
         SiblingIndex { by_name }
     }
@@ -405,6 +413,8 @@ mod tests {
         assert!(mentions_variant(
             b"package p\nfunc (c *C) GetContext(ctx context.Context) {}\n"
         ));
-        assert!(mentions_variant(b"type I interface {\n\tGetCtx(ctx aws.Context) error\n}\n"));
+        assert!(mentions_variant(
+            b"type I interface {\n\tGetCtx(ctx aws.Context) error\n}\n"
+        ));
     }
 }

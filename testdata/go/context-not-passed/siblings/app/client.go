@@ -21,3 +21,13 @@ func FromContext(ctx context.Context) *Cache { return nil }
 func Refresh() error { return nil }
 
 func RefreshWithContext(ctx context.Context) error { return nil }
+
+type Command struct{ ctx context.Context }
+
+func (c *Command) Execute() error { return nil }
+
+// The variant implemented with the plain method.
+func (c *Command) ExecuteContext(ctx context.Context) error {
+	c.ctx = ctx
+	return c.Execute()
+}
