@@ -77,10 +77,13 @@ pub fn repo_path(display: &str) -> String {
     let relative = match relative {
         Some(r) => r,
         None => {
-            return display
-                .strip_prefix("./")
-                .unwrap_or(display)
-                .replace('\\', "/")
+            let display = display.strip_prefix("./").unwrap_or(display);
+            // `\` separates components only on Windows; elsewhere it is part of a name.
+            return if cfg!(windows) {
+                display.replace('\\', "/")
+            } else {
+                display.to_string()
+            };
         }
     };
     relative

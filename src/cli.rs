@@ -114,6 +114,11 @@ pub struct CheckArgs {
     #[arg(long, value_name = "BYTES", default_value_t = crate::DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
 
+    /// Skip a file whose analysis takes longer than this (e.g. `10s`, `500ms`, `2m`; a plain
+    /// number is seconds; `0`: no limit). A skipped file is reported as an error (exit 2)
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
+    pub file_timeout: std::time::Duration,
+
     /// Parse every file and run every rule on it, even where no finding can be (for benchmarks
     /// and debugging)
     #[arg(long, hide = true)]
@@ -181,6 +186,28 @@ pub struct CheckArgs {
     pub exit_zero: bool,
 }
 
+/// A duration as `--file-timeout` takes it: a number with an optional unit (`ns`, `us`,
+/// `ms`, `s`, `m`; seconds without one).
+pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: f64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration (e.g. `10s`, `500ms`)"))?;
+    let seconds = match unit.trim() {
+        "" | "s" => number,
+        "ms" => number / 1e3,
+        "us" | "µs" => number / 1e6,
+        "ns" => number / 1e9,
+        "m" | "min" => number * 60.0,
+        other => return Err(format!("unknown unit `{other}` (use ns, us, ms, s or m)")),
+    };
+    std::time::Duration::try_from_secs_f64(seconds).map_err(|e| format!("`{text}`: {e}"))
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// Annotated source snippets, for people
@@ -216,4 +243,24 @@ pub enum Color {
     Auto,
     Always,
     Never,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration;
+    use std::time::Duration;
+
+    #[test]
+    fn durations_take_units() {
+        assert_eq!(parse_duration("10"), Ok(Duration::from_secs(10)));
+        assert_eq!(parse_duration("10s"), Ok(Duration::from_secs(10)));
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_duration("1ns"), Ok(Duration::from_nanos(1)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_duration("0"), Ok(Duration::ZERO));
+        assert!(parse_duration("ten").is_err());
+        assert!(parse_duration("5h").is_err());
+        assert!(parse_duration("-1").is_err());
+        assert!(parse_duration("1e400").is_err());
+    }
 }

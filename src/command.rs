@@ -77,6 +77,7 @@ pub fn run(cli: cli::Cli) -> Result<u8, Error> {
         }
         cli::Command::Check(args) => args,
     };
+    let outputs = outputs(&args)?;
     if args.show_settings {
         show_settings(&args, &mut out)?;
         out.flush()?;
@@ -96,14 +97,18 @@ pub fn run(cli: cli::Cli) -> Result<u8, Error> {
     }
     let mut stderr = std::io::stderr().lock();
     for error in &report.errors {
-        writeln!(stderr, "error: {}: {}", error.path, error.message)?;
+        let path = render::escape_path(&error.path);
+        writeln!(stderr, "error: {path}: {}", error.message)?;
     }
     if let Some(mode) = fix_mode {
         let changed = match fix::report(&report.fixes, mode, &mut out, &mut stderr)
             .and_then(|changed| out.flush().map(|()| changed))
         {
             Ok(changed) => changed,
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => true,
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                writeln!(stderr, "{CUT_SHORT}")?;
+                true
+            }
             Err(e) => return Err(e.into()),
         };
         if !mode.write {
@@ -148,7 +153,6 @@ pub fn run(cli: cli::Cli) -> Result<u8, Error> {
             )?;
         }
     }
-    let outputs = outputs(&args)?;
     for (format, file) in &outputs {
         let Some(file) = file else { continue };
         let options = render::RenderOptions {
@@ -172,8 +176,13 @@ pub fn run(cli: cli::Cli) -> Result<u8, Error> {
         };
         match rendered.and_then(|()| out.flush()) {
             Ok(()) => {}
-            // `ctxlint check | head` closes the pipe early: not an error.
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            // `ctxlint check | head` closes the pipe early: not an error, but the report is
+            // incomplete, which the user should know.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                if !args.quiet {
+                    writeln!(stderr, "{CUT_SHORT}")?;
+                }
+            }
             Err(e) => return Err(e.into()),
         }
     }
@@ -193,6 +202,9 @@ pub fn run(cli: cli::Cli) -> Result<u8, Error> {
         0
     })
 }
+
+/// Said on stderr when the reader of stdout closed it before the report was written.
+const CUT_SHORT: &str = "ctxlint: the report was cut short: standard output was closed";
 
 /// Whether a finding of `severity` makes the exit code 1 under `--fail-on`.
 fn fails(severity: Severity, fail_on: FailOn) -> bool {
@@ -519,6 +531,7 @@ fn options_for(
     options.walk.config_excludes = config.exclude_matcher()?;
     options.walk.force_exclude = args.force_exclude;
     options.max_file_size = args.max_file_size;
+    options.file_timeout = (!args.file_timeout.is_zero()).then_some(args.file_timeout);
     options.settings.prefilter = !args.no_prefilter && !args.parse_only;
     if args.parse_only {
         options.settings.rules.clear();
@@ -542,7 +555,9 @@ fn check_stdin(args: &CheckArgs, name: &Path) -> Result<Report, Error> {
         ));
     }
     let mut bytes = Vec::new();
-    std::io::stdin().read_to_end(&mut bytes)?;
+    std::io::stdin()
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::Usage(format!("cannot read the source from stdin: {e}")))?;
     let config = if args.isolated {
         Config::default()
     } else if let Some(file) = &args.config {
@@ -566,31 +581,38 @@ fn check_stdin(args: &CheckArgs, name: &Path) -> Result<Report, Error> {
             })
         }
     };
-    Ok(
-        match engine::lint_file(
+    let (linted, expired) = crate::deadline::within(options.file_timeout, || {
+        engine::lint_file(
             language,
             &source,
             Some(Path::new(&display)),
             &options.settings,
-        ) {
-            Some(diagnostics) => Report {
-                files_scanned: 1,
-                files: (!diagnostics.is_empty())
-                    .then(|| FileReport {
-                        path: display.clone(),
-                        source,
-                        diagnostics,
-                    })
-                    .into_iter()
-                    .collect(),
-                ..Report::default()
-            },
-            None => Report {
-                errors: vec![FileError::new(&display, engine::PARSER_GAVE_UP.into())],
-                ..Report::default()
-            },
+        )
+    });
+    if let (true, Some(limit)) = (expired, options.file_timeout) {
+        return Ok(Report {
+            errors: vec![FileError::new(&display, engine::timed_out(limit))],
+            ..Report::default()
+        });
+    }
+    Ok(match linted {
+        Some(diagnostics) => Report {
+            files_scanned: 1,
+            files: (!diagnostics.is_empty())
+                .then(|| FileReport {
+                    path: display.clone(),
+                    source,
+                    diagnostics,
+                })
+                .into_iter()
+                .collect(),
+            ..Report::default()
         },
-    )
+        None => Report {
+            errors: vec![FileError::new(&display, engine::PARSER_GAVE_UP.into())],
+            ..Report::default()
+        },
+    })
 }
 
 /// Whether the config's or the command line's excludes skip a stdin file named `name`.

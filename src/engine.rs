@@ -25,6 +25,10 @@ use crate::{progress, suppress};
 /// Files larger than this are skipped with a message unless `--max-file-size` says otherwise.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 
+/// How long the analysis of one file may take unless `--file-timeout` says otherwise. Real
+/// files take milliseconds; only generated or hostile ones come near it.
+pub const DEFAULT_FILE_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// The findings in one file, with its source kept for rendering.
 #[derive(Debug, Clone)]
 pub struct FileReport {
@@ -78,6 +82,9 @@ pub struct CheckOptions {
     pub walk: WalkOptions,
     pub settings: LintSettings,
     pub max_file_size: u64,
+    /// `--file-timeout`: a file whose analysis (with its fixing) takes longer is skipped with
+    /// an error, so one generated or hostile file cannot stall a run; `None`: no limit.
+    pub file_timeout: Option<Duration>,
     /// `--fix`/`--diff`: fix each file, then report what remains.
     pub fix: Option<fix::FixMode>,
 }
@@ -97,6 +104,7 @@ impl CheckOptions {
             },
             settings: LintSettings::default(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
+            file_timeout: Some(DEFAULT_FILE_TIMEOUT),
             fix: None,
         }
     }
@@ -310,7 +318,13 @@ fn analyse(target: &Target, options: &CheckOptions) -> Outcome {
         if let Some(outcome) = skip(target, text, options) {
             return outcome;
         }
-        lint_target(target, text.to_string(), options)
+        let (outcome, expired) = crate::deadline::within(options.file_timeout, || {
+            lint_target(target, text.to_string(), options)
+        });
+        match (expired, options.file_timeout) {
+            (true, Some(limit)) => fail(timed_out(limit)),
+            _ => outcome,
+        }
     });
     read.unwrap_or_else(fail)
 }
@@ -362,8 +376,13 @@ fn skip(target: &Target, text: &str, options: &CheckOptions) -> Option<Outcome> 
 fn lint_target(target: &Target, source: String, options: &CheckOptions) -> Outcome {
     let fail = |message: String| Outcome::Failed(FileError::new(&target.display, message));
     let path = Some(target.path.as_path());
-    let lint = |text: &str| lint_file(target.language, text, path, &options.settings);
+    // Out of time, a lint is incomplete: `None` stops the fixing before anything is written.
+    let lint = |text: &str| {
+        lint_file(target.language, text, path, &options.settings)
+            .filter(|_| !crate::deadline::expired())
+    };
     let Some(diagnostics) = lint(&source) else {
+        // (Out of time: the caller reports that instead.)
         return fail(PARSER_GAVE_UP.into());
     };
     let (source, diagnostics, fixed) = match options.fix {
@@ -392,6 +411,25 @@ fn lint_target(target: &Target, source: String, options: &CheckOptions) -> Outco
         diagnostics,
     });
     Outcome::Linted(file, fixed)
+}
+
+/// Why a file is skipped when its analysis ran out of time.
+pub fn timed_out(limit: Duration) -> String {
+    format!(
+        "analysis took longer than --file-timeout {}; skipped, its findings are not reported",
+        format_duration(limit)
+    )
+}
+
+/// `10s`, `250ms`, `1.5s`: as `--file-timeout` takes it.
+pub fn format_duration(d: Duration) -> String {
+    if d.subsec_nanos() == 0 {
+        format!("{}s", d.as_secs())
+    } else if d.as_nanos() % 1_000_000 == 0 && d < Duration::from_secs(1) {
+        format!("{}ms", d.as_millis())
+    } else {
+        format!("{d:?}")
+    }
 }
 
 /// Why a file has no findings at all: tree-sitter returned no tree.

@@ -11,10 +11,18 @@ pub enum Error {
     UnknownRule(String),
     #[error("cannot start {threads} worker threads: {message}")]
     ThreadPool { threads: usize, message: String },
+    /// Writing the report failed (a full disk, a closed pipe): the error is part of the
+    /// message and deliberately not a `source`, or `{:#}` would print it twice.
     #[error("cannot write the report: {0}")]
-    Io(#[from] std::io::Error),
+    Io(std::io::Error),
     #[error(transparent)]
     Config(#[from] ConfigError),
     #[error("{0}")]
     Usage(String),
+}
+
+impl From<std::io::Error> for Error {
+    fn from(error: std::io::Error) -> Error {
+        Error::Io(error)
+    }
 }

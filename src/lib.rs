@@ -4,12 +4,13 @@
 //! with [`LintSettings`] (resolved from a config file by [`settings`]). The layers, each using
 //! only those below it: [`command`] and [`server`] (front ends) → the engine ([`engine`],
 //! [`settings`], [`config`], [`prefilter`], [`suppress`], [`fix`], [`walk`]) → [`rules`] →
-//! [`lang`] → [`diagnostic`].
+//! [`lang`] → [`diagnostic`] and [`deadline`] (the per-file time budget).
 
 pub mod baseline;
 pub mod cli;
 pub mod command;
 pub mod config;
+pub mod deadline;
 pub mod diagnostic;
 pub mod diff;
 pub mod engine;

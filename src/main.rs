@@ -7,7 +7,9 @@ fn main() -> ExitCode {
     match ctxlint::command::run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
-            eprintln!("ctxlint: {:#}", anyhow::Error::from(error));
+            // Not `eprintln!`: it panics when stderr itself cannot be written.
+            let message = format!("ctxlint: {:#}\n", anyhow::Error::from(error));
+            let _ = std::io::Write::write_all(&mut std::io::stderr(), message.as_bytes());
             ExitCode::from(2)
         }
     }

@@ -71,6 +71,7 @@ static AUTOMATON: LazyLock<Automaton> = LazyLock::new(|| {
                 .into_iter()
                 .map(|n| Needle::Word(leak(n)))
                 .collect(),
+            Needle::SiblingCall => Vec::new(),
             other => vec![*other],
         };
         for needle in expanded {
@@ -93,8 +94,8 @@ fn leak(name: String) -> &'static str {
 
 fn text_of(needle: Needle) -> &'static str {
     match needle {
-        Needle::Text(t) | Needle::Word(t) | Needle::Comment(t) => t,
-        Needle::CancelFunction | Needle::HandlerType => "",
+        Needle::Text(t) | Needle::Word(t) | Needle::Statement(t) | Needle::Comment(t) => t,
+        Needle::CancelFunction | Needle::HandlerType | Needle::SiblingCall => "",
     }
 }
 
@@ -158,6 +159,7 @@ impl<'a> Hits<'a> {
                     }
                 })
             }
+            Needle::SiblingCall => self.go.siblings.called_in(self.text),
             _ => automaton
                 .patterns
                 .iter()
@@ -185,6 +187,11 @@ fn counts(needle: Needle, text: &str, start: usize, lines: &mut CommentLines) ->
         Needle::Word(word) => {
             is_word(bytes, start, start + word.len()) && !lines.is_comment(bytes, start)
         }
+        Needle::Statement(word) => {
+            is_word(bytes, start, start + word.len())
+                && begins_statement(bytes, start)
+                && !lines.is_comment(bytes, start)
+        }
         _ => !lines.is_comment(bytes, start),
     }
 }
@@ -193,6 +200,23 @@ fn counts(needle: Needle, text: &str, start: usize, lines: &mut CommentLines) ->
 fn is_word(bytes: &[u8], start: usize, end: usize) -> bool {
     let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
     !(start > 0 && is_ident(bytes[start - 1]) || bytes.get(end).is_some_and(|b| is_ident(*b)))
+}
+
+/// Whether a statement can begin at `start`: only blanks before it on its line, or a `{`, `;`,
+/// `:` (a case or a label) or the `*/` of a comment.
+fn begins_statement(bytes: &[u8], start: usize) -> bool {
+    let line = &bytes[..start];
+    match line
+        .iter()
+        .rposition(|b| !matches!(b, b' ' | b'\t' | b'\r'))
+    {
+        None => true,
+        Some(i) => match line[i] {
+            b'\n' | b'{' | b';' | b':' => true,
+            b'/' => i > 0 && line[i - 1] == b'*',
+            _ => false,
+        },
+    }
 }
 
 /// Whether a byte lies on a line whose first non-blank characters are `//`: a line comment,
@@ -290,16 +314,22 @@ mod tests {
             .iter()
             .map(|r| r.name)
             .collect();
-        // The import, `TODO` and a handler type; a handler type (context-not-passed); `go` and
-        // `Context`; no cancel function, no `chan`, no `defer`.
+        // The import, `TODO` and a handler type; `go` and `Context`; no cancel function, no
+        // `chan`, no `defer`, no call that context-not-passed looks at.
         assert_eq!(
             names,
-            [
-                "background-in-handler",
-                "context-not-passed",
-                "goroutine-outlives-context"
-            ]
+            ["background-in-handler", "goroutine-outlives-context"]
         );
+        // `go` only where a statement begins: not in an import path or a package name.
+        let paths = "package p\nimport (\n\t\"context\"\n\t\"github.com/x/go-y\"\n\t\"go.etcd.io/z\"\n)\nfunc f(c context.Context) {}\n";
+        assert!(rules_for(Language::Go, paths, &settings).is_empty());
+        let labelled =
+            "package p\nfunc f(c context.Context) {\nL: go g()\n\tif x { /* c */ go g() }\n}\n";
+        let names: Vec<&str> = rules_for(Language::Go, labelled, &settings)
+            .iter()
+            .map(|r| r.name)
+            .collect();
+        assert_eq!(names, ["goroutine-outlives-context"]);
         let off = LintSettings {
             prefilter: false,
             ..LintSettings::only(&[find("abandoned-sender").unwrap()])

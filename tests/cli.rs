@@ -498,3 +498,167 @@ fn rust_files_are_linted_and_cargo_target_directories_skipped() {
         stderr(&e)
     );
 }
+
+/// Runs `ctxlint ARGS` in `dir` with stdout connected to `stdout`.
+fn ctxlint_to(dir: &std::path::Path, args: &[&str], stdout: std::process::Stdio) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ctxlint"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(std::process::Stdio::null())
+        .stdout(stdout)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_report_that_cannot_be_written_is_an_error_said_once() {
+    let dir = tree(&[("leak.go", LEAK)]);
+    // /dev/full: every write fails with ENOSPC.
+    let full = fs::OpenOptions::new().write(true).open("/dev/full");
+    if let Ok(full) = full {
+        let o = ctxlint_to(dir.path(), &["check", "leak.go"], full.into());
+        assert_eq!(o.status.code(), Some(2));
+        let err = stderr(&o);
+        assert_eq!(err.matches("No space left on device").count(), 1, "{err}");
+        assert!(err.contains("cannot write the report"), "{err}");
+    }
+}
+
+#[test]
+fn a_reader_closing_the_pipe_early_is_told_once() {
+    // 1 000 findings (~160 KB of short output, more than a pipe holds), one per function.
+    let big: String = (0..1000)
+        .map(|i| format!("func f{i}(p context.Context) {{\n\tctx, _ := context.WithCancel(p)\n\t_ = ctx\n}}\n"))
+        .collect();
+    let src = format!("package p\n\nimport \"context\"\n\n{big}");
+    let dir = tree(&[("leak.go", &src)]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ctxlint"))
+        .args(["check", "--format", "short", "leak.go"])
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    // Findings were found: 1, as without the pipe; no panic, one note that the report is cut.
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(
+        err.trim(),
+        "ctxlint: the report was cut short: standard output was closed"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn file_names_are_escaped_in_every_line_format() {
+    // Linux file names may hold a newline, a backslash, colons, commas and percent signs.
+    let name = "a\\b:c,d%e\nf.go";
+    let dir = tree(&[(name, LEAK)]);
+    let short = ctxlint(dir.path(), &["check", "--format", "short", "."]);
+    let text = stdout(&short);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(text.starts_with("a\\b:c,d%e\\nf.go:6:"), "{text}");
+    let github = stdout(&ctxlint(dir.path(), &["check", "--format", "github", "."]));
+    let annotation = github.lines().next().unwrap();
+    assert!(
+        annotation.contains("file=a\\b%3Ac%2Cd%25e%0Af.go,line=6,"),
+        "{annotation}"
+    );
+    let human = stdout(&ctxlint(dir.path(), &["check", "--color", "never", "."]));
+    assert!(human.contains("a\\b:c,d%e\\nf.go:6:"), "{human}");
+    let sarif: serde_json::Value =
+        serde_json::from_slice(&ctxlint(dir.path(), &["check", "--format", "sarif", "."]).stdout)
+            .unwrap();
+    let uri = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+        ["artifactLocation"]["uri"];
+    assert_eq!(uri, "a%5Cb%3Ac%2Cd%25e%0Af.go");
+}
+
+#[test]
+fn a_one_line_file_with_thousands_of_findings_does_not_flood_the_output() {
+    // 300 leaks on one 15 KB line: each finding used to print the whole line.
+    let body: String = (0..300)
+        .map(|i| format!("ctx{i}, _ := context.WithCancel(p); _ = ctx{i}; "))
+        .collect();
+    let src = format!("package p; import \"context\"; func f(p context.Context) {{ {body}}}\n");
+    let dir = tree(&[("one.go", &src)]);
+    let human = ctxlint(
+        dir.path(),
+        &["check", "--color", "never", "--file-timeout", "0", "one.go"],
+    );
+    assert_eq!(human.status.code(), Some(1), "{}", stderr(&human));
+    let text = stdout(&human);
+    assert!(text.len() < 150_000, "{} bytes of human output", text.len());
+    assert!(
+        text.contains("... 200 more findings in one.go"),
+        "{}",
+        &text[text.len() - 500..]
+    );
+    assert!(
+        text.contains("found 300 problems in 1 file"),
+        "{}",
+        &text[text.len() - 500..]
+    );
+    let github = stdout(&ctxlint(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "github",
+            "--file-timeout",
+            "0",
+            "one.go",
+        ],
+    ));
+    assert_eq!(github.lines().filter(|l| l.starts_with("::")).count(), 300);
+    assert!(
+        github.len() < 1_500_000,
+        "{} bytes of github output",
+        github.len()
+    );
+    let short = stdout(&ctxlint(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "short",
+            "--file-timeout",
+            "0",
+            "one.go",
+        ],
+    ));
+    assert_eq!(short.lines().count(), 300);
+}
+
+#[test]
+fn a_file_over_its_time_budget_is_an_error_naming_it() {
+    let body: String = (0..2000)
+        .map(|i| format!("\tctx{i}, _ := context.WithCancel(p)\n\t_ = ctx{i}\n"))
+        .collect();
+    let slow =
+        format!("package p\n\nimport \"context\"\n\nfunc f(p context.Context) {{\n{body}}}\n");
+    let dir = tree(&[("slow.go", &slow), ("clean.go", CLEAN)]);
+    let o = ctxlint(
+        dir.path(),
+        &["check", "--format", "short", "--file-timeout", "1ns", "."],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "slow.go: analysis took longer than --file-timeout 1ns; skipped, its findings are not reported"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(stdout(&o), "");
+    let bad = ctxlint(dir.path(), &["check", "--file-timeout", "soon", "."]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("not a duration"), "{}", stderr(&bad));
+}

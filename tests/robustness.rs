@@ -12,7 +12,62 @@ fn lint(name: &str, text: &str) -> Report {
     std::fs::write(&path, text).unwrap();
     let mut options = CheckOptions::new(vec![PathBuf::from(&path)]);
     options.settings.rules = rules::RULES.to_vec();
+    // These runs must finish, however long a loaded machine takes.
+    options.file_timeout = None;
     check(&options).expect("check runs")
+}
+
+/// One function with `n` discarded cancel functions on one line each: seconds of analysis in
+/// a debug build for a few hundred.
+fn many_leaks(n: usize) -> String {
+    let body: String = (0..n)
+        .map(|i| format!("\tctx{i}, _ := context.WithCancel(p)\n\t_ = ctx{i}\n"))
+        .collect();
+    format!("package p\n\nimport \"context\"\n\nfunc f(p context.Context) {{\n{body}}}\n")
+}
+
+#[test]
+fn a_file_over_its_time_budget_is_skipped_with_a_message_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("slow.go"), many_leaks(2000)).unwrap();
+    std::fs::write(dir.path().join("ok.go"), many_leaks(1)).unwrap();
+    let mut options = CheckOptions::new(vec![dir.path().to_path_buf()]);
+    // A budget no analysis of thousands of nodes fits in: the outcome does not depend on
+    // the machine's speed (the clock is read after the first 1024 steps).
+    options.file_timeout = Some(std::time::Duration::from_nanos(1));
+    let report = check(&options).expect("check runs");
+    assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
+    assert!(report.errors[0].path.ends_with("slow.go"));
+    assert_eq!(
+        report.errors[0].message,
+        "analysis took longer than --file-timeout 1ns; skipped, its findings are not reported"
+    );
+    // The small file fits in the budget and is reported; nothing of the slow one is.
+    let files: Vec<&str> = report.files.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(files.len(), 1);
+    assert!(files[0].ends_with("ok.go"), "{files:?}");
+    assert_eq!(rules_found(&report), ["discarded-cancel"]);
+}
+
+#[test]
+fn every_fixture_survives_a_budget_running_out_anywhere() {
+    // Cutting the analysis short at arbitrary points must never panic (rules see partial
+    // iterations); budgets from 1ns (gone after 1024 steps) up.
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata");
+    for nanos in [1, 20_000, 200_000] {
+        let mut options = CheckOptions::new(vec![root.clone()]);
+        options.walk.default_excludes = false;
+        options.settings.rules = rules::RULES.to_vec();
+        options.file_timeout = Some(std::time::Duration::from_nanos(nanos));
+        let report = check(&options).expect("check runs");
+        for e in &report.errors {
+            assert!(
+                e.message.contains("--file-timeout")
+                    || !e.path.ends_with(".go") && !e.path.ends_with(".rs"),
+                "{e:?}"
+            );
+        }
+    }
 }
 
 fn rules_found(report: &Report) -> Vec<&'static str> {

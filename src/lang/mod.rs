@@ -111,6 +111,10 @@ pub fn text<'s>(node: Node<'_>, source: &'s str) -> &'s str {
 pub fn walk_tree<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>) -> bool) {
     let mut cursor = root.walk();
     loop {
+        // Out of time (`--file-timeout`): the analysis is thrown away, stop walking.
+        if crate::deadline::expired() {
+            return;
+        }
         let node = cursor.node();
         if visit(node) && cursor.goto_first_child() {
             continue;
@@ -145,20 +149,22 @@ where
     let haystack = source.as_bytes().get(range.clone()).unwrap_or_default();
     let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
     let word_like = word.bytes().all(is_ident);
-    memchr::memmem::find_iter(haystack, word.as_bytes()).filter_map(move |offset| {
-        let start = range.start + offset;
-        let end = start + word.len();
-        let bytes = source.as_bytes();
-        if word_like
-            && (start > 0 && is_ident(bytes[start - 1])
-                || bytes.get(end).is_some_and(|b| is_ident(*b)))
-        {
-            return None;
-        }
-        let node = within.descendant_for_byte_range(start, end)?;
-        (node.start_byte() == start && node.end_byte() == end && node.child_count() == 0)
-            .then_some(node)
-    })
+    memchr::memmem::find_iter(haystack, word.as_bytes())
+        .take_while(|_| !crate::deadline::expired())
+        .filter_map(move |offset| {
+            let start = range.start + offset;
+            let end = start + word.len();
+            let bytes = source.as_bytes();
+            if word_like
+                && (start > 0 && is_ident(bytes[start - 1])
+                    || bytes.get(end).is_some_and(|b| is_ident(*b)))
+            {
+                return None;
+            }
+            let node = within.descendant_for_byte_range(start, end)?;
+            (node.start_byte() == start && node.end_byte() == end && node.child_count() == 0)
+                .then_some(node)
+        })
 }
 
 /// Iterates over the named children of a node, with a cursor: `Node::named_child(i)` scans
@@ -168,6 +174,10 @@ pub fn named_children<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
     let mut cursor = node.walk();
     let mut started = false;
     std::iter::from_fn(move || loop {
+        // Out of time (`--file-timeout`): the analysis is thrown away, stop iterating.
+        if crate::deadline::expired() {
+            return None;
+        }
         let moved = if started {
             cursor.goto_next_sibling()
         } else {
@@ -185,11 +195,21 @@ pub fn named_children<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
 }
 
 thread_local! {
-    /// Roots of the trees whose rules are running on this thread (see [`with_root`]), each
-    /// with the number of its registration.
-    static ROOTS: RefCell<Vec<(tree_sitter::ffi::TSNode, u64)>> = const { RefCell::new(Vec::new()) };
+    /// The trees whose rules are running on this thread (see [`with_root`]), innermost last.
+    static ROOTS: RefCell<Vec<Registration>> = const { RefCell::new(Vec::new()) };
     /// Registrations so far on this thread.
     static REGISTRATIONS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// A tree registered by [`with_root`].
+struct Registration {
+    root: tree_sitter::ffi::TSNode,
+    /// The number of the registration.
+    number: u64,
+    /// The root's children with their byte ranges, in order: the top-level declaration around
+    /// a node is found by binary search, where tree-sitter's descent looks at each in turn
+    /// (quadratic in a file's declarations when every node's ancestors are asked for).
+    children: Vec<(usize, usize, tree_sitter::ffi::TSNode)>,
 }
 
 /// A number unique to the current [`with_root`] registration of `node`'s tree on this thread
@@ -202,8 +222,8 @@ pub fn registration(node: Node<'_>) -> Option<u64> {
             .borrow()
             .iter()
             .rev()
-            .find(|(r, _)| r.tree == tree)
-            .map(|(_, n)| *n)
+            .find(|r| r.root.tree == tree)
+            .map(|r| r.number)
     })
 }
 
@@ -222,10 +242,18 @@ pub fn with_root<R>(tree: &Tree, f: impl FnOnce() -> R) -> R {
         n.set(n.get() + 1);
         n.get()
     });
+    let root = tree.root_node();
+    let mut cursor = root.walk();
+    let children = root
+        .children(&mut cursor)
+        .map(|c| (c.start_byte(), c.end_byte(), c.into_raw()))
+        .collect();
     ROOTS.with(|roots| {
-        roots
-            .borrow_mut()
-            .push((tree.root_node().into_raw(), number))
+        roots.borrow_mut().push(Registration {
+            root: root.into_raw(),
+            number,
+            children,
+        })
     });
     let _registered = Registered;
     f()
@@ -234,21 +262,26 @@ pub fn with_root<R>(tree: &Tree, f: impl FnOnce() -> R) -> R {
 /// The ancestors of a node, innermost first (the node itself excluded).
 pub fn ancestors<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
     let tree = node.into_raw().tree;
-    let root = ROOTS.with(|roots| {
-        roots
-            .borrow()
-            .iter()
-            .rev()
-            .find(|(r, _)| r.tree == tree)
-            .map(|(r, _)| *r)
+    // The root, and the child of the root that holds `node` when one is known.
+    let found = ROOTS.with(|roots| {
+        let roots = roots.borrow();
+        let registration = roots.iter().rev().find(|r| r.root.tree == tree)?;
+        Some((registration.root, top_level(&registration.children, node)))
     });
     let mut path = Vec::new();
-    match root {
-        Some(root) => {
+    match found {
+        Some((root, top)) => {
             // SAFETY: `root` is the root node of the very tree `node` belongs to (same tree
-            // pointer), registered by `with_root` while that tree is borrowed; `node`'s
-            // lifetime 't keeps the tree alive, so a node of it may have lifetime 't too.
+            // pointer), registered by `with_root` while that tree is borrowed, and `top` one
+            // of its children; `node`'s lifetime 't keeps the tree alive, so a node of it may
+            // have lifetime 't too.
             let mut current: Node<'t> = unsafe { Node::from_raw(root) };
+            if let Some(top) = top {
+                if current != node {
+                    path.push(current);
+                    current = unsafe { Node::from_raw(top) };
+                }
+            }
             while current != node {
                 path.push(current);
                 match current.child_with_descendant(node) {
@@ -261,6 +294,23 @@ pub fn ancestors<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
         None => path.extend(std::iter::successors(node.parent(), |n| n.parent())),
     }
     path.into_iter()
+}
+
+/// The child of the root that is or holds `node`, by binary search over the children's byte
+/// ranges; `None` where ranges cannot tell (empty nodes) and the caller has to look at each.
+fn top_level(
+    children: &[(usize, usize, tree_sitter::ffi::TSNode)],
+    node: Node<'_>,
+) -> Option<tree_sitter::ffi::TSNode> {
+    let (start, end) = (node.start_byte(), node.end_byte());
+    if start == end {
+        return None;
+    }
+    // Non-empty children do not overlap: the last one starting at or before `start` is the
+    // only one that can hold the non-empty `node`.
+    let index = children.partition_point(|c| c.0 <= start).checked_sub(1)?;
+    let (child_start, child_end, child) = children[index];
+    (child_start < child_end && end <= child_end).then_some(child)
 }
 
 /// A name based on `base` that no identifier in `scope` uses yet — `cancel`, `cancel2`, … —

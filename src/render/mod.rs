@@ -48,16 +48,35 @@ pub fn render(
     }
 }
 
+/// A file name as text for line-oriented output: control characters (a newline would split
+/// the record, an escape sequence would reach the terminal) are written as Rust escapes
+/// (`\n`, `\u{1b}`); everything else is kept as it is.
+pub fn escape_path(path: &str) -> std::borrow::Cow<'_, str> {
+    if !path.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(path);
+    }
+    let mut out = String::with_capacity(path.len() + 8);
+    for c in path.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// `path:line:col: severity[rule] message`, one finding per line (vim quickfix, grep).
 pub fn short(report: &Report, encoding: ColumnEncoding, out: &mut dyn Write) -> io::Result<()> {
     for file in &report.files {
         let index = LineIndex::new(&file.source);
+        let path = escape_path(&file.path);
         for d in &file.diagnostics {
             let pos = index.position(&file.source, d.span.start, encoding);
             writeln!(
                 out,
                 "{}:{}:{}: {}[{}] {}",
-                file.path, pos.line, pos.column, d.severity, d.rule, d.message
+                path, pos.line, pos.column, d.severity, d.rule, d.message
             )?;
         }
     }

@@ -165,7 +165,12 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         }],
     });
     if let Some(root) = &root {
-        let path = root.to_string_lossy().replace('\\', "/");
+        let path = root.to_string_lossy();
+        let path = if cfg!(windows) {
+            path.replace('\\', "/")
+        } else {
+            path.into_owned()
+        };
         let slash = if path.starts_with('/') { "" } else { "/" };
         let mut uri = format!("file://{slash}{}", encode_uri_path(&path));
         if !uri.ends_with('/') {

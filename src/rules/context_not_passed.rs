@@ -18,43 +18,74 @@ pub static RULE: Rule = Rule {
     language: Language::Go,
     default_severity: Severity::Warning,
     enabled_by_default: true,
-    needles: PARENT_NEEDLES,
+    needles: NEEDLES,
     doc: include_str!("../../rules/context-not-passed.md"),
     check: Check::Go(check),
 };
 
 /// A function has a parent context only through a parameter of a handler type (`Context`,
-/// `Request`, configured ones).
-const PARENT_NEEDLES: &[&[Needle]] = &[&[Needle::HandlerType]];
+/// `Request`, configured ones), and the rule looks only at calls of [`CALLS`].
+const NEEDLES: &[&[Needle]] = &[&[Needle::HandlerType], CALLS_OR_SIBLINGS];
+
+/// [`CALLS`] and the calls of functions with a context-taking sibling.
+const CALLS_OR_SIBLINGS: &[Needle] = &[
+    Needle::SiblingCall,
+    Needle::Word("Begin"),
+    Needle::Word("Command"),
+    Needle::Word("Dial"),
+    Needle::Word("DialTimeout"),
+    Needle::Word("DialWithDialer"),
+    Needle::Word("Exec"),
+    Needle::Word("Get"),
+    Needle::Word("Handshake"),
+    Needle::Word("Head"),
+    Needle::Word("LookupAddr"),
+    Needle::Word("LookupCNAME"),
+    Needle::Word("LookupHost"),
+    Needle::Word("LookupIP"),
+    Needle::Word("LookupMX"),
+    Needle::Word("LookupNS"),
+    Needle::Word("LookupPort"),
+    Needle::Word("LookupSRV"),
+    Needle::Word("LookupTXT"),
+    Needle::Word("NewRequest"),
+    Needle::Word("Ping"),
+    Needle::Word("Post"),
+    Needle::Word("PostForm"),
+    Needle::Word("Prepare"),
+    Needle::Word("Query"),
+    Needle::Word("QueryRow"),
+    Needle::Word("Sleep"),
+];
 
 /// The names of the calls this rule looks at.
-const NAMES: &[&str] = &[
-    "Begin",
-    "Command",
-    "Dial",
-    "DialTimeout",
-    "DialWithDialer",
-    "Exec",
-    "Get",
-    "Handshake",
-    "Head",
-    "LookupAddr",
-    "LookupCNAME",
-    "LookupHost",
-    "LookupIP",
-    "LookupMX",
-    "LookupNS",
-    "LookupPort",
-    "LookupSRV",
-    "LookupTXT",
-    "NewRequest",
-    "Ping",
-    "Post",
-    "PostForm",
-    "Prepare",
-    "Query",
-    "QueryRow",
-    "Sleep",
+const CALLS: &[Needle] = &[
+    Needle::Word("Begin"),
+    Needle::Word("Command"),
+    Needle::Word("Dial"),
+    Needle::Word("DialTimeout"),
+    Needle::Word("DialWithDialer"),
+    Needle::Word("Exec"),
+    Needle::Word("Get"),
+    Needle::Word("Handshake"),
+    Needle::Word("Head"),
+    Needle::Word("LookupAddr"),
+    Needle::Word("LookupCNAME"),
+    Needle::Word("LookupHost"),
+    Needle::Word("LookupIP"),
+    Needle::Word("LookupMX"),
+    Needle::Word("LookupNS"),
+    Needle::Word("LookupPort"),
+    Needle::Word("LookupSRV"),
+    Needle::Word("LookupTXT"),
+    Needle::Word("NewRequest"),
+    Needle::Word("Ping"),
+    Needle::Word("Post"),
+    Needle::Word("PostForm"),
+    Needle::Word("Prepare"),
+    Needle::Word("Query"),
+    Needle::Word("QueryRow"),
+    Needle::Word("Sleep"),
 ];
 
 /// What the call does, for the message: "so {what} goes on after the caller has given up".
@@ -82,11 +113,18 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
     if file.is_test_file() || file.imports.imports_any(&["testing"]) {
         return;
     }
+    let names: Vec<&str> = CALLS
+        .iter()
+        .filter_map(|n| match n {
+            Needle::Word(name) => Some(*name),
+            _ => None,
+        })
+        .collect();
     let siblings = &file.settings.siblings;
-    let mut calls = file.calls_named(NAMES);
+    let mut calls = file.calls_named(&names);
     if !siblings.is_empty() {
         calls.extend(
-            file.calls_named_where(|name| siblings.has_name(name) && !NAMES.contains(&name)),
+            file.calls_named_where(|name| siblings.has_name(name) && !names.contains(&name)),
         );
         calls.sort_by_key(|c| c.start_byte());
     }

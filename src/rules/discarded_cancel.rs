@@ -23,6 +23,10 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
     // them together never declares `cancel` twice in one scope.
     let mut fixes_per_function: std::collections::HashMap<usize, usize> = Default::default();
     for candidate in file.cancel_calls() {
+        // Out of time (`--file-timeout`): the file's findings are thrown away.
+        if crate::deadline::expired() {
+            return;
+        }
         let (Some(statement), Some(blank)) = (candidate.statement, candidate.cancel_target())
         else {
             continue;

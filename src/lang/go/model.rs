@@ -173,6 +173,19 @@ impl<'a> GoFile<'a> {
         Some((index, &functions[index]))
     }
 
+    /// The innermost function around each of `nodes` (see [`GoFile::function_of`]), each
+    /// once, in document order: the functions a rule looking for these nodes has to check.
+    pub fn functions_around(&self, nodes: impl IntoIterator<Item = Node<'a>>) -> Vec<Node<'a>> {
+        let mut indexes: Vec<usize> = nodes
+            .into_iter()
+            .filter_map(|n| Some(self.function_of(n)?.0))
+            .collect();
+        indexes.sort_unstable();
+        indexes.dedup();
+        let functions = self.functions();
+        indexes.into_iter().map(|i| functions[i].node).collect()
+    }
+
     /// The calls of `context.Background()` and `context.TODO()` (any alias, dot imports), in
     /// document order.
     pub fn new_root_calls(&self) -> &[Node<'a>] {
@@ -295,28 +308,14 @@ impl<'a> GoFile<'a> {
     /// large to search one by one.
     pub fn calls_named_where(&self, wanted: impl Fn(&str) -> bool) -> Vec<Node<'a>> {
         let root = self.tree.root_node();
-        let bytes = self.source.as_bytes();
-        let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
-        let mut calls = Vec::new();
-        for open in memchr::memchr_iter(b'(', bytes) {
-            let start = bytes[..open]
-                .iter()
-                .rposition(|b| !is_ident(*b))
-                .map_or(0, |i| i + 1);
-            let Some(name) = self.source.get(start..open) else {
-                continue;
-            };
-            if name.is_empty() || !wanted(name) {
-                continue;
-            }
-            let Some(token) = root.descendant_for_byte_range(start, open) else {
-                continue;
-            };
-            if token.start_byte() == start && token.end_byte() == open {
-                calls.extend(call_named(token));
-            }
-        }
-        calls
+        super::siblings::called_names(self.source, wanted)
+            .into_iter()
+            .filter_map(|name| {
+                let token = root.descendant_for_byte_range(name.start, name.end)?;
+                (token.start_byte() == name.start && token.end_byte() == name.end)
+                    .then(|| call_named(token))?
+            })
+            .collect()
     }
 
     /// Every channel send (`ch <- v`), in document order.

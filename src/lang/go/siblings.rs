@@ -320,6 +320,11 @@ impl SiblingIndex {
         self.by_name.values().map(Vec::len).sum()
     }
 
+    /// Whether `text` may call a function with a sibling: one of the names followed by `(`.
+    pub fn called_in(&self, text: &str) -> bool {
+        !self.is_empty() && !called_names(text, |name| self.has_name(name)).is_empty()
+    }
+
     /// The plain names that have a sibling somewhere.
     pub fn has_name(&self, name: &str) -> bool {
         self.by_name.contains_key(name)
@@ -345,6 +350,27 @@ impl SiblingIndex {
                 }
         })
     }
+}
+
+/// The byte ranges of the identifiers followed by `(` in `text` whose name satisfies `wanted`,
+/// in order (a text scan: comments and strings included).
+pub fn called_names(text: &str, wanted: impl Fn(&str) -> bool) -> Vec<std::ops::Range<usize>> {
+    let bytes = text.as_bytes();
+    let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+    let mut found = Vec::new();
+    for open in memchr::memchr_iter(b'(', bytes) {
+        if open == 0 || !is_ident(bytes[open - 1]) {
+            continue;
+        }
+        let start = bytes[..open]
+            .iter()
+            .rposition(|b| !is_ident(*b))
+            .map_or(0, |i| i + 1);
+        if text.get(start..open).is_some_and(&wanted) {
+            found.push(start..open);
+        }
+    }
+    found
 }
 
 /// Where a callee is declared: the package in a directory (the calling file's own), or the
