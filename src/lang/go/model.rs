@@ -221,11 +221,33 @@ impl<'a> GoFile<'a> {
                 .collect();
             names.sort_unstable();
             names.dedup();
-            let mut calls: Vec<Node<'a>> = names
-                .into_iter()
-                .flat_map(|name| tokens(self.tree.root_node(), name, self.source))
-                .filter_map(call_named)
-                .collect();
+            let mut calls: Vec<Node<'a>> = if names.len() <= MAX_NAME_SEARCHES {
+                names
+                    .into_iter()
+                    .flat_map(|name| tokens(self.tree.root_node(), name, self.source))
+                    .filter_map(call_named)
+                    .collect()
+            } else {
+                // A long configured list: one walk over the calls, not one search per name.
+                let names: std::collections::HashSet<&str> = names.into_iter().collect();
+                let mut calls = Vec::new();
+                crate::lang::walk_tree(self.tree.root_node(), |n| {
+                    if n.kind() == "call_expression" {
+                        let name = n
+                            .child_by_field_name("function")
+                            .and_then(|f| match f.kind() {
+                                "identifier" => Some(f),
+                                "selector_expression" => f.child_by_field_name("field"),
+                                _ => None,
+                            });
+                        if name.is_some_and(|name| names.contains(self.text(name))) {
+                            calls.push(n);
+                        }
+                    }
+                    true
+                });
+                calls
+            };
             calls.sort_by_key(|c| c.start_byte());
             calls
                 .into_iter()
@@ -328,6 +350,10 @@ impl<'a> GoFile<'a> {
 
 /// The call whose function is the identifier `name` (`Name(...)`) or whose selector ends in
 /// the field `name` (`x.Name(...)`).
+/// Up to this many cancel-producing names, their calls are found by searching the text for
+/// each (fast for the built-in few); more are found by one walk over the tree.
+const MAX_NAME_SEARCHES: usize = 64;
+
 fn call_named(name: Node<'_>) -> Option<Node<'_>> {
     let function = match name.kind() {
         "identifier" => name,
