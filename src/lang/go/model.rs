@@ -325,6 +325,21 @@ impl<'a> GoFile<'a> {
         calls
     }
 
+    /// The calls `Name(...)` or `x.Name(...)` whose name satisfies `wanted`, in document
+    /// order: one scan of the text for identifiers followed by `(`, for sets of names too
+    /// large to search one by one.
+    pub fn calls_named_where(&self, wanted: impl Fn(&str) -> bool) -> Vec<Node<'a>> {
+        let root = self.tree.root_node();
+        super::siblings::called_names(self.source, wanted)
+            .into_iter()
+            .filter_map(|name| {
+                let token = root.descendant_for_byte_range(name.start, name.end)?;
+                (token.start_byte() == name.start && token.end_byte() == name.end)
+                    .then(|| call_named(token))?
+            })
+            .collect()
+    }
+
     /// Every channel send (`ch <- v`), in document order.
     pub fn send_statements(&self) -> &[Node<'a>] {
         self.model
