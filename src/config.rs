@@ -88,13 +88,56 @@ pub struct Config {
 impl Config {
     /// Loads and validates a config file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+        let error = |message: String| ConfigError {
             path: path.to_path_buf(),
             line: 0,
             column: 0,
-            message: format!("cannot read the config file: {e}"),
-        })?;
+            message,
+        };
+        let file = std::fs::File::open(path)
+            .map_err(|e| error(format!("cannot read the config file: {e}")))?;
+        let mut text = String::new();
+        // One byte over the limit is enough to know it is too large.
+        std::io::Read::read_to_string(
+            &mut std::io::Read::take(file, MAX_CONFIG_SIZE + 1),
+            &mut text,
+        )
+        .map_err(|e| error(format!("cannot read the config file: {e}")))?;
+        if text.len() as u64 > MAX_CONFIG_SIZE {
+            return Err(error(format!(
+                "the config file is larger than {MAX_CONFIG_SIZE} bytes; not read"
+            )));
+        }
         Config::parse(path, &text)
+    }
+
+    /// Loads a config file found by [`find`] (not named by the user): one that is a symbolic
+    /// link to a file outside the tree it was found in (the repository, or its directory
+    /// outside one) is refused, so a checked-out tree cannot make ctxlint read, and echo
+    /// parts of in error messages, an arbitrary file. `--config` reads any file.
+    pub fn load_found(path: &Path) -> Result<Config, ConfigError> {
+        let error = |message: String| ConfigError {
+            path: path.to_path_buf(),
+            line: 0,
+            column: 0,
+            message,
+        };
+        let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+        if is_link {
+            let dir = path.parent().unwrap_or(Path::new("."));
+            let tree = crate::baseline::repo_root(&crate::walk::absolute(dir))
+                .unwrap_or_else(|| dir.to_path_buf());
+            let target = std::fs::canonicalize(path)
+                .map_err(|e| error(format!("cannot read the config file: {e}")))?;
+            let inside = std::fs::canonicalize(&tree).is_ok_and(|tree| target.starts_with(tree));
+            if !inside {
+                return Err(error(format!(
+                    "the config file is a symbolic link to {}, outside the tree; not read (name it with --config to use it)",
+                    target.display()
+                )));
+            }
+        }
+        Config::load(path)
     }
 
     /// Parses the text of a config file; `path` is used for messages and to anchor globs.
@@ -194,6 +237,14 @@ pub fn find(path: &Path) -> Option<PathBuf> {
     None
 }
 
+/// Entries accepted in one list of a config file (`exclude`, `go.cancel-functions`, ...):
+/// real configs list tens; more is a mistake or a hostile file, which must not make every
+/// run slow.
+pub const MAX_ENTRIES: usize = 1000;
+
+/// Bytes accepted in a config file.
+pub const MAX_CONFIG_SIZE: u64 = 1024 * 1024;
+
 const TOP_KEYS: &[&str] = &[
     "select",
     "ignore",
@@ -247,6 +298,13 @@ impl Parser<'_> {
         what: &str,
     ) -> Result<&'v DeTable<'i>, ConfigError> {
         match value.get_ref() {
+            DeValue::Table(t) if t.len() > MAX_ENTRIES => Err(self.error(
+                &value.span(),
+                format!(
+                    "`{what}` has {} entries, more than the {MAX_ENTRIES} ctxlint accepts in one table",
+                    t.len()
+                ),
+            )),
             DeValue::Table(t) => Ok(t),
             _ => Err(self.error(&value.span(), format!("`{what}` must be a table"))),
         }
@@ -276,6 +334,13 @@ impl Parser<'_> {
         what: &str,
     ) -> Result<&'v [Value<'i>], ConfigError> {
         match value.get_ref() {
+            DeValue::Array(a) if a.len() > MAX_ENTRIES => Err(self.error(
+                &value.span(),
+                format!(
+                    "`{what}` has {} entries, more than the {MAX_ENTRIES} ctxlint accepts in one list",
+                    a.len()
+                ),
+            )),
             DeValue::Array(a) => Ok(a),
             _ => Err(self.error(&value.span(), format!("`{what}` must be an array"))),
         }

@@ -71,6 +71,7 @@ static AUTOMATON: LazyLock<Automaton> = LazyLock::new(|| {
                 .into_iter()
                 .map(|n| Needle::Word(leak(n)))
                 .collect(),
+            Needle::SiblingCall => Vec::new(),
             other => vec![*other],
         };
         for needle in expanded {
@@ -94,7 +95,7 @@ fn leak(name: String) -> &'static str {
 fn text_of(needle: Needle) -> &'static str {
     match needle {
         Needle::Text(t) | Needle::Word(t) | Needle::Statement(t) | Needle::Comment(t) => t,
-        Needle::CancelFunction | Needle::HandlerType => "",
+        Needle::CancelFunction | Needle::HandlerType | Needle::SiblingCall => "",
     }
 }
 
@@ -150,14 +151,23 @@ impl<'a> Hits<'a> {
         let automaton = &*AUTOMATON;
         match needle {
             Needle::CancelFunction | Needle::HandlerType => {
-                names(self.go, needle).iter().any(|name| {
+                let names = names(self.go, needle);
+                let mut others = std::collections::HashSet::new();
+                for name in &names {
                     let built_in = |p: &Needle| matches!(p, Needle::Word(w) if w == name);
                     match automaton.patterns.iter().position(built_in) {
-                        Some(id) => self.found[id],
-                        None => occurs_word(name, self.text),
+                        Some(id) if self.found[id] => return true,
+                        Some(_) => {}
+                        None => {
+                            others.insert(name.as_str());
+                        }
                     }
-                })
+                }
+                // Names only the settings know: one pass over the words of the text, however
+                // many names a config lists.
+                !others.is_empty() && occurs_any_word(&others, self.text)
             }
+            Needle::SiblingCall => self.go.siblings.called_in(self.text),
             _ => automaton
                 .patterns
                 .iter()
@@ -167,13 +177,28 @@ impl<'a> Hits<'a> {
     }
 }
 
-/// Whether the word `name` occurs in code in `text` (for names that only the settings know).
-fn occurs_word(name: &str, text: &str) -> bool {
+/// Whether one of the words `names` occurs in code in `text` (for names that only the
+/// settings know).
+fn occurs_any_word(names: &std::collections::HashSet<&str>, text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
     let mut lines = CommentLines::default();
-    memchr::memmem::find_iter(text.as_bytes(), name).any(|start| {
-        is_word(text.as_bytes(), start, start + name.len())
-            && !lines.is_comment(text.as_bytes(), start)
-    })
+    let mut i = 0;
+    while i < bytes.len() {
+        if !is_ident(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && is_ident(bytes[i]) {
+            i += 1;
+        }
+        // Identifier runs split only at ASCII bytes: `start..i` is on character boundaries.
+        if names.contains(&text[start..i]) && !lines.is_comment(bytes, start) {
+            return true;
+        }
+    }
+    false
 }
 
 /// Whether the occurrence of `needle` at `start` counts: a word where the needle is one, and

@@ -147,7 +147,7 @@ pub fn config_for(path: &Path) -> Result<Config, ConfigError> {
         .then(|| config::find(path))
         .flatten();
     match file {
-        Some(file) => Config::load(&file),
+        Some(file) => Config::load_found(&file),
         None => Ok(Config::default()),
     }
 }

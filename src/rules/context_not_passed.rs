@@ -6,6 +6,7 @@ use tree_sitter::Node;
 use super::new_root::{self, Parent};
 use super::{Check, Needle, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity, Span};
+use crate::lang::go::siblings::{PackageRef, Sibling};
 use crate::lang::go::types::{StdType, TypeRef};
 use crate::lang::go::{self, Callee, GoFile};
 use crate::lang::named_children;
@@ -24,7 +25,38 @@ pub static RULE: Rule = Rule {
 
 /// A function has a parent context only through a parameter of a handler type (`Context`,
 /// `Request`, configured ones), and the rule looks only at calls of [`CALLS`].
-const NEEDLES: &[&[Needle]] = &[&[Needle::HandlerType], CALLS];
+const NEEDLES: &[&[Needle]] = &[&[Needle::HandlerType], CALLS_OR_SIBLINGS];
+
+/// [`CALLS`] and the calls of functions with a context-taking sibling.
+const CALLS_OR_SIBLINGS: &[Needle] = &[
+    Needle::SiblingCall,
+    Needle::Word("Begin"),
+    Needle::Word("Command"),
+    Needle::Word("Dial"),
+    Needle::Word("DialTimeout"),
+    Needle::Word("DialWithDialer"),
+    Needle::Word("Exec"),
+    Needle::Word("Get"),
+    Needle::Word("Handshake"),
+    Needle::Word("Head"),
+    Needle::Word("LookupAddr"),
+    Needle::Word("LookupCNAME"),
+    Needle::Word("LookupHost"),
+    Needle::Word("LookupIP"),
+    Needle::Word("LookupMX"),
+    Needle::Word("LookupNS"),
+    Needle::Word("LookupPort"),
+    Needle::Word("LookupSRV"),
+    Needle::Word("LookupTXT"),
+    Needle::Word("NewRequest"),
+    Needle::Word("Ping"),
+    Needle::Word("Post"),
+    Needle::Word("PostForm"),
+    Needle::Word("Prepare"),
+    Needle::Word("Query"),
+    Needle::Word("QueryRow"),
+    Needle::Word("Sleep"),
+];
 
 /// The names of the calls this rule looks at.
 const CALLS: &[Needle] = &[
@@ -68,7 +100,7 @@ struct Variant {
 /// How the fix rewrites the call: the function part, then the context as the first argument.
 enum Rewrite {
     /// Replace the called name (`Query` → `QueryContext`).
-    Rename(&'static str),
+    Rename(String),
     /// Replace the whole function expression (`net.Dial` → `(&net.Dialer{}).DialContext`).
     Function(String),
     /// `Begin()` → `BeginTx(ctx, nil)`.
@@ -88,7 +120,15 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
             _ => None,
         })
         .collect();
-    for call in file.calls_named(&names) {
+    let siblings = &file.settings.siblings;
+    let mut calls = file.calls_named(&names);
+    if !siblings.is_empty() {
+        calls.extend(
+            file.calls_named_where(|name| siblings.has_name(name) && !names.contains(&name)),
+        );
+        calls.sort_by_key(|c| c.start_byte());
+    }
+    for call in calls {
         let Some(variant) = variant(file, call) else {
             continue;
         };
@@ -336,6 +376,12 @@ fn diagnostic(
 ) -> Diagnostic {
     let function = call.child_by_field_name("function").unwrap_or(call);
     let written = file.text(function);
+    // A receiver written over several lines (`(&dns.Client{…}).Exchange`): the name alone.
+    let field = function.child_by_field_name("field");
+    let written = match field {
+        Some(field) if written.contains('\n') => format!("….{}", file.text(field)),
+        _ => written.to_string(),
+    };
     let ctx = &parent.expression;
     let fix = variant
         .fix
@@ -378,7 +424,7 @@ fn edits(file: &GoFile<'_>, call: Node<'_>, rewrite: &Rewrite, ctx: &str) -> Opt
     match rewrite {
         Rewrite::Rename(to) => edits.push(Edit {
             span: Span::of(name),
-            new_text: (*to).to_string(),
+            new_text: to.clone(),
         }),
         Rewrite::Function(to) => edits.push(Edit {
             span: Span::of(function),
@@ -416,11 +462,85 @@ fn edits(file: &GoFile<'_>, call: Node<'_>, rewrite: &Rewrite, ctx: &str) -> Opt
 /// The context-taking variant of the call, if it is one of the known APIs and the receiver's
 /// type is known.
 fn variant(file: &GoFile<'_>, call: Node<'_>) -> Option<Variant> {
-    match file.callee(call) {
+    let known = match file.callee(call) {
         Some(Callee::Package { path, name }) => package_variant(file, call, path, name),
         Some(Callee::Local { .. }) => None,
         None => method_variant(file, call),
+    };
+    known.or_else(|| sibling_variant(file, call))
+}
+
+/// A function or method of the scanned tree with a context-taking sibling (see
+/// [`siblings`](crate::lang::go::siblings)), called without a context argument.
+fn sibling_variant(file: &GoFile<'_>, call: Node<'_>) -> Option<Variant> {
+    let index = &file.settings.siblings;
+    let function = call.child_by_field_name("function")?;
+    let here = || Some(PackageRef::Dir(file.dir?, file.package.as_str()));
+    let sibling = match file.callee(call) {
+        None => return sibling_method(file, call),
+        Some(Callee::Package { path, name }) => index.find(name, None, PackageRef::Import(path)),
+        Some(Callee::Local { name }) => {
+            // A local variable or parameter holding a func value is not the function.
+            if go::declaration_of(function, file.source).is_some() {
+                return None;
+            }
+            index.find(name, None, here()?)
+        }
+    };
+    sibling_help(file, call, sibling?)
+}
+
+/// The variant of a method call on a receiver of a known type with a context-taking sibling.
+fn sibling_method(file: &GoFile<'_>, call: Node<'_>) -> Option<Variant> {
+    let function = call.child_by_field_name("function")?;
+    if function.kind() != "selector_expression" {
+        return None;
     }
+    let name = file.text(function.child_by_field_name("field")?);
+    let index = &file.settings.siblings;
+    if !index.has_name(name) {
+        return None;
+    }
+    let sibling = match file.type_of(function.child_by_field_name("operand")?)? {
+        TypeRef::Local(owner) => index.find(
+            name,
+            Some(&owner),
+            PackageRef::Dir(file.dir?, file.package.as_str()),
+        ),
+        TypeRef::Imported(path, owner) => index.find(name, Some(&owner), PackageRef::Import(&path)),
+        TypeRef::Std(_) => None,
+    }?;
+    sibling_help(file, call, sibling)
+}
+
+fn sibling_help(file: &GoFile<'_>, call: Node<'_>, sibling: &Sibling) -> Option<Variant> {
+    // The variant implemented with the plain function (`ExecuteContext` sets the context,
+    // then calls `Execute`; `PrepareContext` watches the context around `Prepare`).
+    let declared = go::enclosing_functions(call)
+        .last()
+        .and_then(|f| go::function_name(f, file.source));
+    if declared == Some(sibling.variant.as_str()) {
+        return None;
+    }
+    // A call that already passes a context (to the plain function, which then takes one
+    // among other parameters) is not this rule's.
+    let arguments = call.child_by_field_name("arguments")?;
+    if named_children(arguments).any(|a| {
+        let text = file.text(a);
+        a.kind() == "identifier" && (text == "ctx" || text.ends_with("Ctx"))
+            || text.ends_with(".Context()")
+            || text.contains("context.")
+    }) {
+        return None;
+    }
+    Some(Variant {
+        what: "its work",
+        help: format!("use `{}({{ctx}}, …)`", sibling.variant),
+        fix: Some((
+            Applicability::Safe,
+            Rewrite::Rename(sibling.variant.clone()),
+        )),
+    })
 }
 
 fn package_variant(file: &GoFile<'_>, call: Node<'_>, path: &str, name: &str) -> Option<Variant> {
@@ -434,7 +554,7 @@ fn package_variant(file: &GoFile<'_>, call: Node<'_>, path: &str, name: &str) ->
             help: "use `http.NewRequestWithContext({ctx}, …)`".into(),
             fix: Some((
                 Applicability::Safe,
-                Rewrite::Rename("NewRequestWithContext"),
+                Rewrite::Rename("NewRequestWithContext".into()),
             )),
         },
         ("net/http", "Get" | "Head" | "Post" | "PostForm") => http_client_variant(name),
@@ -443,7 +563,10 @@ fn package_variant(file: &GoFile<'_>, call: Node<'_>, path: &str, name: &str) ->
             help: "use `exec.CommandContext({ctx}, …)`: the process is killed when the context \
                    is done"
                 .into(),
-            fix: Some((Applicability::Unsafe, Rewrite::Rename("CommandContext"))),
+            fix: Some((
+                Applicability::Unsafe,
+                Rewrite::Rename("CommandContext".into()),
+            )),
         },
         ("net", "Dial") => Variant {
             what: "the connection attempt",
@@ -535,7 +658,7 @@ fn method_variant(file: &GoFile<'_>, call: Node<'_>) -> Option<Variant> {
     Some(Variant {
         what,
         help: format!("use `{to}({{ctx}}, …)` (a `{}` method)", receiver.written()),
-        fix: Some((Applicability::Safe, Rewrite::Rename(to))),
+        fix: Some((Applicability::Safe, Rewrite::Rename(to.into()))),
     })
 }
 

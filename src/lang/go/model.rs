@@ -219,11 +219,33 @@ impl<'a> GoFile<'a> {
                 .collect();
             names.sort_unstable();
             names.dedup();
-            let mut calls: Vec<Node<'a>> = names
-                .into_iter()
-                .flat_map(|name| tokens(self.tree.root_node(), name, self.source))
-                .filter_map(call_named)
-                .collect();
+            let mut calls: Vec<Node<'a>> = if names.len() <= MAX_NAME_SEARCHES {
+                names
+                    .into_iter()
+                    .flat_map(|name| tokens(self.tree.root_node(), name, self.source))
+                    .filter_map(call_named)
+                    .collect()
+            } else {
+                // A long configured list: one walk over the calls, not one search per name.
+                let names: std::collections::HashSet<&str> = names.into_iter().collect();
+                let mut calls = Vec::new();
+                crate::lang::walk_tree(self.tree.root_node(), |n| {
+                    if n.kind() == "call_expression" {
+                        let name = n
+                            .child_by_field_name("function")
+                            .and_then(|f| match f.kind() {
+                                "identifier" => Some(f),
+                                "selector_expression" => f.child_by_field_name("field"),
+                                _ => None,
+                            });
+                        if name.is_some_and(|name| names.contains(self.text(name))) {
+                            calls.push(n);
+                        }
+                    }
+                    true
+                });
+                calls
+            };
             calls.sort_by_key(|c| c.start_byte());
             calls
                 .into_iter()
@@ -300,6 +322,21 @@ impl<'a> GoFile<'a> {
         calls
     }
 
+    /// The calls `Name(...)` or `x.Name(...)` whose name satisfies `wanted`, in document
+    /// order: one scan of the text for identifiers followed by `(`, for sets of names too
+    /// large to search one by one.
+    pub fn calls_named_where(&self, wanted: impl Fn(&str) -> bool) -> Vec<Node<'a>> {
+        let root = self.tree.root_node();
+        super::siblings::called_names(self.source, wanted)
+            .into_iter()
+            .filter_map(|name| {
+                let token = root.descendant_for_byte_range(name.start, name.end)?;
+                (token.start_byte() == name.start && token.end_byte() == name.end)
+                    .then(|| call_named(token))?
+            })
+            .collect()
+    }
+
     /// Every channel send (`ch <- v`), in document order.
     pub fn send_statements(&self) -> &[Node<'a>] {
         self.model
@@ -310,6 +347,10 @@ impl<'a> GoFile<'a> {
 
 /// The call whose function is the identifier `name` (`Name(...)`) or whose selector ends in
 /// the field `name` (`x.Name(...)`).
+/// Up to this many cancel-producing names, their calls are found by searching the text for
+/// each (fast for the built-in few); more are found by one walk over the tree.
+const MAX_NAME_SEARCHES: usize = 64;
+
 fn call_named(name: Node<'_>) -> Option<Node<'_>> {
     let mut up = ancestors(name);
     let function = match name.kind() {

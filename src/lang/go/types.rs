@@ -54,12 +54,13 @@ impl StdType {
     }
 }
 
-/// A type as far as the syntax tells: a known standard library type, or a type declared in
-/// the package by that name.
+/// A type as far as the syntax tells: a known standard library type, a type declared in
+/// the package by that name, or a type of another package (by import path and name).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TypeRef {
     Std(StdType),
     Local(String),
+    Imported(String, String),
 }
 
 /// Whether a file may declare a field or variable of a [`StdType`]: it names one of them with
@@ -290,7 +291,13 @@ impl<'a> GoFile<'a> {
             "qualified_type" => STD_TYPES
                 .iter()
                 .find(|(package, name, _)| self.is_named_type(ty, package, name))
-                .map(|&(_, _, t)| TypeRef::Std(t)),
+                .map(|&(_, _, t)| TypeRef::Std(t))
+                .or_else(|| {
+                    let package = self.text(ty.child_by_field_name("package")?);
+                    let name = self.text(ty.child_by_field_name("name")?);
+                    let path = self.imports.path_of(package)?;
+                    Some(TypeRef::Imported(path.to_string(), name.to_string()))
+                }),
             "type_identifier" => {
                 let name = self.text(ty);
                 // A dot import may make the name a standard library type.
@@ -342,7 +349,7 @@ impl<'a> GoFile<'a> {
                 }
                 match self.type_of_depth(operand, depth + 1)? {
                     TypeRef::Local(owner) => self.field_type(&owner, field),
-                    TypeRef::Std(_) => None,
+                    TypeRef::Std(_) | TypeRef::Imported(..) => None,
                 }
             }
             "call_expression" => call_result(self, expr, depth),
