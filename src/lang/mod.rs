@@ -296,6 +296,12 @@ pub fn ancestors<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
     path.into_iter()
 }
 
+/// The parent of a node: as `Node::parent`, but under [`with_root`] without looking at each
+/// top-level declaration before the one around the node.
+pub fn parent(node: Node<'_>) -> Option<Node<'_>> {
+    ancestors(node).next()
+}
+
 /// The child of the root that is or holds `node`, by binary search over the children's byte
 /// ranges; `None` where ranges cannot tell (empty nodes) and the caller has to look at each.
 fn top_level(

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use tree_sitter::Node;
 
 use super::{declaration_of, GoFile};
-use crate::lang::{named_children, text};
+use crate::lang::{ancestors, named_children, text};
 
 /// The standard library types whose methods have context-taking variants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -374,7 +374,8 @@ impl<'a> GoFile<'a> {
 
     /// The type of the variable an identifier declares (a parameter, receiver, `var` or `:=`).
     fn declared_type(&self, name: Node<'_>, depth: usize) -> Option<TypeRef> {
-        let parent = name.parent()?;
+        let mut up = ancestors(name);
+        let parent = up.next()?;
         match parent.kind() {
             "parameter_declaration" | "variadic_parameter_declaration" => {
                 self.type_of_type(parent.child_by_field_name("type")?)
@@ -385,7 +386,7 @@ impl<'a> GoFile<'a> {
                 .find(|(n, _)| n == self.text(name))
                 .map(|(_, t)| t),
             "expression_list" => {
-                let statement = parent.parent()?;
+                let statement = up.next()?;
                 if statement.kind() != "short_var_declaration" {
                     return None;
                 }
