@@ -71,6 +71,7 @@ static AUTOMATON: LazyLock<Automaton> = LazyLock::new(|| {
                 .into_iter()
                 .map(|n| Needle::Word(leak(n)))
                 .collect(),
+            Needle::SiblingCall => Vec::new(),
             other => vec![*other],
         };
         for needle in expanded {
@@ -94,7 +95,7 @@ fn leak(name: String) -> &'static str {
 fn text_of(needle: Needle) -> &'static str {
     match needle {
         Needle::Text(t) | Needle::Word(t) | Needle::Statement(t) | Needle::Comment(t) => t,
-        Needle::CancelFunction | Needle::HandlerType => "",
+        Needle::CancelFunction | Needle::HandlerType | Needle::SiblingCall => "",
     }
 }
 
@@ -166,6 +167,7 @@ impl<'a> Hits<'a> {
                 // many names a config lists.
                 !others.is_empty() && occurs_any_word(&others, self.text)
             }
+            Needle::SiblingCall => self.go.siblings.called_in(self.text),
             _ => automaton
                 .patterns
                 .iter()

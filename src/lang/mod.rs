@@ -296,6 +296,12 @@ pub fn ancestors<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
     path.into_iter()
 }
 
+/// The parent of a node: as `Node::parent`, but under [`with_root`] without looking at each
+/// top-level declaration before the one around the node.
+pub fn parent(node: Node<'_>) -> Option<Node<'_>> {
+    ancestors(node).next()
+}
+
 /// The child of the root that is or holds `node`, by binary search over the children's byte
 /// ranges; `None` where ranges cannot tell (empty nodes) and the caller has to look at each.
 fn top_level(
@@ -334,6 +340,47 @@ pub fn free_name(scope: Node<'_>, base: &str, source: &str, skip: usize) -> Stri
         .filter(|name| !used.contains(name.as_str()))
         .nth(skip)
         .unwrap_or_else(|| base.to_string())
+}
+
+/// [`free_name`] for many fixes in one scope: the scope is walked once, not once per fix (a
+/// function with thousands of findings would be quadratic).
+pub struct FreeNames<'s> {
+    used: std::collections::HashSet<&'s str>,
+    /// Per base name, the free names found so far, in order.
+    free: std::collections::HashMap<String, (usize, Vec<String>)>,
+}
+
+impl<'s> FreeNames<'s> {
+    pub fn new(scope: Node<'_>, source: &'s str) -> FreeNames<'s> {
+        let mut used = std::collections::HashSet::new();
+        walk_tree(scope, |n| {
+            if n.kind() == "identifier" {
+                used.insert(text(n, source));
+            }
+            true
+        });
+        FreeNames {
+            used,
+            free: Default::default(),
+        }
+    }
+
+    /// What `free_name(scope, base, source, skip)` returns.
+    pub fn nth(&mut self, base: &str, skip: usize) -> String {
+        let (tried, free) = self.free.entry(base.to_string()).or_default();
+        while free.len() <= skip {
+            *tried += 1;
+            let name = if *tried == 1 {
+                base.to_string()
+            } else {
+                format!("{base}{tried}")
+            };
+            if !self.used.contains(name.as_str()) {
+                free.push(name);
+            }
+        }
+        free[skip].clone()
+    }
 }
 
 /// The leading blanks of the line `node` starts on.

@@ -94,6 +94,9 @@ pub enum Needle {
     /// The name of a parameter type that carries a request's context, as a word (`Context`,
     /// `Request`, configured ones).
     HandlerType,
+    /// A call of a function or method of the scanned tree that has a context-taking sibling
+    /// (see [`crate::lang::go::siblings`]): its name followed by `(`.
+    SiblingCall,
 }
 
 /// The import of the `context` package: `"context"` and `"golang.org/x/net/context"` both end

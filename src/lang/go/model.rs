@@ -35,7 +35,7 @@ use tree_sitter::Node;
 
 use super::types::PackageTypes;
 use super::{parameters, CancelBinding, GoFile, HandlerType, Param, CONTEXT_PATHS, FUNCTION_KINDS};
-use crate::lang::{ancestors, tokens};
+use crate::lang::{ancestors, parent, tokens};
 
 /// A function declaration, method or func literal.
 #[derive(Debug, Clone)]
@@ -116,7 +116,7 @@ impl<'a> GoFile<'a> {
     fn statements(&self, token: &'a str, kind: &str) -> Vec<Node<'a>> {
         self.tokens(token)
             .filter(|t| t.kind() == token)
-            .filter_map(|t| t.parent().filter(|p| p.kind() == kind))
+            .filter_map(|t| parent(t).filter(|p| p.kind() == kind))
             .collect()
     }
 
@@ -127,9 +127,7 @@ impl<'a> GoFile<'a> {
             // The functions still open at the current position, innermost last.
             let mut open: Vec<usize> = Vec::new();
             for keyword in self.tokens("func").filter(|t| t.kind() == "func") {
-                let Some(node) = keyword
-                    .parent()
-                    .filter(|p| FUNCTION_KINDS.contains(&p.kind()))
+                let Some(node) = parent(keyword).filter(|p| FUNCTION_KINDS.contains(&p.kind()))
                 else {
                     continue;
                 };
@@ -253,9 +251,8 @@ impl<'a> GoFile<'a> {
                 .into_iter()
                 .filter_map(|call| {
                     let (result, callee) = self.cancel_result(call)?;
-                    let statement = call
-                        .parent()
-                        .and_then(|values| values.parent())
+                    let statement = ancestors(call)
+                        .nth(1)
                         .filter(|s| self.assignment(*s).is_some_and(|(_, c)| c == call));
                     let targets = statement
                         .and_then(|s| self.assignment(s))
@@ -325,6 +322,21 @@ impl<'a> GoFile<'a> {
         calls
     }
 
+    /// The calls `Name(...)` or `x.Name(...)` whose name satisfies `wanted`, in document
+    /// order: one scan of the text for identifiers followed by `(`, for sets of names too
+    /// large to search one by one.
+    pub fn calls_named_where(&self, wanted: impl Fn(&str) -> bool) -> Vec<Node<'a>> {
+        let root = self.tree.root_node();
+        super::siblings::called_names(self.source, wanted)
+            .into_iter()
+            .filter_map(|name| {
+                let token = root.descendant_for_byte_range(name.start, name.end)?;
+                (token.start_byte() == name.start && token.end_byte() == name.end)
+                    .then(|| call_named(token))?
+            })
+            .collect()
+    }
+
     /// Every channel send (`ch <- v`), in document order.
     pub fn send_statements(&self) -> &[Node<'a>] {
         self.model
@@ -340,16 +352,16 @@ impl<'a> GoFile<'a> {
 const MAX_NAME_SEARCHES: usize = 64;
 
 fn call_named(name: Node<'_>) -> Option<Node<'_>> {
+    let mut up = ancestors(name);
     let function = match name.kind() {
         "identifier" => name,
-        "field_identifier" => name
-            .parent()
+        "field_identifier" => up
+            .next()
             .filter(|s| s.kind() == "selector_expression")
             .filter(|s| s.child_by_field_name("field") == Some(name))?,
         _ => return None,
     };
-    function
-        .parent()
+    up.next()
         .filter(|c| c.kind() == "call_expression")
         .filter(|c| c.child_by_field_name("function") == Some(function))
 }
