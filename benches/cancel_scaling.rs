@@ -5,7 +5,16 @@
 //! Three shapes, each at 1k, 5k and 20k `context.WithCancel` calls in one function:
 //! - `distinct`: `ctxN, cancelN := context.WithCancel(parent)` then `defer cancelN()`;
 //! - `reused`: the same `ctx, cancel` names rebound with `=` and released each time;
-//! - `leaky`: distinct names, never released (every search runs to the end of the function).
+//! - `leaky`: distinct names, never released (every search runs to the end of the function);
+//! - `branches`: distinct names, each released in one branch of an `if`/`else` only, so every
+//!   search leaves through the join of its branches and used to run on through all the later
+//!   branch blocks to the end of the function (quadratic until the searches stopped at the
+//!   first block from which none of the binding's uses can be reached, `Cfg::reach`);
+//! - `early-return`: distinct names, each followed by `if x { return nil }` before the release
+//!   (the fix looked for a later `defer` by walking the siblings, quadratic in tree-sitter);
+//! - `discarded`: `ctxN, _ := context.WithCancel(parent)`, each a discarded-cancel finding with
+//!   a fix (each fix looked for a free name and for an earlier assignment of `parent` by
+//!   walking the function).
 //!
 //! `cargo bench --bench cancel_scaling` prints the median of 5 runs per size and the time per
 //! call, so a flat last column means linear time. Without `--bench` (e.g. `cargo test
@@ -20,7 +29,7 @@ use ctxlint::LintSettings;
 /// One function with `n` cancel-producing calls of the given shape.
 fn source(shape: &str, n: usize) -> String {
     let mut src = String::from(
-        "package p\n\nimport \"context\"\n\nfunc use(context.Context) {}\n\nfunc f(parent context.Context) {\n",
+        "package p\n\nimport \"context\"\n\nfunc use(context.Context) {}\n\nfunc f(parent context.Context, x bool) error {\n",
     );
     if shape == "reused" {
         src.push_str("\tvar ctx context.Context\n\tvar cancel context.CancelFunc\n");
@@ -33,11 +42,18 @@ fn source(shape: &str, n: usize) -> String {
             "reused" => {
                 "\tctx, cancel = context.WithCancel(parent)\n\tuse(ctx)\n\tcancel()\n".to_string()
             }
+            "branches" => format!(
+                "\tctx{i}, cancel{i} := context.WithCancel(parent)\n\tif x {{\n\t\tcancel{i}()\n\t}} else {{\n\t\tuse(ctx{i})\n\t}}\n"
+            ),
+            "discarded" => format!("\tctx{i}, _ := context.WithCancel(parent)\n\tuse(ctx{i})\n"),
+            "early-return" => format!(
+                "\tctx{i}, cancel{i} := context.WithCancel(parent)\n\tif x {{\n\t\treturn nil\n\t}}\n\tuse(ctx{i})\n\tcancel{i}()\n"
+            ),
             _ => format!("\tctx{i}, cancel{i} := context.WithCancel(parent)\n\tuse(ctx{i})\n\t_ = cancel{i}\n"),
         };
         src.push_str(&line);
     }
-    src.push_str("}\n");
+    src.push_str("\treturn nil\n}\n");
     src
 }
 
@@ -49,8 +65,15 @@ fn main() {
         (&[1_000], 1)
     };
     let settings = LintSettings::default();
-    println!("shape     calls   bytes      median      per call");
-    for shape in ["distinct", "reused", "leaky"] {
+    println!("shape          calls    bytes      median   per call");
+    for shape in [
+        "distinct",
+        "reused",
+        "leaky",
+        "branches",
+        "early-return",
+        "discarded",
+    ] {
         for &n in sizes {
             let src = source(shape, n);
             let mut times: Vec<Duration> = (0..runs)
@@ -65,7 +88,7 @@ fn main() {
             times.sort();
             let median = times[times.len() / 2];
             println!(
-                "{shape:<9} {n:>6} {:>8} {:>10.1?} {:>10.2?}",
+                "{shape:<12} {n:>6} {:>8} {:>10.1?} {:>10.2?}",
                 src.len(),
                 median,
                 median / n as u32

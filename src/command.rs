@@ -504,7 +504,7 @@ fn group_by_config(
         .into_iter()
         .map(|(file, paths)| {
             let config = match file {
-                Some(file) => Config::load(&file)?,
+                Some(file) => Config::load_found(&file)?,
                 None => Config::default(),
             };
             Ok((config, paths))
@@ -564,7 +564,7 @@ fn check_stdin(args: &CheckArgs, name: &Path) -> Result<Report, Error> {
         Config::load(file)?
     } else {
         match config::find(name) {
-            Some(file) => Config::load(&file)?,
+            Some(file) => Config::load_found(&file)?,
             None => Config::default(),
         }
     };

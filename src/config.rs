@@ -83,18 +83,64 @@ pub struct Config {
     pub per_file_ignores: Vec<(String, Vec<String>)>,
     pub handler_types: Vec<HandlerType>,
     pub cancel_functions: Vec<CancelFunction>,
+    /// `[rules.context-not-passed] slog = true`: also report `log/slog` calls without the
+    /// context (info).
+    pub slog_calls: bool,
 }
 
 impl Config {
     /// Loads and validates a config file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+        let error = |message: String| ConfigError {
             path: path.to_path_buf(),
             line: 0,
             column: 0,
-            message: format!("cannot read the config file: {e}"),
-        })?;
+            message,
+        };
+        let file = std::fs::File::open(path)
+            .map_err(|e| error(format!("cannot read the config file: {e}")))?;
+        let mut text = String::new();
+        // One byte over the limit is enough to know it is too large.
+        std::io::Read::read_to_string(
+            &mut std::io::Read::take(file, MAX_CONFIG_SIZE + 1),
+            &mut text,
+        )
+        .map_err(|e| error(format!("cannot read the config file: {e}")))?;
+        if text.len() as u64 > MAX_CONFIG_SIZE {
+            return Err(error(format!(
+                "the config file is larger than {MAX_CONFIG_SIZE} bytes; not read"
+            )));
+        }
         Config::parse(path, &text)
+    }
+
+    /// Loads a config file found by [`find`] (not named by the user): one that is a symbolic
+    /// link to a file outside the tree it was found in (the repository, or its directory
+    /// outside one) is refused, so a checked-out tree cannot make ctxlint read, and echo
+    /// parts of in error messages, an arbitrary file. `--config` reads any file.
+    pub fn load_found(path: &Path) -> Result<Config, ConfigError> {
+        let error = |message: String| ConfigError {
+            path: path.to_path_buf(),
+            line: 0,
+            column: 0,
+            message,
+        };
+        let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+        if is_link {
+            let dir = path.parent().unwrap_or(Path::new("."));
+            let tree = crate::baseline::repo_root(&crate::walk::absolute(dir))
+                .unwrap_or_else(|| dir.to_path_buf());
+            let target = std::fs::canonicalize(path)
+                .map_err(|e| error(format!("cannot read the config file: {e}")))?;
+            let inside = std::fs::canonicalize(&tree).is_ok_and(|tree| target.starts_with(tree));
+            if !inside {
+                return Err(error(format!(
+                    "the config file is a symbolic link to {}, outside the tree; not read (name it with --config to use it)",
+                    target.display()
+                )));
+            }
+        }
+        Config::load(path)
     }
 
     /// Parses the text of a config file; `path` is used for messages and to anchor globs.
@@ -120,7 +166,7 @@ impl Config {
                     .extend(parser.rule_names(value, "ignore", false)?),
                 "exclude" => config.exclude = parser.strings(value, "exclude")?,
                 "rules" => {
-                    let (severities, off) = parser.rules(value)?;
+                    let (severities, off) = parser.rules(value, &mut config.slog_calls)?;
                     config.severities = severities;
                     config.ignore.extend(off);
                 }
@@ -194,6 +240,14 @@ pub fn find(path: &Path) -> Option<PathBuf> {
     None
 }
 
+/// Entries accepted in one list of a config file (`exclude`, `go.cancel-functions`, ...):
+/// real configs list tens; more is a mistake or a hostile file, which must not make every
+/// run slow.
+pub const MAX_ENTRIES: usize = 1000;
+
+/// Bytes accepted in a config file.
+pub const MAX_CONFIG_SIZE: u64 = 1024 * 1024;
+
 const TOP_KEYS: &[&str] = &[
     "select",
     "ignore",
@@ -247,6 +301,13 @@ impl Parser<'_> {
         what: &str,
     ) -> Result<&'v DeTable<'i>, ConfigError> {
         match value.get_ref() {
+            DeValue::Table(t) if t.len() > MAX_ENTRIES => Err(self.error(
+                &value.span(),
+                format!(
+                    "`{what}` has {} entries, more than the {MAX_ENTRIES} ctxlint accepts in one table",
+                    t.len()
+                ),
+            )),
             DeValue::Table(t) => Ok(t),
             _ => Err(self.error(&value.span(), format!("`{what}` must be a table"))),
         }
@@ -276,6 +337,13 @@ impl Parser<'_> {
         what: &str,
     ) -> Result<&'v [Value<'i>], ConfigError> {
         match value.get_ref() {
+            DeValue::Array(a) if a.len() > MAX_ENTRIES => Err(self.error(
+                &value.span(),
+                format!(
+                    "`{what}` has {} entries, more than the {MAX_ENTRIES} ctxlint accepts in one list",
+                    a.len()
+                ),
+            )),
             DeValue::Array(a) => Ok(a),
             _ => Err(self.error(&value.span(), format!("`{what}` must be an array"))),
         }
@@ -315,7 +383,7 @@ impl Parser<'_> {
     }
 
     /// `[rules.<name>]`: the severity overrides, and the rules turned off (`severity = "off"`).
-    fn rules(&self, value: &Value<'_>) -> Result<SeveritiesAndOff, ConfigError> {
+    fn rules(&self, value: &Value<'_>, slog: &mut bool) -> Result<SeveritiesAndOff, ConfigError> {
         let (mut severities, mut off) = (Vec::new(), Vec::new());
         for (name, settings) in self.table(value, "rules")? {
             self.rule_name(name.get_ref(), &name.span())?;
@@ -338,6 +406,13 @@ impl Parser<'_> {
                         })?;
                         severities.push((name.get_ref().to_string(), severity));
                     }
+                    "slog" if name.get_ref() == "context-not-passed" => match v.get_ref() {
+                        DeValue::Boolean(b) => *slog = *b,
+                        _ => {
+                            return Err(self
+                                .error(&v.span(), format!("`{what}.slog` must be true or false")))
+                        }
+                    },
                     other => return Err(self.unknown(key, other, RULE_KEYS)),
                 }
             }
@@ -572,6 +647,16 @@ cancel-functions = ["example.com/pool.Acquire", { function = "gopkg.in/x.v2.Star
         assert!(e.message.contains("import/path.Name"), "{}", e.message);
         let e = parse("select = [").unwrap_err();
         assert_eq!(e.line, 1);
+    }
+
+    #[test]
+    fn slog_is_an_option_of_context_not_passed_only() {
+        assert!(!parse("").unwrap().slog_calls);
+        let c = parse("[rules.context-not-passed]\nslog = true\n").unwrap();
+        assert!(c.slog_calls);
+        let e = parse("[rules.context-not-passed]\nslog = \"yes\"\n").unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(parse("[rules.background-in-handler]\nslog = true\n").is_err());
     }
 
     #[test]

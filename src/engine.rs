@@ -155,32 +155,109 @@ pub fn check(options: &CheckOptions) -> Result<Report, Error> {
 }
 
 /// The options with what the scanned tree declares added to the Go settings: the
-/// cancel-producing wrappers and the types of struct fields and package variables (see
-/// [`lang::go::types`]), found by one parallel first pass that parses only the files
-/// mentioning `CancelFunc` or a standard library type with context-taking methods. Files that
-/// cannot be read are left to the main pass to report.
+/// cancel-producing wrappers, the types of struct fields and package variables (see
+/// [`lang::go::types`]) and the functions with a context-taking sibling (see
+/// [`lang::go::siblings`]; the `vendor/` directories of the scanned modules are read for
+/// these even when they are not linted), found by one parallel first pass that parses only
+/// the files a byte scan picks. Files that cannot be read are left to the main pass to report.
 fn with_wrappers(targets: &[Target], options: &CheckOptions) -> CheckOptions {
     let mut options = options.clone();
     let checks_go = |r: &&Rule| matches!(r.check, Check::Go(_));
-    let go_rules = options.settings.rules_to_run().iter().any(checks_go);
-    let go = &mut options.settings.go;
+    let rules = options.settings.rules_to_run();
+    let go_rules = rules.iter().any(checks_go);
+    // Only context-not-passed asks about siblings: other runs skip vendor/ altogether.
+    let siblings_wanted = rules.iter().any(|r| r.name == "context-not-passed");
     if go_rules {
-        let declared = collect_declarations(targets, options.max_file_size, true);
+        let all = lang::go::Wanted {
+            wrappers: true,
+            types: true,
+            siblings: siblings_wanted,
+        };
+        let declared = collect_declarations(targets, options.max_file_size, all);
+        let vendored = if siblings_wanted {
+            vendor_targets(&options.paths, targets, &options.walk)
+        } else {
+            Vec::new()
+        };
+        let only_siblings = lang::go::Wanted {
+            wrappers: false,
+            types: false,
+            siblings: true,
+        };
+        let vendor_declared = collect_declarations(&vendored, options.max_file_size, only_siblings);
         let mut wrappers = Vec::new();
         let mut types = Vec::new();
-        for (path, declarations) in declared {
+        let mut siblings = Vec::new();
+        for (path, declarations) in declared.into_iter().chain(vendor_declared) {
             wrappers.extend(declarations.wrappers);
             if !declarations.types.is_empty() {
                 let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
                 types.push((dir, declarations.package, declarations.types));
             }
+            if !declarations.siblings.is_empty() {
+                siblings.push(declarations.siblings);
+            }
         }
         wrappers.sort();
         wrappers.dedup();
+        let go = &mut options.settings.go;
         go.wrappers = wrappers;
         go.types = std::sync::Arc::new(lang::go::types::TypeIndex::new(types));
+        go.siblings = std::sync::Arc::new(lang::go::siblings::SiblingIndex::new(siblings));
     }
     options
+}
+
+/// The Go files of the `vendor/` directories of the scanned modules (beside the `go.mod` of
+/// each Go target, and in each directory given on the command line) that the walk skipped,
+/// read only for declarations.
+fn vendor_targets(paths: &[PathBuf], targets: &[Target], walk: &WalkOptions) -> Vec<Target> {
+    if !walk.default_excludes {
+        // vendor/ is linted, so its files are targets already.
+        return Vec::new();
+    }
+    let mut dirs: Vec<PathBuf> = paths
+        .iter()
+        .filter(|p| p.is_dir())
+        .filter_map(|p| std::path::absolute(p.join("vendor")).ok())
+        .collect();
+    let mut packages: Vec<&Path> = targets
+        .iter()
+        .filter(|t| t.language == Language::Go)
+        .filter_map(|t| t.path.parent())
+        .collect();
+    packages.dedup();
+    let mut modules: Vec<PathBuf> = packages
+        .into_iter()
+        .filter_map(|dir| lang::go::gomod::nearest(dir).map(|m| m.dir.clone()))
+        .collect();
+    modules.sort();
+    modules.dedup();
+    dirs.extend(modules.into_iter().map(|m| m.join("vendor")));
+    dirs.retain(|d| d.is_dir());
+    dirs.sort();
+    dirs.dedup();
+    if dirs.is_empty() {
+        return Vec::new();
+    }
+    let options = WalkOptions {
+        excludes: Vec::new(),
+        default_excludes: true,
+        follow_links: walk.follow_links,
+        threads: walk.threads,
+        config_excludes: None,
+        force_exclude: false,
+    };
+    let known: std::collections::HashSet<PathBuf> = targets
+        .iter()
+        .filter_map(|t| std::path::absolute(&t.path).ok())
+        .collect();
+    let (mut vendored, _) = walk::discover(&dirs, &options);
+    vendored.retain(|t| {
+        t.language == Language::Go && !t.display.ends_with("_test.go") && !known.contains(&t.path)
+    });
+    vendored.dedup_by(|a, b| a.path == b.path);
+    vendored
 }
 
 /// The cancel-producing wrappers each Go target declares (targets declaring none are left
@@ -189,7 +266,12 @@ pub fn collect_wrappers(
     targets: &[Target],
     max_file_size: u64,
 ) -> Vec<(PathBuf, Vec<lang::go::CancelWrapper>)> {
-    collect_declarations(targets, max_file_size, false)
+    let wanted = lang::go::Wanted {
+        wrappers: true,
+        types: false,
+        siblings: false,
+    };
+    collect_declarations(targets, max_file_size, wanted)
         .into_iter()
         .filter(|(_, d)| !d.wrappers.is_empty())
         .map(|(path, d)| (path, d.wrappers))
@@ -201,7 +283,7 @@ pub fn collect_wrappers(
 fn collect_declarations(
     targets: &[Target],
     max_file_size: u64,
-    types: bool,
+    wanted: lang::go::Wanted,
 ) -> Vec<(PathBuf, lang::go::Declarations)> {
     targets
         .par_iter()
@@ -209,18 +291,18 @@ fn collect_declarations(
         .filter_map(|target| {
             let dir = target.path.parent().unwrap_or(Path::new(""));
             let declared = with_file_bytes(&target.path, max_file_size, |bytes| {
-                let wanted = lang::go::mentions_cancel_func(bytes)
-                    || types && lang::go::types::mentions_std_type(bytes);
-                if !wanted {
+                if !wanted.in_file(bytes).any() {
                     return None;
                 }
                 let source = std::str::from_utf8(bytes).ok()?;
-                Some(lang::go::declarations(source, dir, types))
+                Some(lang::go::declarations(source, dir, wanted))
             });
             // Files that cannot be read are left to the main pass to report.
             let declared = declared.ok().flatten()?;
-            (!declared.wrappers.is_empty() || !declared.types.is_empty())
-                .then(|| (target.path.clone(), declared))
+            (!declared.wrappers.is_empty()
+                || !declared.types.is_empty()
+                || !declared.siblings.is_empty())
+            .then(|| (target.path.clone(), declared))
         })
         .collect()
 }

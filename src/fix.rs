@@ -287,6 +287,55 @@ fn apply<'f>(source: &str, fixes: impl IntoIterator<Item = &'f Fix>) -> String {
     out
 }
 
+/// The edits of one fix as an editor applies it (the language server's code actions): its own
+/// edits plus, for Go, the deletion of every import that applying it leaves unused, as
+/// `--fix` does, all in `source`'s offsets. Only the fix's own edits when they are malformed
+/// or a deletion would touch one of them.
+pub fn edits_with_import_cleanup(language: Language, source: &str, fix: &Fix) -> Vec<Edit> {
+    let edits = fix.edits.clone();
+    if language != Language::Go || !well_formed(fix, source) {
+        return edits;
+    }
+    let after = apply(source, [fix]);
+    let unused = lang::go::imports::left_unused(source, &after);
+    if unused.is_empty() {
+        return edits;
+    }
+    let mut sorted: Vec<&Edit> = fix.edits.iter().collect();
+    sorted.sort_by_key(|e| (e.span.start, e.span.end));
+    // An offset of the fixed text outside every edit, as an offset of `source`.
+    let to_source = |span: Span| -> Option<Span> {
+        let mut shift: isize = 0;
+        for e in &sorted {
+            // Where the edit's text is in the fixed text.
+            let start = e.span.start.checked_add_signed(shift)?;
+            let end = start + e.new_text.len();
+            if span.end <= start {
+                break;
+            }
+            if span.start < end {
+                return None;
+            }
+            shift += e.new_text.len() as isize - (e.span.end - e.span.start) as isize;
+        }
+        Some(Span::new(
+            span.start.checked_add_signed(-shift)?,
+            span.end.checked_add_signed(-shift)?,
+        ))
+    };
+    let mut all = edits.clone();
+    for span in unused {
+        match to_source(span) {
+            Some(span) => all.push(Edit {
+                span,
+                new_text: String::new(),
+            }),
+            None => return edits,
+        }
+    }
+    all
+}
+
 /// Syntax errors (ERROR and MISSING nodes) in `source`; `None` if it cannot be parsed.
 pub fn syntax_errors(language: Language, source: &str) -> Option<usize> {
     lang::parse(language, source).map(|tree| lang::error_spans(&tree).len())
@@ -548,6 +597,48 @@ mod tests {
         let fixed = run(SRC, vec![a, b], SAFE);
         assert_eq!(fixed.applied, 1);
         assert!(fixed.source.contains("\tA()\n\t_ = x") && !fixed.source.contains("B()"));
+    }
+
+    #[test]
+    fn an_editor_fix_also_removes_the_imports_it_leaves_unused() {
+        let source = "package p\n\nimport (\n\t\"context\"\n\t\"log/slog\"\n\t\"net/http\"\n)\n\nfunc h(w http.ResponseWriter, r *http.Request) {\n\tslog.InfoContext(context.TODO(), \"x\")\n}\n";
+        let at = source.find("context.TODO()").unwrap();
+        let fix = Fix {
+            applicability: Applicability::Unsafe,
+            message: "use r.Context()".into(),
+            edits: vec![Edit {
+                span: Span::new(at, at + "context.TODO()".len()),
+                new_text: "r.Context()".into(),
+            }],
+        };
+        let edits = edits_with_import_cleanup(Language::Go, source, &fix);
+        let fixed = apply(
+            source,
+            [&Fix {
+                edits,
+                ..fix.clone()
+            }],
+        );
+        assert_eq!(
+            fixed,
+            "package p\n\nimport (\n\t\"log/slog\"\n\t\"net/http\"\n)\n\nfunc h(w http.ResponseWriter, r *http.Request) {\n\tslog.InfoContext(r.Context(), \"x\")\n}\n"
+        );
+        // Rust, or a fix that leaves every import used: its own edits only.
+        assert_eq!(
+            edits_with_import_cleanup(Language::Rust, source, &fix),
+            fix.edits
+        );
+        let keeps = Fix {
+            edits: vec![Edit {
+                span: Span::new(at, at),
+                new_text: "/* */".into(),
+            }],
+            ..fix
+        };
+        assert_eq!(
+            edits_with_import_cleanup(Language::Go, source, &keeps),
+            keeps.edits
+        );
     }
 
     #[test]

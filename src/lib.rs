@@ -17,6 +17,7 @@ pub mod engine;
 pub mod error;
 pub mod fix;
 pub mod lang;
+pub mod oracle;
 pub mod prefilter;
 pub mod progress;
 pub mod render;

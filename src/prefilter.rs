@@ -71,6 +71,7 @@ static AUTOMATON: LazyLock<Automaton> = LazyLock::new(|| {
                 .into_iter()
                 .map(|n| Needle::Word(leak(n)))
                 .collect(),
+            Needle::SiblingCall => Vec::new(),
             other => vec![*other],
         };
         for needle in expanded {
@@ -93,8 +94,8 @@ fn leak(name: String) -> &'static str {
 
 fn text_of(needle: Needle) -> &'static str {
     match needle {
-        Needle::Text(t) | Needle::Word(t) | Needle::Comment(t) => t,
-        Needle::CancelFunction | Needle::HandlerType => "",
+        Needle::Text(t) | Needle::Word(t) | Needle::Statement(t) | Needle::Comment(t) => t,
+        Needle::CancelFunction | Needle::HandlerType | Needle::SiblingCall => "",
     }
 }
 
@@ -150,14 +151,23 @@ impl<'a> Hits<'a> {
         let automaton = &*AUTOMATON;
         match needle {
             Needle::CancelFunction | Needle::HandlerType => {
-                names(self.go, needle).iter().any(|name| {
+                let names = names(self.go, needle);
+                let mut others = std::collections::HashSet::new();
+                for name in &names {
                     let built_in = |p: &Needle| matches!(p, Needle::Word(w) if w == name);
                     match automaton.patterns.iter().position(built_in) {
-                        Some(id) => self.found[id],
-                        None => occurs_word(name, self.text),
+                        Some(id) if self.found[id] => return true,
+                        Some(_) => {}
+                        None => {
+                            others.insert(name.as_str());
+                        }
                     }
-                })
+                }
+                // Names only the settings know: one pass over the words of the text, however
+                // many names a config lists.
+                !others.is_empty() && occurs_any_word(&others, self.text)
             }
+            Needle::SiblingCall => self.go.siblings.called_in(self.text),
             _ => automaton
                 .patterns
                 .iter()
@@ -167,13 +177,28 @@ impl<'a> Hits<'a> {
     }
 }
 
-/// Whether the word `name` occurs in code in `text` (for names that only the settings know).
-fn occurs_word(name: &str, text: &str) -> bool {
+/// Whether one of the words `names` occurs in code in `text` (for names that only the
+/// settings know).
+fn occurs_any_word(names: &std::collections::HashSet<&str>, text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
     let mut lines = CommentLines::default();
-    memchr::memmem::find_iter(text.as_bytes(), name).any(|start| {
-        is_word(text.as_bytes(), start, start + name.len())
-            && !lines.is_comment(text.as_bytes(), start)
-    })
+    let mut i = 0;
+    while i < bytes.len() {
+        if !is_ident(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && is_ident(bytes[i]) {
+            i += 1;
+        }
+        // Identifier runs split only at ASCII bytes: `start..i` is on character boundaries.
+        if names.contains(&text[start..i]) && !lines.is_comment(bytes, start) {
+            return true;
+        }
+    }
+    false
 }
 
 /// Whether the occurrence of `needle` at `start` counts: a word where the needle is one, and
@@ -185,6 +210,11 @@ fn counts(needle: Needle, text: &str, start: usize, lines: &mut CommentLines) ->
         Needle::Word(word) => {
             is_word(bytes, start, start + word.len()) && !lines.is_comment(bytes, start)
         }
+        Needle::Statement(word) => {
+            is_word(bytes, start, start + word.len())
+                && begins_statement(bytes, start)
+                && !lines.is_comment(bytes, start)
+        }
         _ => !lines.is_comment(bytes, start),
     }
 }
@@ -193,6 +223,23 @@ fn counts(needle: Needle, text: &str, start: usize, lines: &mut CommentLines) ->
 fn is_word(bytes: &[u8], start: usize, end: usize) -> bool {
     let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
     !(start > 0 && is_ident(bytes[start - 1]) || bytes.get(end).is_some_and(|b| is_ident(*b)))
+}
+
+/// Whether a statement can begin at `start`: only blanks before it on its line, or a `{`, `;`,
+/// `:` (a case or a label) or the `*/` of a comment.
+fn begins_statement(bytes: &[u8], start: usize) -> bool {
+    let line = &bytes[..start];
+    match line
+        .iter()
+        .rposition(|b| !matches!(b, b' ' | b'\t' | b'\r'))
+    {
+        None => true,
+        Some(i) => match line[i] {
+            b'\n' | b'{' | b';' | b':' => true,
+            b'/' => i > 0 && line[i - 1] == b'*',
+            _ => false,
+        },
+    }
 }
 
 /// Whether a byte lies on a line whose first non-blank characters are `//`: a line comment,
@@ -290,16 +337,22 @@ mod tests {
             .iter()
             .map(|r| r.name)
             .collect();
-        // The import, `TODO` and a handler type; a handler type (context-not-passed); `go` and
-        // `Context`; no cancel function, no `chan`, no `defer`.
+        // The import, `TODO` and a handler type; `go` and `Context`; no cancel function, no
+        // `chan`, no `defer`, no call that context-not-passed looks at.
         assert_eq!(
             names,
-            [
-                "background-in-handler",
-                "context-not-passed",
-                "goroutine-outlives-context"
-            ]
+            ["background-in-handler", "goroutine-outlives-context"]
         );
+        // `go` only where a statement begins: not in an import path or a package name.
+        let paths = "package p\nimport (\n\t\"context\"\n\t\"github.com/x/go-y\"\n\t\"go.etcd.io/z\"\n)\nfunc f(c context.Context) {}\n";
+        assert!(rules_for(Language::Go, paths, &settings).is_empty());
+        let labelled =
+            "package p\nfunc f(c context.Context) {\nL: go g()\n\tif x { /* c */ go g() }\n}\n";
+        let names: Vec<&str> = rules_for(Language::Go, labelled, &settings)
+            .iter()
+            .map(|r| r.name)
+            .collect();
+        assert_eq!(names, ["goroutine-outlives-context"]);
         let off = LintSettings {
             prefilter: false,
             ..LintSettings::only(&[find("abandoned-sender").unwrap()])

@@ -662,3 +662,97 @@ fn a_file_over_its_time_budget_is_an_error_naming_it() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("not a duration"), "{}", stderr(&bad));
 }
+
+/// A config listing `n` cancel functions, `Acquire0`...; `Acquire7` from example.com/pool.
+fn cancel_functions_config(n: usize) -> String {
+    let mut toml = String::from("[go]\ncancel-functions = [\n");
+    for i in 0..n {
+        toml.push_str(&format!(
+            "  {{ function = \"example.com/pool.Acquire{i}\", result = 1 }},\n"
+        ));
+    }
+    toml.push_str("]\n");
+    toml
+}
+
+#[test]
+fn long_config_lists_are_capped_and_long_lists_below_the_cap_still_work() {
+    let uses = "package p\n\nimport (\n\t\"context\"\n\n\t\"example.com/pool\"\n)\n\nfunc f(p context.Context) {\n\tctx, _ := pool.Acquire7(p)\n\t_ = ctx\n}\n";
+    // 1 000 entries, the cap: the calls are found by one walk (more than 64 names).
+    let dir = tree(&[
+        ("ctxlint.toml", &cancel_functions_config(1000)),
+        ("p.go", uses),
+    ]);
+    let o = ctxlint(dir.path(), &["check", "--format", "short", "."]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("p.go:10:7: error[discarded-cancel]"),
+        "{}",
+        stdout(&o)
+    );
+    // Eight entries: the same finding by the per-name search.
+    let dir = tree(&[
+        ("ctxlint.toml", &cancel_functions_config(8)),
+        ("p.go", uses),
+    ]);
+    let o = ctxlint(dir.path(), &["check", "--format", "short", "."]);
+    assert!(
+        stdout(&o).contains("p.go:10:7: error[discarded-cancel]"),
+        "{}",
+        stdout(&o)
+    );
+    // One more: a usage error naming the list, before any file is read.
+    let dir = tree(&[
+        ("ctxlint.toml", &cancel_functions_config(1001)),
+        ("p.go", uses),
+    ]);
+    let o = ctxlint(dir.path(), &["check", "."]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("`go.cancel-functions` has 1001 entries, more than the 1000 ctxlint accepts in one list"),
+        "{}",
+        stderr(&o)
+    );
+    // A config file over 1 MiB is not read.
+    let huge = format!("# {}\n", "x".repeat(1024 * 1024));
+    let dir = tree(&[("ctxlint.toml", &huge), ("p.go", uses)]);
+    let o = ctxlint(dir.path(), &["check", "."]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("larger than 1048576 bytes"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_config_symlinked_from_outside_the_tree_is_refused_unless_named() {
+    let outside = tree(&[("evil.toml", "select = [\"discarded-cancel\"]\n")]);
+    let dir = tree(&[("leak.go", LEAK), ("inner/ctxlint.toml", "exclude = []\n")]);
+    fs::create_dir(dir.path().join(".git")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("evil.toml"),
+        dir.path().join("ctxlint.toml"),
+    )
+    .unwrap();
+    let o = ctxlint(dir.path(), &["check", "leak.go"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("is a symbolic link to") && stderr(&o).contains("outside the tree"),
+        "{}",
+        stderr(&o)
+    );
+    // Named explicitly, it is the user's choice.
+    let named = outside.path().join("evil.toml");
+    let o = ctxlint(
+        dir.path(),
+        &["check", "--config", named.to_str().unwrap(), "leak.go"],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    // A link to a config inside the same repository is fine.
+    fs::remove_file(dir.path().join("ctxlint.toml")).unwrap();
+    std::os::unix::fs::symlink("inner/ctxlint.toml", dir.path().join("ctxlint.toml")).unwrap();
+    let o = ctxlint(dir.path(), &["check", "leak.go"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+}

@@ -783,3 +783,68 @@ fn a_document_over_the_size_limit_gets_a_message() {
     assert!(client.code_actions(uri, &far, &json!([])).is_empty());
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
+
+/// Applies LSP text edits (ASCII text: characters are bytes) to `text`.
+fn apply_edits(text: &str, edits: &[Value]) -> String {
+    let offset = |p: &Value| -> usize {
+        let line = p["line"].as_u64().unwrap() as usize;
+        let character = p["character"].as_u64().unwrap() as usize;
+        text.split_inclusive('\n')
+            .take(line)
+            .map(str::len)
+            .sum::<usize>()
+            + character
+    };
+    let mut spans: Vec<(usize, usize, String)> = edits
+        .iter()
+        .map(|e| {
+            (
+                offset(&e["range"]["start"]),
+                offset(&e["range"]["end"]),
+                e["newText"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    spans.sort();
+    let mut out = String::new();
+    let mut at = 0;
+    for (start, end, new) in spans {
+        assert!(start >= at, "overlapping edits");
+        out.push_str(&text[at..start]);
+        out.push_str(&new);
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+#[test]
+fn a_code_action_removes_the_imports_its_fix_leaves_unused() {
+    // moby: background-in-handler's fix replaced the file's last `context.TODO()`, leaving
+    // `"context"` imported and not used.
+    const HANDLER: &str = "package api\n\nimport (\n\t\"context\"\n\t\"net/http\"\n\n\t\"example.com/store\"\n)\n\nfunc handle(w http.ResponseWriter, r *http.Request) {\n\tstore.Load(context.TODO(), \"hello\")\n\tw.WriteHeader(http.StatusOK)\n}\n";
+    let uri = "file:///work/api/handler.go";
+    let mut client = Client::start();
+    client.initialize(json!({}));
+    client.open(uri, "go", 1, HANDLER);
+    let published = client.diagnostics(uri, None);
+    let d = published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "background-in-handler")
+        .cloned()
+        .unwrap_or_else(|| panic!("{published}"));
+    let actions = client.code_actions(uri, &d["range"], &json!([d]));
+    let fix = actions
+        .iter()
+        .find(|a| !a["title"].as_str().unwrap().starts_with("Ignore"))
+        .unwrap_or_else(|| panic!("{actions:?}"));
+    let edits = fix["edit"]["changes"][uri].as_array().unwrap();
+    let fixed = apply_edits(HANDLER, edits);
+    assert_eq!(
+        fixed,
+        "package api\n\nimport (\n\t\"net/http\"\n\n\t\"example.com/store\"\n)\n\nfunc handle(w http.ResponseWriter, r *http.Request) {\n\tstore.Load(r.Context(), \"hello\")\n\tw.WriteHeader(http.StatusOK)\n}\n"
+    );
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}

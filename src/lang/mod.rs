@@ -195,11 +195,21 @@ pub fn named_children<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
 }
 
 thread_local! {
-    /// Roots of the trees whose rules are running on this thread (see [`with_root`]), each
-    /// with the number of its registration.
-    static ROOTS: RefCell<Vec<(tree_sitter::ffi::TSNode, u64)>> = const { RefCell::new(Vec::new()) };
+    /// The trees whose rules are running on this thread (see [`with_root`]), innermost last.
+    static ROOTS: RefCell<Vec<Registration>> = const { RefCell::new(Vec::new()) };
     /// Registrations so far on this thread.
     static REGISTRATIONS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// A tree registered by [`with_root`].
+struct Registration {
+    root: tree_sitter::ffi::TSNode,
+    /// The number of the registration.
+    number: u64,
+    /// The root's children with their byte ranges, in order: the top-level declaration around
+    /// a node is found by binary search, where tree-sitter's descent looks at each in turn
+    /// (quadratic in a file's declarations when every node's ancestors are asked for).
+    children: Vec<(usize, usize, tree_sitter::ffi::TSNode)>,
 }
 
 /// A number unique to the current [`with_root`] registration of `node`'s tree on this thread
@@ -212,8 +222,8 @@ pub fn registration(node: Node<'_>) -> Option<u64> {
             .borrow()
             .iter()
             .rev()
-            .find(|(r, _)| r.tree == tree)
-            .map(|(_, n)| *n)
+            .find(|r| r.root.tree == tree)
+            .map(|r| r.number)
     })
 }
 
@@ -232,10 +242,18 @@ pub fn with_root<R>(tree: &Tree, f: impl FnOnce() -> R) -> R {
         n.set(n.get() + 1);
         n.get()
     });
+    let root = tree.root_node();
+    let mut cursor = root.walk();
+    let children = root
+        .children(&mut cursor)
+        .map(|c| (c.start_byte(), c.end_byte(), c.into_raw()))
+        .collect();
     ROOTS.with(|roots| {
-        roots
-            .borrow_mut()
-            .push((tree.root_node().into_raw(), number))
+        roots.borrow_mut().push(Registration {
+            root: root.into_raw(),
+            number,
+            children,
+        })
     });
     let _registered = Registered;
     f()
@@ -244,21 +262,26 @@ pub fn with_root<R>(tree: &Tree, f: impl FnOnce() -> R) -> R {
 /// The ancestors of a node, innermost first (the node itself excluded).
 pub fn ancestors<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
     let tree = node.into_raw().tree;
-    let root = ROOTS.with(|roots| {
-        roots
-            .borrow()
-            .iter()
-            .rev()
-            .find(|(r, _)| r.tree == tree)
-            .map(|(r, _)| *r)
+    // The root, and the child of the root that holds `node` when one is known.
+    let found = ROOTS.with(|roots| {
+        let roots = roots.borrow();
+        let registration = roots.iter().rev().find(|r| r.root.tree == tree)?;
+        Some((registration.root, top_level(&registration.children, node)))
     });
     let mut path = Vec::new();
-    match root {
-        Some(root) => {
+    match found {
+        Some((root, top)) => {
             // SAFETY: `root` is the root node of the very tree `node` belongs to (same tree
-            // pointer), registered by `with_root` while that tree is borrowed; `node`'s
-            // lifetime 't keeps the tree alive, so a node of it may have lifetime 't too.
+            // pointer), registered by `with_root` while that tree is borrowed, and `top` one
+            // of its children; `node`'s lifetime 't keeps the tree alive, so a node of it may
+            // have lifetime 't too.
             let mut current: Node<'t> = unsafe { Node::from_raw(root) };
+            if let Some(top) = top {
+                if current != node {
+                    path.push(current);
+                    current = unsafe { Node::from_raw(top) };
+                }
+            }
             while current != node {
                 path.push(current);
                 match current.child_with_descendant(node) {
@@ -271,6 +294,29 @@ pub fn ancestors<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
         None => path.extend(std::iter::successors(node.parent(), |n| n.parent())),
     }
     path.into_iter()
+}
+
+/// The parent of a node: as `Node::parent`, but under [`with_root`] without looking at each
+/// top-level declaration before the one around the node.
+pub fn parent(node: Node<'_>) -> Option<Node<'_>> {
+    ancestors(node).next()
+}
+
+/// The child of the root that is or holds `node`, by binary search over the children's byte
+/// ranges; `None` where ranges cannot tell (empty nodes) and the caller has to look at each.
+fn top_level(
+    children: &[(usize, usize, tree_sitter::ffi::TSNode)],
+    node: Node<'_>,
+) -> Option<tree_sitter::ffi::TSNode> {
+    let (start, end) = (node.start_byte(), node.end_byte());
+    if start == end {
+        return None;
+    }
+    // Non-empty children do not overlap: the last one starting at or before `start` is the
+    // only one that can hold the non-empty `node`.
+    let index = children.partition_point(|c| c.0 <= start).checked_sub(1)?;
+    let (child_start, child_end, child) = children[index];
+    (child_start < child_end && end <= child_end).then_some(child)
 }
 
 /// A name based on `base` that no identifier in `scope` uses yet — `cancel`, `cancel2`, … —
@@ -294,6 +340,47 @@ pub fn free_name(scope: Node<'_>, base: &str, source: &str, skip: usize) -> Stri
         .filter(|name| !used.contains(name.as_str()))
         .nth(skip)
         .unwrap_or_else(|| base.to_string())
+}
+
+/// [`free_name`] for many fixes in one scope: the scope is walked once, not once per fix (a
+/// function with thousands of findings would be quadratic).
+pub struct FreeNames<'s> {
+    used: std::collections::HashSet<&'s str>,
+    /// Per base name, the free names found so far, in order.
+    free: std::collections::HashMap<String, (usize, Vec<String>)>,
+}
+
+impl<'s> FreeNames<'s> {
+    pub fn new(scope: Node<'_>, source: &'s str) -> FreeNames<'s> {
+        let mut used = std::collections::HashSet::new();
+        walk_tree(scope, |n| {
+            if n.kind() == "identifier" {
+                used.insert(text(n, source));
+            }
+            true
+        });
+        FreeNames {
+            used,
+            free: Default::default(),
+        }
+    }
+
+    /// What `free_name(scope, base, source, skip)` returns.
+    pub fn nth(&mut self, base: &str, skip: usize) -> String {
+        let (tried, free) = self.free.entry(base.to_string()).or_default();
+        while free.len() <= skip {
+            *tried += 1;
+            let name = if *tried == 1 {
+                base.to_string()
+            } else {
+                format!("{base}{tried}")
+            };
+            if !self.used.contains(name.as_str()) {
+                free.push(name);
+            }
+        }
+        free[skip].clone()
+    }
 }
 
 /// The leading blanks of the line `node` starts on.

@@ -31,7 +31,7 @@ pub static RULE: Rule = Rule {
     enabled_by_default: true,
     needles: &[
         &[Needle::Word("chan")],
-        &[Needle::Word("go")],
+        &[Needle::Statement("go")],
         &[Needle::Word("make")],
     ],
     doc: include_str!("../../rules/abandoned-sender.md"),
@@ -43,12 +43,10 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
     if file.test_file {
         return;
     }
-    walk_tree(file.tree.root_node(), |node| {
-        if go::FUNCTION_KINDS.contains(&node.kind()) {
-            check_function(file, node, out);
-        }
-        true
-    });
+    // Only a function that makes a channel itself can abandon its sender.
+    for function in file.functions_around(file.calls_named(&["make"])) {
+        check_function(file, function, out);
+    }
 }
 
 /// `ch := make(chan T)`: the channel's name where it is declared, and the `make` call.

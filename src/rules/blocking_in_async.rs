@@ -44,11 +44,14 @@ fn check(file: &RustFile<'_>, out: &mut Vec<Diagnostic>) {
     let Some(runtime) = file.runtime else {
         return;
     };
-    // Where the file shows no other task, a blocking call stalls nothing that is visible:
-    // command-line code, test code, one-off helpers.
-    if file.is_test_file() || file.is_tool_file() || !file.runs_concurrently() {
+    if file.is_test_file() || file.is_tool_file() {
         return;
     }
+    // Where the file shows no other task, a blocking call stalls nothing that is visible:
+    // command-line code, one-off helpers. A call that waits on the network (a DNS lookup, a
+    // connect, a blocking HTTP request) in a `pub` async function is reported all the same:
+    // how long it blocks is up to a remote host, and its callers live elsewhere.
+    let mut concurrent = None;
     let mut time_feature = None;
     for &call in &file.calls {
         // A std blocking function returns no future: an awaited call is something else.
@@ -67,6 +70,11 @@ fn check(file: &RustFile<'_>, out: &mut Vec<Diagnostic>) {
         if file.is_test_code(call) || on_error_return(file, call) {
             continue;
         }
+        let remote = matches!(kind, Kind::Resolve | Kind::Connect | Kind::Reqwest)
+            && crate::lang::rust::enclosing_function(call).is_some_and(is_public);
+        if !remote && !*concurrent.get_or_insert_with(|| file.runs_concurrently()) {
+            continue;
+        }
         let mut diagnostic = diagnostic(call, &shown, kind, runtime);
         if kind == Kind::Sleep && runtime == AsyncRuntime::Tokio && context.awaits {
             let has_time =
@@ -79,9 +87,15 @@ fn check(file: &RustFile<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Whether a function is `pub` (`pub(crate)` and the like included).
+fn is_public(function: Node<'_>) -> bool {
+    named_children(function).any(|c| c.kind() == "visibility_modifier")
+}
+
 /// Whether a call is cleanup on the way out with an error: a block around it (within its
-/// function) ends by returning an `Err` (`return Err(..)`, `bail!(..)`, an `Err(..)` tail). It
-/// runs once per failure.
+/// function, the body itself excepted) ends by returning an `Err` (`return Err(..)`,
+/// `bail!(..)`, an `Err(..)` tail). It runs once per failure. A function whose body ends in
+/// `Err(..)` (a retry loop that gives up) still runs the call on every attempt.
 fn on_error_return(file: &RustFile<'_>, call: Node<'_>) -> bool {
     let fails = |statement: Node<'_>| {
         let expression = match statement.kind() {
@@ -106,7 +120,14 @@ fn on_error_return(file: &RustFile<'_>, call: Node<'_>) -> bool {
     };
     for ancestor in ancestors(call) {
         match ancestor.kind() {
-            "block" => {
+            "block"
+                if !ancestor.parent().is_some_and(|p| {
+                    matches!(
+                        p.kind(),
+                        "function_item" | "closure_expression" | "async_block"
+                    )
+                }) =>
+            {
                 let last = named_children(ancestor)
                     .filter(|s| !matches!(s.kind(), "line_comment" | "block_comment"))
                     .last();

@@ -6,6 +6,7 @@ use tree_sitter::Node;
 use super::new_root::{self, Parent};
 use super::{Check, Needle, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity, Span};
+use crate::lang::go::siblings::{PackageRef, Sibling};
 use crate::lang::go::types::{StdType, TypeRef};
 use crate::lang::go::{self, Callee, GoFile};
 use crate::lang::named_children;
@@ -17,44 +18,112 @@ pub static RULE: Rule = Rule {
     language: Language::Go,
     default_severity: Severity::Warning,
     enabled_by_default: true,
-    needles: PARENT_NEEDLES,
+    needles: NEEDLES,
     doc: include_str!("../../rules/context-not-passed.md"),
     check: Check::Go(check),
 };
 
 /// A function has a parent context only through a parameter of a handler type (`Context`,
-/// `Request`, configured ones).
-const PARENT_NEEDLES: &[&[Needle]] = &[&[Needle::HandlerType]];
+/// `Request`, configured ones), and the rule looks only at calls of [`CALLS`].
+const NEEDLES: &[&[Needle]] = &[&[Needle::HandlerType], CALLS_OR_SIBLINGS];
+
+/// [`CALLS`], the calls of functions with a context-taking sibling, and the import of
+/// `log/slog` (its calls are reported with the `slog` option).
+const CALLS_OR_SIBLINGS: &[Needle] = &[
+    Needle::SiblingCall,
+    Needle::Text("log/slog\""),
+    Needle::Word("Begin"),
+    Needle::Word("Command"),
+    Needle::Word("Dial"),
+    Needle::Word("DialTimeout"),
+    Needle::Word("DialWithDialer"),
+    Needle::Word("Exec"),
+    Needle::Word("Get"),
+    Needle::Word("Handshake"),
+    Needle::Word("Head"),
+    Needle::Word("LookupAddr"),
+    Needle::Word("LookupCNAME"),
+    Needle::Word("LookupHost"),
+    Needle::Word("LookupIP"),
+    Needle::Word("LookupMX"),
+    Needle::Word("LookupNS"),
+    Needle::Word("LookupPort"),
+    Needle::Word("LookupSRV"),
+    Needle::Word("LookupTXT"),
+    Needle::Word("NewRequest"),
+    Needle::Word("Ping"),
+    Needle::Word("Post"),
+    Needle::Word("PostForm"),
+    Needle::Word("Prepare"),
+    Needle::Word("Query"),
+    Needle::Word("QueryRow"),
+    Needle::Word("Sleep"),
+];
 
 /// The names of the calls this rule looks at.
-const NAMES: &[&str] = &[
-    "Begin",
-    "Command",
-    "Dial",
-    "DialTimeout",
-    "DialWithDialer",
-    "Exec",
-    "Get",
-    "Handshake",
-    "Head",
-    "LookupAddr",
-    "LookupCNAME",
-    "LookupHost",
-    "LookupIP",
-    "LookupMX",
-    "LookupNS",
-    "LookupPort",
-    "LookupSRV",
-    "LookupTXT",
-    "NewRequest",
-    "Ping",
-    "Post",
-    "PostForm",
-    "Prepare",
-    "Query",
-    "QueryRow",
-    "Sleep",
+const CALLS: &[Needle] = &[
+    Needle::Word("Begin"),
+    Needle::Word("Command"),
+    Needle::Word("Dial"),
+    Needle::Word("DialTimeout"),
+    Needle::Word("DialWithDialer"),
+    Needle::Word("Exec"),
+    Needle::Word("Get"),
+    Needle::Word("Handshake"),
+    Needle::Word("Head"),
+    Needle::Word("LookupAddr"),
+    Needle::Word("LookupCNAME"),
+    Needle::Word("LookupHost"),
+    Needle::Word("LookupIP"),
+    Needle::Word("LookupMX"),
+    Needle::Word("LookupNS"),
+    Needle::Word("LookupPort"),
+    Needle::Word("LookupSRV"),
+    Needle::Word("LookupTXT"),
+    Needle::Word("NewRequest"),
+    Needle::Word("Ping"),
+    Needle::Word("Post"),
+    Needle::Word("PostForm"),
+    Needle::Word("Prepare"),
+    Needle::Word("Query"),
+    Needle::Word("QueryRow"),
+    Needle::Word("Sleep"),
 ];
+
+/// The `log/slog` calls that have a `…Context` variant, reported with the `slog` option:
+/// `slog.Info(…)` and `(*slog.Logger).Info(…)` → `InfoContext(ctx, …)`. (`Log` and `LogAttrs`
+/// take a context already.)
+const SLOG_LEVELS: &[&str] = &["Debug", "Error", "Info", "Warn"];
+
+/// A `log/slog` package function or `*slog.Logger` method of [`SLOG_LEVELS`].
+fn slog_variant(file: &GoFile<'_>, call: Node<'_>) -> Option<Variant> {
+    let name = match file.calls_package(call, &["log/slog"]) {
+        Some(name) => name,
+        None => {
+            let function = call.child_by_field_name("function")?;
+            if function.kind() != "selector_expression" {
+                return None;
+            }
+            let receiver = file.type_of(function.child_by_field_name("operand")?)?;
+            if receiver != TypeRef::Std(StdType::SlogLogger) {
+                return None;
+            }
+            file.text(function.child_by_field_name("field")?)
+        }
+    };
+    let to = match name {
+        "Debug" => "DebugContext",
+        "Error" => "ErrorContext",
+        "Info" => "InfoContext",
+        "Warn" => "WarnContext",
+        _ => return None,
+    };
+    Some(Variant {
+        what: "the record",
+        help: format!("use `{to}({{ctx}}, …)`"),
+        fix: Some((Applicability::Safe, Rewrite::Rename(to.into()))),
+    })
+}
 
 /// What the call does, for the message: "so {what} goes on after the caller has given up".
 /// And what to do instead.
@@ -68,7 +137,7 @@ struct Variant {
 /// How the fix rewrites the call: the function part, then the context as the first argument.
 enum Rewrite {
     /// Replace the called name (`Query` → `QueryContext`).
-    Rename(&'static str),
+    Rename(String),
     /// Replace the whole function expression (`net.Dial` → `(&net.Dialer{}).DialContext`).
     Function(String),
     /// `Begin()` → `BeginTx(ctx, nil)`.
@@ -81,8 +150,37 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
     if file.is_test_file() || file.imports.imports_any(&["testing"]) {
         return;
     }
-    for call in file.calls_named(NAMES) {
-        let Some(variant) = variant(file, call) else {
+    let names: Vec<&str> = CALLS
+        .iter()
+        .filter_map(|n| match n {
+            Needle::Word(name) => Some(*name),
+            _ => None,
+        })
+        .collect();
+    let siblings = &file.settings.siblings;
+    let mut calls = file.calls_named(&names);
+    let slog_calls = if file.settings.slog_calls {
+        file.calls_named(SLOG_LEVELS)
+    } else {
+        Vec::new()
+    };
+    calls.extend(slog_calls.iter().copied());
+    if !siblings.is_empty() {
+        calls.extend(
+            file.calls_named_where(|name| siblings.has_name(name) && !names.contains(&name)),
+        );
+        calls.sort_by_key(|c| c.start_byte());
+    }
+    calls.sort_by_key(|c| c.start_byte());
+    calls.dedup();
+    for call in calls {
+        let slog = slog_calls.contains(&call);
+        let found = if slog {
+            slog_variant(file, call)
+        } else {
+            variant(file, call)
+        };
+        let Some(variant) = found else {
             continue;
         };
         let Some(parent) = new_root::parent_context(file, call) else {
@@ -94,7 +192,17 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
         {
             continue;
         }
-        out.push(diagnostic(file, call, &parent, variant));
+        let mut diagnostic = diagnostic(file, call, &parent, variant);
+        if slog {
+            let written = written(file, call);
+            diagnostic.severity = Severity::Info;
+            diagnostic.message = format!(
+                "`{written}` logs without `{}`, so the record loses its trace and span IDs and \
+                 request-scoped values",
+                parent.expression
+            );
+        }
+        out.push(diagnostic);
     }
 }
 
@@ -321,14 +429,24 @@ fn duration(file: &GoFile<'_>, expr: Node<'_>, depth: usize) -> Option<(f64, boo
     }
 }
 
+/// The called function as written, for messages; with a receiver written over several lines
+/// (`(&dns.Client{…}).Exchange`), the name alone.
+fn written(file: &GoFile<'_>, call: Node<'_>) -> String {
+    let function = call.child_by_field_name("function").unwrap_or(call);
+    let text = file.text(function);
+    match function.child_by_field_name("field") {
+        Some(field) if text.contains('\n') => format!("….{}", file.text(field)),
+        _ => text.to_string(),
+    }
+}
+
 fn diagnostic(
     file: &GoFile<'_>,
     call: Node<'_>,
     parent: &Parent<'_>,
     variant: Variant,
 ) -> Diagnostic {
-    let function = call.child_by_field_name("function").unwrap_or(call);
-    let written = file.text(function);
+    let written = written(file, call);
     let ctx = &parent.expression;
     let fix = variant
         .fix
@@ -371,7 +489,7 @@ fn edits(file: &GoFile<'_>, call: Node<'_>, rewrite: &Rewrite, ctx: &str) -> Opt
     match rewrite {
         Rewrite::Rename(to) => edits.push(Edit {
             span: Span::of(name),
-            new_text: (*to).to_string(),
+            new_text: to.clone(),
         }),
         Rewrite::Function(to) => edits.push(Edit {
             span: Span::of(function),
@@ -409,11 +527,85 @@ fn edits(file: &GoFile<'_>, call: Node<'_>, rewrite: &Rewrite, ctx: &str) -> Opt
 /// The context-taking variant of the call, if it is one of the known APIs and the receiver's
 /// type is known.
 fn variant(file: &GoFile<'_>, call: Node<'_>) -> Option<Variant> {
-    match file.callee(call) {
+    let known = match file.callee(call) {
         Some(Callee::Package { path, name }) => package_variant(file, call, path, name),
         Some(Callee::Local { .. }) => None,
         None => method_variant(file, call),
+    };
+    known.or_else(|| sibling_variant(file, call))
+}
+
+/// A function or method of the scanned tree with a context-taking sibling (see
+/// [`siblings`](crate::lang::go::siblings)), called without a context argument.
+fn sibling_variant(file: &GoFile<'_>, call: Node<'_>) -> Option<Variant> {
+    let index = &file.settings.siblings;
+    let function = call.child_by_field_name("function")?;
+    let here = || Some(PackageRef::Dir(file.dir?, file.package.as_str()));
+    let sibling = match file.callee(call) {
+        None => return sibling_method(file, call),
+        Some(Callee::Package { path, name }) => index.find(name, None, PackageRef::Import(path)),
+        Some(Callee::Local { name }) => {
+            // A local variable or parameter holding a func value is not the function.
+            if go::declaration_of(function, file.source).is_some() {
+                return None;
+            }
+            index.find(name, None, here()?)
+        }
+    };
+    sibling_help(file, call, sibling?)
+}
+
+/// The variant of a method call on a receiver of a known type with a context-taking sibling.
+fn sibling_method(file: &GoFile<'_>, call: Node<'_>) -> Option<Variant> {
+    let function = call.child_by_field_name("function")?;
+    if function.kind() != "selector_expression" {
+        return None;
     }
+    let name = file.text(function.child_by_field_name("field")?);
+    let index = &file.settings.siblings;
+    if !index.has_name(name) {
+        return None;
+    }
+    let sibling = match file.type_of(function.child_by_field_name("operand")?)? {
+        TypeRef::Local(owner) => index.find(
+            name,
+            Some(&owner),
+            PackageRef::Dir(file.dir?, file.package.as_str()),
+        ),
+        TypeRef::Imported(path, owner) => index.find(name, Some(&owner), PackageRef::Import(&path)),
+        TypeRef::Std(_) => None,
+    }?;
+    sibling_help(file, call, sibling)
+}
+
+fn sibling_help(file: &GoFile<'_>, call: Node<'_>, sibling: &Sibling) -> Option<Variant> {
+    // The variant implemented with the plain function (`ExecuteContext` sets the context,
+    // then calls `Execute`; `PrepareContext` watches the context around `Prepare`).
+    let declared = go::enclosing_functions(call)
+        .last()
+        .and_then(|f| go::function_name(f, file.source));
+    if declared == Some(sibling.variant.as_str()) {
+        return None;
+    }
+    // A call that already passes a context (to the plain function, which then takes one
+    // among other parameters) is not this rule's.
+    let arguments = call.child_by_field_name("arguments")?;
+    if named_children(arguments).any(|a| {
+        let text = file.text(a);
+        a.kind() == "identifier" && (text == "ctx" || text.ends_with("Ctx"))
+            || text.ends_with(".Context()")
+            || text.contains("context.")
+    }) {
+        return None;
+    }
+    Some(Variant {
+        what: "its work",
+        help: format!("use `{}({{ctx}}, …)`", sibling.variant),
+        fix: Some((
+            Applicability::Safe,
+            Rewrite::Rename(sibling.variant.clone()),
+        )),
+    })
 }
 
 fn package_variant(file: &GoFile<'_>, call: Node<'_>, path: &str, name: &str) -> Option<Variant> {
@@ -427,7 +619,7 @@ fn package_variant(file: &GoFile<'_>, call: Node<'_>, path: &str, name: &str) ->
             help: "use `http.NewRequestWithContext({ctx}, …)`".into(),
             fix: Some((
                 Applicability::Safe,
-                Rewrite::Rename("NewRequestWithContext"),
+                Rewrite::Rename("NewRequestWithContext".into()),
             )),
         },
         ("net/http", "Get" | "Head" | "Post" | "PostForm") => http_client_variant(name),
@@ -436,7 +628,10 @@ fn package_variant(file: &GoFile<'_>, call: Node<'_>, path: &str, name: &str) ->
             help: "use `exec.CommandContext({ctx}, …)`: the process is killed when the context \
                    is done"
                 .into(),
-            fix: Some((Applicability::Unsafe, Rewrite::Rename("CommandContext"))),
+            fix: Some((
+                Applicability::Unsafe,
+                Rewrite::Rename("CommandContext".into()),
+            )),
         },
         ("net", "Dial") => Variant {
             what: "the connection attempt",
@@ -528,7 +723,7 @@ fn method_variant(file: &GoFile<'_>, call: Node<'_>) -> Option<Variant> {
     Some(Variant {
         what,
         help: format!("use `{to}({{ctx}}, …)` (a `{}` method)", receiver.written()),
-        fix: Some((Applicability::Safe, Rewrite::Rename(to))),
+        fix: Some((Applicability::Safe, Rewrite::Rename(to.into()))),
     })
 }
 
@@ -564,6 +759,53 @@ func g(ctx context.Context, db *sql.DB) {
 \t_, _ = net.Dial(\"tcp\", \"h:1\")
 }
 ";
+
+    /// `testdata/go/context-not-passed-slog/`: with `[rules.context-not-passed] slog = true`
+    /// the `// want` lines are reported (info) and fixed; without it, nothing.
+    #[test]
+    fn slog_calls_are_reported_only_with_the_option() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/testdata/go/context-not-passed-slog/handler.go"
+        );
+        let src = std::fs::read_to_string(path).unwrap();
+        let mut settings = LintSettings::only(&[&super::RULE]);
+        assert!(crate::lint_file(Language::Go, &src, None, &settings)
+            .unwrap()
+            .is_empty());
+        settings.go.slog_calls = true;
+        let found = crate::lint_file(Language::Go, &src, None, &settings).unwrap();
+        let index = crate::diagnostic::LineIndex::new(&src);
+        let lines: Vec<usize> = found
+            .iter()
+            .map(|d| index.line_of(d.span.start) + 1)
+            .collect();
+        let wanted: Vec<usize> = src
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.contains("// want \"context-not-passed\""))
+            .map(|(i, _)| i + 1)
+            .collect();
+        assert_eq!(lines, wanted);
+        assert!(found
+            .iter()
+            .all(|d| d.severity == crate::diagnostic::Severity::Info));
+        let mut fixed = src.clone();
+        let mut edits: Vec<_> = found
+            .iter()
+            .flat_map(|d| d.fix.as_ref().unwrap().edits.clone())
+            .collect();
+        edits.sort_by_key(|e| std::cmp::Reverse(e.span.start));
+        for e in edits {
+            fixed.replace_range(e.span.start..e.span.end, &e.new_text);
+        }
+        assert!(fixed.contains("slog.InfoContext(r.Context(), \"request\", \"path\""));
+        assert!(fixed.contains("s.log.WarnContext(r.Context(), \"slow\")"));
+        assert!(fixed.contains("slog.DebugContext(ctx, \"start\")"));
+        assert!(crate::lint_file(Language::Go, &fixed, None, &settings)
+            .unwrap()
+            .is_empty());
+    }
 
     #[test]
     fn safe_fixes_add_the_parent_and_rename() {

@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     language: Language::Go,
     default_severity: Severity::Warning,
     enabled_by_default: true,
-    needles: &[&[Needle::CancelFunction], &[Needle::Word("defer")]],
+    needles: &[&[Needle::CancelFunction], &[Needle::Statement("defer")]],
     doc: include_str!("../../rules/defer-cancel-in-loop.md"),
     check: Check::Go(check),
 };

@@ -38,12 +38,10 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
     if !file.imports.imports_any(ERRGROUP) {
         return;
     }
-    walk_tree(file.tree.root_node(), |node| {
-        if go::FUNCTION_KINDS.contains(&node.kind()) {
-            check_function(file, node, out);
-        }
-        true
-    });
+    // Only a function that calls `errgroup.WithContext` itself binds a group's context.
+    for function in file.functions_around(file.calls_named(&["WithContext"])) {
+        check_function(file, function, out);
+    }
 }
 
 /// `g, gctx := errgroup.WithContext(ctx)` (or `=`, or `var`).

@@ -37,18 +37,16 @@ pub static RULE: Rule = Rule {
     language: Language::Go,
     default_severity: Severity::Warning,
     enabled_by_default: true,
-    needles: &[&[Needle::Word("go")], &[Needle::Word("Context")]],
+    needles: &[&[Needle::Statement("go")], &[Needle::Word("Context")]],
     doc: include_str!("../../rules/goroutine-outlives-context.md"),
     check: Check::Go(check),
 };
 
 fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
-    walk_tree(file.tree.root_node(), |node| {
-        if go::FUNCTION_KINDS.contains(&node.kind()) {
-            check_function(file, node, out);
-        }
-        true
-    });
+    // Only a function with a `go` statement of its own can start a goroutine that outlives it.
+    for function in file.functions_around(file.go_statements().iter().copied()) {
+        check_function(file, function, out);
+    }
 }
 
 /// What cancels the context when the function returns.

@@ -309,6 +309,26 @@ fn find_leak<'t>(
     let facts = Facts::new(file, function, cfg, binding, declaration, uses);
     let (start, index) = cfg.locate(binding.statement)?;
     let mut seen = vec![false; cfg.blocks.len()];
+    // Past the horizon (a block from which no event and no block of the error branch can be
+    // reached), every path ends where it would without this binding: at the block's exit, or
+    // nowhere. A bare `return` of a named result is an event only for this binding: no
+    // horizon then.
+    let reach = cfg.reach();
+    let horizon = if facts.named_result {
+        0
+    } else {
+        let error_branch = facts
+            .error_branch
+            .map(|check| cfg.blocks_within(check.consequence.byte_range()));
+        std::iter::once(&facts.cancel)
+            .chain(&facts.context_uses)
+            .flat_map(|uses| uses.nodes.iter().map(|&(b, _)| b))
+            .chain(std::iter::once(start))
+            .chain(error_branch.into_iter().flatten())
+            .map(|b| reach.rank[b])
+            .min()
+            .unwrap_or(0)
+    };
     // (block, first node to look at, the block we came from)
     let mut stack: Vec<(usize, usize, Option<usize>)> = vec![(start, index + 1, None)];
     'blocks: while let Some((b, from, came_from)) = stack.pop() {
@@ -324,6 +344,13 @@ fn find_leak<'t>(
             .is_some_and(|n| facts.in_error_branch(*n))
         {
             continue;
+        }
+        if reach.rank[b] < horizon {
+            match reach.exit[b].map(|e| cfg.blocks[e].end) {
+                Some(End::Return(r)) => return Some(Leak::Return(r)),
+                Some(End::Exit(body)) => return Some(Leak::FallsOff(body)),
+                _ => continue,
+            }
         }
         // Only nodes that refer to the cancel function or its context can be events: visit
         // those, in order, rather than every node of a block of thousands.
@@ -811,9 +838,15 @@ fn fix(
     let name = file.text(binding.cancel);
     let anchor = error_check(file, binding).map_or(statement, |check| check.statement);
     let references = go::references(function, declaration, file.source);
-    let later_defer =
-        std::iter::successors(anchor.next_named_sibling(), |n| n.next_named_sibling())
-            .find(|s| defers_call_of(file, *s, &references));
+    // The first `defer cancel()` after the anchor in the same block, found from the
+    // references rather than by walking the siblings (thousands of statements, each
+    // `next_named_sibling` scanning from the first).
+    let later_defer = references
+        .iter()
+        .filter(|r| r.start_byte() >= anchor.end_byte())
+        .filter_map(|r| r.parent()?.parent())
+        .filter(|s| s.parent() == anchor.parent() && defers_call_of(file, *s, &references))
+        .min_by_key(|s| s.start_byte());
     let (message, edits) = match later_defer {
         Some(defer) => {
             let reassigned = references.iter().any(|r| {

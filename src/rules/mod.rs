@@ -82,6 +82,10 @@ pub enum Needle {
     Text(&'static str),
     /// This word, in code, not part of a longer identifier (`chan`, not `channel`).
     Word(&'static str),
+    /// This keyword where a statement can begin (`go`, `defer`): a word that is the first on
+    /// its line or follows `{`, `;`, `:` or the end of a `/* */` comment on it. A Go statement
+    /// begins only there, so `go` in `"github.com/x/go-y"` or `go.etcd.io` is not one.
+    Statement(&'static str),
     /// These bytes anywhere, comments included (suppression comments).
     Comment(&'static str),
     /// The name of a function that produces a cancel function, as a word: built in,
@@ -90,6 +94,9 @@ pub enum Needle {
     /// The name of a parameter type that carries a request's context, as a word (`Context`,
     /// `Request`, configured ones).
     HandlerType,
+    /// A call of a function or method of the scanned tree that has a context-taking sibling
+    /// (see [`crate::lang::go::siblings`]): its name followed by `(`.
+    SiblingCall,
 }
 
 /// The import of the `context` package: `"context"` and `"golang.org/x/net/context"` both end

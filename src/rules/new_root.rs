@@ -122,9 +122,11 @@ impl Detach {
 /// Classifies the new root `call` inside `parent.function`.
 pub fn classify(file: &GoFile<'_>, call: Node<'_>, parent: &Parent<'_>) -> Site {
     if is_stored_root(file, call, parent)
+        || set_as_state(file, call)
         || feeds_sink(file, call)
         || wrapper_from_parent(file, call, parent)
         || product_outlives(file, call, parent)
+        || table_case_setup(file, parent)
     {
         return Site::Quiet;
     }
@@ -133,6 +135,7 @@ pub fn classify(file: &GoFile<'_>, call: Node<'_>, parent: &Parent<'_>) -> Site 
         if binding.discarded
             || binding.is_kept(file)
             || binding.replaces_parent(file, parent)
+            || binding.fallback_for_parent(file, parent)
             || binding.bounded_goroutine(file)
         {
             return Site::Quiet;
@@ -245,6 +248,28 @@ fn is_stored_root(file: &GoFile<'_>, call: Node<'_>, parent: &Parent<'_>) -> boo
         child = node;
     }
     false
+}
+
+/// Whether the parent is the context parameter of a case function in a test's table (`{"put",
+/// func(s *Store, ctx context.Context) error { … }}`): the table's runner picks that context,
+/// often a cancelled or expired one on purpose, and the case's setup needs a live root.
+fn table_case_setup(file: &GoFile<'_>, parent: &Parent<'_>) -> bool {
+    file.test_file
+        && parent.function.kind() == "func_literal"
+        && parent
+            .function
+            .parent()
+            .is_some_and(|p| matches!(p.kind(), "literal_element" | "keyed_element"))
+}
+
+/// Whether the new root is handed straight to a setter of a context kept as state
+/// (`vm.SetContext(context.Background())`, `SetRequestCtx`): resetting what a pooled or
+/// long-lived object holds to a neutral root, where the parent would be kept past its end.
+fn set_as_state(file: &GoFile<'_>, call: Node<'_>) -> bool {
+    argument_of(call).is_some_and(|c| {
+        let name = function_name(file, c);
+        name.starts_with("Set") && (name.ends_with("Context") || name.ends_with("Ctx"))
+    })
 }
 
 /// Whether the new root is handed to a function taken from the parent's own values (`wrap :=
@@ -1079,6 +1104,31 @@ impl<'t> Binding<'t> {
                     })
             })
         })
+    }
+
+    /// Whether the root is only a default that the next statement replaces with the parent
+    /// when there is one: `ctx := context.Background()` then `if c.Request != nil { ctx =
+    /// c.Request.Context() }`.
+    fn fallback_for_parent(&self, file: &GoFile<'_>, parent: &Parent<'_>) -> bool {
+        let Some(context) = self.context else {
+            return false;
+        };
+        let Some(next) = ancestors(context)
+            .find(|a| matches!(a.kind(), "short_var_declaration" | "var_declaration"))
+            .and_then(|s| s.next_named_sibling())
+            .filter(|s| s.kind() == "if_statement")
+        else {
+            return false;
+        };
+        go::references(self.function, context, file.source)
+            .into_iter()
+            .filter(|r| is_assigned(*r) && next.byte_range().contains(&r.start_byte()))
+            .any(|r| {
+                r.parent()
+                    .and_then(|l| l.parent())
+                    .and_then(|s| s.child_by_field_name("right"))
+                    .is_some_and(|right| mentions_parent(file, right, parent))
+            })
     }
 
     /// Whether the root receives the parent's values by hand: passed to a call together with

@@ -128,6 +128,17 @@ fn origin<'t>(file: &RustFile<'t>, handle: Node<'t>) -> Option<Origin<'t>> {
             });
         }
     }
+    // A `for` over a collection of handles: point at the collection.
+    if let Some(collection) = binding
+        .filter(|b| b.node.kind() == "for_expression")
+        .and_then(|b| b.value)
+    {
+        return Some(Origin {
+            node: collection,
+            message: format!("`{text}` is taken from these `JoinHandle`s"),
+            blocking: false,
+        });
+    }
     let declared = binding
         .map(|b| b.ty.map_or(b.node, |t| t))
         .or_else(|| field_declaration(file, handle))

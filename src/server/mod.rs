@@ -944,8 +944,9 @@ impl Server {
             let edit = |edits: Vec<TextEdit>| self.workspace_edit(uri, document.version, edits);
             if let Some(fix) = &d.fix {
                 let safe = fix.applicability == Applicability::Safe;
-                let edits = fix
-                    .edits
+                // Go does not compile with an unused import: remove those the fix leaves
+                // unused, as `--fix` does.
+                let edits = crate::fix::edits_with_import_cleanup(document.language, text, fix)
                     .iter()
                     .map(|e| TextEdit {
                         range: to_range(&lint.index, text, e.span, encoding),

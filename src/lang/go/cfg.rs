@@ -49,6 +49,25 @@ pub struct Cfg<'t> {
     /// Every node of every block as (start byte, end byte, block, index), by start: what
     /// [`Cfg::locate`] searches, built on first use.
     by_position: OnceCell<Vec<(usize, usize, BlockId, usize)>>,
+    /// See [`Cfg::reach`]; built on first use.
+    reach: OnceCell<Reach>,
+}
+
+/// What every path search over one graph can share: the strongly connected components in
+/// topological order, and an exit each block can reach. A search for paths avoiding a few
+/// blocks ("events") that arrives at a block from which none of them can be reached needs
+/// to look no further: it ends at that block's exit, or nowhere. That keeps a function with
+/// thousands of definitions, each searched for from its own place, near-linear instead of
+/// searching to the end of the function thousands of times.
+#[derive(Debug, Clone)]
+pub struct Reach {
+    /// Per block, the index of its component in Tarjan's order (a component is numbered
+    /// after every component it can reach): `b` can reach `e` only if
+    /// `rank[b] >= rank[e]`.
+    pub rank: Vec<usize>,
+    /// Per block, a block ending in a `return` or falling off the end that it can reach
+    /// (itself included), if any; the first in successor order, deterministically.
+    pub exit: Vec<Option<BlockId>>,
 }
 
 impl<'t> Cfg<'t> {
@@ -81,15 +100,13 @@ impl<'t> Cfg<'t> {
         Some(Cfg {
             blocks: builder.blocks,
             by_position: OnceCell::new(),
+            reach: OnceCell::new(),
         })
     }
 
-    /// The block and index of the node that contains `node` (or is it). A binary search over
-    /// the nodes by position: the nodes of a graph do not overlap, so the one that starts
-    /// last at or before `node` is the only candidate (searched in full if it does not
-    /// contain `node`, e.g. next to an empty node of a syntax error).
-    pub fn locate(&self, node: Node<'_>) -> Option<(BlockId, usize)> {
-        let by_position = self.by_position.get_or_init(|| {
+    /// Every node of every block as (start byte, end byte, block, index), by start.
+    fn by_position(&self) -> &[(usize, usize, BlockId, usize)] {
+        self.by_position.get_or_init(|| {
             let mut all: Vec<(usize, usize, BlockId, usize)> = self
                 .blocks
                 .iter()
@@ -104,7 +121,33 @@ impl<'t> Cfg<'t> {
                 .collect();
             all.sort_unstable();
             all
-        });
+        })
+    }
+
+    /// The blocks holding a node that starts inside `range` (bytes).
+    pub fn blocks_within(
+        &self,
+        range: std::ops::Range<usize>,
+    ) -> impl Iterator<Item = BlockId> + '_ {
+        let all = self.by_position();
+        let first = all.partition_point(|e| e.0 < range.start);
+        all[first..]
+            .iter()
+            .take_while(move |e| e.0 < range.end)
+            .map(|e| e.2)
+    }
+
+    /// The components and reachable exits of the graph (see [`Reach`]), computed once.
+    pub fn reach(&self) -> &Reach {
+        self.reach.get_or_init(|| reach(&self.blocks))
+    }
+
+    /// The block and index of the node that contains `node` (or is it). A binary search over
+    /// the nodes by position: the nodes of a graph do not overlap, so the one that starts
+    /// last at or before `node` is the only candidate (searched in full if it does not
+    /// contain `node`, e.g. next to an empty node of a syntax error).
+    pub fn locate(&self, node: Node<'_>) -> Option<(BlockId, usize)> {
+        let by_position = self.by_position();
         let (start, end) = (node.start_byte(), node.end_byte());
         let after = by_position.partition_point(|e| e.0 <= start);
         if let Some(&(_, e, b, i)) = after.checked_sub(1).map(|k| &by_position[k]) {
@@ -123,6 +166,86 @@ impl<'t> Cfg<'t> {
                 .map(|i| (b, i))
         })
     }
+}
+
+/// Tarjan's strongly connected components, iteratively (a graph of thousands of blocks must
+/// not overflow the stack), then the exits component by component: Tarjan completes a
+/// component after every component it reaches, so their exits are known by then.
+fn reach(blocks: &[Block<'_>]) -> Reach {
+    const UNSEEN: usize = usize::MAX;
+    let n = blocks.len();
+    let mut index = vec![UNSEEN; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut rank = vec![0; n];
+    let mut exit: Vec<Option<BlockId>> = vec![None; n];
+    // Blocks whose component is complete (ranked).
+    let mut done = vec![false; n];
+    let mut next_index = 0;
+    let mut components = 0;
+    // (block, next successor to look at)
+    let mut work: Vec<(BlockId, usize)> = Vec::new();
+    for root in 0..n {
+        if index[root] != UNSEEN {
+            continue;
+        }
+        work.push((root, 0));
+        while let Some(&mut (b, ref mut next)) = work.last_mut() {
+            if *next == 0 && index[b] == UNSEEN {
+                index[b] = next_index;
+                low[b] = next_index;
+                next_index += 1;
+                stack.push(b);
+                on_stack[b] = true;
+            }
+            if let Some(&s) = blocks[b].succs.get(*next) {
+                *next += 1;
+                if index[s] == UNSEEN {
+                    work.push((s, 0));
+                } else if on_stack[s] {
+                    low[b] = low[b].min(index[s]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[b]);
+            }
+            if low[b] != index[b] {
+                continue;
+            }
+            let mut members = Vec::new();
+            while let Some(m) = stack.pop() {
+                on_stack[m] = false;
+                members.push(m);
+                if m == b {
+                    break;
+                }
+            }
+            members.sort_unstable();
+            let own = members
+                .iter()
+                .copied()
+                .find(|&m| matches!(blocks[m].end, End::Return(_) | End::Exit(_)));
+            let found = own.or_else(|| {
+                members.iter().find_map(|&m| {
+                    blocks[m]
+                        .succs
+                        .iter()
+                        .filter(|&&s| done[s])
+                        .find_map(|&s| exit[s])
+                })
+            });
+            for &m in &members {
+                rank[m] = components;
+                exit[m] = found;
+                done[m] = true;
+            }
+            components += 1;
+        }
+    }
+    Reach { rank, exit }
 }
 
 fn empty_block<'t>() -> Block<'t> {
@@ -545,6 +668,26 @@ mod tests {
                 false
             })
         }
+    }
+
+    #[test]
+    fn reach_ranks_components_after_what_they_reach_and_finds_exits() {
+        let g = Graph::new("a()\nfor x() { b(); if y() { return } }\nc()\nfor { d() }");
+        g.with(|cfg, node| {
+            let reach = cfg.reach();
+            let block = |name: &str| cfg.locate(node(name)).unwrap().0;
+            // b() and the loop head are one component; a() reaches it, c() is reached.
+            assert_eq!(reach.rank[block("b")], reach.rank[block("x")]);
+            assert!(reach.rank[block("a")] > reach.rank[block("b")]);
+            assert!(reach.rank[block("b")] > reach.rank[block("c")]);
+            // Every block before the endless loop reaches the `return`; d() reaches no exit.
+            for name in ["a", "b", "x", "y"] {
+                let exit = reach.exit[block(name)].unwrap();
+                assert!(matches!(cfg.blocks[exit].end, End::Return(_)), "{name}");
+            }
+            assert_eq!(reach.exit[block("d")], None);
+            assert_eq!(reach.exit[block("c")], None);
+        });
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod gomod;
 pub mod imports;
 pub mod model;
 pub mod scope;
+pub mod siblings;
 pub mod tables;
 pub mod types;
 
@@ -30,24 +31,55 @@ pub fn mentions_cancel_func(bytes: &[u8]) -> bool {
 /// whose results include `context.CancelFunc`/`CancelCauseFunc`. Cheap on files that do not
 /// mention those names: they are not parsed.
 pub fn cancel_wrappers(source: &str, dir: &Path) -> Vec<CancelWrapper> {
-    declarations(source, dir, false).wrappers
+    let wanted = Wanted {
+        wrappers: true,
+        types: false,
+        siblings: false,
+    };
+    declarations(source, dir, wanted).wrappers
 }
 
 /// What a Go file declares for the rest of its package and tree: its cancel-producing
-/// wrappers and (with `with_types`) the types of its struct fields and package variables. A
-/// file mentioning neither `CancelFunc` nor (with `with_types`) a standard library type with
-/// context-taking methods is not parsed.
+/// wrappers, the types of its struct fields and package variables, and its functions with a
+/// context-taking sibling, as far as [`Wanted`]. A file mentioning none of `CancelFunc`, a
+/// standard library type with context-taking methods or a variant's declaration is not
+/// parsed.
 #[derive(Debug, Default)]
 pub struct Declarations {
     pub package: String,
     pub wrappers: Vec<CancelWrapper>,
     pub types: types::PackageTypes,
+    pub siblings: siblings::FileSiblings,
 }
 
-pub fn declarations(source: &str, dir: &Path, with_types: bool) -> Declarations {
-    let bytes = source.as_bytes();
-    let wanted_types = with_types && types::mentions_std_type(bytes);
-    if !mentions_cancel_func(bytes) && !wanted_types {
+/// Which declarations [`declarations`] looks for.
+#[derive(Debug, Clone, Copy)]
+pub struct Wanted {
+    pub wrappers: bool,
+    pub types: bool,
+    pub siblings: bool,
+}
+
+impl Wanted {
+    /// What a file may declare, from a byte scan: the wanted kinds its text mentions.
+    pub fn in_file(self, bytes: &[u8]) -> Wanted {
+        Wanted {
+            wrappers: self.wrappers && mentions_cancel_func(bytes),
+            types: self.types && types::mentions_std_type(bytes),
+            siblings: self.siblings && siblings::mentions_variant(bytes),
+        }
+    }
+
+    pub fn any(self) -> bool {
+        self.wrappers || self.types || self.siblings
+    }
+}
+
+pub fn declarations(source: &str, dir: &Path, wanted: Wanted) -> Declarations {
+    let wanted = wanted.in_file(source.as_bytes());
+    let (wanted_wrappers, wanted_types, wanted_siblings) =
+        (wanted.wrappers, wanted.types, wanted.siblings);
+    if !wanted.any() {
         return Declarations::default();
     }
     let Some(tree) = crate::lang::parse(crate::lang::Language::Go, source) else {
@@ -58,18 +90,33 @@ pub fn declarations(source: &str, dir: &Path, with_types: bool) -> Declarations 
         handler_types: Vec::new(),
         wrappers: Vec::new(),
         types: Default::default(),
+        siblings: Default::default(),
+        slog_calls: false,
     };
     let file = GoFile::new(source, &tree, &settings);
-    let types = if wanted_types {
-        crate::lang::with_root(&tree, || types::PackageTypes::of_file(&file))
-    } else {
-        types::PackageTypes::default()
-    };
-    Declarations {
-        package: file.package.clone(),
-        wrappers: wrappers_in(source, &tree, dir),
-        types,
-    }
+    crate::lang::with_root(&tree, || {
+        let types = if wanted_types {
+            types::PackageTypes::of_file(&file)
+        } else {
+            types::PackageTypes::default()
+        };
+        let siblings = if wanted_siblings {
+            let import_path = gomod::nearest(dir).and_then(|m| m.import_path_of(dir));
+            siblings::siblings_in(&file, dir, import_path)
+        } else {
+            siblings::FileSiblings::default()
+        };
+        Declarations {
+            package: file.package.clone(),
+            wrappers: if wanted_wrappers {
+                wrappers_in(source, &tree, dir)
+            } else {
+                Vec::new()
+            },
+            types,
+            siblings,
+        }
+    })
 }
 
 /// The cancel-producing functions a Go file already parsed into `tree` declares (see
@@ -83,6 +130,8 @@ pub fn wrappers_in(source: &str, tree: &Tree, dir: &Path) -> Vec<CancelWrapper> 
         handler_types: Vec::new(),
         wrappers: Vec::new(),
         types: Default::default(),
+        siblings: Default::default(),
+        slog_calls: false,
     };
     let file = GoFile::new(source, tree, &settings);
     let import_path = gomod::nearest(dir).and_then(|m| m.import_path_of(dir));

@@ -35,7 +35,7 @@ use tree_sitter::Node;
 
 use super::types::PackageTypes;
 use super::{parameters, CancelBinding, GoFile, HandlerType, Param, CONTEXT_PATHS, FUNCTION_KINDS};
-use crate::lang::{ancestors, tokens};
+use crate::lang::{ancestors, parent, tokens};
 
 /// A function declaration, method or func literal.
 #[derive(Debug, Clone)]
@@ -116,7 +116,7 @@ impl<'a> GoFile<'a> {
     fn statements(&self, token: &'a str, kind: &str) -> Vec<Node<'a>> {
         self.tokens(token)
             .filter(|t| t.kind() == token)
-            .filter_map(|t| t.parent().filter(|p| p.kind() == kind))
+            .filter_map(|t| parent(t).filter(|p| p.kind() == kind))
             .collect()
     }
 
@@ -127,9 +127,7 @@ impl<'a> GoFile<'a> {
             // The functions still open at the current position, innermost last.
             let mut open: Vec<usize> = Vec::new();
             for keyword in self.tokens("func").filter(|t| t.kind() == "func") {
-                let Some(node) = keyword
-                    .parent()
-                    .filter(|p| FUNCTION_KINDS.contains(&p.kind()))
+                let Some(node) = parent(keyword).filter(|p| FUNCTION_KINDS.contains(&p.kind()))
                 else {
                     continue;
                 };
@@ -173,6 +171,19 @@ impl<'a> GoFile<'a> {
         Some((index, &functions[index]))
     }
 
+    /// The innermost function around each of `nodes` (see [`GoFile::function_of`]), each
+    /// once, in document order: the functions a rule looking for these nodes has to check.
+    pub fn functions_around(&self, nodes: impl IntoIterator<Item = Node<'a>>) -> Vec<Node<'a>> {
+        let mut indexes: Vec<usize> = nodes
+            .into_iter()
+            .filter_map(|n| Some(self.function_of(n)?.0))
+            .collect();
+        indexes.sort_unstable();
+        indexes.dedup();
+        let functions = self.functions();
+        indexes.into_iter().map(|i| functions[i].node).collect()
+    }
+
     /// The calls of `context.Background()` and `context.TODO()` (any alias, dot imports), in
     /// document order.
     pub fn new_root_calls(&self) -> &[Node<'a>] {
@@ -208,19 +219,40 @@ impl<'a> GoFile<'a> {
                 .collect();
             names.sort_unstable();
             names.dedup();
-            let mut calls: Vec<Node<'a>> = names
-                .into_iter()
-                .flat_map(|name| tokens(self.tree.root_node(), name, self.source))
-                .filter_map(call_named)
-                .collect();
+            let mut calls: Vec<Node<'a>> = if names.len() <= MAX_NAME_SEARCHES {
+                names
+                    .into_iter()
+                    .flat_map(|name| tokens(self.tree.root_node(), name, self.source))
+                    .filter_map(call_named)
+                    .collect()
+            } else {
+                // A long configured list: one walk over the calls, not one search per name.
+                let names: std::collections::HashSet<&str> = names.into_iter().collect();
+                let mut calls = Vec::new();
+                crate::lang::walk_tree(self.tree.root_node(), |n| {
+                    if n.kind() == "call_expression" {
+                        let name = n
+                            .child_by_field_name("function")
+                            .and_then(|f| match f.kind() {
+                                "identifier" => Some(f),
+                                "selector_expression" => f.child_by_field_name("field"),
+                                _ => None,
+                            });
+                        if name.is_some_and(|name| names.contains(self.text(name))) {
+                            calls.push(n);
+                        }
+                    }
+                    true
+                });
+                calls
+            };
             calls.sort_by_key(|c| c.start_byte());
             calls
                 .into_iter()
                 .filter_map(|call| {
                     let (result, callee) = self.cancel_result(call)?;
-                    let statement = call
-                        .parent()
-                        .and_then(|values| values.parent())
+                    let statement = ancestors(call)
+                        .nth(1)
                         .filter(|s| self.assignment(*s).is_some_and(|(_, c)| c == call));
                     let targets = statement
                         .and_then(|s| self.assignment(s))
@@ -290,6 +322,21 @@ impl<'a> GoFile<'a> {
         calls
     }
 
+    /// The calls `Name(...)` or `x.Name(...)` whose name satisfies `wanted`, in document
+    /// order: one scan of the text for identifiers followed by `(`, for sets of names too
+    /// large to search one by one.
+    pub fn calls_named_where(&self, wanted: impl Fn(&str) -> bool) -> Vec<Node<'a>> {
+        let root = self.tree.root_node();
+        super::siblings::called_names(self.source, wanted)
+            .into_iter()
+            .filter_map(|name| {
+                let token = root.descendant_for_byte_range(name.start, name.end)?;
+                (token.start_byte() == name.start && token.end_byte() == name.end)
+                    .then(|| call_named(token))?
+            })
+            .collect()
+    }
+
     /// Every channel send (`ch <- v`), in document order.
     pub fn send_statements(&self) -> &[Node<'a>] {
         self.model
@@ -300,17 +347,21 @@ impl<'a> GoFile<'a> {
 
 /// The call whose function is the identifier `name` (`Name(...)`) or whose selector ends in
 /// the field `name` (`x.Name(...)`).
+/// Up to this many cancel-producing names, their calls are found by searching the text for
+/// each (fast for the built-in few); more are found by one walk over the tree.
+const MAX_NAME_SEARCHES: usize = 64;
+
 fn call_named(name: Node<'_>) -> Option<Node<'_>> {
+    let mut up = ancestors(name);
     let function = match name.kind() {
         "identifier" => name,
-        "field_identifier" => name
-            .parent()
+        "field_identifier" => up
+            .next()
             .filter(|s| s.kind() == "selector_expression")
             .filter(|s| s.child_by_field_name("field") == Some(name))?,
         _ => return None,
     };
-    function
-        .parent()
+    up.next()
         .filter(|c| c.kind() == "call_expression")
         .filter(|c| c.child_by_field_name("function") == Some(function))
 }

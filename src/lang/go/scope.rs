@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use tree_sitter::Node;
 
-use crate::lang::{ancestors, named_children, text, tokens};
+use crate::lang::{ancestors, named_children, parent, text, tokens};
 
 /// A function (declaration, method or literal) as the rules see it.
 pub const FUNCTION_KINDS: &[&str] = &["function_declaration", "method_declaration", "func_literal"];
@@ -21,13 +21,15 @@ pub const FUNCTION_KINDS: &[&str] = &["function_declaration", "method_declaratio
 pub fn declaration_of<'t>(ident: Node<'t>, source: &str) -> Option<Node<'t>> {
     let name = text(ident, source);
     let position = ident.start_byte();
-    let parent = ident.parent()?;
+    // One descent finds every ancestor (`Node::parent` descends from the root each time).
+    let path: Vec<Node<'t>> = ancestors(ident).collect();
+    let parent = *path.first()?;
     let declares_here = match parent.kind() {
         "var_spec" | "const_spec" | "parameter_declaration" | "variadic_parameter_declaration" => {
             parent.child_by_field_name("type") != Some(ident)
                 && parent.child_by_field_name("value") != Some(ident)
         }
-        "expression_list" => parent.parent().is_some_and(|p| {
+        "expression_list" => path.get(1).is_some_and(|&p| {
             p.child_by_field_name("left") == Some(parent)
                 && match p.kind() {
                     "short_var_declaration" => true,
@@ -39,9 +41,9 @@ pub fn declaration_of<'t>(ident: Node<'t>, source: &str) -> Option<Node<'t>> {
     };
     if declares_here {
         // `a, b := ...` re-uses a variable declared earlier in the same block.
-        let statement = parent.parent()?;
+        let statement = *path.get(1)?;
         if statement.kind() == "short_var_declaration" {
-            if let Some(list) = statement.parent().filter(|l| l.kind() == "statement_list") {
+            if let Some(&list) = path.get(2).filter(|l| l.kind() == "statement_list") {
                 if let Some(earlier) = declared_in_list(list, name, statement.start_byte(), source)
                 {
                     return Some(earlier);
@@ -51,7 +53,7 @@ pub fn declaration_of<'t>(ident: Node<'t>, source: &str) -> Option<Node<'t>> {
         return Some(ident);
     }
     let mut child = ident;
-    for scope in ancestors(ident) {
+    for scope in path {
         let found = match scope.kind() {
             "statement_list" => declared_in_list(scope, name, position, source),
             "if_statement" | "expression_switch_statement" | "type_switch_statement" => {
@@ -337,7 +339,7 @@ pub fn enclosing_statement(def: Node<'_>) -> Option<Node<'_>> {
         "var_spec" => ancestors(def).find(|n| n.kind() == "var_declaration")?,
         _ => def,
     };
-    matches!(statement.parent()?.kind(), "statement_list" | "block").then_some(statement)
+    matches!(parent(statement)?.kind(), "statement_list" | "block").then_some(statement)
 }
 
 /// Whether any named variable among the left-hand `targets` of a definition (`ctx` in
@@ -401,8 +403,7 @@ fn use_escapes(ident: Node<'_>, body: Node<'_>, source: &str) -> Option<Escape> 
         match ancestor.kind() {
             // `return ctx, nil` hands it out; `return f(ctx)` only uses it.
             "return_statement" => {
-                return (ident.parent().and_then(|p| p.parent()) == Some(ancestor))
-                    .then_some(Escape::Returned)
+                return (ancestors(ident).nth(1) == Some(ancestor)).then_some(Escape::Returned)
             }
             "composite_literal" => return Some(Escape::Stored),
             "send_statement" => {

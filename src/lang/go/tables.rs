@@ -39,6 +39,12 @@ pub struct GoSettings {
     /// The types of struct fields and package variables declared in the scanned tree (see
     /// [`types`](super::types)).
     pub types: std::sync::Arc<super::types::TypeIndex>,
+    /// The functions and methods of the scanned tree (its `vendor/` included) with a
+    /// context-taking sibling (see [`siblings`](super::siblings)).
+    pub siblings: std::sync::Arc<super::siblings::SiblingIndex>,
+    /// `[rules.context-not-passed] slog = true`: `log/slog` calls without the context are
+    /// reported too (info).
+    pub slog_calls: bool,
 }
 
 /// A function of the scanned tree whose results include a `context.CancelFunc` or
@@ -142,6 +148,8 @@ impl Default for GoSettings {
             handler_types,
             wrappers: Vec::new(),
             types: Default::default(),
+            siblings: Default::default(),
+            slog_calls: false,
         }
     }
 }

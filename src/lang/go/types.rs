@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use tree_sitter::Node;
 
 use super::{declaration_of, GoFile};
-use crate::lang::{named_children, text};
+use crate::lang::{ancestors, named_children, text};
 
 /// The standard library types whose methods have context-taking variants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -28,6 +28,7 @@ pub enum StdType {
     SqlStmt,
     HttpClient,
     TlsConn,
+    SlogLogger,
 }
 
 /// Import path, type name and the type they name.
@@ -38,6 +39,7 @@ const STD_TYPES: &[(&str, &str, StdType)] = &[
     ("database/sql", "Stmt", StdType::SqlStmt),
     ("net/http", "Client", StdType::HttpClient),
     ("crypto/tls", "Conn", StdType::TlsConn),
+    ("log/slog", "Logger", StdType::SlogLogger),
 ];
 
 impl StdType {
@@ -50,16 +52,18 @@ impl StdType {
             StdType::SqlStmt => "*sql.Stmt",
             StdType::HttpClient => "*http.Client",
             StdType::TlsConn => "*tls.Conn",
+            StdType::SlogLogger => "*slog.Logger",
         }
     }
 }
 
-/// A type as far as the syntax tells: a known standard library type, or a type declared in
-/// the package by that name.
+/// A type as far as the syntax tells: a known standard library type, a type declared in
+/// the package by that name, or a type of another package (by import path and name).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TypeRef {
     Std(StdType),
     Local(String),
+    Imported(String, String),
 }
 
 /// Whether a file may declare a field or variable of a [`StdType`]: it names one of them with
@@ -72,6 +76,7 @@ pub fn mentions_std_type(bytes: &[u8]) -> bool {
         "sql.Stmt",
         "http.Client",
         "tls.Conn",
+        "slog.Logger",
     ]
     .iter()
     .any(|n| memchr::memmem::find(bytes, n.as_bytes()).is_some())
@@ -262,6 +267,9 @@ fn call_result(file: &GoFile<'_>, call: Node<'_>, depth: usize) -> Option<TypeRe
         return matches!(name, "Dial" | "DialWithDialer" | "Client" | "Server")
             .then_some(TypeRef::Std(StdType::TlsConn));
     }
+    if let Some(name) = file.calls_package(call, &["log/slog"]) {
+        return matches!(name, "New" | "Default").then_some(TypeRef::Std(StdType::SlogLogger));
+    }
     if function.kind() != "selector_expression" {
         return None;
     }
@@ -276,6 +284,7 @@ fn call_result(file: &GoFile<'_>, call: Node<'_>, depth: usize) -> Option<TypeRe
         (SqlDb | SqlConn | SqlTx, "Prepare" | "PrepareContext") => SqlStmt,
         (SqlTx, "Stmt" | "StmtContext") => SqlStmt,
         (SqlDb, "Conn") => SqlConn,
+        (SlogLogger, "With" | "WithGroup") => SlogLogger,
         _ => return None,
     };
     Some(TypeRef::Std(result))
@@ -290,7 +299,13 @@ impl<'a> GoFile<'a> {
             "qualified_type" => STD_TYPES
                 .iter()
                 .find(|(package, name, _)| self.is_named_type(ty, package, name))
-                .map(|&(_, _, t)| TypeRef::Std(t)),
+                .map(|&(_, _, t)| TypeRef::Std(t))
+                .or_else(|| {
+                    let package = self.text(ty.child_by_field_name("package")?);
+                    let name = self.text(ty.child_by_field_name("name")?);
+                    let path = self.imports.path_of(package)?;
+                    Some(TypeRef::Imported(path.to_string(), name.to_string()))
+                }),
             "type_identifier" => {
                 let name = self.text(ty);
                 // A dot import may make the name a standard library type.
@@ -342,7 +357,7 @@ impl<'a> GoFile<'a> {
                 }
                 match self.type_of_depth(operand, depth + 1)? {
                     TypeRef::Local(owner) => self.field_type(&owner, field),
-                    TypeRef::Std(_) => None,
+                    TypeRef::Std(_) | TypeRef::Imported(..) => None,
                 }
             }
             "call_expression" => call_result(self, expr, depth),
@@ -359,7 +374,8 @@ impl<'a> GoFile<'a> {
 
     /// The type of the variable an identifier declares (a parameter, receiver, `var` or `:=`).
     fn declared_type(&self, name: Node<'_>, depth: usize) -> Option<TypeRef> {
-        let parent = name.parent()?;
+        let mut up = ancestors(name);
+        let parent = up.next()?;
         match parent.kind() {
             "parameter_declaration" | "variadic_parameter_declaration" => {
                 self.type_of_type(parent.child_by_field_name("type")?)
@@ -370,7 +386,7 @@ impl<'a> GoFile<'a> {
                 .find(|(n, _)| n == self.text(name))
                 .map(|(_, t)| t),
             "expression_list" => {
-                let statement = parent.parent()?;
+                let statement = up.next()?;
                 if statement.kind() != "short_var_declaration" {
                     return None;
                 }

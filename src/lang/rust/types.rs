@@ -228,6 +228,18 @@ impl Steps {
         self
     }
 
+    /// The steps after the first one.
+    fn rest(&self) -> Steps {
+        let mut rest = Steps {
+            opaque: self.opaque,
+            ..Steps::default()
+        };
+        for step in &self.items[1..self.len.max(1)] {
+            rest = rest.push(*step);
+        }
+        rest
+    }
+
     fn apply(&self, ty: Ty) -> Option<Ty> {
         if self.opaque {
             return None;
@@ -327,6 +339,7 @@ impl<'a> RustFile<'a> {
                 self.field_type(self.text(field))
             }
             "parenthesized_expression" => deeper(named_children(expr).next()?),
+            "block" => deeper(tail(expr)?),
             "reference_expression" => {
                 let value = expr.child_by_field_name("value")?;
                 Some(Ty::Ref(Box::new(deeper(value)?)))
@@ -363,14 +376,37 @@ impl<'a> RustFile<'a> {
     }
 
     fn binding_type(&self, binding: Binding<'_>, depth: usize) -> Option<Ty> {
+        let mut steps = binding.steps;
         // A declared type is the type of the whole pattern.
         let ty = match (binding.ty, binding.value) {
             (Some(ty), _) => self.type_of_node_at(ty, depth)?,
-            (None, Some(value)) => self.type_of_at(value, depth)?,
+            (None, Some(mut value)) => {
+                // `let (a, h) = { …; (x, std::mem::take(&mut self.handles)) };`: the part of
+                // a tuple written out that the name binds.
+                if !binding.iterated {
+                    for _ in 0..MAX_DEPTH {
+                        value = match (value.kind(), steps.items[..steps.len].first()) {
+                            ("block", _) => tail(value)?,
+                            ("parenthesized_expression", _) => named_children(value).next()?,
+                            ("tuple_expression", Some(Step::Field(i))) if !steps.opaque => {
+                                let part = named_children(value)
+                                    .filter(|c| {
+                                        !matches!(c.kind(), "line_comment" | "block_comment")
+                                    })
+                                    .nth(*i)?;
+                                steps = steps.rest();
+                                part
+                            }
+                            _ => break,
+                        };
+                    }
+                }
+                self.type_of_at(value, depth)?
+            }
             (None, None) => return None,
         };
         let ty = if binding.iterated { ty.element()? } else { ty };
-        binding.steps.apply(ty)
+        steps.apply(ty)
     }
 
     /// What a call returns, for the calls the rules care about.
@@ -556,7 +592,8 @@ impl<'a> RustFile<'a> {
     /// or any `spawn`/`spawn_local` function or method given a future rather than a closure or
     /// nothing: `tauri::async_runtime::spawn(fut)`, `runtime.spawn(async { … })`), or drives
     /// futures side by side (`select!`, `join!`, `join_all`, `buffer_unordered`, `JoinSet`,
-    /// `FuturesUnordered`).
+    /// `FuturesUnordered`). Test code does not count: its tasks show nothing of how the
+    /// file's other code runs.
     pub fn runs_concurrently(&self) -> bool {
         const COMBINATORS: &[&str] = &[
             "join_all",
@@ -566,12 +603,16 @@ impl<'a> RustFile<'a> {
             "buffered",
             "for_each_concurrent",
         ];
-        let macros = self.macros.iter().any(|m| {
-            super::macro_name(*m, self.source)
+        let macros = self.macros.iter().any(|&m| {
+            super::macro_name(m, self.source)
                 .is_some_and(|name| matches!(name, "select" | "join" | "try_join"))
+                && !self.is_test_code(m)
         });
         macros
             || self.calls.iter().any(|&call| {
+                if self.is_test_code(call) {
+                    return false;
+                }
                 if self.spawn(call).is_some() {
                     return true;
                 }
@@ -782,6 +823,18 @@ impl<'a> RustFile<'a> {
             }
         }
     }
+}
+
+/// The value of a block: its last expression, written without a `;`.
+fn tail(block: Node<'_>) -> Option<Node<'_>> {
+    let last = named_children(block)
+        .filter(|c| !matches!(c.kind(), "line_comment" | "block_comment"))
+        .last()?;
+    let statement = last.kind().ends_with("_statement")
+        || last.kind().ends_with("_declaration")
+        || last.kind().ends_with("_item")
+        || last.kind() == "label";
+    (!statement).then_some(last)
 }
 
 /// Type names that a glob import of a tokio module may bring into scope.

@@ -146,3 +146,35 @@ async fn on_a_runtime_field(worker: &Worker, rt: &tokio::runtime::Runtime) {
     let task = rt.spawn(work());
     let _ = timeout(Duration::from_secs(5), task).await; // want "timeout-detaches-task"
 }
+
+// The handles are moved out of a field inside a block that yields a tuple (iggy's sink
+// manager); the same loop over `&mut handle` with `abort()` is the clean look-alike.
+struct Details {
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    task_handles: Vec<JoinHandle<()>>,
+}
+
+async fn stop_connector(details: &tokio::sync::Mutex<Details>) {
+    let (shutdown, task_handles) = {
+        let mut details = details.lock().await;
+        (details.shutdown.take(), std::mem::take(&mut details.task_handles))
+    };
+    if let Some(tx) = shutdown {
+        let _ = tx.send(());
+    }
+    for handle in task_handles {
+        let _ = timeout(Duration::from_secs(5), handle).await; // want "timeout-detaches-task"
+    }
+}
+
+async fn stop_connector_aborting(details: &tokio::sync::Mutex<Details>) {
+    let task_handles = {
+        let mut details = details.lock().await;
+        std::mem::take(&mut details.task_handles)
+    };
+    for mut handle in task_handles {
+        if timeout(Duration::from_secs(5), &mut handle).await.is_err() {
+            handle.abort();
+        }
+    }
+}

@@ -1,0 +1,446 @@
+//! Context-taking siblings: a function or method declared in the scanned tree (its `vendor/`
+//! directory included) next to a variant named `<Name>Context`, `<Name>WithContext` or
+//! `<Name>Ctx` that takes a `context.Context` first and otherwise the same parameters and
+//! results (aws-sdk-go's `GetObject`/`GetObjectWithContext`, in-house clients). Calling the
+//! plain one where a parent context exists drops it.
+//!
+//! Found by the engine's parallel first pass: a byte scan picks the files that may declare a
+//! variant (a line `func … NameContext(ctx …` or an interface method `NameCtx(context.Context`)
+//! and only those are parsed. A variant counts when its plain sibling is declared in the same
+//! file with the same receiver, the same results and the same parameters after the context (a
+//! trailing variadic option list may be added, as the AWS SDK does); anything else
+//! (`FromContext`, `WithContext` constructors of a new context) is not a sibling.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use tree_sitter::Node;
+
+use super::{parameters, GoFile, Param};
+use crate::lang::named_children;
+
+/// The suffixes of a context-taking variant, longest first.
+const SUFFIXES: &[&str] = &["WithContext", "Context", "Ctx"];
+
+/// A function or method with a context-taking sibling.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Sibling {
+    /// The directory of the declaring file, as walked.
+    pub dir: PathBuf,
+    /// The declaring package's import path (from the nearest `go.mod`, or the path after
+    /// `vendor/`), when known.
+    pub import_path: Option<String>,
+    pub package: String,
+    /// The receiver's type name for a method (of a struct or an interface); `None` for a
+    /// function.
+    pub receiver: Option<String>,
+    /// The plain name, e.g. `GetObject`.
+    pub name: String,
+    /// The variant's name, e.g. `GetObjectWithContext`.
+    pub variant: String,
+    /// Whether the variant's parameters after the context are exactly the plain one's: the
+    /// call can be rewritten by renaming it and passing the context first.
+    pub same_parameters: bool,
+}
+
+/// How a variant's first parameter is typed, when it is not plainly `context.Context`: a name
+/// that may be an alias of it (`aws.Context` with `type Context = context.Context`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum FirstParam {
+    Context,
+    /// `pkg.Name`, by import path.
+    Imported(String, String),
+    /// `Name`, declared in the same package.
+    Local(String),
+}
+
+/// What one file declares about siblings: the candidates (not yet knowing whether an alias
+/// makes their first parameter a context) and its aliases of `context.Context`.
+#[derive(Debug, Clone, Default)]
+pub struct FileSiblings {
+    candidates: Vec<(Sibling, FirstParam)>,
+    /// Type names declared `= context.Context`.
+    aliases: Vec<String>,
+    dir: PathBuf,
+    import_path: Option<String>,
+}
+
+impl FileSiblings {
+    pub fn is_empty(&self) -> bool {
+        self.candidates.is_empty() && self.aliases.is_empty()
+    }
+}
+
+/// Whether a Go file may declare a context-taking variant or an alias of `context.Context`:
+/// a line that declares (`func …`, or an interface method line) a name ending in `Context(`
+/// or `Ctx(` whose first parameter mentions `Context`, or a `= context.Context`.
+pub fn mentions_variant(bytes: &[u8]) -> bool {
+    if memchr::memmem::find(bytes, b"= context.Context").is_some() {
+        return true;
+    }
+    [&b"Context("[..], &b"Ctx("[..]].iter().any(|needle| {
+        memchr::memmem::find_iter(bytes, needle).any(|at| declares_variant(bytes, at, needle.len()))
+    })
+}
+
+/// Whether the line around `at` (where `Context(`/`Ctx(` starts) declares a variant.
+fn declares_variant(bytes: &[u8], at: usize, len: usize) -> bool {
+    let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+    let line = &bytes[line_start..at];
+    let trimmed = line.trim_ascii_start();
+    let is_ident = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+    let declares = trimmed.starts_with(b"func ")
+        || !trimmed.is_empty() && trimmed.iter().all(is_ident) && line_start != at;
+    if !declares {
+        return false;
+    }
+    let rest = &bytes[at + len..bytes.len().min(at + len + 80)];
+    let first = rest
+        .iter()
+        .position(|b| *b == b',' || *b == b')')
+        .map_or(rest, |end| &rest[..end]);
+    memchr::memmem::find(first, b"Context").is_some()
+}
+
+/// The siblings and aliases a parsed Go file declares (see the module docs).
+pub fn siblings_in(file: &GoFile<'_>, dir: &Path, import_path: Option<String>) -> FileSiblings {
+    let mut found = FileSiblings {
+        dir: dir.to_path_buf(),
+        import_path,
+        ..FileSiblings::default()
+    };
+    // (receiver, name) → the declaration's signature.
+    let mut declared: HashMap<(Option<&str>, &str), Signature<'_>> = HashMap::new();
+    for decl in named_children(file.tree.root_node()) {
+        match decl.kind() {
+            "function_declaration" | "method_declaration" => {
+                let receiver = match decl.child_by_field_name("receiver") {
+                    Some(list) => match parameters(list).next().and_then(|p| type_name(file, p.ty))
+                    {
+                        Some(name) => Some(name),
+                        None => continue,
+                    },
+                    None => None,
+                };
+                if let Some((name, signature)) = Signature::of(file, decl) {
+                    declared.insert((receiver, name), signature);
+                }
+            }
+            "type_declaration" => {
+                for spec in named_children(decl) {
+                    let Some(name) = spec.child_by_field_name("name").map(|n| file.text(n)) else {
+                        continue;
+                    };
+                    let Some(ty) = spec.child_by_field_name("type") else {
+                        continue;
+                    };
+                    if spec.kind() == "type_alias" && file.is_context_type(ty) {
+                        found.aliases.push(name.to_string());
+                    }
+                    if spec.kind() == "type_spec" && ty.kind() == "interface_type" {
+                        for method in named_children(ty)
+                            .filter(|m| matches!(m.kind(), "method_elem" | "method_spec"))
+                        {
+                            if let Some((method_name, signature)) = Signature::of(file, method) {
+                                declared.insert((Some(name), method_name), signature);
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut keys: Vec<&(Option<&str>, &str)> = declared.keys().collect();
+    keys.sort();
+    for key @ (receiver, variant) in keys {
+        let Some(base) = SUFFIXES
+            .iter()
+            .find_map(|s| variant.strip_suffix(s).filter(|b| !b.is_empty()))
+        else {
+            continue;
+        };
+        let (Some(with), Some(plain)) = (declared.get(key), declared.get(&(*receiver, base)))
+        else {
+            continue;
+        };
+        if with.params.is_empty() {
+            continue;
+        }
+        let rest = &with.params[1..];
+        let same_parameters = rest == plain.params.as_slice();
+        let with_options = rest.len() == plain.params.len() + 1
+            && rest[..plain.params.len()] == plain.params[..]
+            && rest.last().is_some_and(|p| p.starts_with("..."));
+        if with.results != plain.results || !(same_parameters || with_options) {
+            continue;
+        }
+        let Some(first) = with.first_type.and_then(|t| first_param(file, t)) else {
+            continue;
+        };
+        found.candidates.push((
+            Sibling {
+                dir: found.dir.clone(),
+                import_path: found.import_path.clone(),
+                package: file.package.clone(),
+                receiver: receiver.map(str::to_string),
+                name: base.to_string(),
+                variant: variant.to_string(),
+                same_parameters,
+            },
+            first,
+        ));
+    }
+    found
+}
+
+/// The parameter types (as written, without spaces) and results of a declaration.
+struct Signature<'t> {
+    params: Vec<String>,
+    results: String,
+    first_type: Option<Node<'t>>,
+}
+
+impl<'t> Signature<'t> {
+    fn of<'s>(file: &GoFile<'s>, decl: Node<'t>) -> Option<(&'s str, Signature<'t>)> {
+        let name = file.text(decl.child_by_field_name("name")?);
+        let list = decl.child_by_field_name("parameters")?;
+        let params: Vec<Param<'t>> = parameters(list).collect();
+        let written = |ty: Node<'_>| -> String {
+            let variadic = ty
+                .parent()
+                .is_some_and(|p| p.kind() == "variadic_parameter_declaration");
+            let text: String = file.text(ty).split_whitespace().collect();
+            if variadic {
+                format!("...{text}")
+            } else {
+                text
+            }
+        };
+        let results = decl
+            .child_by_field_name("result")
+            .map(|r| match r.kind() {
+                "parameter_list" => parameters(r)
+                    .map(|p| written(p.ty))
+                    .collect::<Vec<_>>()
+                    .join(","),
+                _ => written(r),
+            })
+            .unwrap_or_default();
+        Some((
+            name,
+            Signature {
+                params: params.iter().map(|p| written(p.ty)).collect(),
+                results,
+                first_type: params.first().map(|p| p.ty),
+            },
+        ))
+    }
+}
+
+/// The first parameter's type, if it may be a context.
+fn first_param(file: &GoFile<'_>, ty: Node<'_>) -> Option<FirstParam> {
+    if file.is_context_type(ty) {
+        return Some(FirstParam::Context);
+    }
+    match ty.kind() {
+        "qualified_type" => {
+            let package = file.text(ty.child_by_field_name("package")?);
+            let name = file.text(ty.child_by_field_name("name")?);
+            let path = file.imports.path_of(package)?;
+            Some(FirstParam::Imported(path.to_string(), name.to_string()))
+        }
+        "type_identifier" => Some(FirstParam::Local(file.text(ty).to_string())),
+        _ => None,
+    }
+}
+
+/// The name of a receiver's type: `T` for `T`, `*T`, `T[K]`, `*T[K]`.
+fn type_name<'s>(file: &GoFile<'s>, ty: Node<'_>) -> Option<&'s str> {
+    match ty.kind() {
+        "pointer_type" | "parenthesized_type" => type_name(file, named_children(ty).next()?),
+        "generic_type" => type_name(file, ty.child_by_field_name("type")?),
+        "type_identifier" => Some(file.text(ty)),
+        _ => None,
+    }
+}
+
+/// The siblings of the scanned tree, found by name.
+#[derive(Debug, Clone, Default)]
+pub struct SiblingIndex {
+    by_name: HashMap<String, Vec<Sibling>>,
+}
+
+impl SiblingIndex {
+    /// Builds the index from each file's findings; the result does not depend on their order.
+    pub fn new(files: Vec<FileSiblings>) -> SiblingIndex {
+        // Aliases of `context.Context`: by import path, and by directory for local names.
+        let mut by_path: HashSet<(&str, &str)> = HashSet::new();
+        let mut by_dir: HashSet<(&Path, &str)> = HashSet::new();
+        for file in &files {
+            for alias in &file.aliases {
+                if let Some(path) = &file.import_path {
+                    by_path.insert((path, alias));
+                }
+                by_dir.insert((&file.dir, alias));
+            }
+        }
+        let mut all: BTreeSet<Sibling> = BTreeSet::new();
+        for file in &files {
+            for (sibling, first) in &file.candidates {
+                let context = match first {
+                    FirstParam::Context => true,
+                    FirstParam::Imported(path, name) => {
+                        by_path.contains(&(path.as_str(), name.as_str()))
+                    }
+                    FirstParam::Local(name) => {
+                        by_dir.contains(&(file.dir.as_path(), name.as_str()))
+                    }
+                };
+                if context {
+                    all.insert(sibling.clone());
+                }
+            }
+        }
+        let mut by_name: HashMap<String, Vec<Sibling>> = HashMap::new();
+        for sibling in all {
+            by_name
+                .entry(sibling.name.clone())
+                .or_default()
+                .push(sibling);
+        }
+        SiblingIndex { by_name }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_name.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_name.values().map(Vec::len).sum()
+    }
+
+    /// Whether `text` may call a function with a sibling: one of the names followed by `(`.
+    pub fn called_in(&self, text: &str) -> bool {
+        !self.is_empty() && !called_names(text, |name| self.has_name(name)).is_empty()
+    }
+
+    /// The plain names that have a sibling somewhere.
+    pub fn has_name(&self, name: &str) -> bool {
+        self.by_name.contains_key(name)
+    }
+
+    /// The sibling of `name` declared in the package `package` (by directory or import path)
+    /// with the receiver type `receiver`.
+    pub fn find(
+        &self,
+        name: &str,
+        receiver: Option<&str>,
+        package: PackageRef<'_>,
+    ) -> Option<&Sibling> {
+        self.by_name.get(name)?.iter().find(|s| {
+            s.receiver.as_deref() == receiver
+                && match package {
+                    PackageRef::Dir(dir, name) => s.dir == dir && s.package == name,
+                    PackageRef::Import(path) => {
+                        s.import_path.as_deref() == Some(path)
+                            && s.package != "main"
+                            && !s.package.ends_with("_test")
+                    }
+                }
+        })
+    }
+}
+
+/// The byte ranges of the identifiers followed by `(` in `text` whose name satisfies `wanted`,
+/// in order (a text scan: comments and strings included).
+pub fn called_names(text: &str, wanted: impl Fn(&str) -> bool) -> Vec<std::ops::Range<usize>> {
+    let bytes = text.as_bytes();
+    let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+    let mut found = Vec::new();
+    for open in memchr::memchr_iter(b'(', bytes) {
+        if open == 0 || !is_ident(bytes[open - 1]) {
+            continue;
+        }
+        let start = bytes[..open]
+            .iter()
+            .rposition(|b| !is_ident(*b))
+            .map_or(0, |i| i + 1);
+        if text.get(start..open).is_some_and(&wanted) {
+            found.push(start..open);
+        }
+    }
+    found
+}
+
+/// Where a callee is declared: the package in a directory (the calling file's own), or the
+/// package an import path names.
+#[derive(Debug, Clone, Copy)]
+pub enum PackageRef<'a> {
+    Dir(&'a Path, &'a str),
+    Import(&'a str),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::go::GoSettings;
+    use crate::lang::{parse, Language};
+
+    fn found(src: &str) -> Vec<(Option<String>, String, String, bool)> {
+        let tree = parse(Language::Go, src).unwrap();
+        let settings = GoSettings::default();
+        let file = GoFile::new(src, &tree, &settings);
+        let siblings = siblings_in(&file, Path::new("d"), Some("x/p".into()));
+        SiblingIndex::new(vec![siblings])
+            .by_name
+            .into_values()
+            .flatten()
+            .map(|s| (s.receiver, s.name, s.variant, s.same_parameters))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    }
+
+    #[test]
+    fn variants_need_the_same_signature_after_the_context() {
+        let src = "package p\nimport \"context\"\n\
+            type Context = context.Context\n\
+            type C struct{}\n\
+            func (c *C) Get(k string) (string, error) { return \"\", nil }\n\
+            func (c *C) GetCtx(ctx context.Context, k string) (string, error) { return \"\", nil }\n\
+            func (c C) Put(k string) error { return nil }\n\
+            func (c C) PutWithContext(ctx Context, k string, opts ...Option) error { return nil }\n\
+            func From(x int) int { return x }\n\
+            func FromContext(ctx context.Context) int { return 0 }\n\
+            func Do() error { return nil }\n\
+            func DoContext(ctx context.Context) (context.Context, error) { return ctx, nil }\n\
+            func Run(a, b int) {}\n\
+            func RunContext(ctx context.Context, a, b int) {}\n\
+            type API interface {\n\tList(in *In) error\n\tListContext(context.Context, *In) error\n}\n";
+        assert!(mentions_variant(src.as_bytes()));
+        let some = |s: &str| Some(s.to_string());
+        assert_eq!(
+            found(src),
+            [
+                (None, "Run".into(), "RunContext".into(), true),
+                (some("API"), "List".into(), "ListContext".into(), true),
+                (some("C"), "Get".into(), "GetCtx".into(), true),
+                (some("C"), "Put".into(), "PutWithContext".into(), false),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_byte_scan_skips_files_without_variant_declarations() {
+        assert!(!mentions_variant(
+            b"package p\nfunc f(r *http.Request) { g(r.Context()) }\n"
+        ));
+        assert!(mentions_variant(
+            b"package p\nfunc (c *C) GetContext(ctx context.Context) {}\n"
+        ));
+        assert!(mentions_variant(
+            b"type I interface {\n\tGetCtx(ctx aws.Context) error\n}\n"
+        ));
+    }
+}

@@ -1,0 +1,399 @@
+//! What a fix must never do to Go code, checked on the text before and after it: the
+//! semantic oracle of the fix fuzz target and of the fixture tests (a fix that parses can
+//! still break the build or the program, as real trees showed). Each check counts problems
+//! in both texts and reports only those the fix added, so input that was already broken
+//! does not count against it:
+//! - a finding of some rule that was not there before (more findings of a rule);
+//! - a name declared twice in one scope (`:=` with no new variable, `var x` twice);
+//! - an import no longer used;
+//! - a `defer cancel()` of a context that is returned, stored or handed to a goroutine.
+//!
+//! Written independently of the fixes and of [`crate::lang::go::imports`], from the
+//! syntax tree alone.
+
+use std::collections::{BTreeMap, HashSet};
+
+use tree_sitter::Node;
+
+use crate::lang::go::default_package_name;
+use crate::lang::{self, named_children, text, walk_tree, Language};
+use crate::settings::LintSettings;
+
+/// Whether the fixes checked may change behaviour (`--unsafe-fixes`): then only what breaks
+/// the build or adds findings counts, not a `defer` ending an escaping context.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fixes {
+    Safe,
+    Unsafe,
+}
+
+/// The problems `after` (the fixed text) has that `before` did not, one line each; empty when
+/// the fix is sound or `after` does not parse (syntax is checked elsewhere).
+pub fn fix_problems(
+    before: &str,
+    after: &str,
+    settings: &LintSettings,
+    fixes: Fixes,
+) -> Vec<String> {
+    let (Some(old), Some(new)) = (
+        lang::parse(Language::Go, before),
+        lang::parse(Language::Go, after),
+    ) else {
+        return Vec::new();
+    };
+    let mut problems = Vec::new();
+    let findings = |source: &str| {
+        let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
+        for d in crate::lint_file(Language::Go, source, None, settings).unwrap_or_default() {
+            *counts.entry(d.rule).or_default() += 1;
+        }
+        counts
+    };
+    let (was, is) = (findings(before), findings(after));
+    for (rule, count) in &is {
+        let had = was.get(rule).copied().unwrap_or(0);
+        if *count > had {
+            problems.push(format!("new finding: {rule} ({had} before, {count} after)"));
+        }
+    }
+    // (what, check, whether only fixes that keep behaviour must pass it)
+    type Check = fn(Node<'_>, &str) -> Vec<String>;
+    let checks: [(&str, Check, bool); 3] = [
+        ("declared twice", redeclarations, false),
+        ("import not used", unused_imports, false),
+        (
+            "defer of a context that outlives the function",
+            escaping_defers,
+            true,
+        ),
+    ];
+    for (what, check, behaviour) in checks {
+        if behaviour && fixes == Fixes::Unsafe {
+            continue;
+        }
+        let was = check(old.root_node(), before);
+        for found in check(new.root_node(), after) {
+            if !was.contains(&found) {
+                problems.push(format!("{what}: {found}"));
+            }
+        }
+    }
+    problems
+}
+
+/// Names declared twice in one block: `a, b := ...` where every name is already declared in
+/// that block (parameters and results count for a function's body), or `var a` again.
+/// Each as `function-or-block-start name`, for comparing before and after.
+fn redeclarations(root: Node<'_>, source: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    walk_tree(root, |node| {
+        if node.kind() == "block" {
+            let mut declared: HashSet<&str> = HashSet::new();
+            let owner = node.parent();
+            if let Some(f) = owner.filter(|f| {
+                matches!(
+                    f.kind(),
+                    "function_declaration" | "method_declaration" | "func_literal"
+                )
+            }) {
+                for field in ["receiver", "parameters", "result"] {
+                    if let Some(list) = f.child_by_field_name(field) {
+                        walk_tree(list, |n| {
+                            if n.kind() == "identifier" {
+                                declared.insert(text(n, source));
+                            }
+                            !matches!(n.kind(), "func_literal" | "function_type")
+                        });
+                    }
+                }
+            }
+            let statements = named_children(node)
+                .find(|n| n.kind() == "statement_list")
+                .map(|list| named_children(list).collect::<Vec<_>>())
+                .unwrap_or_default();
+            for statement in statements {
+                let names: Vec<&str> = match statement.kind() {
+                    "short_var_declaration" => statement
+                        .child_by_field_name("left")
+                        .map(|l| named_children(l).map(|n| text(n, source)).collect())
+                        .unwrap_or_default(),
+                    "var_declaration" => {
+                        let mut names = Vec::new();
+                        walk_tree(statement, |n| {
+                            if n.kind() == "var_spec" {
+                                let mut cursor = n.walk();
+                                names.extend(
+                                    n.children_by_field_name("name", &mut cursor)
+                                        .map(|x| text(x, source)),
+                                );
+                                return false;
+                            }
+                            true
+                        });
+                        names
+                    }
+                    _ => continue,
+                };
+                let names: Vec<&str> = names.into_iter().filter(|n| *n != "_").collect();
+                let again: Vec<&str> = names
+                    .iter()
+                    .copied()
+                    .filter(|n| declared.contains(n))
+                    .collect();
+                let twice = match statement.kind() {
+                    "short_var_declaration" => !names.is_empty() && again.len() == names.len(),
+                    _ => !again.is_empty(),
+                };
+                if twice {
+                    found.push(format!(
+                        "`{}` in {}",
+                        again.join(", "),
+                        text(statement, source)
+                    ));
+                }
+                declared.extend(names);
+            }
+        }
+        true
+    });
+    found
+}
+
+/// Imports whose package name is used nowhere (blank, dot and `"C"` imports aside).
+fn unused_imports(root: Node<'_>, source: &str) -> Vec<String> {
+    let mut imports: Vec<(String, &str)> = Vec::new();
+    for decl in named_children(root).filter(|n| n.kind() == "import_declaration") {
+        walk_tree(decl, |n| {
+            if n.kind() != "import_spec" {
+                return true;
+            }
+            let path = n
+                .child_by_field_name("path")
+                .map(|p| text(p, source).trim_matches(|c| c == '"' || c == '`'))
+                .unwrap_or("");
+            let name = match n.child_by_field_name("name") {
+                Some(alias) => text(alias, source).to_string(),
+                None => default_package_name(path).to_string(),
+            };
+            if !matches!(name.as_str(), "_" | ".") && path != "C" && !path.is_empty() {
+                imports.push((name, path));
+            }
+            false
+        });
+    }
+    let mut used: HashSet<&str> = HashSet::new();
+    walk_tree(root, |n| {
+        match n.kind() {
+            "import_declaration" => return false,
+            "selector_expression" => {
+                if let Some(o) = n.child_by_field_name("operand") {
+                    used.insert(text(o, source));
+                }
+            }
+            "qualified_type" => {
+                if let Some(p) = n.child_by_field_name("package") {
+                    used.insert(text(p, source));
+                }
+            }
+            _ => {}
+        }
+        true
+    });
+    imports
+        .into_iter()
+        .filter(|(name, _)| !used.contains(name.as_str()))
+        .map(|(_, path)| format!("\"{path}\""))
+        .collect()
+}
+
+/// `defer cancel()` where `cancel` was bound with a context (`ctx, cancel := ...`) that the
+/// function returns, stores (a field, an element, a composite literal) or uses in a `go`
+/// statement: the deferred call ends it while it is still in use.
+fn escaping_defers(root: Node<'_>, source: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    walk_tree(root, |function| {
+        if !matches!(
+            function.kind(),
+            "function_declaration" | "method_declaration" | "func_literal"
+        ) {
+            return true;
+        }
+        let Some(body) = function.child_by_field_name("body") else {
+            return true;
+        };
+        // cancel name → the context names bound with it.
+        let mut bound: Vec<(&str, Vec<&str>)> = Vec::new();
+        let mut deferred: Vec<&str> = Vec::new();
+        walk_tree(body, |n| {
+            match n.kind() {
+                "func_literal" => return false,
+                "short_var_declaration" | "assignment_statement" => {
+                    let left: Vec<&str> = n
+                        .child_by_field_name("left")
+                        .map(|l| named_children(l).map(|x| text(x, source)).collect())
+                        .unwrap_or_default();
+                    if left.len() >= 2 {
+                        let cancel = left[left.len() - 1];
+                        bound.push((cancel, left[..left.len() - 1].to_vec()));
+                    }
+                }
+                "defer_statement" => {
+                    let call = named_children(n).find(|c| c.kind() == "call_expression");
+                    if let Some(f) = call.and_then(|c| c.child_by_field_name("function")) {
+                        if f.kind() == "identifier" {
+                            deferred.push(text(f, source));
+                        }
+                    }
+                }
+                _ => {}
+            }
+            true
+        });
+        for cancel in deferred {
+            let contexts = bound
+                .iter()
+                .filter(|(c, _)| *c == cancel)
+                .flat_map(|(_, ctxs)| ctxs.iter().copied())
+                .filter(|c| *c != "_");
+            for ctx in contexts {
+                if let Some(how) = escapes(body, ctx, source) {
+                    found.push(format!(
+                        "`defer {cancel}()` while `{ctx}` is {how} in {}",
+                        function_name(function, source)
+                    ));
+                }
+            }
+        }
+        true
+    });
+    found
+}
+
+/// How the variable `name` leaves `body`: returned, stored, or used by a `go` statement.
+fn escapes(body: Node<'_>, name: &str, source: &str) -> Option<&'static str> {
+    let mut how = None;
+    walk_tree(body, |n| {
+        if how.is_some() {
+            return false;
+        }
+        let mentions = |node: Node<'_>| {
+            let mut hit = false;
+            walk_tree(node, |x| {
+                hit |= x.kind() == "identifier" && text(x, source) == name;
+                !hit
+            });
+            hit
+        };
+        match n.kind() {
+            // Returned itself (`return ctx, nil`) or inside a value (`return &T{ctx: ctx}`),
+            // not merely used to compute the result (`return use(ctx)`).
+            "return_statement" => {
+                let returned = named_children(n)
+                    .flat_map(|list| match list.kind() {
+                        "expression_list" => named_children(list).collect(),
+                        _ => vec![list],
+                    })
+                    .any(|e| {
+                        let e = match e.kind() {
+                            "unary_expression" => e.child_by_field_name("operand").unwrap_or(e),
+                            _ => e,
+                        };
+                        (e.kind() == "identifier" && text(e, source) == name)
+                            || (e.kind() == "composite_literal" && mentions(e))
+                    });
+                if returned {
+                    how = Some("returned");
+                }
+            }
+            "go_statement" if mentions(n) => how = Some("used by a goroutine"),
+            "assignment_statement" => {
+                let stores = n.child_by_field_name("left").is_some_and(|l| {
+                    named_children(l)
+                        .any(|t| matches!(t.kind(), "selector_expression" | "index_expression"))
+                });
+                if stores && n.child_by_field_name("right").is_some_and(mentions) {
+                    how = Some("stored");
+                }
+            }
+            "keyed_element" | "literal_value" if mentions(n) => how = Some("stored"),
+            _ => {}
+        }
+        how.is_none()
+    });
+    how
+}
+
+fn function_name(function: Node<'_>, source: &str) -> String {
+    function.child_by_field_name("name").map_or_else(
+        || "a func literal".into(),
+        |n| format!("`{}`", text(n, source)),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(before: &str, after: &str) -> Vec<String> {
+        fix_problems(
+            before,
+            after,
+            &LintSettings::only(crate::rules::RULES),
+            Fixes::Safe,
+        )
+    }
+
+    const BEFORE: &str = "package p\n\nimport \"context\"\n\nfunc f(p context.Context) context.Context {\n\tctx, _ := context.WithCancel(p)\n\treturn ctx\n}\n";
+
+    #[test]
+    fn a_sound_fix_has_no_problems() {
+        let before = "package p\n\nimport \"context\"\n\nfunc f(p context.Context) {\n\tctx, _ := context.WithCancel(p)\n\t_ = ctx\n}\n";
+        let after = "package p\n\nimport \"context\"\n\nfunc f(p context.Context) {\n\tctx, cancel := context.WithCancel(p)\n\tdefer cancel()\n\t_ = ctx\n}\n";
+        assert_eq!(problems(before, after), Vec::<String>::new());
+    }
+
+    #[test]
+    fn each_kind_of_damage_is_caught() {
+        // The context is returned: a deferred cancel hands out a dead context.
+        let deferred = BEFORE.replace(
+            "\tctx, _ := context.WithCancel(p)\n",
+            "\tctx, cancel := context.WithCancel(p)\n\tdefer cancel()\n",
+        );
+        let found = problems(BEFORE, &deferred);
+        assert!(
+            found
+                .iter()
+                .any(|p| p.contains("`defer cancel()` while `ctx` is returned")),
+            "{found:?}"
+        );
+        // `cancel` declared twice in one block.
+        let before = "package p\n\nimport \"context\"\n\nfunc f(p context.Context) {\n\tctx, cancel := context.WithCancel(p)\n\tdefer cancel()\n\tc2, _ := context.WithCancel(ctx)\n\t_ = c2\n}\n";
+        let twice = before.replace(
+            "c2, _ := context.WithCancel(ctx)\n\t_ = c2\n",
+            "ctx, cancel := context.WithCancel(ctx)\n\tdefer cancel()\n",
+        );
+        let found = problems(before, &twice);
+        assert!(
+            found.iter().any(|p| p.starts_with("declared twice")),
+            "{found:?}"
+        );
+        // The last use of an import gone.
+        let before = "package p\n\nimport (\n\t\"context\"\n\t\"net/http\"\n)\n\nfunc h(w http.ResponseWriter, r *http.Request) {\n\tload(context.TODO())\n}\n";
+        let after = before.replace("context.TODO()", "r.Context()");
+        let found = problems(before, &after);
+        assert!(
+            found.contains(&"import not used: \"context\"".to_string()),
+            "{found:?}"
+        );
+        // A new finding.
+        let after = BEFORE.replace(
+            "return ctx",
+            "ctx2, _ := context.WithTimeout(ctx, 1)\n\t_ = ctx2\n\treturn ctx",
+        );
+        let found = problems(BEFORE, &after);
+        assert!(
+            found.iter().any(|p| p.starts_with("new finding")),
+            "{found:?}"
+        );
+    }
+}

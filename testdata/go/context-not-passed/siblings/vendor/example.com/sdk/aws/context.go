@@ -1,0 +1,6 @@
+package aws
+
+import "context"
+
+// Context is the SDK's name for a context.
+type Context = context.Context
