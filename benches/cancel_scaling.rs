@@ -11,7 +11,10 @@
 //!   branch blocks to the end of the function (quadratic until the searches stopped at the
 //!   first block from which none of the binding's uses can be reached, `Cfg::reach`);
 //! - `early-return`: distinct names, each followed by `if x { return nil }` before the release
-//!   (the fix looked for a later `defer` by walking the siblings, quadratic in tree-sitter).
+//!   (the fix looked for a later `defer` by walking the siblings, quadratic in tree-sitter);
+//! - `discarded`: `ctxN, _ := context.WithCancel(parent)`, each a discarded-cancel finding with
+//!   a fix (each fix looked for a free name and for an earlier assignment of `parent` by
+//!   walking the function).
 //!
 //! `cargo bench --bench cancel_scaling` prints the median of 5 runs per size and the time per
 //! call, so a flat last column means linear time. Without `--bench` (e.g. `cargo test
@@ -42,6 +45,7 @@ fn source(shape: &str, n: usize) -> String {
             "branches" => format!(
                 "\tctx{i}, cancel{i} := context.WithCancel(parent)\n\tif x {{\n\t\tcancel{i}()\n\t}} else {{\n\t\tuse(ctx{i})\n\t}}\n"
             ),
+            "discarded" => format!("\tctx{i}, _ := context.WithCancel(parent)\n\tuse(ctx{i})\n"),
             "early-return" => format!(
                 "\tctx{i}, cancel{i} := context.WithCancel(parent)\n\tif x {{\n\t\treturn nil\n\t}}\n\tuse(ctx{i})\n\tcancel{i}()\n"
             ),
@@ -62,7 +66,14 @@ fn main() {
     };
     let settings = LintSettings::default();
     println!("shape          calls    bytes      median   per call");
-    for shape in ["distinct", "reused", "leaky", "branches", "early-return"] {
+    for shape in [
+        "distinct",
+        "reused",
+        "leaky",
+        "branches",
+        "early-return",
+        "discarded",
+    ] {
         for &n in sizes {
             let src = source(shape, n);
             let mut times: Vec<Duration> = (0..runs)

@@ -83,6 +83,9 @@ pub struct Config {
     pub per_file_ignores: Vec<(String, Vec<String>)>,
     pub handler_types: Vec<HandlerType>,
     pub cancel_functions: Vec<CancelFunction>,
+    /// `[rules.context-not-passed] slog = true`: also report `log/slog` calls without the
+    /// context (info).
+    pub slog_calls: bool,
 }
 
 impl Config {
@@ -163,7 +166,7 @@ impl Config {
                     .extend(parser.rule_names(value, "ignore", false)?),
                 "exclude" => config.exclude = parser.strings(value, "exclude")?,
                 "rules" => {
-                    let (severities, off) = parser.rules(value)?;
+                    let (severities, off) = parser.rules(value, &mut config.slog_calls)?;
                     config.severities = severities;
                     config.ignore.extend(off);
                 }
@@ -380,7 +383,7 @@ impl Parser<'_> {
     }
 
     /// `[rules.<name>]`: the severity overrides, and the rules turned off (`severity = "off"`).
-    fn rules(&self, value: &Value<'_>) -> Result<SeveritiesAndOff, ConfigError> {
+    fn rules(&self, value: &Value<'_>, slog: &mut bool) -> Result<SeveritiesAndOff, ConfigError> {
         let (mut severities, mut off) = (Vec::new(), Vec::new());
         for (name, settings) in self.table(value, "rules")? {
             self.rule_name(name.get_ref(), &name.span())?;
@@ -403,6 +406,13 @@ impl Parser<'_> {
                         })?;
                         severities.push((name.get_ref().to_string(), severity));
                     }
+                    "slog" if name.get_ref() == "context-not-passed" => match v.get_ref() {
+                        DeValue::Boolean(b) => *slog = *b,
+                        _ => {
+                            return Err(self
+                                .error(&v.span(), format!("`{what}.slog` must be true or false")))
+                        }
+                    },
                     other => return Err(self.unknown(key, other, RULE_KEYS)),
                 }
             }
@@ -637,6 +647,16 @@ cancel-functions = ["example.com/pool.Acquire", { function = "gopkg.in/x.v2.Star
         assert!(e.message.contains("import/path.Name"), "{}", e.message);
         let e = parse("select = [").unwrap_err();
         assert_eq!(e.line, 1);
+    }
+
+    #[test]
+    fn slog_is_an_option_of_context_not_passed_only() {
+        assert!(!parse("").unwrap().slog_calls);
+        let c = parse("[rules.context-not-passed]\nslog = true\n").unwrap();
+        assert!(c.slog_calls);
+        let e = parse("[rules.context-not-passed]\nslog = \"yes\"\n").unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(parse("[rules.background-in-handler]\nslog = true\n").is_err());
     }
 
     #[test]

@@ -163,15 +163,22 @@ pub fn check(options: &CheckOptions) -> Result<Report, Error> {
 fn with_wrappers(targets: &[Target], options: &CheckOptions) -> CheckOptions {
     let mut options = options.clone();
     let checks_go = |r: &&Rule| matches!(r.check, Check::Go(_));
-    let go_rules = options.settings.rules_to_run().iter().any(checks_go);
+    let rules = options.settings.rules_to_run();
+    let go_rules = rules.iter().any(checks_go);
+    // Only context-not-passed asks about siblings: other runs skip vendor/ altogether.
+    let siblings_wanted = rules.iter().any(|r| r.name == "context-not-passed");
     if go_rules {
         let all = lang::go::Wanted {
             wrappers: true,
             types: true,
-            siblings: true,
+            siblings: siblings_wanted,
         };
         let declared = collect_declarations(targets, options.max_file_size, all);
-        let vendored = vendor_targets(&options.paths, targets, &options.walk);
+        let vendored = if siblings_wanted {
+            vendor_targets(&options.paths, targets, &options.walk)
+        } else {
+            Vec::new()
+        };
         let only_siblings = lang::go::Wanted {
             wrappers: false,
             types: false,

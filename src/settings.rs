@@ -216,6 +216,7 @@ fn go_settings(config: &Config) -> GoSettings {
     let mut cancel_functions = config.cancel_functions.clone();
     cancel_functions.append(&mut go.cancel_functions);
     go.cancel_functions = cancel_functions;
+    go.slog_calls = config.slog_calls;
     go
 }
 

@@ -342,6 +342,47 @@ pub fn free_name(scope: Node<'_>, base: &str, source: &str, skip: usize) -> Stri
         .unwrap_or_else(|| base.to_string())
 }
 
+/// [`free_name`] for many fixes in one scope: the scope is walked once, not once per fix (a
+/// function with thousands of findings would be quadratic).
+pub struct FreeNames<'s> {
+    used: std::collections::HashSet<&'s str>,
+    /// Per base name, the free names found so far, in order.
+    free: std::collections::HashMap<String, (usize, Vec<String>)>,
+}
+
+impl<'s> FreeNames<'s> {
+    pub fn new(scope: Node<'_>, source: &'s str) -> FreeNames<'s> {
+        let mut used = std::collections::HashSet::new();
+        walk_tree(scope, |n| {
+            if n.kind() == "identifier" {
+                used.insert(text(n, source));
+            }
+            true
+        });
+        FreeNames {
+            used,
+            free: Default::default(),
+        }
+    }
+
+    /// What `free_name(scope, base, source, skip)` returns.
+    pub fn nth(&mut self, base: &str, skip: usize) -> String {
+        let (tried, free) = self.free.entry(base.to_string()).or_default();
+        while free.len() <= skip {
+            *tried += 1;
+            let name = if *tried == 1 {
+                base.to_string()
+            } else {
+                format!("{base}{tried}")
+            };
+            if !self.used.contains(name.as_str()) {
+                free.push(name);
+            }
+        }
+        free[skip].clone()
+    }
+}
+
 /// The leading blanks of the line `node` starts on.
 pub fn indentation<'s>(node: Node<'_>, source: &'s str) -> &'s str {
     let line_start = source[..node.start_byte()].rfind('\n').map_or(0, |i| i + 1);

@@ -27,9 +27,11 @@ pub static RULE: Rule = Rule {
 /// `Request`, configured ones), and the rule looks only at calls of [`CALLS`].
 const NEEDLES: &[&[Needle]] = &[&[Needle::HandlerType], CALLS_OR_SIBLINGS];
 
-/// [`CALLS`] and the calls of functions with a context-taking sibling.
+/// [`CALLS`], the calls of functions with a context-taking sibling, and the import of
+/// `log/slog` (its calls are reported with the `slog` option).
 const CALLS_OR_SIBLINGS: &[Needle] = &[
     Needle::SiblingCall,
+    Needle::Text("log/slog\""),
     Needle::Word("Begin"),
     Needle::Word("Command"),
     Needle::Word("Dial"),
@@ -88,6 +90,41 @@ const CALLS: &[Needle] = &[
     Needle::Word("Sleep"),
 ];
 
+/// The `log/slog` calls that have a `…Context` variant, reported with the `slog` option:
+/// `slog.Info(…)` and `(*slog.Logger).Info(…)` → `InfoContext(ctx, …)`. (`Log` and `LogAttrs`
+/// take a context already.)
+const SLOG_LEVELS: &[&str] = &["Debug", "Error", "Info", "Warn"];
+
+/// A `log/slog` package function or `*slog.Logger` method of [`SLOG_LEVELS`].
+fn slog_variant(file: &GoFile<'_>, call: Node<'_>) -> Option<Variant> {
+    let name = match file.calls_package(call, &["log/slog"]) {
+        Some(name) => name,
+        None => {
+            let function = call.child_by_field_name("function")?;
+            if function.kind() != "selector_expression" {
+                return None;
+            }
+            let receiver = file.type_of(function.child_by_field_name("operand")?)?;
+            if receiver != TypeRef::Std(StdType::SlogLogger) {
+                return None;
+            }
+            file.text(function.child_by_field_name("field")?)
+        }
+    };
+    let to = match name {
+        "Debug" => "DebugContext",
+        "Error" => "ErrorContext",
+        "Info" => "InfoContext",
+        "Warn" => "WarnContext",
+        _ => return None,
+    };
+    Some(Variant {
+        what: "the record",
+        help: format!("use `{to}({{ctx}}, …)`"),
+        fix: Some((Applicability::Safe, Rewrite::Rename(to.into()))),
+    })
+}
+
 /// What the call does, for the message: "so {what} goes on after the caller has given up".
 /// And what to do instead.
 struct Variant {
@@ -122,14 +159,28 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
         .collect();
     let siblings = &file.settings.siblings;
     let mut calls = file.calls_named(&names);
+    let slog_calls = if file.settings.slog_calls {
+        file.calls_named(SLOG_LEVELS)
+    } else {
+        Vec::new()
+    };
+    calls.extend(slog_calls.iter().copied());
     if !siblings.is_empty() {
         calls.extend(
             file.calls_named_where(|name| siblings.has_name(name) && !names.contains(&name)),
         );
         calls.sort_by_key(|c| c.start_byte());
     }
+    calls.sort_by_key(|c| c.start_byte());
+    calls.dedup();
     for call in calls {
-        let Some(variant) = variant(file, call) else {
+        let slog = slog_calls.contains(&call);
+        let found = if slog {
+            slog_variant(file, call)
+        } else {
+            variant(file, call)
+        };
+        let Some(variant) = found else {
             continue;
         };
         let Some(parent) = new_root::parent_context(file, call) else {
@@ -141,7 +192,17 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
         {
             continue;
         }
-        out.push(diagnostic(file, call, &parent, variant));
+        let mut diagnostic = diagnostic(file, call, &parent, variant);
+        if slog {
+            let written = written(file, call);
+            diagnostic.severity = Severity::Info;
+            diagnostic.message = format!(
+                "`{written}` logs without `{}`, so the record loses its trace and span IDs and \
+                 request-scoped values",
+                parent.expression
+            );
+        }
+        out.push(diagnostic);
     }
 }
 
@@ -368,20 +429,24 @@ fn duration(file: &GoFile<'_>, expr: Node<'_>, depth: usize) -> Option<(f64, boo
     }
 }
 
+/// The called function as written, for messages; with a receiver written over several lines
+/// (`(&dns.Client{…}).Exchange`), the name alone.
+fn written(file: &GoFile<'_>, call: Node<'_>) -> String {
+    let function = call.child_by_field_name("function").unwrap_or(call);
+    let text = file.text(function);
+    match function.child_by_field_name("field") {
+        Some(field) if text.contains('\n') => format!("….{}", file.text(field)),
+        _ => text.to_string(),
+    }
+}
+
 fn diagnostic(
     file: &GoFile<'_>,
     call: Node<'_>,
     parent: &Parent<'_>,
     variant: Variant,
 ) -> Diagnostic {
-    let function = call.child_by_field_name("function").unwrap_or(call);
-    let written = file.text(function);
-    // A receiver written over several lines (`(&dns.Client{…}).Exchange`): the name alone.
-    let field = function.child_by_field_name("field");
-    let written = match field {
-        Some(field) if written.contains('\n') => format!("….{}", file.text(field)),
-        _ => written.to_string(),
-    };
+    let written = written(file, call);
     let ctx = &parent.expression;
     let fix = variant
         .fix
@@ -694,6 +759,53 @@ func g(ctx context.Context, db *sql.DB) {
 \t_, _ = net.Dial(\"tcp\", \"h:1\")
 }
 ";
+
+    /// `testdata/go/context-not-passed-slog/`: with `[rules.context-not-passed] slog = true`
+    /// the `// want` lines are reported (info) and fixed; without it, nothing.
+    #[test]
+    fn slog_calls_are_reported_only_with_the_option() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/testdata/go/context-not-passed-slog/handler.go"
+        );
+        let src = std::fs::read_to_string(path).unwrap();
+        let mut settings = LintSettings::only(&[&super::RULE]);
+        assert!(crate::lint_file(Language::Go, &src, None, &settings)
+            .unwrap()
+            .is_empty());
+        settings.go.slog_calls = true;
+        let found = crate::lint_file(Language::Go, &src, None, &settings).unwrap();
+        let index = crate::diagnostic::LineIndex::new(&src);
+        let lines: Vec<usize> = found
+            .iter()
+            .map(|d| index.line_of(d.span.start) + 1)
+            .collect();
+        let wanted: Vec<usize> = src
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.contains("// want \"context-not-passed\""))
+            .map(|(i, _)| i + 1)
+            .collect();
+        assert_eq!(lines, wanted);
+        assert!(found
+            .iter()
+            .all(|d| d.severity == crate::diagnostic::Severity::Info));
+        let mut fixed = src.clone();
+        let mut edits: Vec<_> = found
+            .iter()
+            .flat_map(|d| d.fix.as_ref().unwrap().edits.clone())
+            .collect();
+        edits.sort_by_key(|e| std::cmp::Reverse(e.span.start));
+        for e in edits {
+            fixed.replace_range(e.span.start..e.span.end, &e.new_text);
+        }
+        assert!(fixed.contains("slog.InfoContext(r.Context(), \"request\", \"path\""));
+        assert!(fixed.contains("s.log.WarnContext(r.Context(), \"slow\")"));
+        assert!(fixed.contains("slog.DebugContext(ctx, \"start\")"));
+        assert!(crate::lint_file(Language::Go, &fixed, None, &settings)
+            .unwrap()
+            .is_empty());
+    }
 
     #[test]
     fn safe_fixes_add_the_parent_and_rename() {

@@ -21,7 +21,8 @@ pub static RULE: Rule = Rule {
 fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
     // Fixes offered so far per function (by start byte): each gets its own name, so applying
     // them together never declares `cancel` twice in one scope.
-    let mut fixes_per_function: std::collections::HashMap<usize, usize> = Default::default();
+    let mut fixes_per_function: FixesPerFunction<'_> = Default::default();
+    let mut sites = DefinitionSites::default();
     for candidate in file.cancel_calls() {
         // Out of time (`--file-timeout`): the file's findings are thrown away.
         if crate::deadline::expired() {
@@ -40,7 +41,7 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
         if go::enclosing_functions(statement).next().is_none() {
             continue;
         }
-        if parent_released(file, statement, call) || holds_nothing(file, call) {
+        if parent_released(file, statement, call, &mut sites) || holds_nothing(file, call) {
             continue;
         }
         let kept = context_kept(file, statement, targets, blank);
@@ -116,7 +117,12 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
 /// done, which also stops the child and its timer: a parent bound with its own cancel function
 /// that is used on every path (`tctx, _ = context.WithTimeout(tctx, d)` after
 /// `tctx, cancel := context.WithCancel(ctx); defer cancel()`), or a test's `t.Context()`.
-fn parent_released(file: &GoFile<'_>, statement: Node<'_>, call: Node<'_>) -> bool {
+fn parent_released<'s>(
+    file: &GoFile<'s>,
+    statement: Node<'_>,
+    call: Node<'_>,
+    sites: &mut DefinitionSites<'s>,
+) -> bool {
     let Some(parent) = call
         .child_by_field_name("arguments")
         .and_then(|a| a.named_child(0))
@@ -127,6 +133,9 @@ fn parent_released(file: &GoFile<'_>, statement: Node<'_>, call: Node<'_>) -> bo
         return true;
     }
     if parent.kind() != "identifier" {
+        return false;
+    }
+    if !sites.any_before(file, statement, file.text(parent)) {
         return false;
     }
     match reaching_definition(file, statement, file.text(parent)) {
@@ -226,6 +235,55 @@ fn single_value(definition: Node<'_>) -> Option<Node<'_>> {
     (values.named_child_count() == 1)
         .then(|| values.named_child(0))
         .flatten()
+}
+
+/// Where each name is defined or assigned in each top-level function (by start byte), found by
+/// one walk per function: most parents are never assigned before their use, and saying so
+/// must not walk back through thousands of statements per finding.
+#[derive(Default)]
+struct DefinitionSites<'s> {
+    by_function: std::collections::HashMap<usize, std::collections::HashMap<&'s str, Vec<usize>>>,
+}
+
+impl<'s> DefinitionSites<'s> {
+    /// Whether `name` may be defined or assigned before `statement` in its top-level
+    /// function: when not, [`reaching_definition`] finds nothing.
+    fn any_before(&mut self, file: &GoFile<'s>, statement: Node<'_>, name: &str) -> bool {
+        let Some(top) = crate::lang::ancestors(statement)
+            .filter(|a| matches!(a.kind(), "function_declaration" | "method_declaration"))
+            .last()
+        else {
+            return true;
+        };
+        let source = file.source;
+        let sites = self.by_function.entry(top.start_byte()).or_insert_with(|| {
+            let mut sites: std::collections::HashMap<&'s str, Vec<usize>> = Default::default();
+            crate::lang::walk_tree(top, |n| {
+                let names: Vec<Node<'_>> = match n.kind() {
+                    "short_var_declaration" | "assignment_statement" => n
+                        .child_by_field_name("left")
+                        .map(|l| named_children(l).collect())
+                        .unwrap_or_default(),
+                    "var_spec" => {
+                        let mut cursor = n.walk();
+                        n.children_by_field_name("name", &mut cursor).collect()
+                    }
+                    _ => Vec::new(),
+                };
+                for name in names {
+                    sites
+                        .entry(crate::lang::text(name, source))
+                        .or_default()
+                        .push(n.start_byte());
+                }
+                true
+            });
+            sites
+        });
+        sites
+            .get(name)
+            .is_some_and(|starts| starts.iter().any(|&s| s < statement.start_byte()))
+    }
 }
 
 /// The statement that last assigned `name` before `statement`, found by walking back through
@@ -349,16 +407,19 @@ fn default_name(callee: &str) -> &'static str {
     }
 }
 
+/// Per function (by start byte): how many fixes were offered in it so far, and its free names.
+type FixesPerFunction<'s> = std::collections::HashMap<usize, (usize, crate::lang::FreeNames<'s>)>;
+
 /// `_` → a free name, plus `defer <name>()` on the next line. Only for `:=` and `var`, inside
 /// a function, where a statement can follow; safe unless the context escapes the function.
-fn fix(
-    file: &GoFile<'_>,
+fn fix<'s>(
+    file: &GoFile<'s>,
     definition: Node<'_>,
     blank: Node<'_>,
     targets: &[Node<'_>],
     call: Node<'_>,
     callee: &str,
-    fixes_per_function: &mut std::collections::HashMap<usize, usize>,
+    fixes_per_function: &mut FixesPerFunction<'s>,
 ) -> Option<Fix> {
     if definition.kind() == "assignment_statement" {
         return None;
@@ -370,8 +431,10 @@ fn fix(
         return None;
     }
     let body = function.child_by_field_name("body")?;
-    let earlier = fixes_per_function.entry(function.start_byte()).or_default();
-    let name = crate::lang::free_name(function, default_name(callee), file.source, *earlier);
+    let (earlier, names) = fixes_per_function
+        .entry(function.start_byte())
+        .or_insert_with(|| (0, crate::lang::FreeNames::new(function, file.source)));
+    let name = names.nth(default_name(callee), *earlier);
     *earlier += 1;
     let escapes = go::any_escapes(body, targets, file.source);
     let takes_cause = file.cancel_takes_cause(call);

@@ -91,6 +91,7 @@ pub fn declarations(source: &str, dir: &Path, wanted: Wanted) -> Declarations {
         wrappers: Vec::new(),
         types: Default::default(),
         siblings: Default::default(),
+        slog_calls: false,
     };
     let file = GoFile::new(source, &tree, &settings);
     crate::lang::with_root(&tree, || {
@@ -130,6 +131,7 @@ pub fn wrappers_in(source: &str, tree: &Tree, dir: &Path) -> Vec<CancelWrapper> 
         wrappers: Vec::new(),
         types: Default::default(),
         siblings: Default::default(),
+        slog_calls: false,
     };
     let file = GoFile::new(source, tree, &settings);
     let import_path = gomod::nearest(dir).and_then(|m| m.import_path_of(dir));

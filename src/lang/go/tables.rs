@@ -42,6 +42,9 @@ pub struct GoSettings {
     /// The functions and methods of the scanned tree (its `vendor/` included) with a
     /// context-taking sibling (see [`siblings`](super::siblings)).
     pub siblings: std::sync::Arc<super::siblings::SiblingIndex>,
+    /// `[rules.context-not-passed] slog = true`: `log/slog` calls without the context are
+    /// reported too (info).
+    pub slog_calls: bool,
 }
 
 /// A function of the scanned tree whose results include a `context.CancelFunc` or
@@ -146,6 +149,7 @@ impl Default for GoSettings {
             wrappers: Vec::new(),
             types: Default::default(),
             siblings: Default::default(),
+            slog_calls: false,
         }
     }
 }

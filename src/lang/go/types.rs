@@ -28,6 +28,7 @@ pub enum StdType {
     SqlStmt,
     HttpClient,
     TlsConn,
+    SlogLogger,
 }
 
 /// Import path, type name and the type they name.
@@ -38,6 +39,7 @@ const STD_TYPES: &[(&str, &str, StdType)] = &[
     ("database/sql", "Stmt", StdType::SqlStmt),
     ("net/http", "Client", StdType::HttpClient),
     ("crypto/tls", "Conn", StdType::TlsConn),
+    ("log/slog", "Logger", StdType::SlogLogger),
 ];
 
 impl StdType {
@@ -50,6 +52,7 @@ impl StdType {
             StdType::SqlStmt => "*sql.Stmt",
             StdType::HttpClient => "*http.Client",
             StdType::TlsConn => "*tls.Conn",
+            StdType::SlogLogger => "*slog.Logger",
         }
     }
 }
@@ -73,6 +76,7 @@ pub fn mentions_std_type(bytes: &[u8]) -> bool {
         "sql.Stmt",
         "http.Client",
         "tls.Conn",
+        "slog.Logger",
     ]
     .iter()
     .any(|n| memchr::memmem::find(bytes, n.as_bytes()).is_some())
@@ -263,6 +267,9 @@ fn call_result(file: &GoFile<'_>, call: Node<'_>, depth: usize) -> Option<TypeRe
         return matches!(name, "Dial" | "DialWithDialer" | "Client" | "Server")
             .then_some(TypeRef::Std(StdType::TlsConn));
     }
+    if let Some(name) = file.calls_package(call, &["log/slog"]) {
+        return matches!(name, "New" | "Default").then_some(TypeRef::Std(StdType::SlogLogger));
+    }
     if function.kind() != "selector_expression" {
         return None;
     }
@@ -277,6 +284,7 @@ fn call_result(file: &GoFile<'_>, call: Node<'_>, depth: usize) -> Option<TypeRe
         (SqlDb | SqlConn | SqlTx, "Prepare" | "PrepareContext") => SqlStmt,
         (SqlTx, "Stmt" | "StmtContext") => SqlStmt,
         (SqlDb, "Conn") => SqlConn,
+        (SlogLogger, "With" | "WithGroup") => SlogLogger,
         _ => return None,
     };
     Some(TypeRef::Std(result))
