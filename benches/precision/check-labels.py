@@ -27,7 +27,8 @@ import sys
 
 
 def read_labels(paths):
-    rows = []
+    """The label rows; a finding labelled in several files counts once (the first file's label)."""
+    rows = {}
     for path in paths:
         with open(path) as f:
             for line in f:
@@ -35,8 +36,8 @@ def read_labels(paths):
                 if not line.strip() or line.startswith("#"):
                     continue
                 repo, file, lineno, rule, label = line.split("\t")[:5]
-                rows.append((repo, file, int(lineno), rule, label.upper()))
-    return rows
+                rows.setdefault((repo, file, int(lineno), rule), label.upper())
+    return [key + (label,) for key, label in rows.items()]
 
 
 def findings(binary, corpus, repo, rules):
