@@ -60,35 +60,8 @@ const CALLS_OR_SIBLINGS: &[Needle] = &[
     Needle::Word("Sleep"),
 ];
 
-/// The names of the calls this rule looks at.
-const CALLS: &[Needle] = &[
-    Needle::Word("Begin"),
-    Needle::Word("Command"),
-    Needle::Word("Dial"),
-    Needle::Word("DialTimeout"),
-    Needle::Word("DialWithDialer"),
-    Needle::Word("Exec"),
-    Needle::Word("Get"),
-    Needle::Word("Handshake"),
-    Needle::Word("Head"),
-    Needle::Word("LookupAddr"),
-    Needle::Word("LookupCNAME"),
-    Needle::Word("LookupHost"),
-    Needle::Word("LookupIP"),
-    Needle::Word("LookupMX"),
-    Needle::Word("LookupNS"),
-    Needle::Word("LookupPort"),
-    Needle::Word("LookupSRV"),
-    Needle::Word("LookupTXT"),
-    Needle::Word("NewRequest"),
-    Needle::Word("Ping"),
-    Needle::Word("Post"),
-    Needle::Word("PostForm"),
-    Needle::Word("Prepare"),
-    Needle::Word("Query"),
-    Needle::Word("QueryRow"),
-    Needle::Word("Sleep"),
-];
+/// The names of the calls this rule looks at: [`CALLS_OR_SIBLINGS`] past its first two needles.
+const CALLS: &[Needle] = CALLS_OR_SIBLINGS.split_at(2).1;
 
 /// The `log/slog` calls that have a `…Context` variant, reported with the `slog` option:
 /// `slog.Info(…)` and `(*slog.Logger).Info(…)` → `InfoContext(ctx, …)`. (`Log` and `LogAttrs`
