@@ -1055,14 +1055,61 @@ fn lint(
         None => std::borrow::Cow::Borrowed(&settings.lint),
     };
     let linted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        engine::lint_tree(language, text, tree, path, &settings)
+        within_budget(engine::DEFAULT_FILE_TIMEOUT, path, || {
+            engine::lint_tree(language, text, tree, path, &settings)
+        })
     }));
     linted.unwrap_or_default()
+}
+
+/// Runs one document's analysis with the command line's default `--file-timeout`: a document
+/// whose analysis runs over (a pathological, machine-made file) shows no findings for this
+/// version, and the server says why on stderr instead of stalling every later request.
+fn within_budget(
+    limit: std::time::Duration,
+    path: Option<&Path>,
+    analyse: impl FnOnce() -> Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
+    let (found, expired) = crate::deadline::within(Some(limit), analyse);
+    if !expired {
+        return found;
+    }
+    use std::io::Write as _;
+    let name = path.map_or_else(|| "<untitled>".into(), |p| p.display().to_string());
+    let _ = writeln!(
+        std::io::stderr(),
+        "ctxlint server: {name}: {}",
+        engine::timed_out(limit)
+    );
+    Vec::new()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_document_over_the_time_budget_shows_no_findings() {
+        // 2 000 discarded cancels in one function: thousands of steps, so the clock is read
+        // (after the first 1 024) and a 1 ns budget is over whatever the machine's speed.
+        let body: String = (0..2000)
+            .map(|i| format!("\tc{i}, _ := context.WithCancel(p)\n\t_ = c{i}\n"))
+            .collect();
+        let text =
+            &format!("package p\n\nimport \"context\"\n\nfunc f(p context.Context) {{\n{body}}}\n");
+        let mut parser = tree_sitter::Parser::new();
+        parser
+            .set_language(&tree_sitter_go::LANGUAGE.into())
+            .unwrap();
+        let tree = parser.parse(text, None).unwrap();
+        let settings = crate::settings::LintSettings::default();
+        let lint = || engine::lint_tree(Language::Go, text, &tree, None, &settings);
+        assert!(!lint().is_empty());
+        let budget = std::time::Duration::from_secs(60);
+        assert_eq!(within_budget(budget, None, lint), lint());
+        let none = within_budget(std::time::Duration::from_nanos(1), None, lint);
+        assert!(none.is_empty());
+    }
 
     #[test]
     fn utf8_is_chosen_only_when_offered() {
