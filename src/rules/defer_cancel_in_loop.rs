@@ -229,16 +229,7 @@ fn waits_out_timeout(
     the_loop: Node<'_>,
     binding: &CancelBinding<'_, '_>,
 ) -> bool {
-    if !matches!(
-        file.calls_package(binding.call, go::CONTEXT_PATHS),
-        Some("WithTimeout" | "WithTimeoutCause")
-    ) {
-        return false;
-    }
-    let Some(timeout) = binding
-        .call
-        .child_by_field_name("arguments")
-        .and_then(|a| a.named_child(1))
+    let Some(timeout) = binding.context_argument(file, &["WithTimeout", "WithTimeoutCause"], 1)
     else {
         return false;
     };

@@ -518,17 +518,7 @@ fn loses_nothing(
     facts: &Facts<'_>,
     overwrite: Node<'_>,
 ) -> bool {
-    if !matches!(
-        file.calls_package(binding.call, go::CONTEXT_PATHS),
-        Some("WithCancel" | "WithCancelCause")
-    ) {
-        return false;
-    }
-    let Some(parent) = binding
-        .call
-        .child_by_field_name("arguments")
-        .and_then(|a| a.named_child(0))
-    else {
+    let Some(parent) = binding.context_argument(file, &["WithCancel", "WithCancelCause"], 0) else {
         return false;
     };
     if !never_cancelled(file, parent) {

@@ -85,14 +85,7 @@ pub fn declarations(source: &str, dir: &Path, wanted: Wanted) -> Declarations {
     let Some(tree) = crate::lang::parse(crate::lang::Language::Go, source) else {
         return Declarations::default();
     };
-    let settings = GoSettings {
-        cancel_functions: Vec::new(),
-        handler_types: Vec::new(),
-        wrappers: Vec::new(),
-        types: Default::default(),
-        siblings: Default::default(),
-        slog_calls: false,
-    };
+    let settings = GoSettings::empty();
     let file = GoFile::new(source, &tree, &settings);
     crate::lang::with_root(&tree, || {
         let types = if wanted_types {
@@ -125,14 +118,7 @@ pub fn wrappers_in(source: &str, tree: &Tree, dir: &Path) -> Vec<CancelWrapper> 
     if !mentions_cancel_func(source.as_bytes()) {
         return Vec::new();
     }
-    let settings = GoSettings {
-        cancel_functions: Vec::new(),
-        handler_types: Vec::new(),
-        wrappers: Vec::new(),
-        types: Default::default(),
-        siblings: Default::default(),
-        slog_calls: false,
-    };
+    let settings = GoSettings::empty();
     let file = GoFile::new(source, tree, &settings);
     let import_path = gomod::nearest(dir).and_then(|m| m.import_path_of(dir));
     let mut found = Vec::new();
@@ -535,6 +521,25 @@ pub struct CancelBinding<'t, 'a> {
     pub cancel: Node<'t>,
     /// The callee as written, e.g. `context.WithTimeout`.
     pub callee: &'a str,
+}
+
+impl<'t> CancelBinding<'t, '_> {
+    /// The `index`-th argument of the binding's call when the call is one of the `context`
+    /// package's functions `names` (`WithTimeout`'s duration is argument 1).
+    pub fn context_argument(
+        &self,
+        file: &GoFile<'_>,
+        names: &[&str],
+        index: usize,
+    ) -> Option<Node<'t>> {
+        let name = file.calls_package(self.call, CONTEXT_PATHS)?;
+        if !names.contains(&name) {
+            return None;
+        }
+        self.call
+            .child_by_field_name("arguments")?
+            .named_child(index)
+    }
 }
 
 impl<'a> GoFile<'a> {

@@ -146,6 +146,17 @@ impl Default for GoSettings {
         GoSettings {
             cancel_functions,
             handler_types,
+            ..GoSettings::empty()
+        }
+    }
+}
+
+impl GoSettings {
+    /// No tables at all: for the passes that read only what a file itself declares.
+    pub fn empty() -> Self {
+        GoSettings {
+            cancel_functions: Vec::new(),
+            handler_types: Vec::new(),
             wrappers: Vec::new(),
             types: Default::default(),
             siblings: Default::default(),
