@@ -361,8 +361,11 @@ fn only_carries_values(file: &GoFile<'_>, reference: Node<'_>) -> bool {
     parent.parent().is_some_and(|call| is_sink(file, call))
 }
 
-/// Logging and tracing calls (until the shared table lands): a qualifier or name that says so.
+/// Logging and tracing calls: those of the shared table, or a qualifier or name that says so.
 pub(super) fn is_sink(file: &GoFile<'_>, call: Node<'_>) -> bool {
+    if super::new_root::is_sink(file, call) {
+        return true;
+    }
     let Some(function) = call.child_by_field_name("function") else {
         return false;
     };

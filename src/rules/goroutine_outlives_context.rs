@@ -67,6 +67,10 @@ struct RequestContext<'t> {
     /// Declarations of variables that hold the request's context (the gRPC `ctx` parameter
     /// included).
     variables: Vec<Node<'t>>,
+    /// Assignments to those variables, in source order: the declaration, where the
+    /// assignment starts, and whether the new value still comes from the request
+    /// (`ctx, cancel = context.WithCancel(context.Background())` detaches what follows).
+    assignments: Vec<(Node<'t>, usize, bool)>,
 }
 
 fn check_function<'a>(file: &GoFile<'a>, function: Node<'a>, out: &mut Vec<Diagnostic>) {
@@ -160,6 +164,7 @@ fn request_context<'t>(file: &GoFile<'_>, function: Node<'t>) -> Option<RequestC
                     param: name,
                     expression: Some(handler.context.clone()),
                     variables: Vec::new(),
+                    assignments: Vec::new(),
                 });
                 break;
             }
@@ -172,6 +177,7 @@ fn request_context<'t>(file: &GoFile<'_>, function: Node<'t>) -> Option<RequestC
             param: name,
             expression: None,
             variables: vec![name],
+            assignments: Vec::new(),
         });
     }
     let mut request = request?;
@@ -189,7 +195,18 @@ fn request_context<'t>(file: &GoFile<'_>, function: Node<'t>) -> Option<RequestC
             ) else {
                 return true;
             };
-            if !yields_request_context(file, &request, right) {
+            let from_request = yields_request_context(file, &request, right);
+            for target in named_children(left).filter(|t| t.kind() == "identifier") {
+                let Some(declaration) = go::declaration_of(target, file.source) else {
+                    continue;
+                };
+                if declaration != target && request.variables.contains(&declaration) {
+                    request
+                        .assignments
+                        .push((declaration, node.start_byte(), from_request));
+                }
+            }
+            if !from_request {
                 return true;
             }
             for target in named_children(left).filter(|t| t.kind() == "identifier") {
@@ -262,9 +279,7 @@ fn yields_request_context(
         return true;
     }
     match value.kind() {
-        "identifier" => {
-            go::declaration_of(value, file.source).is_some_and(|d| request.variables.contains(&d))
-        }
+        "identifier" => is_context_reference(file, request, value),
         "call_expression" => {
             if is_detach(file, value) {
                 return false;
@@ -396,17 +411,28 @@ fn waits_for_done(
 /// A reference to the request's context: a variable holding it, or `r.Context()`.
 fn is_context_reference(file: &GoFile<'_>, request: &RequestContext<'_>, node: Node<'_>) -> bool {
     match node.kind() {
-        "identifier" => {
-            go::declaration_of(node, file.source).is_some_and(|d| request.variables.contains(&d))
-        }
+        "identifier" => go::declaration_of(node, file.source).is_some_and(|d| {
+            request.variables.contains(&d) && still_from_request(request, d, node.start_byte())
+        }),
         "call_expression" => is_request_expression(file, request, node),
         _ => false,
     }
 }
 
+/// Whether the last assignment to `declaration` before `at`, if any, keeps the request's
+/// context in it.
+fn still_from_request(request: &RequestContext<'_>, declaration: Node<'_>, at: usize) -> bool {
+    request
+        .assignments
+        .iter()
+        .filter(|(d, start, _)| *d == declaration && *start < at)
+        .last()
+        .is_none_or(|(_, _, from_request)| *from_request)
+}
+
 /// Whether a context reference is an argument of a call that does work with it: not a
 /// logging or tracing call, not `context.WithoutCancel`.
-fn passed_to_work(file: &GoFile<'_>, reference: Node<'_>) -> bool {
+fn passed_to_work<'t>(file: &GoFile<'t>, reference: Node<'t>) -> bool {
     let Some(call) = reference
         .parent()
         .filter(|p| p.kind() == "argument_list")
@@ -415,12 +441,28 @@ fn passed_to_work(file: &GoFile<'_>, reference: Node<'_>) -> bool {
     else {
         return false;
     };
-    !is_detach(file, call) && !super::errgroup_context::is_sink(file, call)
+    !is_detach(file, call)
+        && !super::errgroup_context::is_sink(file, call)
+        && !is_unseen_context_wrapper(file, call)
+}
+
+/// A context constructor of the package declared in another file (`NewCancelContext(ctx, ch)`):
+/// such wrappers often keep only the parent's values and take cancellation from elsewhere, and
+/// one file does not tell.
+fn is_unseen_context_wrapper<'t>(file: &GoFile<'t>, call: Node<'t>) -> bool {
+    call.child_by_field_name("function")
+        .filter(|f| f.kind() == "identifier")
+        .is_some_and(|f| {
+            let name = file.text(f);
+            (name.ends_with("Context") || name.ends_with("Ctx"))
+                && go::declaration_of(f, file.source).is_none()
+                && declared_callee(file, call).is_none()
+        })
 }
 
 /// Whether `function` never works with its parameter `param`: it only watches it
 /// (`p.Done()`, `p.Err()`), reads values from it, or hands it to logging and tracing.
-fn only_watches(file: &GoFile<'_>, function: Node<'_>, param: Node<'_>) -> bool {
+fn only_watches<'t>(file: &GoFile<'t>, function: Node<'t>, param: Node<'t>) -> bool {
     function.child_by_field_name("body").is_some()
         && go::references(function, param, file.source)
             .into_iter()

@@ -634,7 +634,11 @@ fn feeds_sink(file: &GoFile<'_>, call: Node<'_>) -> bool {
     consumers(file, call).into_iter().any(|c| is_sink(file, c))
 }
 
-fn is_sink(file: &GoFile<'_>, call: Node<'_>) -> bool {
+/// Whether a call only carries a context's values into logging, tracing or metrics.
+pub(super) fn is_sink(file: &GoFile<'_>, call: Node<'_>) -> bool {
+    if is_log_event_context(file, call) {
+        return true;
+    }
     if let Some(go::Callee::Package { path, .. }) = file.callee(call) {
         if SINK_PACKAGES.iter().any(|p| {
             path == *p
@@ -666,6 +670,31 @@ fn is_sink(file: &GoFile<'_>, call: Node<'_>) -> bool {
     logs && !name_words.first().is_some_and(|w| {
         LOG_WORK_VERBS.contains(&w.as_str()) && !name_words.contains(&"logger".to_string())
     })
+}
+
+/// `….Ctx(ctx)` inside a zerolog-style event chain that ends by writing the entry
+/// (`l.Err(err).Ctx(ctx).Msg("…")`, `log.Info().Ctx(ctx).Send()`): the context only
+/// carries values into the log entry.
+fn is_log_event_context(file: &GoFile<'_>, call: Node<'_>) -> bool {
+    let named_ctx = call
+        .child_by_field_name("function")
+        .filter(|f| f.kind() == "selector_expression")
+        .and_then(|f| f.child_by_field_name("field"))
+        .is_some_and(|f| file.text(f) == "Ctx");
+    if !named_ctx {
+        return false;
+    }
+    // Up the chain: each outer call's function is a selector on the inner call.
+    let mut inner = call;
+    let mut last = None;
+    while let Some(selector) = inner.parent().filter(|p| p.kind() == "selector_expression") {
+        let Some(outer) = selector.parent().filter(|p| p.kind() == "call_expression") else {
+            break;
+        };
+        last = selector.child_by_field_name("field").map(|f| file.text(f));
+        inner = outer;
+    }
+    last.is_some_and(|name| matches!(name, "Msg" | "Msgf" | "MsgFunc" | "Send"))
 }
 
 /// First words of calls that release or tear something down: they must run even when the

@@ -143,3 +143,26 @@ func (s *server) handleUpgrade(w http.ResponseWriter, r *http.Request, conn inte
 	go closeWhenDone(r.Context(), conn)
 	s.reply(w)
 }
+
+// The request's context goes through a context constructor of the package declared in
+// another file (centrifugo's NewCancelContext takes its Done from a connection channel):
+// one file does not tell whether it keeps the cancellation.
+func (s *server) handleStream(w http.ResponseWriter, r *http.Request) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = s.audit.Record(newConnContext(r.Context(), done), event{"stream"})
+	}()
+	s.reply(w)
+}
+
+func withRequestID(ctx context.Context) context.Context { return ctx }
+
+// A constructor declared in this file is read like any call: the work still uses the
+// request's context.
+func (s *server) handleTagged(w http.ResponseWriter, r *http.Request) {
+	go func() { // want "goroutine-outlives-context"
+		_ = s.audit.Record(withRequestID(r.Context()), event{"tagged"})
+	}()
+	s.reply(w)
+}
