@@ -625,6 +625,12 @@ impl<'a> GoFile<'a> {
                 if matches!(field, "Fatal" | "Fatalf" | "Fatalln") {
                     return true;
                 }
+                // zerolog: `log.Fatal().Err(err).Msg("…")` exits, `….Panic()….Msg` panics.
+                if matches!(field, "Msg" | "Msgf" | "MsgFunc" | "Send")
+                    && self.event_chain_starts_with(operand, &["Fatal", "Panic"])
+                {
+                    return true;
+                }
                 if self.callee(call).is_some() {
                     return false;
                 }
@@ -635,6 +641,34 @@ impl<'a> GoFile<'a> {
             }
             _ => false,
         }
+    }
+
+    /// Whether a method chain (`log.Fatal().Err(err)`) has a call without arguments to one
+    /// of `levels` on its way: the level of a zerolog-style event.
+    fn event_chain_starts_with(&self, mut node: Node<'_>, levels: &[&str]) -> bool {
+        while node.kind() == "call_expression" {
+            let Some(selector) = node
+                .child_by_field_name("function")
+                .filter(|f| f.kind() == "selector_expression")
+            else {
+                return false;
+            };
+            let no_arguments = node
+                .child_by_field_name("arguments")
+                .is_some_and(|a| a.named_child_count() == 0);
+            if no_arguments
+                && selector
+                    .child_by_field_name("field")
+                    .is_some_and(|f| levels.contains(&self.text(f)))
+            {
+                return true;
+            }
+            let Some(operand) = selector.child_by_field_name("operand") else {
+                return false;
+            };
+            node = operand;
+        }
+        false
     }
 }
 

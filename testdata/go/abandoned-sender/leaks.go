@@ -189,3 +189,31 @@ func closesBoth(i *identity) error {
 	}
 	return nil
 }
+
+type zerologEvent struct{}
+
+func (e *zerologEvent) Err(error) *zerologEvent { return e }
+func (e *zerologEvent) Msg(string)              {}
+
+type zerologLogger struct{}
+
+func (zerologLogger) Fatal() *zerologEvent { return &zerologEvent{} }
+
+var zlog zerologLogger
+
+// Two servers, each sending its result. When the first ends, the second is closed and its
+// result abandoned; when the second ends, a zerolog Fatal event ends the process, so the
+// first channel is never abandoned (centrifugo's HTTP/3 listeners).
+func serveBoth(serveA, serveB func() error, closeB func()) {
+	aErr := make(chan error)
+	bErr := make(chan error) // want "abandoned-sender"
+	go func() { aErr <- serveA() }()
+	go func() { bErr <- serveB() }()
+	select {
+	case err := <-aErr:
+		closeB()
+		_ = err
+	case err := <-bErr:
+		zlog.Fatal().Err(err).Msg("serve")
+	}
+}
