@@ -3,7 +3,8 @@
 //! - `//ctxlint:ignore <rule>[,<rule>] <reason>` silences the named rules;
 //! - `//nolint:ctxlint` silences every ctxlint rule, `//nolint:<rule>[,<other>]` the named ones
 //!   (golangci-lint style: names of other linters in the list are allowed and ignored; a
-//!   trailing `// reason` is allowed), and bare `//nolint` / `//nolint:all` silence everything.
+//!   trailing `// reason` is allowed; `// nolint:<names>` with one space is read too, as
+//!   golangci-lint reads it), and bare `//nolint` / `//nolint:all` silence everything.
 //!
 //! Suppressions written for the equivalent checks of other tools are honoured too, so code
 //! already triaged for them stays quiet (see [`FOREIGN_CHECKS`]): `//nolint:govet`,
@@ -160,11 +161,17 @@ fn parse(comment: &str) -> Option<Parsed> {
             });
         }
     }
-    let rest = comment.strip_prefix("//nolint")?;
-    if rest.is_empty() || rest.starts_with(char::is_whitespace) || rest.starts_with("//") {
-        return Some(parsed(Scope::All { reportable: false }, Vec::new()));
-    }
-    let list = rest.strip_prefix(':')?;
+    // golangci-lint also reads `// nolint:<names>` (one space, the form gofmt leaves alone);
+    // a bare `// nolint` may be prose and is not a directive.
+    let list = match comment.strip_prefix("//nolint") {
+        Some(rest) => {
+            if rest.is_empty() || rest.starts_with(char::is_whitespace) || rest.starts_with("//") {
+                return Some(parsed(Scope::All { reportable: false }, Vec::new()));
+            }
+            rest.strip_prefix(':')?
+        }
+        None => comment.strip_prefix("// nolint:")?,
+    };
     let list = list
         .split(|c: char| c.is_whitespace() || c == '/')
         .next()
@@ -385,7 +392,13 @@ mod tests {
             Some(Scope::Rules(vec![Named::ours("discarded-cancel")]))
         );
         assert_eq!(scope("//nolint:errcheck"), None);
-        assert_eq!(scope("// nolint:ctxlint"), None);
+        assert_eq!(
+            scope("// nolint:ctxlint"),
+            Some(Scope::All { reportable: true })
+        );
+        assert_eq!(rules_of("// nolint:govet"), rules_of("//nolint:govet"));
+        assert_eq!(scope("// nolint"), None);
+        assert_eq!(scope("//  nolint:ctxlint"), None);
         assert_eq!(scope("//nolintx"), None);
         let parsed = parse("//ctxlint:ignore discarded-cancel,nope the caller cancels").unwrap();
         assert_eq!(

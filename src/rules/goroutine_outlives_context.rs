@@ -425,8 +425,7 @@ fn still_from_request(request: &RequestContext<'_>, declaration: Node<'_>, at: u
     request
         .assignments
         .iter()
-        .filter(|(d, start, _)| *d == declaration && *start < at)
-        .last()
+        .rfind(|(d, start, _)| *d == declaration && *start < at)
         .is_none_or(|(_, _, from_request)| *from_request)
 }
 

@@ -308,6 +308,14 @@ fn find_leak<'t>(
 ) -> Option<Leak<'t>> {
     let facts = Facts::new(file, function, cfg, binding, declaration, uses);
     let (start, index) = cfg.locate(binding.statement)?;
+    // A later spec of the same `var ( … )` block that uses the cancel function
+    // (`store = &Store{shutdown: cancel}`) shares the definition's node in the graph.
+    let defining = cfg.blocks[start].nodes[index];
+    if facts.cancel.references.iter().any(|r| {
+        binding.statement.end_byte() <= r.start_byte() && r.end_byte() <= defining.end_byte()
+    }) {
+        return None;
+    }
     let mut seen = vec![false; cfg.blocks.len()];
     // Past the horizon (a block from which no event and no block of the error branch can be
     // reached), every path ends where it would without this binding: at the block's exit, or

@@ -56,6 +56,13 @@ pub fn declaration_of<'t>(ident: Node<'t>, source: &str) -> Option<Node<'t>> {
     for scope in path {
         let found = match scope.kind() {
             "statement_list" => declared_in_list(scope, name, position, source),
+            // `var ( a = …; b = f(a) )`: a spec's names are in scope from its end on.
+            "var_spec_list" | "const_declaration" | "var_declaration" => named_children(scope)
+                .filter(|spec| spec.end_byte() <= position)
+                .find_map(|spec| match spec.kind() {
+                    "var_spec" | "const_spec" => declared_by(spec, name, source),
+                    _ => None,
+                }),
             "if_statement" | "expression_switch_statement" | "type_switch_statement" => {
                 let mut found = scope
                     .child_by_field_name("initializer")

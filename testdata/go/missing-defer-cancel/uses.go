@@ -290,3 +290,30 @@ func retryLoopCancelled(parent context.Context) {
 		}
 	}
 }
+
+type memoryStore struct{ shutdown context.CancelFunc }
+
+func (s *memoryStore) startCleanup(ctx context.Context) {}
+
+// A later spec of the same `var` block stores the cancel function in the struct it returns
+// (flipt's in-memory authentication store).
+func newMemoryStore() *memoryStore {
+	var (
+		ctx, cancel = context.WithCancel(context.Background())
+		store       = &memoryStore{
+			shutdown: cancel,
+		}
+	)
+	store.startCleanup(ctx)
+	return store
+}
+
+// The same block with the cancel function only defined: still lost.
+func newLeakyStore() *memoryStore {
+	var (
+		ctx, cancel = context.WithCancel(context.Background()) // want "missing-defer-cancel"
+		store       = &memoryStore{}
+	)
+	store.startCleanup(ctx)
+	return store
+}
