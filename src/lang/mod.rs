@@ -67,7 +67,19 @@ pub fn reparse(lang: Language, source: &str, old: Option<&Tree>) -> Option<Tree>
                 parsers.len() - 1
             }
         };
-        parsers[index].1.parse(source, old)
+        let parser = &mut parsers[index].1;
+        // The parse of a huge file takes seconds: under a time budget it stops when the
+        // budget runs out (then the parser must be reset before its next use).
+        let mut out_of_time = |_: &tree_sitter::ParseState| crate::deadline::expired();
+        let options = crate::deadline::active()
+            .then(|| tree_sitter::ParseOptions::new().progress_callback(&mut out_of_time));
+        let bytes = source.as_bytes();
+        let mut read = |i: usize, _| bytes.get(i..).unwrap_or_default();
+        let tree = parser.parse_with_options(&mut read, old, options);
+        if tree.is_none() {
+            parser.reset();
+        }
+        tree
     })
 }
 
@@ -418,6 +430,19 @@ pub fn insert_line_after(node: Node<'_>, line: &str, source: &str) -> crate::dia
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_parse_stops_when_the_time_budget_runs_out_and_the_parser_recovers() {
+        // A 10 MB file took seconds to parse after its budget had run out.
+        let source = format!("package p\n{}", "var x = 1 + 2\n".repeat(50_000));
+        let (tree, spent) =
+            crate::deadline::within(Some(std::time::Duration::from_nanos(1)), || {
+                parse(Language::Go, &source)
+            });
+        assert!(spent && tree.is_none());
+        let tree = parse(Language::Go, "package p\nfunc f() {}\n").expect("a fresh parse");
+        assert!(!tree.root_node().has_error());
+    }
 
     #[test]
     fn languages_come_from_the_extension_table() {
