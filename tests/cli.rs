@@ -597,8 +597,8 @@ fn file_names_that_are_not_utf8_show_their_bytes_and_are_fixed_in_place() {
     // Two names that differ only in a byte that is not UTF-8: both used to show as U+FFFD.
     let dir = tempfile::tempdir().unwrap();
     for b in [0xfe, 0xff] {
-        let name = OsStr::from_bytes(&[b'b', b'a', b'd', b, b'.', b'g', b'o']);
-        std::fs::write(dir.path().join(name), LEAK).unwrap();
+        let name = [b'b', b'a', b'd', b, b'.', b'g', b'o'];
+        std::fs::write(dir.path().join(OsStr::from_bytes(&name)), LEAK).unwrap();
     }
     let short = ctxlint(dir.path(), &["check", "--format", "short", "."]);
     assert_eq!(reported(&short), ["bad\\xfe.go", "bad\\xff.go"]);
