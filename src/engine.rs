@@ -159,7 +159,9 @@ pub fn check(options: &CheckOptions) -> Result<Report, Error> {
 /// [`lang::go::types`]) and the functions with a context-taking sibling (see
 /// [`lang::go::siblings`]; the `vendor/` directories of the scanned modules are read for
 /// these even when they are not linted), found by one parallel first pass that parses only
-/// the files a byte scan picks. Files that cannot be read are left to the main pass to report.
+/// the files a byte scan picks; for the Rust rules, the `JoinHandle` aliases and spawn wrappers
+/// of the tree (see [`lang::rust::TreeTypes`]). Files that cannot be read are left to the main
+/// pass to report.
 fn with_wrappers(targets: &[Target], options: &CheckOptions) -> CheckOptions {
     let mut options = options.clone();
     let checks_go = |r: &&Rule| matches!(r.check, Check::Go(_));
@@ -205,7 +207,35 @@ fn with_wrappers(targets: &[Target], options: &CheckOptions) -> CheckOptions {
         go.types = std::sync::Arc::new(lang::go::types::TypeIndex::new(types));
         go.siblings = std::sync::Arc::new(lang::go::siblings::SiblingIndex::new(siblings));
     }
+    if rules.iter().any(|r| matches!(r.check, Check::Rust(_))) {
+        let declared = rust_declarations(targets, options.max_file_size);
+        options.settings.rust = std::sync::Arc::new(lang::rust::TreeTypes::new(declared));
+    }
     options
+}
+
+/// The `JoinHandle` aliases and spawn wrappers each Rust target declares (see
+/// [`lang::rust::TreeTypes`]), in parallel; only files mentioning `JoinHandle` are parsed.
+fn rust_declarations(targets: &[Target], max_file_size: u64) -> Vec<lang::rust::types::Declared> {
+    targets
+        .par_iter()
+        .filter(|t| t.language == Language::Rust)
+        .filter_map(|target| {
+            let declared = with_file_bytes(&target.path, max_file_size, |bytes| {
+                memchr::memmem::find(bytes, b"JoinHandle")?;
+                let source = std::str::from_utf8(bytes).ok()?;
+                let tree = lang::parse(Language::Rust, source)?;
+                let declared = lang::with_root(&tree, || {
+                    let mut file = RustFile::new(source, &tree);
+                    file.path = Some(&target.path);
+                    lang::rust::types::declarations(&file, &target.path)
+                });
+                (!declared.is_empty()).then_some(declared)
+            });
+            // Files that cannot be read are left to the main pass to report.
+            declared.ok().flatten()
+        })
+        .collect()
 }
 
 /// The Go files of the `vendor/` directories of the scanned modules (beside the `go.mod` of
@@ -542,6 +572,7 @@ fn lint_parsed(
         Language::Rust => {
             let mut file = RustFile::new(source, tree);
             file.path = path;
+            file.tree_types = &settings.rust;
             for rule in &active {
                 if let Check::Rust(check) = rule.check {
                     check(&file, &mut diagnostics);
