@@ -261,8 +261,8 @@ mod tests {
         assert_eq!(
             items,
             [
-                ("package p\n\n".to_string(), None),
-                ("import \"x\"\n".to_string(), None),
+                ("package p\n".to_string(), None),
+                ("\nimport \"x\"\n".to_string(), None),
                 (
                     "\n// F does.\n//nolint\nfunc F() {\n\ts := `\nfunc G() {}\n`\n\t_ = s\n}\n"
                         .to_string(),
