@@ -163,7 +163,9 @@ pub fn check(options: &CheckOptions) -> Result<Report, Error> {
 /// [`lang::go::types`]) and the functions with a context-taking sibling (see
 /// [`lang::go::siblings`]; the `vendor/` directories of the scanned modules are read for
 /// these even when they are not linted), found by one parallel first pass that parses only
-/// the files a byte scan picks. Files that cannot be read are left to the main pass to report.
+/// the files a byte scan picks; for the Rust rules, the `JoinHandle` aliases and spawn wrappers
+/// of the tree (see [`lang::rust::TreeTypes`]). Files that cannot be read are left to the main
+/// pass to report.
 fn with_wrappers(targets: &[Target], options: &CheckOptions) -> CheckOptions {
     let mut options = options.clone();
     let checks_go = |r: &&Rule| matches!(r.check, Check::Go(_));
@@ -209,7 +211,35 @@ fn with_wrappers(targets: &[Target], options: &CheckOptions) -> CheckOptions {
         go.types = std::sync::Arc::new(lang::go::types::TypeIndex::new(types));
         go.siblings = std::sync::Arc::new(lang::go::siblings::SiblingIndex::new(siblings));
     }
+    if rules.iter().any(|r| matches!(r.check, Check::Rust(_))) {
+        let declared = rust_declarations(targets, options.max_file_size);
+        options.settings.rust = std::sync::Arc::new(lang::rust::TreeTypes::new(declared));
+    }
     options
+}
+
+/// The `JoinHandle` aliases and spawn wrappers each Rust target declares (see
+/// [`lang::rust::TreeTypes`]), in parallel; only files mentioning `JoinHandle` are parsed.
+fn rust_declarations(targets: &[Target], max_file_size: u64) -> Vec<lang::rust::types::Declared> {
+    targets
+        .par_iter()
+        .filter(|t| t.language == Language::Rust)
+        .filter_map(|target| {
+            let declared = with_file_bytes(&target.path, max_file_size, |bytes| {
+                memchr::memmem::find(bytes, b"JoinHandle")?;
+                let source = std::str::from_utf8(bytes).ok()?;
+                let tree = lang::parse(Language::Rust, source)?;
+                let declared = lang::with_root(&tree, || {
+                    let mut file = RustFile::new(source, &tree);
+                    file.path = Some(&target.path);
+                    lang::rust::types::declarations(&file, &target.path)
+                });
+                (!declared.is_empty()).then_some(declared)
+            });
+            // Files that cannot be read are left to the main pass to report.
+            declared.ok().flatten()
+        })
+        .collect()
 }
 
 /// The Go files of the `vendor/` directories of the scanned modules (beside the `go.mod` of
@@ -480,6 +510,22 @@ pub fn lint_file(
         Some(path) => settings.for_file(path),
         None => std::borrow::Cow::Borrowed(settings),
     };
+    // Only the declarations where a finding can be, when that is not all of them; a file that
+    // does not parse cleanly so is parsed whole (its errors are the whole file's).
+    let partial = match language {
+        Language::Go => prefilter::go_parse_ranges(source, &settings),
+        Language::Rust => None,
+    };
+    if let Some(partial) = partial {
+        let tree = lang::parse_ranges(language, source, &partial.ranges)
+            .filter(|t| !t.root_node().has_error());
+        if let Some(tree) = tree {
+            let functions = &partial.left_out_functions;
+            return Some(lint_parsed(
+                language, source, &tree, path, &settings, functions,
+            ));
+        }
+    }
     let tree = lang::parse(language, source)?;
     Some(lint_tree(language, source, &tree, path, settings.as_ref()))
 }
@@ -494,6 +540,19 @@ pub fn lint_tree(
     path: Option<&Path>,
     settings: &LintSettings,
 ) -> Vec<Diagnostic> {
+    lint_parsed(language, source, tree, path, settings, &[])
+}
+
+/// [`lint_tree`] over a tree of part of a Go file ([`lang::parse_ranges`]), whose left-out
+/// declarations include the functions `left_out_functions`.
+fn lint_parsed(
+    language: Language,
+    source: &str,
+    tree: &tree_sitter::Tree,
+    path: Option<&Path>,
+    settings: &LintSettings,
+    left_out_functions: &[&str],
+) -> Vec<Diagnostic> {
     let dir = path
         .and_then(Path::parent)
         .filter(|d| !d.as_os_str().is_empty());
@@ -504,6 +563,7 @@ pub fn lint_tree(
     lang::with_root(tree, || match language {
         Language::Go => {
             let mut file = GoFile::new(source, tree, &settings.go);
+            file.functions.extend_from_slice(left_out_functions);
             file.dir = dir;
             file.test_file = path
                 .and_then(Path::file_name)
@@ -517,6 +577,7 @@ pub fn lint_tree(
         Language::Rust => {
             let mut file = RustFile::new(source, tree);
             file.path = path;
+            file.tree_types = &settings.rust;
             for rule in &active {
                 if let Check::Rust(check) = rule.check {
                     check(&file, &mut diagnostics);
