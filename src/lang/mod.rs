@@ -47,8 +47,8 @@ thread_local! {
     static PARSERS: RefCell<Vec<(Language, Parser)>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Parses `source` with this thread's parser for `lang`. `None` only if tree-sitter gives up,
-/// which it does not do without a timeout or cancellation flag; callers still handle it.
+/// Parses `source` with this thread's parser for `lang`. `None` when the file's time budget
+/// ran out during the parse (or tree-sitter gave up, which it does not do otherwise).
 pub fn parse(lang: Language, source: &str) -> Option<Tree> {
     reparse(lang, source, None)
 }
