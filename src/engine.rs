@@ -161,14 +161,23 @@ pub fn check(options: &CheckOptions) -> Result<Report, Error> {
 /// [`lang::go::roots`]), found by one parallel first pass that parses only the files a byte
 /// scan picks. The `vendor/` directories of the scanned modules are read for siblings and
 /// roots even when they are not linted. Files that cannot be read are left to the main pass to
-/// report.
+/// report. For the Rust rules, the `JoinHandle` aliases and spawn wrappers of the tree (see
+/// [`lang::rust::TreeTypes`]).
 fn with_wrappers(targets: &[Target], options: &CheckOptions) -> CheckOptions {
     let mut options = options.clone();
-    let checks_go = |r: &&Rule| matches!(r.check, Check::Go(_));
     let rules = options.settings.rules_to_run();
-    if !rules.iter().any(checks_go) {
-        return options;
+    if rules.iter().any(|r| matches!(r.check, Check::Go(_))) {
+        with_go_declarations(targets, &mut options, &rules);
     }
+    if rules.iter().any(|r| matches!(r.check, Check::Rust(_))) {
+        let declared = rust_declarations(targets, options.max_file_size);
+        options.settings.rust = std::sync::Arc::new(lang::rust::TreeTypes::new(declared));
+    }
+    options
+}
+
+/// The Go part of [`with_wrappers`].
+fn with_go_declarations(targets: &[Target], options: &mut CheckOptions, rules: &[&Rule]) {
     // Only context-not-passed and callee-drops-context ask about siblings (the latter leaves
     // the callees that have one to the former), only callee-drops-context about roots: other
     // runs skip vendor/ altogether.
@@ -255,7 +264,30 @@ fn with_wrappers(targets: &[Target], options: &CheckOptions) -> CheckOptions {
     go.types = std::sync::Arc::new(lang::go::types::TypeIndex::new(types));
     go.siblings = std::sync::Arc::new(lang::go::siblings::SiblingIndex::new(sibling_files));
     go.roots = std::sync::Arc::new(lang::go::roots::RootIndex::new(root_files));
-    options
+}
+
+/// The `JoinHandle` aliases and spawn wrappers each Rust target declares (see
+/// [`lang::rust::TreeTypes`]), in parallel; only files mentioning `JoinHandle` are parsed.
+fn rust_declarations(targets: &[Target], max_file_size: u64) -> Vec<lang::rust::types::Declared> {
+    targets
+        .par_iter()
+        .filter(|t| t.language == Language::Rust)
+        .filter_map(|target| {
+            let declared = with_file_bytes(&target.path, max_file_size, |bytes| {
+                memchr::memmem::find(bytes, b"JoinHandle")?;
+                let source = std::str::from_utf8(bytes).ok()?;
+                let tree = lang::parse(Language::Rust, source)?;
+                let declared = lang::with_root(&tree, || {
+                    let mut file = RustFile::new(source, &tree);
+                    file.path = Some(&target.path);
+                    lang::rust::types::declarations(&file, &target.path)
+                });
+                (!declared.is_empty()).then_some(declared)
+            });
+            // Files that cannot be read are left to the main pass to report.
+            declared.ok().flatten()
+        })
+        .collect()
 }
 
 /// The Go files (tests excluded) of the packages of the `vendor/` directories of the scanned
@@ -598,6 +630,7 @@ pub fn lint_tree(
         Language::Rust => {
             let mut file = RustFile::new(source, tree);
             file.path = path;
+            file.tree_types = &settings.rust;
             for rule in &active {
                 if let Check::Rust(check) = rule.check {
                     check(&file, &mut diagnostics);

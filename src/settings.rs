@@ -18,6 +18,9 @@ pub struct LintSettings {
     /// suppressions that silence nothing).
     pub rules: Vec<&'static Rule>,
     pub go: GoSettings,
+    /// What the scanned tree declares about task handles (`JoinHandle` aliases, spawn
+    /// wrappers), for the Rust rules.
+    pub rust: std::sync::Arc<crate::lang::rust::TreeTypes>,
     /// `[rules.<name>] severity` overrides, applied to every finding.
     pub severities: Vec<(String, Severity)>,
     /// `[per-file-ignores]`: rules not run on the files a glob matches.
@@ -57,6 +60,7 @@ impl Default for LintSettings {
         LintSettings {
             rules: rules::default_rules(),
             go: GoSettings::default(),
+            rust: Default::default(),
             severities: Vec::new(),
             per_file_ignores: Vec::new(),
             prefilter: true,
@@ -88,6 +92,7 @@ impl LintSettings {
         Ok(LintSettings {
             rules: select_with_config(choices, config)?,
             go: go_settings(config),
+            rust: Default::default(),
             severities: config.severities.clone(),
             per_file_ignores: per_file_ignores(config)?,
             prefilter: true,

@@ -3,6 +3,7 @@
 //! return. [`tables`] holds what the rules recognise, [`scope`] resolves names, [`cfg`] builds
 //! a function's control-flow graph and [`gomod`] reads the nearest `go.mod`.
 
+pub mod align;
 pub mod cfg;
 pub mod gomod;
 pub mod imports;
