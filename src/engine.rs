@@ -389,7 +389,8 @@ fn collect_declarations(
     Vec<(PathBuf, lang::go::Declarations)>,
     std::collections::BTreeSet<String>,
 ) {
-    let found: Vec<(Option<(PathBuf, lang::go::Declarations)>, Vec<String>)> = targets
+    type Found = (Option<(PathBuf, lang::go::Declarations)>, Vec<String>);
+    let found: Vec<Found> = targets
         .par_iter()
         .filter(|t| t.language == Language::Go)
         .filter_map(|target| {

@@ -94,6 +94,9 @@ fn prefilter_never_changes_results_on_look_alikes() {
         "package p\n\nimport (\n\t\"context\"\n\n\t\"github.com/gin-gonic/gin\"\n)\n\nfunc h(c *gin.Engine) {\n\tuse(context.TODO())\n}\n",
         // Dot imports of context.
         "package p\n\nimport . \"context\"\n\nfunc f(p Context) {\n\tc, _ := WithCancel(p)\n\t_ = c\n\tuse(Background())\n}\n",
+        // A function that starts its own root, its caller with a context, and a method of an
+        // unknown type of the same name.
+        "package p\n\nimport (\n\t\"context\"\n\t\"database/sql\"\n)\n\nfunc load(db *sql.DB) {\n\t_, _ = db.ExecContext(context.Background(), \"x\")\n}\n\nfunc h(ctx context.Context, db *sql.DB, x X) {\n\tload(db)\n\tx.load()\n}\n",
     ];
     for i in 0..bodies.len() * 3 {
         let path = dir.path().join(format!("d{}/f{i}.go", i % 5));

@@ -108,7 +108,11 @@ pub fn declarations(
     root_pass: Option<&RootPass<'_>>,
 ) -> Declarations {
     let mut wanted = wanted.in_file(source.as_bytes());
-    wanted.roots &= root_pass.is_some();
+    let test_file = path
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().ends_with("_test.go"));
+    // Test files start roots that no rule asks about (their functions are not callees).
+    wanted.roots &= root_pass.is_some() && !test_file;
     if !wanted.any() {
         return Declarations::default();
     }
@@ -134,9 +138,7 @@ pub fn declarations(
             Some(pass) => {
                 let mut file = GoFile::new(source, &tree, pass.settings);
                 file.dir = Some(dir);
-                file.test_file = path
-                    .file_name()
-                    .is_some_and(|n| n.to_string_lossy().ends_with("_test.go"));
+                file.test_file = test_file;
                 (pass.judge)(&file, path)
             }
             None => Vec::new(),
