@@ -533,6 +533,7 @@ fn options_for(
     options.max_file_size = args.max_file_size;
     options.file_timeout = (!args.file_timeout.is_zero()).then_some(args.file_timeout);
     options.settings.prefilter = !args.no_prefilter && !args.parse_only;
+    options.settings.partial_parse = options.settings.prefilter;
     if args.parse_only {
         options.settings.rules.clear();
     }

@@ -594,6 +594,22 @@ pub fn lint_file(
         Some(path) => settings.for_file(path),
         None => std::borrow::Cow::Borrowed(settings),
     };
+    // Only the declarations where a finding can be, when that is not all of them; a file that
+    // does not parse cleanly so is parsed whole (its errors are the whole file's).
+    let partial = match language {
+        Language::Go => prefilter::go_parse_ranges(source, &settings),
+        Language::Rust => None,
+    };
+    if let Some(partial) = partial {
+        let tree = lang::parse_ranges(language, source, &partial.ranges)
+            .filter(|t| !t.root_node().has_error());
+        if let Some(tree) = tree {
+            let functions = &partial.left_out_functions;
+            return Some(lint_parsed(
+                language, source, &tree, path, &settings, functions,
+            ));
+        }
+    }
     let tree = lang::parse(language, source)?;
     Some(lint_tree(language, source, &tree, path, settings.as_ref()))
 }
@@ -608,6 +624,19 @@ pub fn lint_tree(
     path: Option<&Path>,
     settings: &LintSettings,
 ) -> Vec<Diagnostic> {
+    lint_parsed(language, source, tree, path, settings, &[])
+}
+
+/// [`lint_tree`] over a tree of part of a Go file ([`lang::parse_ranges`]), whose left-out
+/// declarations include the functions `left_out_functions`.
+fn lint_parsed(
+    language: Language,
+    source: &str,
+    tree: &tree_sitter::Tree,
+    path: Option<&Path>,
+    settings: &LintSettings,
+    left_out_functions: &[&str],
+) -> Vec<Diagnostic> {
     let dir = path
         .and_then(Path::parent)
         .filter(|d| !d.as_os_str().is_empty());
@@ -618,6 +647,7 @@ pub fn lint_tree(
     lang::with_root(tree, || match language {
         Language::Go => {
             let mut file = GoFile::new(source, tree, &settings.go);
+            file.functions.extend_from_slice(left_out_functions);
             file.dir = dir;
             file.test_file = path
                 .and_then(Path::file_name)

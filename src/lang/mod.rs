@@ -56,6 +56,47 @@ pub fn parse(lang: Language, source: &str) -> Option<Tree> {
 /// Parses `source`, reusing what is unchanged from `old`: the tree of the previous text, with
 /// every edit since applied to it ([`Tree::edit`]). Only the edited regions are parsed again.
 pub fn reparse(lang: Language, source: &str, old: Option<&Tree>) -> Option<Tree> {
+    with_parser(lang, |parser| parser.parse(source, old))
+}
+
+/// Parses only the byte ranges `ranges` of `source` (sorted, disjoint, on character
+/// boundaries), as if the text between them were not there: the nodes keep their positions in
+/// the whole text. Used to leave out the declarations where no rule can find anything.
+pub fn parse_ranges(
+    lang: Language,
+    source: &str,
+    ranges: &[std::ops::Range<usize>],
+) -> Option<Tree> {
+    let bytes = source.as_bytes();
+    let (mut row, mut line_start, mut counted) = (0, 0, 0);
+    let mut point = |at: usize| {
+        for newline in memchr::memchr_iter(b'\n', &bytes[counted..at]) {
+            row += 1;
+            line_start = counted + newline + 1;
+        }
+        counted = at;
+        tree_sitter::Point::new(row, at - line_start)
+    };
+    let included: Vec<tree_sitter::Range> = ranges
+        .iter()
+        .map(|r| tree_sitter::Range {
+            start_byte: r.start,
+            start_point: point(r.start),
+            end_byte: r.end,
+            end_point: point(r.end),
+        })
+        .collect();
+    with_parser(lang, |parser| {
+        parser.set_included_ranges(&included).ok()?;
+        let tree = parser.parse(source, None);
+        // Back to whole texts for the next file.
+        parser.set_included_ranges(&[]).ok()?;
+        tree
+    })
+}
+
+/// Runs `f` with this thread's parser for `lang`.
+fn with_parser<R>(lang: Language, f: impl FnOnce(&mut Parser) -> Option<R>) -> Option<R> {
     PARSERS.with(|cell| {
         let mut parsers = cell.borrow_mut();
         let index = match parsers.iter().position(|(l, _)| *l == lang) {
@@ -67,7 +108,7 @@ pub fn reparse(lang: Language, source: &str, old: Option<&Tree>) -> Option<Tree>
                 parsers.len() - 1
             }
         };
-        parsers[index].1.parse(source, old)
+        f(&mut parsers[index].1)
     })
 }
 

@@ -77,7 +77,7 @@ impl Rule {
 /// A string whose absence from a file's text proves that a rule has nothing to report there.
 /// Needles other than [`Needle::Comment`] count only in code: an occurrence on a line that
 /// starts with `//` (a comment, or the inside of a raw string) is not one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Needle {
     /// These bytes, in code.
     Text(&'static str),

@@ -8,6 +8,7 @@ pub mod cfg;
 pub mod gomod;
 pub mod imports;
 pub mod model;
+pub mod outline;
 pub mod roots;
 pub mod scope;
 pub mod siblings;
