@@ -32,7 +32,11 @@ pub const DEFAULT_FILE_TIMEOUT: Duration = Duration::from_secs(10);
 /// The findings in one file, with its source kept for rendering.
 #[derive(Debug, Clone)]
 pub struct FileReport {
+    /// The path as reported (see [`crate::walk::display_path`]).
     pub path: String,
+    /// The file's real path (its bytes, for SARIF's percent-encoded URIs); empty for stdin
+    /// under no `--stdin-filename`.
+    pub file: std::path::PathBuf,
     pub source: String,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -533,6 +537,7 @@ fn lint_target(target: &Target, source: String, options: &CheckOptions) -> Outco
     };
     let file = (!diagnostics.is_empty()).then(|| FileReport {
         path: target.display.clone(),
+        file: target.path.clone(),
         source,
         diagnostics,
     });
