@@ -28,6 +28,10 @@ pub struct LintSettings {
     /// Run a rule only on the files that contain its needles, and parse only the files where
     /// some rule runs (see [`crate::prefilter`]); off, every rule sees every file.
     pub prefilter: bool,
+    /// Parse only the declarations of a Go file where a finding can be, with the imports,
+    /// types, variables and constants (see [`crate::prefilter::go_parse_ranges`]); off, every
+    /// file is parsed whole.
+    pub partial_parse: bool,
 }
 
 /// One `[per-file-ignores]` entry. A glob without `/` matches a file name in any directory
@@ -64,6 +68,7 @@ impl Default for LintSettings {
             severities: Vec::new(),
             per_file_ignores: Vec::new(),
             prefilter: true,
+            partial_parse: true,
         }
     }
 }
@@ -96,6 +101,7 @@ impl LintSettings {
             severities: config.severities.clone(),
             per_file_ignores: per_file_ignores(config)?,
             prefilter: true,
+            partial_parse: true,
         })
     }
 
