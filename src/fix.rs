@@ -361,7 +361,7 @@ pub fn write_atomically(
     if !roots.iter().any(|root| real.starts_with(root)) {
         return Err(io::Error::other(format!(
             "its real path {} is outside the paths named on the command line; left as it is",
-            real.display()
+            crate::walk::display_path(&real)
         )));
     }
     if fs::read(&real)? != expected.as_bytes() {

@@ -337,7 +337,7 @@ static AUTOMATON: LazyLock<Automaton> = LazyLock::new(|| {
                 .into_iter()
                 .map(|n| Needle::Word(leak(n)))
                 .collect(),
-            Needle::SiblingCall => Vec::new(),
+            Needle::SiblingCall | Needle::RootCall => Vec::new(),
             other => vec![*other],
         };
         for needle in expanded {
@@ -361,7 +361,7 @@ fn leak(name: String) -> &'static str {
 fn text_of(needle: Needle) -> &'static str {
     match needle {
         Needle::Text(t) | Needle::Word(t) | Needle::Statement(t) | Needle::Comment(t) => t,
-        Needle::CancelFunction | Needle::HandlerType | Needle::SiblingCall => "",
+        Needle::CancelFunction | Needle::HandlerType | Needle::SiblingCall | Needle::RootCall => "",
     }
 }
 
@@ -434,6 +434,7 @@ impl<'a> Hits<'a> {
                 !others.is_empty() && occurs_any_word(&others, self.text)
             }
             Needle::SiblingCall => self.go.siblings.called_in(self.text),
+            Needle::RootCall => self.go.roots.called_in(self.text),
             _ => automaton
                 .patterns
                 .iter()
