@@ -15,7 +15,7 @@
 
 use std::collections::HashSet;
 
-use similar::{DiffOp, TextDiff};
+use similar::DiffOp;
 use tree_sitter::Node;
 
 use crate::lang::{self, Language};
@@ -276,15 +276,18 @@ struct LineMap {
 
 impl LineMap {
     fn new(before: &str, after: &str) -> LineMap {
-        let count = after.split_inclusive('\n').count();
+        // Lines as the rest of this module counts them, ended by `\n` only: `TextDiff::from_lines`
+        // also ends a line at a lone `\r`, and its indices then ran past these (a fuzzed file
+        // with one lone `\r` panicked).
+        let old: Vec<&str> = before.split_inclusive('\n').collect();
+        let new: Vec<&str> = after.split_inclusive('\n').collect();
         let mut map = LineMap {
-            origin: vec![None; count],
-            paired: vec![None; count],
+            origin: vec![None; new.len()],
+            paired: vec![None; new.len()],
             deleted_before: HashSet::new(),
         };
-        let diff = TextDiff::from_lines(before, after);
-        for op in diff.ops() {
-            match *op {
+        for op in similar::capture_diff_slices(similar::Algorithm::Myers, &old, &new) {
+            match op {
                 DiffOp::Equal {
                     old_index,
                     new_index,
@@ -328,6 +331,16 @@ mod tests {
 
     fn realign(before: &str, after: &str) -> String {
         realign_comments(before, after.to_string())
+    }
+
+    #[test]
+    fn a_lone_carriage_return_does_not_shift_the_line_map() {
+        // Found by the fix_go fuzz target: a lone `\r` made the diff count one line more.
+        let before = "package p\n\nfunc f() {\n\tg(context.Background()) // a\r x\n\th() // b\n}\n";
+        let after = before.replace("context.Background()", "ctx");
+        let _ = realign(before, &after);
+        let map = LineMap::new(before, &after);
+        assert_eq!(map.origin.len(), after.split_inclusive('\n').count());
     }
 
     #[test]
