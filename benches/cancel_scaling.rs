@@ -2,7 +2,7 @@
 //! flow analysis of missing-defer-cancel (and the rules sharing its cancel tracking) must stay
 //! near-linear, or one generated file can stall a CI run.
 //!
-//! Three shapes, each at 1k, 5k and 20k `context.WithCancel` calls in one function:
+//! Six shapes, each at 1k, 5k and 20k `context.WithCancel` calls in one function:
 //! - `distinct`: `ctxN, cancelN := context.WithCancel(parent)` then `defer cancelN()`;
 //! - `reused`: the same `ctx, cancel` names rebound with `=` and released each time;
 //! - `leaky`: distinct names, never released (every search runs to the end of the function);
@@ -18,7 +18,9 @@
 //!
 //! `cargo bench --bench cancel_scaling` prints the median of 5 runs per size and the time per
 //! call, so a flat last column means linear time. Without `--bench` (e.g. `cargo test
-//! --benches`) it runs the smallest size once, as a smoke test.
+//! --benches`) it runs the smallest size once, as a smoke test. `-- --only <shape> <calls>`
+//! lints one file once, for a profiler: instruction counts from
+//! `valgrind --tool=callgrind` repeat exactly, whatever the load on the machine.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -57,24 +59,37 @@ fn source(shape: &str, n: usize) -> String {
     src
 }
 
+const SHAPES: [&str; 6] = [
+    "distinct",
+    "reused",
+    "leaky",
+    "branches",
+    "early-return",
+    "discarded",
+];
+
 fn main() {
-    let bench = std::env::args().any(|a| a == "--bench");
-    let (sizes, runs): (&[usize], usize) = if bench {
-        (&[1_000, 5_000, 20_000], 5)
-    } else {
-        (&[1_000], 1)
+    let args: Vec<String> = std::env::args().collect();
+    let bench = args.iter().any(|a| a == "--bench");
+    // `-- --only <shape> <calls>`: that one file once, e.g. under valgrind --tool=callgrind.
+    let only = args.iter().position(|a| a == "--only").map(|i| {
+        let shape = args.get(i + 1).map(String::as_str).unwrap_or("distinct");
+        let n = args
+            .get(i + 2)
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(1_000);
+        (shape, n)
+    });
+    let all_sizes = [1_000, 5_000, 20_000];
+    let (shapes, sizes, runs): (Vec<&str>, Vec<usize>, usize) = match only {
+        Some((shape, n)) => (vec![shape], vec![n], 1),
+        None if bench => (SHAPES.to_vec(), all_sizes.to_vec(), 5),
+        None => (SHAPES.to_vec(), vec![1_000], 1),
     };
     let settings = LintSettings::default();
     println!("shape          calls    bytes      median   per call");
-    for shape in [
-        "distinct",
-        "reused",
-        "leaky",
-        "branches",
-        "early-return",
-        "discarded",
-    ] {
-        for &n in sizes {
+    for shape in shapes {
+        for &n in &sizes {
             let src = source(shape, n);
             let mut times: Vec<Duration> = (0..runs)
                 .map(|_| {

@@ -533,6 +533,7 @@ fn options_for(
     options.max_file_size = args.max_file_size;
     options.file_timeout = (!args.file_timeout.is_zero()).then_some(args.file_timeout);
     options.settings.prefilter = !args.no_prefilter && !args.parse_only;
+    options.settings.partial_parse = options.settings.prefilter;
     if args.parse_only {
         options.settings.rules.clear();
     }
@@ -543,7 +544,7 @@ fn options_for(
 /// `-` with `--stdin-filename NAME`: the source comes from stdin, config and excludes are
 /// resolved as if it were the file NAME.
 fn check_stdin(args: &CheckArgs, name: &Path) -> Result<Report, Error> {
-    let display = name.to_string_lossy().into_owned();
+    let display = crate::walk::display_path(name);
     let language = Language::from_path(name).ok_or_else(|| {
         Error::Usage(format!(
             "--stdin-filename {display}: not a file ctxlint can lint (its extension names no supported language)"
@@ -601,6 +602,7 @@ fn check_stdin(args: &CheckArgs, name: &Path) -> Result<Report, Error> {
             files: (!diagnostics.is_empty())
                 .then(|| FileReport {
                     path: display.clone(),
+                    file: name.to_path_buf(),
                     source,
                     diagnostics,
                 })

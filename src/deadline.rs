@@ -54,6 +54,11 @@ pub fn within<R>(limit: Option<Duration>, f: impl FnOnce() -> R) -> (R, bool) {
     (result, spent)
 }
 
+/// Whether a budget is set on this thread (then [`expired`] can ever say `true`).
+pub fn active() -> bool {
+    BUDGET.with(|b| b.get().deadline.is_some())
+}
+
 /// Whether the current budget has run out; loops call it once per step and stop when it is
 /// `true`. Without a budget, always `false`.
 pub fn expired() -> bool {

@@ -32,7 +32,11 @@ pub const DEFAULT_FILE_TIMEOUT: Duration = Duration::from_secs(10);
 /// The findings in one file, with its source kept for rendering.
 #[derive(Debug, Clone)]
 pub struct FileReport {
+    /// The path as reported (see [`crate::walk::display_path`]).
     pub path: String,
+    /// The file's real path (its bytes, for SARIF's percent-encoded URIs); empty for stdin
+    /// under no `--stdin-filename`.
+    pub file: std::path::PathBuf,
     pub source: String,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -156,66 +160,149 @@ pub fn check(options: &CheckOptions) -> Result<Report, Error> {
 
 /// The options with what the scanned tree declares added to the Go settings: the
 /// cancel-producing wrappers, the types of struct fields and package variables (see
-/// [`lang::go::types`]) and the functions with a context-taking sibling (see
-/// [`lang::go::siblings`]; the `vendor/` directories of the scanned modules are read for
-/// these even when they are not linted), found by one parallel first pass that parses only
-/// the files a byte scan picks. Files that cannot be read are left to the main pass to report.
+/// [`lang::go::types`]), the functions with a context-taking sibling (see
+/// [`lang::go::siblings`]) and the functions that start their own root (see
+/// [`lang::go::roots`]), found by one parallel first pass that parses only the files a byte
+/// scan picks. The `vendor/` directories of the scanned modules are read for siblings and
+/// roots even when they are not linted. Files that cannot be read are left to the main pass to
+/// report. For the Rust rules, the `JoinHandle` aliases and spawn wrappers of the tree (see
+/// [`lang::rust::TreeTypes`]).
 fn with_wrappers(targets: &[Target], options: &CheckOptions) -> CheckOptions {
     let mut options = options.clone();
-    let checks_go = |r: &&Rule| matches!(r.check, Check::Go(_));
     let rules = options.settings.rules_to_run();
-    let go_rules = rules.iter().any(checks_go);
-    // Only context-not-passed asks about siblings: other runs skip vendor/ altogether.
-    let siblings_wanted = rules.iter().any(|r| r.name == "context-not-passed");
-    if go_rules {
-        let all = lang::go::Wanted {
-            wrappers: true,
-            types: true,
-            siblings: siblings_wanted,
-        };
-        let declared = collect_declarations(targets, options.max_file_size, all);
-        let vendored = if siblings_wanted {
-            vendor_targets(&options.paths, targets, &options.walk)
-        } else {
-            Vec::new()
-        };
-        let only_siblings = lang::go::Wanted {
-            wrappers: false,
-            types: false,
-            siblings: true,
-        };
-        let vendor_declared = collect_declarations(&vendored, options.max_file_size, only_siblings);
-        let mut wrappers = Vec::new();
-        let mut types = Vec::new();
-        let mut siblings = Vec::new();
-        for (path, declarations) in declared.into_iter().chain(vendor_declared) {
-            wrappers.extend(declarations.wrappers);
-            if !declarations.types.is_empty() {
-                let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
-                types.push((dir, declarations.package, declarations.types));
-            }
-            if !declarations.siblings.is_empty() {
-                siblings.push(declarations.siblings);
-            }
-        }
-        wrappers.sort();
-        wrappers.dedup();
-        let go = &mut options.settings.go;
-        go.wrappers = wrappers;
-        go.types = std::sync::Arc::new(lang::go::types::TypeIndex::new(types));
-        go.siblings = std::sync::Arc::new(lang::go::siblings::SiblingIndex::new(siblings));
+    if rules.iter().any(|r| matches!(r.check, Check::Go(_))) {
+        with_go_declarations(targets, &mut options, &rules);
+    }
+    if rules.iter().any(|r| matches!(r.check, Check::Rust(_))) {
+        let declared = rust_declarations(targets, options.max_file_size);
+        options.settings.rust = std::sync::Arc::new(lang::rust::TreeTypes::new(declared));
     }
     options
 }
 
-/// The Go files of the `vendor/` directories of the scanned modules (beside the `go.mod` of
-/// each Go target, and in each directory given on the command line) that the walk skipped,
-/// read only for declarations.
-fn vendor_targets(paths: &[PathBuf], targets: &[Target], walk: &WalkOptions) -> Vec<Target> {
-    if !walk.default_excludes {
-        // vendor/ is linted, so its files are targets already.
-        return Vec::new();
+/// The Go part of [`with_wrappers`].
+fn with_go_declarations(targets: &[Target], options: &mut CheckOptions, rules: &[&Rule]) {
+    // Only context-not-passed and callee-drops-context ask about siblings (the latter leaves
+    // the callees that have one to the former), only callee-drops-context about roots: other
+    // runs skip vendor/ altogether.
+    let roots = rules
+        .iter()
+        .any(|r| r.name == crate::rules::CALLEE_DROPS_CONTEXT);
+    let siblings = roots || rules.iter().any(|r| r.name == "context-not-passed");
+    let root_settings = options.settings.go.clone();
+    let root_pass = lang::go::RootPass {
+        settings: &root_settings,
+        judge: &crate::rules::roots_in,
+    };
+    let in_targets = lang::go::Wanted {
+        wrappers: true,
+        types: true,
+        siblings,
+        roots,
+    };
+    let read_vendor = (siblings || roots) && options.walk.default_excludes;
+    let (declared, imports) = collect_declarations(
+        targets,
+        options.max_file_size,
+        in_targets,
+        Some(&root_pass),
+        read_vendor,
+    );
+    let vendored = if read_vendor {
+        vendor_targets(&options.paths, targets, &imports)
+    } else {
+        Vec::new()
+    };
+    let in_vendor = lang::go::Wanted {
+        wrappers: false,
+        types: false,
+        ..in_targets
+    };
+    let (mut vendor_declared, _) = collect_declarations(
+        &vendored,
+        options.max_file_size,
+        in_vendor,
+        Some(&root_pass),
+        false,
+    );
+    // The packages declaring the aliases of `context.Context` that the siblings found so far
+    // take first (`aws.Context`), when the targets do not import them.
+    let aliases: std::collections::BTreeSet<String> = declared
+        .iter()
+        .chain(&vendor_declared)
+        .flat_map(|(_, d)| d.siblings.alias_packages())
+        .filter(|path| !imports.contains(*path))
+        .map(str::to_string)
+        .collect();
+    if read_vendor && !aliases.is_empty() {
+        let only_siblings = lang::go::Wanted {
+            roots: false,
+            ..in_vendor
+        };
+        let vendored = vendor_targets(&options.paths, targets, &aliases);
+        let (more, _) =
+            collect_declarations(&vendored, options.max_file_size, only_siblings, None, false);
+        vendor_declared.extend(more);
     }
+    let mut wrappers = Vec::new();
+    let mut types = Vec::new();
+    let mut sibling_files = Vec::new();
+    let mut root_files = Vec::new();
+    for (path, declarations) in declared.into_iter().chain(vendor_declared) {
+        wrappers.extend(declarations.wrappers);
+        if !declarations.types.is_empty() {
+            let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
+            types.push((dir, declarations.package, declarations.types));
+        }
+        if !declarations.siblings.is_empty() {
+            sibling_files.push(declarations.siblings);
+        }
+        if !declarations.roots.is_empty() {
+            root_files.push(declarations.roots);
+        }
+    }
+    wrappers.sort();
+    wrappers.dedup();
+    let go = &mut options.settings.go;
+    go.wrappers = wrappers;
+    go.types = std::sync::Arc::new(lang::go::types::TypeIndex::new(types));
+    go.siblings = std::sync::Arc::new(lang::go::siblings::SiblingIndex::new(sibling_files));
+    go.roots = std::sync::Arc::new(lang::go::roots::RootIndex::new(root_files));
+}
+
+/// The `JoinHandle` aliases and spawn wrappers each Rust target declares (see
+/// [`lang::rust::TreeTypes`]), in parallel; only files mentioning `JoinHandle` are parsed.
+fn rust_declarations(targets: &[Target], max_file_size: u64) -> Vec<lang::rust::types::Declared> {
+    targets
+        .par_iter()
+        .filter(|t| t.language == Language::Rust)
+        .filter_map(|target| {
+            let declared = with_file_bytes(&target.path, max_file_size, |bytes| {
+                memchr::memmem::find(bytes, b"JoinHandle")?;
+                let source = std::str::from_utf8(bytes).ok()?;
+                let tree = lang::parse(Language::Rust, source)?;
+                let declared = lang::with_root(&tree, || {
+                    let mut file = RustFile::new(source, &tree);
+                    file.path = Some(&target.path);
+                    lang::rust::types::declarations(&file, &target.path)
+                });
+                (!declared.is_empty()).then_some(declared)
+            });
+            // Files that cannot be read are left to the main pass to report.
+            declared.ok().flatten()
+        })
+        .collect()
+}
+
+/// The Go files (tests excluded) of the packages of the `vendor/` directories of the scanned
+/// modules (beside the `go.mod` of each Go target, and in each directory given on the command
+/// line) that the targets import: what a call in the targets can reach, read only for
+/// declarations. Only those packages' directories are listed, not the whole `vendor/` tree.
+fn vendor_targets(
+    paths: &[PathBuf],
+    targets: &[Target],
+    imports: &std::collections::BTreeSet<String>,
+) -> Vec<Target> {
     let mut dirs: Vec<PathBuf> = paths
         .iter()
         .filter(|p| p.is_dir())
@@ -240,23 +327,36 @@ fn vendor_targets(paths: &[PathBuf], targets: &[Target], walk: &WalkOptions) -> 
     if dirs.is_empty() {
         return Vec::new();
     }
-    let options = WalkOptions {
-        excludes: Vec::new(),
-        default_excludes: true,
-        follow_links: walk.follow_links,
-        threads: walk.threads,
-        config_excludes: None,
-        force_exclude: false,
-    };
     let known: std::collections::HashSet<PathBuf> = targets
         .iter()
         .filter_map(|t| std::path::absolute(&t.path).ok())
         .collect();
-    let (mut vendored, _) = walk::discover(&dirs, &options);
-    vendored.retain(|t| {
-        t.language == Language::Go && !t.display.ends_with("_test.go") && !known.contains(&t.path)
-    });
-    vendored.dedup_by(|a, b| a.path == b.path);
+    let mut vendored = Vec::new();
+    for package in dirs
+        .iter()
+        .flat_map(|vendor| imports.iter().map(move |i| vendor.join(i)))
+    {
+        let Ok(entries) = std::fs::read_dir(&package) else {
+            continue;
+        };
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .map(|e| e.path())
+            .filter(|p| {
+                p.extension().is_some_and(|x| x == "go")
+                    && !p.to_string_lossy().ends_with("_test.go")
+                    && !std::path::absolute(p).is_ok_and(|a| known.contains(&a))
+            })
+            .collect();
+        files.sort();
+        vendored.extend(files.into_iter().map(|path| Target {
+            display: path.to_string_lossy().into_owned(),
+            path,
+            language: Language::Go,
+            explicit: false,
+        }));
+    }
     vendored
 }
 
@@ -270,8 +370,10 @@ pub fn collect_wrappers(
         wrappers: true,
         types: false,
         siblings: false,
+        roots: false,
     };
-    collect_declarations(targets, max_file_size, wanted)
+    collect_declarations(targets, max_file_size, wanted, None, false)
+        .0
         .into_iter()
         .filter(|(_, d)| !d.wrappers.is_empty())
         .map(|(path, d)| (path, d.wrappers))
@@ -279,32 +381,53 @@ pub fn collect_wrappers(
 }
 
 /// What each Go target declares for its package and tree (see [`lang::go::declarations`]);
-/// targets declaring nothing are left out.
+/// targets declaring nothing are left out. With `imports`, also the import paths the targets
+/// name (for [`vendor_targets`]).
 fn collect_declarations(
     targets: &[Target],
     max_file_size: u64,
     wanted: lang::go::Wanted,
-) -> Vec<(PathBuf, lang::go::Declarations)> {
-    targets
+    root_pass: Option<&lang::go::RootPass<'_>>,
+    imports: bool,
+) -> (
+    Vec<(PathBuf, lang::go::Declarations)>,
+    std::collections::BTreeSet<String>,
+) {
+    type Found = (Option<(PathBuf, lang::go::Declarations)>, Vec<String>);
+    let found: Vec<Found> = targets
         .par_iter()
         .filter(|t| t.language == Language::Go)
         .filter_map(|target| {
-            let dir = target.path.parent().unwrap_or(Path::new(""));
-            let declared = with_file_bytes(&target.path, max_file_size, |bytes| {
+            let read = with_file_bytes(&target.path, max_file_size, |bytes| {
+                let imported: Vec<String> = if imports {
+                    lang::go::imports::import_paths(bytes)
+                        .into_iter()
+                        .map(str::to_string)
+                        .collect()
+                } else {
+                    Vec::new()
+                };
                 if !wanted.in_file(bytes).any() {
-                    return None;
+                    return (None, imported);
                 }
-                let source = std::str::from_utf8(bytes).ok()?;
-                Some(lang::go::declarations(source, dir, wanted))
+                let declared = std::str::from_utf8(bytes)
+                    .ok()
+                    .map(|source| lang::go::declarations(source, &target.path, wanted, root_pass))
+                    .filter(|d| !d.is_empty())
+                    .map(|d| (target.path.clone(), d));
+                (declared, imported)
             });
             // Files that cannot be read are left to the main pass to report.
-            let declared = declared.ok().flatten()?;
-            (!declared.wrappers.is_empty()
-                || !declared.types.is_empty()
-                || !declared.siblings.is_empty())
-            .then(|| (target.path.clone(), declared))
+            read.ok()
         })
-        .collect()
+        .collect();
+    let mut declared = Vec::new();
+    let mut imported = std::collections::BTreeSet::new();
+    for (declarations, paths) in found {
+        declared.extend(declarations);
+        imported.extend(paths);
+    }
+    (declared, imported)
 }
 
 enum Outcome {
@@ -414,6 +537,7 @@ fn lint_target(target: &Target, source: String, options: &CheckOptions) -> Outco
     };
     let file = (!diagnostics.is_empty()).then(|| FileReport {
         path: target.display.clone(),
+        file: target.path.clone(),
         source,
         diagnostics,
     });
@@ -475,6 +599,22 @@ pub fn lint_file(
         Some(path) => settings.for_file(path),
         None => std::borrow::Cow::Borrowed(settings),
     };
+    // Only the declarations where a finding can be, when that is not all of them; a file that
+    // does not parse cleanly so is parsed whole (its errors are the whole file's).
+    let partial = match language {
+        Language::Go => prefilter::go_parse_ranges(source, &settings),
+        Language::Rust => None,
+    };
+    if let Some(partial) = partial {
+        let tree = lang::parse_ranges(language, source, &partial.ranges)
+            .filter(|t| !t.root_node().has_error());
+        if let Some(tree) = tree {
+            let functions = &partial.left_out_functions;
+            return Some(lint_parsed(
+                language, source, &tree, path, &settings, functions,
+            ));
+        }
+    }
     let tree = lang::parse(language, source)?;
     Some(lint_tree(language, source, &tree, path, settings.as_ref()))
 }
@@ -489,6 +629,19 @@ pub fn lint_tree(
     path: Option<&Path>,
     settings: &LintSettings,
 ) -> Vec<Diagnostic> {
+    lint_parsed(language, source, tree, path, settings, &[])
+}
+
+/// [`lint_tree`] over a tree of part of a Go file ([`lang::parse_ranges`]), whose left-out
+/// declarations include the functions `left_out_functions`.
+fn lint_parsed(
+    language: Language,
+    source: &str,
+    tree: &tree_sitter::Tree,
+    path: Option<&Path>,
+    settings: &LintSettings,
+    left_out_functions: &[&str],
+) -> Vec<Diagnostic> {
     let dir = path
         .and_then(Path::parent)
         .filter(|d| !d.as_os_str().is_empty());
@@ -499,6 +652,7 @@ pub fn lint_tree(
     lang::with_root(tree, || match language {
         Language::Go => {
             let mut file = GoFile::new(source, tree, &settings.go);
+            file.functions.extend_from_slice(left_out_functions);
             file.dir = dir;
             file.test_file = path
                 .and_then(Path::file_name)
@@ -512,6 +666,7 @@ pub fn lint_tree(
         Language::Rust => {
             let mut file = RustFile::new(source, tree);
             file.path = path;
+            file.tree_types = &settings.rust;
             for rule in &active {
                 if let Check::Rust(check) = rule.check {
                     check(&file, &mut diagnostics);

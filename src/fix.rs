@@ -141,8 +141,12 @@ pub fn fix_source(
             break;
         };
         // Go does not compile with an unused import: the fixes take out what they leave unused.
+        // gofmt aligns trailing comments: the runs next to a changed line are aligned again.
         let text = match language {
-            Language::Go => lang::go::imports::remove_left_unused(&current, text),
+            Language::Go => lang::go::align::realign_comments(
+                &current,
+                lang::go::imports::remove_left_unused(&current, text),
+            ),
             Language::Rust => text,
         };
         let Some(relinted) = lint(&text) else {
@@ -357,7 +361,7 @@ pub fn write_atomically(
     if !roots.iter().any(|root| real.starts_with(root)) {
         return Err(io::Error::other(format!(
             "its real path {} is outside the paths named on the command line; left as it is",
-            real.display()
+            crate::walk::display_path(&real)
         )));
     }
     if fs::read(&real)? != expected.as_bytes() {

@@ -47,6 +47,272 @@ pub fn worth_parsing(language: Language, text: &str, settings: &LintSettings) ->
         .any(|r| settings.rules.iter().any(|s| std::ptr::eq(*s, *r)))
 }
 
+/// The rules whose findings in a function declaration depend only on that declaration, the
+/// file's other non-function declarations (imports, types, variables, constants) and the
+/// functions it names (see [`go_parse_ranges`]). A rule not listed here makes its files parse
+/// whole.
+const PARTIAL_PARSE_RULES: &[&str] = &[
+    "abandoned-sender",
+    "background-in-handler",
+    "context-not-passed",
+    "defer-cancel-in-loop",
+    "discarded-cancel",
+    "errgroup-context",
+    "goroutine-outlives-context",
+    "missing-defer-cancel",
+    "prefer-without-cancel",
+];
+
+/// What of a Go file to parse when not all of it: the byte ranges, and the names of the
+/// functions (not methods) declared in what is left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Partial<'t> {
+    pub ranges: Vec<std::ops::Range<usize>>,
+    pub left_out_functions: Vec<&'t str>,
+}
+
+/// The parts of a Go file the rules of `settings` need ([`crate::lang::parse_ranges`] parses
+/// only those), or `None` to parse it whole. Every top-level declaration other than a function
+/// is kept (the package clause, imports, types, variables, constants), and with them each
+/// function or method declaration where some rule that runs has a member of every needle group
+/// (counting members outside functions), then, until nothing changes, every function or method
+/// whose name a kept declaration mentions and every one that mentions a package-level variable
+/// a kept declaration mentions. Whole files: when a rule outside [`PARTIAL_PARSE_RULES`] runs,
+/// when unused suppressions are reported or a `lint:file-ignore` comment could be left out,
+/// and when the text is beyond the outline's lexer ([`outline`](crate::lang::go::outline)).
+pub fn go_parse_ranges<'t>(text: &'t str, settings: &LintSettings) -> Option<Partial<'t>> {
+    if !settings.partial_parse
+        || settings.report_unused()
+        || memchr::memmem::find(text.as_bytes(), b"lint:file-ignore").is_some()
+    {
+        return None;
+    }
+    let active = rules_for(Language::Go, text, settings);
+    if active.is_empty()
+        || active
+            .iter()
+            .any(|r| !PARTIAL_PARSE_RULES.contains(&r.name))
+    {
+        return None;
+    }
+    let items = crate::lang::go::outline::outline(text)?;
+    if items.iter().all(|i| i.function.is_none()) {
+        return None;
+    }
+    let found = ItemHits::scan(text, &items, &settings.go);
+    let mut kept: Vec<bool> = items
+        .iter()
+        .enumerate()
+        .map(|(k, item)| {
+            item.function.is_none()
+                || active.iter().any(|rule| {
+                    rule.needles
+                        .iter()
+                        .all(|group| group.iter().any(|n| found.has(k, *n) || found.shared(*n)))
+                })
+        })
+        .collect();
+    // The functions and package variables the kept declarations name, until none is new.
+    let variables: std::collections::HashSet<&str> = items
+        .iter()
+        .flat_map(|i| i.variables.iter().copied())
+        .collect();
+    let mut seen_variables = std::collections::HashSet::new();
+    let mut by_name: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+    for (k, item) in items.iter().enumerate() {
+        if let Some(name) = item.function {
+            by_name.entry(name).or_default().push(k);
+        }
+    }
+    let mut pending: Vec<usize> = (0..items.len()).filter(|k| kept[*k]).collect();
+    while let Some(k) = pending.pop() {
+        let mut wanted = Vec::new();
+        for word in &items[k].identifiers {
+            wanted.extend(by_name.get(word).into_iter().flatten());
+            if variables.contains(word) && seen_variables.insert(*word) {
+                let users = items
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, i)| i.identifiers.contains(word));
+                wanted.extend(users.map(|(j, _)| j));
+            }
+        }
+        for j in wanted {
+            if !kept[j] {
+                kept[j] = true;
+                pending.push(j);
+            }
+        }
+    }
+    if kept.iter().all(|k| *k) {
+        return None;
+    }
+    let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut left_out_functions = Vec::new();
+    for (item, kept) in items.iter().zip(&kept) {
+        if !kept {
+            if !item.method {
+                left_out_functions.extend(item.function);
+            }
+            continue;
+        }
+        match ranges.last_mut() {
+            Some(last) if last.end == item.range.start => last.end = item.range.end,
+            _ => ranges.push(item.range.clone()),
+        }
+    }
+    Some(Partial {
+        ranges,
+        left_out_functions,
+    })
+}
+
+/// The needles found in each item of a Go file's outline.
+struct ItemHits {
+    /// By item, then by pattern of [`AUTOMATON`].
+    found: Vec<bool>,
+    patterns: usize,
+    /// By item: a name only the settings know of a cancel function, of a handler type; a call
+    /// of a function with a context-taking sibling.
+    cancel_functions: Vec<bool>,
+    handler_types: Vec<bool>,
+    sibling_calls: Vec<bool>,
+    /// The patterns of [`AUTOMATON`] that are names of cancel functions, of handler types.
+    cancel_patterns: Vec<usize>,
+    handler_patterns: Vec<usize>,
+    /// The pattern of each needle of [`AUTOMATON`].
+    pattern_of: std::collections::HashMap<Needle, usize>,
+    /// Whether an item that is not a function has the needle.
+    shared: std::collections::HashMap<Needle, bool>,
+    /// Which items are functions.
+    functions: Vec<bool>,
+}
+
+impl ItemHits {
+    fn scan(text: &str, items: &[crate::lang::go::outline::Item<'_>], go: &GoSettings) -> ItemHits {
+        let automaton = &*AUTOMATON;
+        let patterns = automaton.patterns.len();
+        let item_of = |at: usize| items.partition_point(|i| i.range.end <= at);
+        let mut found = vec![false; items.len() * patterns];
+        let mut lines = CommentLines::default();
+        if let Some(search) = &automaton.search {
+            for hit in search.find_overlapping_iter(text) {
+                let id = hit.pattern().as_usize();
+                let slot = item_of(hit.start()) * patterns + id;
+                if slot < found.len() && !found[slot] {
+                    found[slot] = counts(automaton.patterns[id], text, hit.start(), &mut lines);
+                }
+            }
+        }
+        let per_item = |names: Vec<String>| {
+            let mut by_item = vec![false; items.len()];
+            let others: std::collections::HashSet<&str> = names
+                .iter()
+                .map(String::as_str)
+                .filter(|n| {
+                    !automaton
+                        .patterns
+                        .iter()
+                        .any(|p| matches!(p, Needle::Word(w) if w == n))
+                })
+                .collect();
+            if !others.is_empty() {
+                for at in word_positions(&others, text) {
+                    if let Some(slot) = by_item.get_mut(item_of(at)) {
+                        *slot = true;
+                    }
+                }
+            }
+            by_item
+        };
+        let cancel_functions = per_item(names(go, Needle::CancelFunction));
+        let handler_types = per_item(names(go, Needle::HandlerType));
+        let mut sibling_calls = vec![false; items.len()];
+        if !go.siblings.is_empty() {
+            let calls = crate::lang::go::siblings::called_names(text, |n| go.siblings.has_name(n));
+            for call in calls {
+                if let Some(slot) = sibling_calls.get_mut(item_of(call.start)) {
+                    *slot = true;
+                }
+            }
+        }
+        let built_in = |needle: Needle| -> Vec<usize> {
+            let names = names(go, needle);
+            (0..patterns)
+                .filter(|id| matches!(automaton.patterns[*id], Needle::Word(w) if names.iter().any(|n| n == w)))
+                .collect()
+        };
+        let mut hits = ItemHits {
+            pattern_of: (0..patterns)
+                .map(|id| (automaton.patterns[id], id))
+                .collect(),
+            cancel_patterns: built_in(Needle::CancelFunction),
+            handler_patterns: built_in(Needle::HandlerType),
+            found,
+            patterns,
+            cancel_functions,
+            handler_types,
+            sibling_calls,
+            shared: Default::default(),
+            functions: items.iter().map(|i| i.function.is_some()).collect(),
+        };
+        let needles: Vec<Needle> = RULES
+            .iter()
+            .flat_map(|r| r.needles.iter())
+            .flat_map(|g| g.iter().copied())
+            .collect();
+        for needle in needles {
+            let shared = (0..items.len()).any(|k| !hits.functions[k] && hits.has(k, needle));
+            hits.shared.insert(needle, shared);
+        }
+        hits
+    }
+
+    /// Whether item `k` has `needle`.
+    fn has(&self, k: usize, needle: Needle) -> bool {
+        let found = |id: usize| self.found[k * self.patterns + id];
+        match needle {
+            Needle::CancelFunction => {
+                self.cancel_functions[k] || self.cancel_patterns.iter().any(|id| found(*id))
+            }
+            Needle::HandlerType => {
+                self.handler_types[k] || self.handler_patterns.iter().any(|id| found(*id))
+            }
+            Needle::SiblingCall => self.sibling_calls[k],
+            _ => self.pattern_of.get(&needle).is_some_and(|id| found(*id)),
+        }
+    }
+
+    /// Whether an item that is not a function has `needle`.
+    fn shared(&self, needle: Needle) -> bool {
+        self.shared.get(&needle).copied().unwrap_or(true)
+    }
+}
+
+/// Where the words `names` occur in code in `text`.
+fn word_positions(names: &std::collections::HashSet<&str>, text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+    let mut lines = CommentLines::default();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !is_ident(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && is_ident(bytes[i]) {
+            i += 1;
+        }
+        // Identifier runs split only at ASCII bytes: `start..i` is on character boundaries.
+        if names.contains(&text[start..i]) && !lines.is_comment(bytes, start) {
+            found.push(start);
+        }
+    }
+    found
+}
+
 /// Every needle text of the registry, compiled once.
 struct Automaton {
     search: Option<AhoCorasick>,
@@ -71,7 +337,7 @@ static AUTOMATON: LazyLock<Automaton> = LazyLock::new(|| {
                 .into_iter()
                 .map(|n| Needle::Word(leak(n)))
                 .collect(),
-            Needle::SiblingCall => Vec::new(),
+            Needle::SiblingCall | Needle::RootCall => Vec::new(),
             other => vec![*other],
         };
         for needle in expanded {
@@ -95,7 +361,7 @@ fn leak(name: String) -> &'static str {
 fn text_of(needle: Needle) -> &'static str {
     match needle {
         Needle::Text(t) | Needle::Word(t) | Needle::Statement(t) | Needle::Comment(t) => t,
-        Needle::CancelFunction | Needle::HandlerType | Needle::SiblingCall => "",
+        Needle::CancelFunction | Needle::HandlerType | Needle::SiblingCall | Needle::RootCall => "",
     }
 }
 
@@ -168,6 +434,7 @@ impl<'a> Hits<'a> {
                 !others.is_empty() && occurs_any_word(&others, self.text)
             }
             Needle::SiblingCall => self.go.siblings.called_in(self.text),
+            Needle::RootCall => self.go.roots.called_in(self.text),
             _ => automaton
                 .patterns
                 .iter()
@@ -180,25 +447,7 @@ impl<'a> Hits<'a> {
 /// Whether one of the words `names` occurs in code in `text` (for names that only the
 /// settings know).
 fn occurs_any_word(names: &std::collections::HashSet<&str>, text: &str) -> bool {
-    let bytes = text.as_bytes();
-    let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
-    let mut lines = CommentLines::default();
-    let mut i = 0;
-    while i < bytes.len() {
-        if !is_ident(bytes[i]) {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < bytes.len() && is_ident(bytes[i]) {
-            i += 1;
-        }
-        // Identifier runs split only at ASCII bytes: `start..i` is on character boundaries.
-        if names.contains(&text[start..i]) && !lines.is_comment(bytes, start) {
-            return true;
-        }
-    }
-    false
+    !word_positions(names, text).is_empty()
 }
 
 /// Whether the occurrence of `needle` at `start` counts: a word where the needle is one, and
@@ -326,6 +575,45 @@ mod tests {
         // No rule enabled for a language: nothing to find there.
         settings.rules.clear();
         assert!(!parses(&settings, Language::Go, cancel));
+    }
+
+    #[test]
+    fn partial_parsing_keeps_what_the_rules_need() {
+        let settings = LintSettings::default();
+        let text = "package p\n\nimport \"context\"\n\nvar n = 3\n\nfunc setN() { n = 5 }\n\nfunc helper() {}\n\nfunc (s *S) unrelated() { other() }\n\nfunc other() {}\n\n// f does.\nfunc f(p context.Context) {\n\t_, cancel := context.WithCancel(p)\n\thelper()\n\t_ = n\n\t_ = cancel\n}\n";
+        let partial = go_parse_ranges(text, &settings).expect("some declarations are left out");
+        let kept: String = partial.ranges.iter().map(|r| &text[r.clone()]).collect();
+        // The imports, the variable, the function with the needle, the helper it calls and the
+        // function assigning the variable it reads; not the others.
+        for wanted in [
+            "import",
+            "var n",
+            "func setN",
+            "func helper",
+            "// f does.",
+            "func f(",
+        ] {
+            assert!(kept.contains(wanted), "{wanted}: {kept}");
+        }
+        assert!(
+            !kept.contains("unrelated") && !kept.contains("func other"),
+            "{kept}"
+        );
+        assert_eq!(partial.left_out_functions, ["other"]);
+        // Off, with a rule that needs the whole file, or with unused suppressions reported.
+        let off = LintSettings {
+            partial_parse: false,
+            ..LintSettings::default()
+        };
+        assert_eq!(go_parse_ranges(text, &off), None);
+        let whole = LintSettings::only(&[find("test-background-context").unwrap()]);
+        let testing = text.replace("\"context\"", "\"context\"\n\t\"testing\"");
+        let testing = testing.replace("_ = cancel", "_ = context.Background()");
+        assert!(go_parse_ranges(&testing, &LintSettings::default()).is_some());
+        assert_eq!(go_parse_ranges(&testing, &whole), None);
+        let mut unused = LintSettings::default();
+        unused.rules.push(find(UNUSED_SUPPRESSION).unwrap());
+        assert_eq!(go_parse_ranges(text, &unused), None);
     }
 
     #[test]

@@ -18,6 +18,9 @@ pub struct LintSettings {
     /// suppressions that silence nothing).
     pub rules: Vec<&'static Rule>,
     pub go: GoSettings,
+    /// What the scanned tree declares about task handles (`JoinHandle` aliases, spawn
+    /// wrappers), for the Rust rules.
+    pub rust: std::sync::Arc<crate::lang::rust::TreeTypes>,
     /// `[rules.<name>] severity` overrides, applied to every finding.
     pub severities: Vec<(String, Severity)>,
     /// `[per-file-ignores]`: rules not run on the files a glob matches.
@@ -25,6 +28,10 @@ pub struct LintSettings {
     /// Run a rule only on the files that contain its needles, and parse only the files where
     /// some rule runs (see [`crate::prefilter`]); off, every rule sees every file.
     pub prefilter: bool,
+    /// Parse only the declarations of a Go file where a finding can be, with the imports,
+    /// types, variables and constants (see [`crate::prefilter::go_parse_ranges`]); off, every
+    /// file is parsed whole.
+    pub partial_parse: bool,
 }
 
 /// One `[per-file-ignores]` entry. A glob without `/` matches a file name in any directory
@@ -57,9 +64,11 @@ impl Default for LintSettings {
         LintSettings {
             rules: rules::default_rules(),
             go: GoSettings::default(),
+            rust: Default::default(),
             severities: Vec::new(),
             per_file_ignores: Vec::new(),
             prefilter: true,
+            partial_parse: true,
         }
     }
 }
@@ -88,9 +97,11 @@ impl LintSettings {
         Ok(LintSettings {
             rules: select_with_config(choices, config)?,
             go: go_settings(config),
+            rust: Default::default(),
             severities: config.severities.clone(),
             per_file_ignores: per_file_ignores(config)?,
             prefilter: true,
+            partial_parse: true,
         })
     }
 

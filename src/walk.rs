@@ -57,13 +57,29 @@ impl FileError {
     }
 }
 
+/// A path as text for every output format: a name that is not UTF-8 keeps its valid parts
+/// and shows each other byte escaped (`\xff`), as ripgrep and ruff do, so two such names never
+/// look alike (a lossy conversion made every bad byte U+FFFD). The file itself is always
+/// opened and written through its real path, never through this text.
+pub fn display_path(path: &Path) -> String {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out
+}
+
 /// Finds every file to lint under `paths`, sorted by display path. Problems (a missing path,
 /// an unreadable directory, a symlink loop) are returned beside the targets; the walk goes on.
 pub fn discover(paths: &[PathBuf], options: &WalkOptions) -> (Vec<Target>, Vec<FileError>) {
     let mut targets = Vec::new();
     let mut errors = Vec::new();
     for root in paths {
-        let display_root = root.to_string_lossy().into_owned();
+        let display_root = display_path(root);
         match std::fs::metadata(root) {
             Err(e) => errors.push(FileError::new(&display_root, e.to_string())),
             Ok(meta) if meta.is_dir() => walk_dir(root, options, &mut targets, &mut errors),
@@ -175,7 +191,7 @@ fn walk_dir(
         Ok(o) => o,
         Err(e) => {
             errors.push(FileError::new(
-                &root.to_string_lossy(),
+                &display_path(root),
                 format!("invalid excludes: {e}"),
             ));
             return;
@@ -227,10 +243,10 @@ fn walk_dir(
 /// The root as given joined with the walked part; under the root `.` (the default) the
 /// `./` prefix is dropped: `a/b.go`, not `./a/b.go`.
 fn display(root: &Path, path: &Path) -> String {
-    let s = path.to_string_lossy();
+    let s = display_path(path);
     match s.strip_prefix("./") {
         Some(rest) if root == Path::new(".") => rest.to_string(),
-        _ => s.into_owned(),
+        _ => s,
     }
 }
 

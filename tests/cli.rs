@@ -589,6 +589,48 @@ fn file_names_are_escaped_in_every_line_format() {
     assert_eq!(uri, "a%5Cb%3Ac%2Cd%25e%0Af.go");
 }
 
+#[cfg(unix)]
+#[test]
+fn file_names_that_are_not_utf8_show_their_bytes_and_are_fixed_in_place() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    // Two names that differ only in a byte that is not UTF-8: both used to show as U+FFFD.
+    let dir = tempfile::tempdir().unwrap();
+    for b in [0xfe, 0xff] {
+        let name = [b'b', b'a', b'd', b, b'.', b'g', b'o'];
+        std::fs::write(dir.path().join(OsStr::from_bytes(&name)), LEAK).unwrap();
+    }
+    let short = ctxlint(dir.path(), &["check", "--format", "short", "."]);
+    assert_eq!(reported(&short), ["bad\\xfe.go", "bad\\xff.go"]);
+    let human = stdout(&ctxlint(dir.path(), &["check", "--color", "never", "."]));
+    assert!(
+        human.contains("bad\\xfe.go:6:") && human.contains("bad\\xff.go:6:"),
+        "{human}"
+    );
+    let github = stdout(&ctxlint(dir.path(), &["check", "--format", "github", "."]));
+    assert!(github.contains("file=bad\\xff.go,line=6,"), "{github}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&ctxlint(dir.path(), &["check", "--format", "json", "."]).stdout)
+            .unwrap();
+    assert_eq!(json["diagnostics"][1]["path"], "bad\\xff.go");
+    let sarif: serde_json::Value =
+        serde_json::from_slice(&ctxlint(dir.path(), &["check", "--format", "sarif", "."]).stdout)
+            .unwrap();
+    let uri = |i: usize| {
+        sarif["runs"][0]["results"][i]["locations"][0]["physicalLocation"]["artifactLocation"]
+            ["uri"]
+            .clone()
+    };
+    assert_eq!((uri(0), uri(1)), ("bad%FE.go".into(), "bad%FF.go".into()));
+    // --fix rewrites the file under its real name; nothing else appears in the directory.
+    let fixed = ctxlint(dir.path(), &["check", "--fix", "."]);
+    assert_eq!(fixed.status.code(), Some(0), "{}", stderr(&fixed));
+    let name = OsStr::from_bytes(b"bad\xff.go");
+    let text = std::fs::read_to_string(dir.path().join(name)).unwrap();
+    assert!(text.contains("defer cancel()"), "{text}");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+}
+
 #[test]
 fn a_one_line_file_with_thousands_of_findings_does_not_flood_the_output() {
     // 300 leaks on one 15 KB line: each finding used to print the whole line.

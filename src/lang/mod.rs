@@ -47,8 +47,8 @@ thread_local! {
     static PARSERS: RefCell<Vec<(Language, Parser)>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Parses `source` with this thread's parser for `lang`. `None` only if tree-sitter gives up,
-/// which it does not do without a timeout or cancellation flag; callers still handle it.
+/// Parses `source` with this thread's parser for `lang`. `None` when the file's time budget
+/// ran out during the parse (or tree-sitter gave up, which it does not do otherwise).
 pub fn parse(lang: Language, source: &str) -> Option<Tree> {
     reparse(lang, source, None)
 }
@@ -56,6 +56,63 @@ pub fn parse(lang: Language, source: &str) -> Option<Tree> {
 /// Parses `source`, reusing what is unchanged from `old`: the tree of the previous text, with
 /// every edit since applied to it ([`Tree::edit`]). Only the edited regions are parsed again.
 pub fn reparse(lang: Language, source: &str, old: Option<&Tree>) -> Option<Tree> {
+    with_parser(lang, |parser| parse_in_budget(parser, source, old))
+}
+
+/// `parser.parse`, except that under a time budget ([`crate::deadline`]) the parse stops when
+/// the budget runs out: that of a huge file takes seconds. A stopped parser is reset for its
+/// next use.
+fn parse_in_budget(parser: &mut Parser, source: &str, old: Option<&Tree>) -> Option<Tree> {
+    let mut out_of_time = |_: &tree_sitter::ParseState| crate::deadline::expired();
+    let options = crate::deadline::active()
+        .then(|| tree_sitter::ParseOptions::new().progress_callback(&mut out_of_time));
+    let bytes = source.as_bytes();
+    let mut read = |i: usize, _| bytes.get(i..).unwrap_or_default();
+    let tree = parser.parse_with_options(&mut read, old, options);
+    if tree.is_none() {
+        parser.reset();
+    }
+    tree
+}
+
+/// Parses only the byte ranges `ranges` of `source` (sorted, disjoint, on character
+/// boundaries), as if the text between them were not there: the nodes keep their positions in
+/// the whole text. Used to leave out the declarations where no rule can find anything.
+pub fn parse_ranges(
+    lang: Language,
+    source: &str,
+    ranges: &[std::ops::Range<usize>],
+) -> Option<Tree> {
+    let bytes = source.as_bytes();
+    let (mut row, mut line_start, mut counted) = (0, 0, 0);
+    let mut point = |at: usize| {
+        for newline in memchr::memchr_iter(b'\n', &bytes[counted..at]) {
+            row += 1;
+            line_start = counted + newline + 1;
+        }
+        counted = at;
+        tree_sitter::Point::new(row, at - line_start)
+    };
+    let included: Vec<tree_sitter::Range> = ranges
+        .iter()
+        .map(|r| tree_sitter::Range {
+            start_byte: r.start,
+            start_point: point(r.start),
+            end_byte: r.end,
+            end_point: point(r.end),
+        })
+        .collect();
+    with_parser(lang, |parser| {
+        parser.set_included_ranges(&included).ok()?;
+        let tree = parse_in_budget(parser, source, None);
+        // Back to whole texts for the next file.
+        parser.set_included_ranges(&[]).ok()?;
+        tree
+    })
+}
+
+/// Runs `f` with this thread's parser for `lang`.
+fn with_parser<R>(lang: Language, f: impl FnOnce(&mut Parser) -> Option<R>) -> Option<R> {
     PARSERS.with(|cell| {
         let mut parsers = cell.borrow_mut();
         let index = match parsers.iter().position(|(l, _)| *l == lang) {
@@ -67,7 +124,7 @@ pub fn reparse(lang: Language, source: &str, old: Option<&Tree>) -> Option<Tree>
                 parsers.len() - 1
             }
         };
-        parsers[index].1.parse(source, old)
+        f(&mut parsers[index].1)
     })
 }
 
@@ -418,6 +475,19 @@ pub fn insert_line_after(node: Node<'_>, line: &str, source: &str) -> crate::dia
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_parse_stops_when_the_time_budget_runs_out_and_the_parser_recovers() {
+        // A 10 MB file took seconds to parse after its budget had run out.
+        let source = format!("package p\n{}", "var x = 1 + 2\n".repeat(50_000));
+        let (tree, spent) =
+            crate::deadline::within(Some(std::time::Duration::from_nanos(1)), || {
+                parse(Language::Go, &source)
+            });
+        assert!(spent && tree.is_none());
+        let tree = parse(Language::Go, "package p\nfunc f() {}\n").expect("a fresh parse");
+        assert!(!tree.root_node().has_error());
+    }
 
     #[test]
     fn languages_come_from_the_extension_table() {

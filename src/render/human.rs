@@ -292,6 +292,7 @@ mod tests {
         let report = Report {
             files: vec![FileReport {
                 path: "f.go".into(),
+                file: "f.go".into(),
                 source: source.into(),
                 diagnostics,
             }],

@@ -56,10 +56,11 @@ fn rule_descriptor(rule: &Rule) -> Value {
     })
 }
 
-/// Percent-encodes a relative path for a URI (keeps `/` and RFC 3986 unreserved characters).
-pub fn encode_uri_path(path: &str) -> String {
+/// Percent-encodes a relative path's bytes for a URI (keeps `/` and RFC 3986 unreserved
+/// characters).
+pub fn encode_uri_path(path: &[u8]) -> String {
     let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
+    for &b in path {
         if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
             out.push(char::from(b));
         } else {
@@ -74,27 +75,30 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let ids: Vec<&str> = rules::RULES.iter().map(|r| r.name).collect();
     let root = std::env::current_dir().ok().and_then(|d| repo_root(&d));
     // A path under the repository of the current directory is given relative to %SRCROOT%.
-    let location = |display: &str| -> Value {
+    // The URI is built from the path's bytes: a name that is not UTF-8 keeps its own bytes,
+    // percent-encoded, not the escapes of the reported text.
+    let location = |path: &Path, display: &str| -> Value {
         let under_root = root.as_ref().and_then(|root| {
-            walk::absolute(Path::new(display))
-                .strip_prefix(root)
-                .ok()
-                .map(|r| {
-                    r.components()
-                        .map(|c| c.as_os_str().to_string_lossy())
-                        .collect::<Vec<_>>()
-                        .join("/")
-                })
+            walk::absolute(path).strip_prefix(root).ok().map(|r| {
+                r.components()
+                    .map(|c| c.as_os_str().as_encoded_bytes())
+                    .collect::<Vec<_>>()
+                    .join(&b'/')
+            })
         });
         match under_root {
             Some(rel) => json!({ "uri": encode_uri_path(&rel), "uriBaseId": "%SRCROOT%" }),
-            None => json!({ "uri": encode_uri_path(&repo_path(display)) }),
+            None if path.to_str().is_none() => {
+                let bytes = path.as_os_str().as_encoded_bytes();
+                json!({ "uri": encode_uri_path(bytes.strip_prefix(b"./").unwrap_or(bytes)) })
+            }
+            None => json!({ "uri": encode_uri_path(repo_path(display).as_bytes()) }),
         }
     };
     let mut results = Vec::new();
     for file in &report.files {
         let index = LineIndex::new(&file.source);
-        let artifact = location(&file.path);
+        let artifact = location(&file.file, &file.path);
         let region = |span: Span| {
             let start = index.position(&file.source, span.start, ColumnEncoding::Utf16);
             let end = index.position(&file.source, span.end, ColumnEncoding::Utf16);
@@ -143,7 +147,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             json!({
                 "level": "error",
                 "message": { "text": e.message },
-                "locations": [{ "physicalLocation": { "artifactLocation": location(&e.path) } }],
+                "locations": [{ "physicalLocation": { "artifactLocation": location(Path::new(&e.path), &e.path) } }],
             })
         })
         .collect();
@@ -172,7 +176,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             path.into_owned()
         };
         let slash = if path.starts_with('/') { "" } else { "/" };
-        let mut uri = format!("file://{slash}{}", encode_uri_path(&path));
+        let mut uri = format!("file://{slash}{}", encode_uri_path(path.as_bytes()));
         if !uri.ends_with('/') {
             uri.push('/');
         }
@@ -193,8 +197,9 @@ mod tests {
 
     #[test]
     fn uris_are_percent_encoded() {
-        assert_eq!(encode_uri_path("a b/ü.go"), "a%20b/%C3%BC.go");
-        assert_eq!(encode_uri_path("x/y-z_1.go"), "x/y-z_1.go");
+        assert_eq!(encode_uri_path("a b/ü.go".as_bytes()), "a%20b/%C3%BC.go");
+        assert_eq!(encode_uri_path(b"x/y-z_1.go"), "x/y-z_1.go");
+        assert_eq!(encode_uri_path(b"bad\xff.go"), "bad%FF.go");
     }
 
     #[test]

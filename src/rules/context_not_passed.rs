@@ -6,7 +6,7 @@ use tree_sitter::Node;
 use super::new_root::{self, Parent};
 use super::{Check, Needle, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity, Span};
-use crate::lang::go::siblings::{PackageRef, Sibling};
+use crate::lang::go::siblings::Sibling;
 use crate::lang::go::types::{StdType, TypeRef};
 use crate::lang::go::{self, Callee, GoFile};
 use crate::lang::named_children;
@@ -404,7 +404,7 @@ fn duration(file: &GoFile<'_>, expr: Node<'_>, depth: usize) -> Option<(f64, boo
 
 /// The called function as written, for messages; with a receiver written over several lines
 /// (`(&dns.Client{…}).Exchange`), the name alone.
-fn written(file: &GoFile<'_>, call: Node<'_>) -> String {
+pub(super) fn written(file: &GoFile<'_>, call: Node<'_>) -> String {
     let function = call.child_by_field_name("function").unwrap_or(call);
     let text = file.text(function);
     match function.child_by_field_name("field") {
@@ -513,41 +513,13 @@ fn variant(file: &GoFile<'_>, call: Node<'_>) -> Option<Variant> {
 fn sibling_variant(file: &GoFile<'_>, call: Node<'_>) -> Option<Variant> {
     let index = &file.settings.siblings;
     let function = call.child_by_field_name("function")?;
-    let here = || Some(PackageRef::Dir(file.dir?, file.package.as_str()));
-    let sibling = match file.callee(call) {
-        None => return sibling_method(file, call),
-        Some(Callee::Package { path, name }) => index.find(name, None, PackageRef::Import(path)),
-        Some(Callee::Local { name }) => {
-            // A local variable or parameter holding a func value is not the function.
-            if go::declaration_of(function, file.source).is_some() {
-                return None;
-            }
-            index.find(name, None, here()?)
-        }
-    };
-    sibling_help(file, call, sibling?)
-}
-
-/// The variant of a method call on a receiver of a known type with a context-taking sibling.
-fn sibling_method(file: &GoFile<'_>, call: Node<'_>) -> Option<Variant> {
-    let function = call.child_by_field_name("function")?;
-    if function.kind() != "selector_expression" {
+    let name = function.child_by_field_name("field").unwrap_or(function);
+    if !index.has_name(file.text(name)) {
         return None;
     }
-    let name = file.text(function.child_by_field_name("field")?);
-    let index = &file.settings.siblings;
-    if !index.has_name(name) {
-        return None;
-    }
-    let sibling = match file.type_of(function.child_by_field_name("operand")?)? {
-        TypeRef::Local(owner) => index.find(
-            name,
-            Some(&owner),
-            PackageRef::Dir(file.dir?, file.package.as_str()),
-        ),
-        TypeRef::Imported(path, owner) => index.find(name, Some(&owner), PackageRef::Import(&path)),
-        TypeRef::Std(_) => None,
-    }?;
+    let sibling = file.find_declared(call, |name, receiver, package| {
+        index.find(name, receiver, package)
+    })?;
     sibling_help(file, call, sibling)
 }
 

@@ -3,6 +3,7 @@
 mod abandoned_sender;
 mod background_in_handler;
 mod blocking_in_async;
+mod callee_drops_context;
 mod context_not_passed;
 mod defer_cancel_in_loop;
 mod discarded_cancel;
@@ -76,7 +77,7 @@ impl Rule {
 /// A string whose absence from a file's text proves that a rule has nothing to report there.
 /// Needles other than [`Needle::Comment`] count only in code: an occurrence on a line that
 /// starts with `//` (a comment, or the inside of a raw string) is not one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Needle {
     /// These bytes, in code.
     Text(&'static str),
@@ -97,6 +98,9 @@ pub enum Needle {
     /// A call of a function or method of the scanned tree that has a context-taking sibling
     /// (see [`crate::lang::go::siblings`]): its name followed by `(`.
     SiblingCall,
+    /// A call of a function or method of the scanned tree that takes no context and starts its
+    /// own root (see [`crate::lang::go::roots`]): its name followed by `(`.
+    RootCall,
 }
 
 /// The import of the `context` package: `"context"` and `"golang.org/x/net/context"` both end
@@ -110,6 +114,7 @@ pub static RULES: &[&Rule] = &[
     &abandoned_sender::RULE,
     &background_in_handler::RULE,
     &blocking_in_async::RULE,
+    &callee_drops_context::RULE,
     &context_not_passed::RULE,
     &defer_cancel_in_loop::RULE,
     &discarded_cancel::RULE,
@@ -137,6 +142,11 @@ pub fn default_rules() -> Vec<&'static Rule> {
 pub fn find(name: &str) -> Option<&'static Rule> {
     RULES.iter().copied().find(|r| r.name == name)
 }
+
+/// The name of the rule whose callees the engine's first pass looks for, and how it judges
+/// them (see [`crate::lang::go::RootPass`]).
+pub const CALLEE_DROPS_CONTEXT: &str = callee_drops_context::RULE.name;
+pub use callee_drops_context::roots_in;
 
 /// The name of the rule that reports suppressions silencing nothing.
 pub use unused_suppression::NAME as UNUSED_SUPPRESSION;

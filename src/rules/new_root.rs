@@ -25,6 +25,20 @@ pub struct Parent<'t> {
     pub reachable: bool,
 }
 
+impl<'t> Parent<'t> {
+    /// No parent at all: what `function`, which takes no context, starts its new roots for
+    /// (callee-drops-context asks). No text can spell its expression, so nothing is taken for
+    /// a use of the parent.
+    pub fn absent(function: Node<'t>) -> Parent<'t> {
+        Parent {
+            param: function,
+            function,
+            expression: "\0".into(),
+            reachable: false,
+        }
+    }
+}
+
 /// The innermost enclosing function's parent context, from the file's model of functions and
 /// their context parameters. A function that returns a context is a deliberate new root:
 /// nothing is reported inside it.
@@ -127,6 +141,7 @@ pub fn classify(file: &GoFile<'_>, call: Node<'_>, parent: &Parent<'_>) -> Site 
         || wrapper_from_parent(file, call, parent)
         || product_outlives(file, call, parent)
         || table_case_setup(file, parent)
+        || nil_fallback(file, call)
     {
         return Site::Quiet;
     }
@@ -248,6 +263,77 @@ fn is_stored_root(file: &GoFile<'_>, call: Node<'_>, parent: &Parent<'_>) -> boo
         child = node;
     }
     false
+}
+
+/// Whether the new root is the fallback of `cmp.Or(s.ctx, context.Background())`: a default
+/// for a context kept elsewhere when it is unset.
+fn nil_fallback(file: &GoFile<'_>, call: Node<'_>) -> bool {
+    argument_of(call).is_some_and(|c| {
+        matches!(
+            file.callee(c),
+            Some(go::Callee::Package {
+                path: "cmp",
+                name: "Or"
+            })
+        )
+    })
+}
+
+/// Whether `node` runs in a callback: inside a func literal (below `function`) that is stored,
+/// returned, registered or handed to a call that keeps it (`predicate.NewPredicateFuncs(func
+/// …)`, `SetOnTeardown(func …)`), rather than called at once or handed to a call that runs it
+/// before it returns: a runner named like one (`Go`, `Do`, `WithClient`, `retry`, `sort.Slice`,
+/// `Walk` …), or a call that is also given `parent` (`retryOp(ctx, func …)`). A callback runs
+/// when another context is in charge, or none.
+pub fn in_callback(
+    file: &GoFile<'_>,
+    node: Node<'_>,
+    function: Node<'_>,
+    parent: Option<&str>,
+) -> bool {
+    for literal in ancestors(node)
+        .take_while(|a| *a != function)
+        .filter(|a| a.kind() == "func_literal")
+    {
+        let Some(up) = literal.parent() else {
+            return true;
+        };
+        let runs_now = match up.kind() {
+            "call_expression" => up.child_by_field_name("function") == Some(literal),
+            "argument_list" => up.parent().is_some_and(|call| {
+                let name = function_name(file, call);
+                SYNCHRONOUS_RUNNERS.contains(&name)
+                    || words(name)
+                        .first()
+                        .is_some_and(|w| RUNNER_WORDS.contains(&w.as_str()))
+                    || named_children(up).any(|a| Some(file.text(a)) == parent)
+            }),
+            _ => false,
+        };
+        if !runs_now {
+            return true;
+        }
+    }
+    false
+}
+
+/// First words of calls that run a func literal argument before they return.
+const RUNNER_WORDS: &[&str] = &[
+    "with", "retry", "do", "run", "walk", "for", "each", "sort", "slice", "visit", "try", "range",
+    "list", "exec", "execute", "in", "update", "view", "transact", "lock",
+];
+
+/// Whether the new root only reads configuration: it is handed to a getter of settings
+/// (`fs.GetConfig(context.TODO())`, `GetOptions`), which reads values and does no cancellable
+/// work.
+pub fn feeds_config_getter(file: &GoFile<'_>, call: Node<'_>) -> bool {
+    consuming_call(file, call).is_some_and(|c| {
+        let name = words(function_name(file, c));
+        name.first().is_some_and(|w| w == "get")
+            && name
+                .last()
+                .is_some_and(|w| matches!(w.as_str(), "config" | "options" | "settings"))
+    })
 }
 
 /// Whether the parent is the context parameter of a case function in a test's table (`{"put",
@@ -465,16 +551,23 @@ fn argument_of(node: Node<'_>) -> Option<Node<'_>> {
     None
 }
 
+/// The first argument of a call; a comment before it (`f( // why` then the argument on the
+/// next line) is not one.
 fn first_argument(call: Node<'_>) -> Option<Node<'_>> {
     call.child_by_field_name("arguments")
-        .and_then(|a| named_children(a).next())
+        .and_then(|a| named_children(a).find(|n| n.kind() != "comment"))
 }
 
 /// A call that returns its first argument with something added: `context.WithValue`,
 /// `context.WithCancel`, `log.WithLogger`, `namespaces.WithNamespace`,
 /// `metadata.NewOutgoingContext`, `trace.ContextWithSpan` and the like.
-/// `exec.CommandContext` ends like a wrapper but makes a command, not a context.
+/// `exec.CommandContext` ends like a wrapper but makes a command, not a context; the
+/// standard library's I/O of [`IO_CALLS`] does work with it.
 fn is_value_wrapper(file: &GoFile<'_>, call: Node<'_>) -> bool {
+    let name = function_name(file, call);
+    if IO_CALLS.contains(&name) {
+        return false;
+    }
     if matches!(
         file.callee(call),
         Some(go::Callee::Package {
@@ -484,12 +577,24 @@ fn is_value_wrapper(file: &GoFile<'_>, call: Node<'_>) -> bool {
     ) {
         return false;
     }
-    let name = function_name(file, call);
     name.starts_with("With")
         || name.starts_with("Context")
         || name.ends_with("Context")
         || file.cancel_result(call).is_some()
 }
+
+/// Methods of the standard library named like a context wrapper that do I/O with the context
+/// they take (`database/sql`, `net.Dialer`, `tls.Conn`): `_, err := db.ExecContext(
+/// context.Background(), q)` runs a statement, it does not bind a context.
+const IO_CALLS: &[&str] = &[
+    "ExecContext",
+    "QueryContext",
+    "QueryRowContext",
+    "PrepareContext",
+    "PingContext",
+    "DialContext",
+    "HandshakeContext",
+];
 
 /// The name of the called function or method (`Release` in `r.Release(ctx)`).
 fn function_name<'a>(file: &GoFile<'a>, call: Node<'_>) -> &'a str {
@@ -663,6 +768,12 @@ pub(super) fn is_sink(file: &GoFile<'_>, call: Node<'_>) -> bool {
     {
         return true;
     }
+    logs_by_name(name)
+}
+
+/// Whether a function's name makes it a logging call (`LogAttrs`, `GetLogger`,
+/// `auditLogIf`), not one that fetches or moves logs (`ReadLog`).
+fn logs_by_name(name: &str) -> bool {
     let name_words = words(name);
     let logs = name_words
         .iter()
@@ -695,6 +806,22 @@ fn is_log_event_context(file: &GoFile<'_>, call: Node<'_>) -> bool {
         inner = outer;
     }
     last.is_some_and(|name| matches!(name, "Msg" | "Msgf" | "MsgFunc" | "Send"))
+}
+
+/// First words of the functions of a logging package (`Fatalf`, `Debugf`, `Printf`).
+const LOG_LEVEL_WORDS: &[&str] = &[
+    "debug", "debugf", "info", "infof", "notice", "noticef", "warn", "warnf", "warning",
+    "warningf", "errorf", "fatal", "fatalf", "fatalln", "panicf", "print", "printf", "println",
+    "trace", "tracef",
+];
+
+/// Whether a function named `name` writes a log record (`LogLevelPrintf`, `Fatalf`, `Trace`):
+/// a root it starts only carries values to the logger.
+pub fn named_like_logging(name: &str) -> bool {
+    logs_by_name(name)
+        || words(name)
+            .first()
+            .is_some_and(|w| LOG_LEVEL_WORDS.contains(&w.as_str()))
 }
 
 /// First words of calls that release or tear something down: they must run even when the
@@ -731,7 +858,12 @@ const START_VERBS: &[&str] = &["start", "launch", "spawn"];
 
 /// Whether `call` is cleanup or starts detached work, by its name.
 fn detach_call(file: &GoFile<'_>, call: Node<'_>) -> Option<Detach> {
-    let name = function_name(file, call);
+    detach_name(function_name(file, call))
+}
+
+/// Whether a function named `name` is cleanup (`Close`, `releaseLease`) or starts detached
+/// work (`StartMonitor`), by the first word of its name.
+pub fn detach_name(name: &str) -> Option<Detach> {
     let first = words(name).into_iter().next()?;
     if CLEANUP_VERBS.contains(&first.as_str()) {
         Some(Detach::Cleanup(name.to_string()))

@@ -1031,7 +1031,7 @@ impl Server {
 /// How a document is named in a message to the user: its file name, else its URI.
 fn display_name(uri: &Uri, path: &Path) -> String {
     path.file_name()
-        .map(|f| f.to_string_lossy().into_owned())
+        .map(|f| crate::walk::display_path(Path::new(f)))
         .unwrap_or_else(|| uri.as_str().to_string())
 }
 
@@ -1075,7 +1075,7 @@ fn within_budget(
         return found;
     }
     use std::io::Write as _;
-    let name = path.map_or_else(|| "<untitled>".into(), |p| p.display().to_string());
+    let name = path.map_or_else(|| "<untitled>".into(), crate::walk::display_path);
     let _ = writeln!(
         std::io::stderr(),
         "ctxlint server: {name}: {}",

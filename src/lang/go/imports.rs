@@ -244,3 +244,81 @@ mod tests {
         assert_eq!(tidy(before, &after), "package p\n\nvar a = 1\nvar b = 2\n");
     }
 }
+
+/// The import paths a Go file names, from a byte scan of its import declarations (up to its
+/// first other declaration), without parsing: for choosing which `vendor/` packages to read.
+/// A quoted string in a comment inside an import group counts too (a harmless extra path).
+pub fn import_paths(bytes: &[u8]) -> Vec<&str> {
+    let mut paths = Vec::new();
+    let mut in_group = false;
+    for line in bytes.split(|b| *b == b'\n') {
+        let line = line.trim_ascii();
+        let rest = if in_group {
+            line
+        } else if let Some(rest) = line.strip_prefix(b"import") {
+            let rest = rest.trim_ascii_start();
+            match rest.strip_prefix(b"(") {
+                Some(group) => {
+                    in_group = true;
+                    group
+                }
+                None => rest,
+            }
+        } else if [&b"func"[..], b"type", b"var", b"const"]
+            .iter()
+            .any(|k| line.starts_with(k))
+        {
+            break;
+        } else {
+            continue;
+        };
+        let after = match quoted(rest) {
+            Some((path, end)) => {
+                paths.push(path);
+                &rest[end..]
+            }
+            None => rest,
+        };
+        // The group closes on this line: a `)` after the path, before any comment.
+        let code = match after.windows(2).position(|w| w == b"//") {
+            Some(comment) => &after[..comment],
+            None => after,
+        };
+        if in_group && code.contains(&b')') {
+            in_group = false;
+        }
+    }
+    paths
+}
+
+/// The first `"…"` or `` `…` `` string of a line, if valid UTF-8, and where it ends.
+fn quoted(line: &[u8]) -> Option<(&str, usize)> {
+    let open = line.iter().position(|b| *b == b'"' || *b == b'`')?;
+    let quote = line[open];
+    let len = line[open + 1..].iter().position(|b| *b == quote)?;
+    let path = std::str::from_utf8(&line[open + 1..open + 1 + len]).ok()?;
+    Some((path, open + len + 2))
+}
+
+#[cfg(test)]
+mod import_path_tests {
+    use super::import_paths;
+
+    #[test]
+    fn import_paths_come_from_the_import_declarations() {
+        let src = b"// Package p.\npackage p\n\nimport \"fmt\"\nimport x \"example.com/x\"\n\
+                    import (\n\t\"context\"\n\n\ty \"example.com/y\" // why\n\t_ \"embed\"\n)\n\
+                    import (\"a\"; \"b\")\nfunc f() { _ = \"example.com/z\" }\nimport \"late\"\n";
+        assert_eq!(
+            import_paths(src),
+            [
+                "fmt",
+                "example.com/x",
+                "context",
+                "example.com/y",
+                "embed",
+                "a"
+            ]
+        );
+    }
+}

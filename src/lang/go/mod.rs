@@ -3,10 +3,13 @@
 //! return. [`tables`] holds what the rules recognise, [`scope`] resolves names, [`cfg`] builds
 //! a function's control-flow graph and [`gomod`] reads the nearest `go.mod`.
 
+pub mod align;
 pub mod cfg;
 pub mod gomod;
 pub mod imports;
 pub mod model;
+pub mod outline;
+pub mod roots;
 pub mod scope;
 pub mod siblings;
 pub mod tables;
@@ -31,25 +34,36 @@ pub fn mentions_cancel_func(bytes: &[u8]) -> bool {
 /// whose results include `context.CancelFunc`/`CancelCauseFunc`. Cheap on files that do not
 /// mention those names: they are not parsed.
 pub fn cancel_wrappers(source: &str, dir: &Path) -> Vec<CancelWrapper> {
-    let wanted = Wanted {
-        wrappers: true,
-        types: false,
-        siblings: false,
-    };
-    declarations(source, dir, wanted).wrappers
+    if !mentions_cancel_func(source.as_bytes()) {
+        return Vec::new();
+    }
+    match crate::lang::parse(crate::lang::Language::Go, source) {
+        Some(tree) => wrappers_in(source, &tree, dir),
+        None => Vec::new(),
+    }
 }
 
 /// What a Go file declares for the rest of its package and tree: its cancel-producing
-/// wrappers, the types of its struct fields and package variables, and its functions with a
-/// context-taking sibling, as far as [`Wanted`]. A file mentioning none of `CancelFunc`, a
-/// standard library type with context-taking methods or a variant's declaration is not
-/// parsed.
+/// wrappers, the types of its struct fields and package variables, its functions with a
+/// context-taking sibling and its functions that start their own root, as far as [`Wanted`].
+/// A file mentioning none of `CancelFunc`, a standard library type with context-taking
+/// methods, a variant's declaration or a new root is not parsed.
 #[derive(Debug, Default)]
 pub struct Declarations {
     pub package: String,
     pub wrappers: Vec<CancelWrapper>,
     pub types: types::PackageTypes,
     pub siblings: siblings::FileSiblings,
+    pub roots: Vec<roots::RootStart>,
+}
+
+impl Declarations {
+    pub fn is_empty(&self) -> bool {
+        self.wrappers.is_empty()
+            && self.types.is_empty()
+            && self.siblings.is_empty()
+            && self.roots.is_empty()
+    }
 }
 
 /// Which declarations [`declarations`] looks for.
@@ -58,6 +72,8 @@ pub struct Wanted {
     pub wrappers: bool,
     pub types: bool,
     pub siblings: bool,
+    /// The functions that start their own root (with a [`RootPass`]).
+    pub roots: bool,
 }
 
 impl Wanted {
@@ -67,47 +83,77 @@ impl Wanted {
             wrappers: self.wrappers && mentions_cancel_func(bytes),
             types: self.types && types::mentions_std_type(bytes),
             siblings: self.siblings && siblings::mentions_variant(bytes),
+            roots: self.roots && roots::mentions_root(bytes),
         }
     }
 
     pub fn any(self) -> bool {
-        self.wrappers || self.types || self.siblings
+        self.wrappers || self.types || self.siblings || self.roots
     }
 }
 
-pub fn declarations(source: &str, dir: &Path, wanted: Wanted) -> Declarations {
-    let wanted = wanted.in_file(source.as_bytes());
-    let (wanted_wrappers, wanted_types, wanted_siblings) =
-        (wanted.wrappers, wanted.types, wanted.siblings);
+/// How the first pass finds the functions that start their own root: the Go settings to read
+/// the file with (its handler types and cancel functions), and the judgement of which new
+/// roots count, which is the rules' (callee-drops-context) and is handed down by the engine.
+pub struct RootPass<'a> {
+    pub settings: &'a GoSettings,
+    pub judge: &'a (dyn Fn(&GoFile<'_>, &Path) -> Vec<roots::RootStart> + Sync),
+}
+
+/// What the Go file at `path` with this text declares (see [`Declarations`]); the roots only
+/// with a [`RootPass`].
+pub fn declarations(
+    source: &str,
+    path: &Path,
+    wanted: Wanted,
+    root_pass: Option<&RootPass<'_>>,
+) -> Declarations {
+    let mut wanted = wanted.in_file(source.as_bytes());
+    let test_file = path
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().ends_with("_test.go"));
+    // Test files start roots that no rule asks about (their functions are not callees).
+    wanted.roots &= root_pass.is_some() && !test_file;
     if !wanted.any() {
         return Declarations::default();
     }
     let Some(tree) = crate::lang::parse(crate::lang::Language::Go, source) else {
         return Declarations::default();
     };
+    let dir = path.parent().unwrap_or(Path::new(""));
     let settings = GoSettings::empty();
     let file = GoFile::new(source, &tree, &settings);
     crate::lang::with_root(&tree, || {
-        let types = if wanted_types {
+        let types = if wanted.types {
             types::PackageTypes::of_file(&file)
         } else {
             types::PackageTypes::default()
         };
-        let siblings = if wanted_siblings {
+        let siblings = if wanted.siblings {
             let import_path = gomod::nearest(dir).and_then(|m| m.import_path_of(dir));
             siblings::siblings_in(&file, dir, import_path)
         } else {
             siblings::FileSiblings::default()
         };
+        let roots = match root_pass.filter(|_| wanted.roots) {
+            Some(pass) => {
+                let mut file = GoFile::new(source, &tree, pass.settings);
+                file.dir = Some(dir);
+                file.test_file = test_file;
+                (pass.judge)(&file, path)
+            }
+            None => Vec::new(),
+        };
         Declarations {
             package: file.package.clone(),
-            wrappers: if wanted_wrappers {
+            wrappers: if wanted.wrappers {
                 wrappers_in(source, &tree, dir)
             } else {
                 Vec::new()
             },
             types,
             siblings,
+            roots,
         }
     })
 }

@@ -136,7 +136,7 @@ fn declared_in_list<'t>(
 /// Statement lists at least this long are indexed.
 const INDEXED_LIST: usize = 32;
 
-/// Calls of [`references`] on one node after which its identifiers are indexed.
+/// Calls of [`identifiers`] on one node after which its identifiers are indexed.
 const INDEXED_AFTER: u32 = 4;
 
 type RawNode = tree_sitter::ffi::TSNode;
@@ -283,14 +283,22 @@ fn has_define(node: Node<'_>) -> bool {
 /// declared by `declaration` (as [`declaration_of`] resolves it), the declaration included.
 /// Asked often about one function (many bindings in it), its identifiers are indexed once.
 pub fn references<'t>(within: Node<'t>, declaration: Node<'t>, source: &str) -> Vec<Node<'t>> {
-    let name = text(declaration, source);
-    let resolves = |node: &Node<'t>| {
-        node.kind() == "identifier" && declaration_of(*node, source) == Some(declaration)
-    };
-    match indexed_identifiers(within, source, name) {
-        Some(candidates) => candidates.into_iter().filter(resolves).collect(),
-        None => tokens(within, name, source).filter(resolves).collect(),
-    }
+    identifiers(within, text(declaration, source), source)
+        .into_iter()
+        .filter(|node| declaration_of(*node, source) == Some(declaration))
+        .collect()
+}
+
+/// The identifiers named `name` in `within` (nested func literals included), in document
+/// order: searched for in the text, or looked up in an index of the node's identifiers once
+/// it has been asked about often (one function with thousands of bindings, each asked
+/// about, stays linear instead of searching the whole function for each).
+fn identifiers<'t>(within: Node<'t>, name: &str, source: &str) -> Vec<Node<'t>> {
+    indexed_identifiers(within, source, name).unwrap_or_else(|| {
+        tokens(within, name, source)
+            .filter(|node| node.kind() == "identifier")
+            .collect()
+    })
 }
 
 /// A declared parameter: its name (absent for unnamed parameters) and type.
@@ -388,9 +396,9 @@ pub fn kept_beyond(body: Node<'_>, name: &str, source: &str) -> bool {
 }
 
 fn first_escape(body: Node<'_>, name: &str, source: &str, wanted: impl Fn(Escape) -> bool) -> bool {
-    tokens(body, name, source).any(|node| {
-        node.kind() == "identifier" && use_escapes(node, body, source).is_some_and(&wanted)
-    })
+    identifiers(body, name, source)
+        .into_iter()
+        .any(|node| use_escapes(node, body, source).is_some_and(&wanted))
 }
 
 fn use_escapes(ident: Node<'_>, body: Node<'_>, source: &str) -> Option<Escape> {

@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 use tree_sitter::Node;
 
+use super::types::TypeRef;
 use super::{parameters, GoFile, Param};
 use crate::lang::named_children;
 
@@ -68,6 +69,15 @@ pub struct FileSiblings {
 impl FileSiblings {
     pub fn is_empty(&self) -> bool {
         self.candidates.is_empty() && self.aliases.is_empty()
+    }
+
+    /// The import paths of the packages whose aliases decide whether a candidate's first
+    /// parameter is a context (`aws.Context`): they must be read too.
+    pub fn alias_packages(&self) -> impl Iterator<Item = &str> {
+        self.candidates.iter().filter_map(|(_, first)| match first {
+            FirstParam::Imported(path, _) => Some(path.as_str()),
+            _ => None,
+        })
     }
 }
 
@@ -256,7 +266,7 @@ fn first_param(file: &GoFile<'_>, ty: Node<'_>) -> Option<FirstParam> {
 }
 
 /// The name of a receiver's type: `T` for `T`, `*T`, `T[K]`, `*T[K]`.
-fn type_name<'s>(file: &GoFile<'s>, ty: Node<'_>) -> Option<&'s str> {
+pub(crate) fn type_name<'s>(file: &GoFile<'s>, ty: Node<'_>) -> Option<&'s str> {
     match ty.kind() {
         "pointer_type" | "parenthesized_type" => type_name(file, named_children(ty).next()?),
         "generic_type" => type_name(file, ty.child_by_field_name("type")?),
@@ -340,14 +350,7 @@ impl SiblingIndex {
     ) -> Option<&Sibling> {
         self.by_name.get(name)?.iter().find(|s| {
             s.receiver.as_deref() == receiver
-                && match package {
-                    PackageRef::Dir(dir, name) => s.dir == dir && s.package == name,
-                    PackageRef::Import(path) => {
-                        s.import_path.as_deref() == Some(path)
-                            && s.package != "main"
-                            && !s.package.ends_with("_test")
-                    }
-                }
+                && package.declares(&s.dir, &s.package, s.import_path.as_deref())
         })
     }
 }
@@ -373,12 +376,67 @@ pub fn called_names(text: &str, wanted: impl Fn(&str) -> bool) -> Vec<std::ops::
     found
 }
 
+impl GoFile<'_> {
+    /// Resolves a call of a function or method that the scanned tree may declare, and asks
+    /// `find` about it with its name, the receiver's type name (for a method) and the
+    /// declaring package: `Name(…)` of this file's package (not a local func value),
+    /// `pkg.Name(…)` by import path, `x.Name(…)` on a receiver whose type the syntax shows (see
+    /// [`types`](super::types)). Nothing is guessed: a method on a value of unknown type is
+    /// `None`, however few types declare a method of that name.
+    pub fn find_declared<R>(
+        &self,
+        call: Node<'_>,
+        find: impl FnOnce(&str, Option<&str>, PackageRef<'_>) -> Option<R>,
+    ) -> Option<R> {
+        let function = call.child_by_field_name("function")?;
+        match self.callee(call) {
+            Some(super::Callee::Package { path, name }) => {
+                find(name, None, PackageRef::Import(path))
+            }
+            Some(super::Callee::Local { name }) => {
+                // A local variable or parameter holding a func value is not the function.
+                if super::declaration_of(function, self.source).is_some() {
+                    return None;
+                }
+                find(name, None, PackageRef::Dir(self.dir?, &self.package))
+            }
+            None => {
+                if function.kind() != "selector_expression" {
+                    return None;
+                }
+                let name = self.text(function.child_by_field_name("field")?);
+                let here = PackageRef::Dir(self.dir?, &self.package);
+                match self.type_of(function.child_by_field_name("operand")?)? {
+                    TypeRef::Local(owner) => find(name, Some(&owner), here),
+                    TypeRef::Imported(path, owner) => {
+                        find(name, Some(&owner), PackageRef::Import(&path))
+                    }
+                    TypeRef::Std(_) => None,
+                }
+            }
+        }
+    }
+}
+
 /// Where a callee is declared: the package in a directory (the calling file's own), or the
 /// package an import path names.
 #[derive(Debug, Clone, Copy)]
 pub enum PackageRef<'a> {
     Dir(&'a Path, &'a str),
     Import(&'a str),
+}
+
+impl PackageRef<'_> {
+    /// Whether this is the package `package` declared in `dir` with the import path
+    /// `import_path` (a `main` or external test package cannot be imported).
+    pub fn declares(self, dir: &Path, package: &str, import_path: Option<&str>) -> bool {
+        match self {
+            PackageRef::Dir(d, name) => dir == d && package == name,
+            PackageRef::Import(path) => {
+                import_path == Some(path) && package != "main" && !package.ends_with("_test")
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -42,6 +42,9 @@ pub struct GoSettings {
     /// The functions and methods of the scanned tree (its `vendor/` included) with a
     /// context-taking sibling (see [`siblings`](super::siblings)).
     pub siblings: std::sync::Arc<super::siblings::SiblingIndex>,
+    /// The functions and methods of the scanned tree (its `vendor/` included) that take no
+    /// context and start their own root (see [`roots`](super::roots)).
+    pub roots: std::sync::Arc<super::roots::RootIndex>,
     /// `[rules.context-not-passed] slog = true`: `log/slog` calls without the context are
     /// reported too (info).
     pub slog_calls: bool,
@@ -160,6 +163,7 @@ impl GoSettings {
             wrappers: Vec::new(),
             types: Default::default(),
             siblings: Default::default(),
+            roots: Default::default(),
             slog_calls: false,
         }
     }

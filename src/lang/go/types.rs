@@ -426,12 +426,16 @@ impl<'a> GoFile<'a> {
             .collect()
     }
 
-    /// A field's type from this file's declarations, else the package's.
+    /// A field's type from this file's declarations, else the package's. While this file's
+    /// declarations are being found (a package variable initialised from a field, `var x =
+    /// cfg.db.Begin()`), only the package's are known.
     fn field_type(&self, owner: &str, field: &str) -> Option<TypeRef> {
-        match self.own_types().field(owner, field) {
-            Some(known) => known.cloned(),
-            None => self.package_types()?.field(owner, field)?.cloned(),
+        if !self.model.finding_types.get() {
+            if let Some(known) = self.own_types().field(owner, field) {
+                return known.cloned();
+            }
         }
+        self.package_types()?.field(owner, field)?.cloned()
     }
 
     /// A package-level variable's type from this file's declarations, else the package's.
@@ -516,6 +520,19 @@ mod tests {
                 std(SqlStmt),
                 None,
             ]
+        );
+    }
+
+    /// A package variable initialised from a field (`var db = S{}.db`) is typed while the
+    /// file's own declarations are being found: only the package's are asked then (this file's
+    /// would be found again from within, which panicked on pebble).
+    #[test]
+    fn package_variables_from_fields_do_not_ask_for_the_file_being_read() {
+        let src = "package p\nimport \"database/sql\"\ntype S struct{ db *sql.DB }\n\
+                   var db = S{}.db\nfunc f(s S) {\n\tdb.Query()\n\ts.db.Query()\n}\n";
+        assert_eq!(
+            receiver_types(src),
+            [None, Some(TypeRef::Std(StdType::SqlDb))]
         );
     }
 

@@ -16,7 +16,7 @@ pub mod flow;
 pub mod types;
 
 pub use flow::{always_does, diverges, exit_span, exits, preceded_by, Exit, ExitKind};
-pub use types::{Spawn, Spawner, Ty};
+pub use types::{Spawn, Spawner, TreeTypes, Ty};
 
 /// Nodes whose body runs on its own: an exit inside one leaves it, not the enclosing function.
 pub const OWNER_KINDS: &[&str] = &["function_item", "closure_expression", "async_block"];
@@ -83,6 +83,8 @@ pub struct RustFile<'a> {
     /// The async runtime named by a `use`, a path or an attribute (`#[tokio::main]`); tokio
     /// wins when several are.
     pub runtime: Option<AsyncRuntime>,
+    /// What the scanned tree declares about task handles (none for a file linted alone).
+    pub tree_types: &'a TreeTypes,
     /// [`RustFile::is_test_file`] and [`RustFile::workspace_path`], worked out once.
     test_file: std::cell::OnceCell<bool>,
     workspace_path: std::cell::OnceCell<Option<std::path::PathBuf>>,
@@ -102,6 +104,7 @@ impl<'a> RustFile<'a> {
             functions: Vec::new(),
             fields: Vec::new(),
             runtime: None,
+            tree_types: &types::NO_TREE_TYPES,
             test_file: std::cell::OnceCell::new(),
             workspace_path: std::cell::OnceCell::new(),
         };

@@ -183,6 +183,176 @@ pub struct Spawn {
     pub outlives: bool,
 }
 
+/// What the scanned tree declares about task handles, found by a first pass over the files that
+/// mention `JoinHandle` (a per-file analysis cannot see these when they live in another file or
+/// crate): type aliases of a task's `JoinHandle` (`pub type ServerJoinHandle =
+/// tokio::task::JoinHandle<()>;`) and spawn wrappers, free functions declared to return a
+/// `JoinHandle` whose body ends in a spawn (`pub fn spawn<F>(name: &str, f: F) -> JoinHandle<..>
+/// { …; TASKS.tracker.spawn(f) }`, called as `tasks::spawn(…)`).
+#[derive(Debug, Clone, Default)]
+pub struct TreeTypes {
+    /// Names of the aliases, sorted; a name that another scanned alias or type declaration
+    /// gives some other type is left out.
+    join_handle_aliases: Vec<String>,
+    /// Sorted by module and name; a module and name declared twice with different blocking
+    /// is left out.
+    spawn_wrappers: Vec<SpawnWrapper>,
+}
+
+/// A function that spawns a task and returns its handle, named by its module and name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SpawnWrapper {
+    /// The module that declares it: an inline `mod`, or the file (`tasks.rs` → `tasks`,
+    /// `tasks/mod.rs` → `tasks`).
+    module: String,
+    name: String,
+    /// It ends in `spawn_blocking`: the task cannot be aborted.
+    blocking: bool,
+}
+
+/// What one file declares for [`TreeTypes`].
+#[derive(Debug, Default)]
+pub struct Declared {
+    /// Every type alias, struct, enum, union and trait: its name and whether it is an alias of
+    /// a task's `JoinHandle`.
+    aliases: Vec<(String, bool)>,
+    wrappers: Vec<SpawnWrapper>,
+}
+
+impl Declared {
+    pub fn is_empty(&self) -> bool {
+        self.aliases.is_empty() && self.wrappers.is_empty()
+    }
+}
+
+/// No declarations: what a file linted on its own sees.
+pub static NO_TREE_TYPES: TreeTypes = TreeTypes {
+    join_handle_aliases: Vec::new(),
+    spawn_wrappers: Vec::new(),
+};
+
+impl TreeTypes {
+    pub fn new(files: impl IntoIterator<Item = Declared>) -> TreeTypes {
+        let mut aliases: Vec<(String, bool)> = Vec::new();
+        let mut wrappers = Vec::new();
+        for declared in files {
+            aliases.extend(declared.aliases);
+            wrappers.extend(declared.wrappers);
+        }
+        aliases.sort();
+        aliases.dedup();
+        let ambiguous = |name: &str| aliases.iter().filter(|(n, _)| n == name).count() > 1;
+        let join_handle_aliases = aliases
+            .iter()
+            .filter(|(name, handle)| *handle && !ambiguous(name))
+            .map(|(name, _)| name.clone())
+            .collect();
+        wrappers.sort();
+        wrappers.dedup();
+        let twice = |w: &SpawnWrapper| {
+            wrappers
+                .iter()
+                .filter(|o| o.module == w.module && o.name == w.name)
+                .count()
+                > 1
+        };
+        let spawn_wrappers = wrappers.iter().filter(|w| !twice(w)).cloned().collect();
+        TreeTypes {
+            join_handle_aliases,
+            spawn_wrappers,
+        }
+    }
+
+    fn is_join_handle_alias(&self, name: &str) -> bool {
+        self.join_handle_aliases
+            .binary_search_by(|a| a.as_str().cmp(name))
+            .is_ok()
+    }
+
+    /// The wrapper a resolved call path names: its last two segments are the wrapper's module
+    /// and name (`crate::tasks::spawn`, `tasks::spawn`).
+    fn wrapper(&self, path: &str) -> Option<&SpawnWrapper> {
+        let mut segments = path.rsplit("::");
+        let (name, module) = (segments.next()?, segments.next()?);
+        self.spawn_wrappers
+            .iter()
+            .find(|w| w.name == name && w.module == module)
+    }
+}
+
+/// The type aliases and spawn wrappers a file declares (see [`TreeTypes`]); `path` names the
+/// file's module. Test code declares nothing.
+pub fn declarations(file: &RustFile<'_>, path: &std::path::Path) -> Declared {
+    let stem = path.file_stem().and_then(|s| s.to_str());
+    let file_module = match stem {
+        Some("mod") => path
+            .parent()
+            .and_then(|d| d.file_name())
+            .and_then(|d| d.to_str()),
+        // A crate root is reached by the crate's name, which the file does not tell.
+        Some("lib" | "main") => None,
+        other => other,
+    };
+    let mut declared = Declared::default();
+    crate::lang::walk_tree(file.tree.root_node(), |node| {
+        match node.kind() {
+            "type_item" if !file.is_test_code(node) => {
+                let name = node.child_by_field_name("name");
+                let ty = node.child_by_field_name("type");
+                if let (Some(name), Some(ty)) = (name, ty) {
+                    let handle = file.type_of_node(ty).is_some_and(|t| t.is_join_handle());
+                    let name = file.text(name);
+                    if name != "JoinHandle" {
+                        declared.aliases.push((name.to_string(), handle));
+                    }
+                }
+            }
+            // A struct or enum of that name makes the name ambiguous too.
+            "struct_item" | "enum_item" | "union_item" | "trait_item" => {
+                if let Some(name) = node.child_by_field_name("name") {
+                    declared.aliases.push((file.text(name).to_string(), false));
+                }
+                // A trait's associated types (`type Output = JoinHandle<()>;`) are no aliases.
+                return node.kind() != "trait_item";
+            }
+            // Nor are an impl's; its methods are reached through their receiver.
+            "impl_item" => return false,
+            "function_item" if !file.is_test_code(node) => {
+                let module = match node.parent().and_then(|p| p.parent()) {
+                    None => file_module,
+                    Some(m) if m.kind() == "mod_item" => {
+                        m.child_by_field_name("name").map(|n| file.text(n))
+                    }
+                    // A method, or a function inside another item: reached otherwise.
+                    Some(_) => None,
+                };
+                let returns_handle = node
+                    .child_by_field_name("return_type")
+                    .and_then(|t| file.type_of_node(t))
+                    .is_some_and(|t| t.is_join_handle());
+                let spawn = node
+                    .child_by_field_name("body")
+                    .and_then(tail)
+                    .and_then(|t| file.spawn(t));
+                let name = node.child_by_field_name("name").map(|n| file.text(n));
+                if let (Some(module), Some(name), Some(spawn), true) =
+                    (module, name, spawn, returns_handle)
+                {
+                    declared.wrappers.push(SpawnWrapper {
+                        module: module.to_string(),
+                        name: name.to_string(),
+                        blocking: spawn.blocking,
+                    });
+                }
+                return false;
+            }
+            _ => {}
+        }
+        true
+    });
+    declared
+}
+
 /// Where and how a name is bound.
 #[derive(Debug, Clone, Copy)]
 pub struct Binding<'t> {
@@ -305,6 +475,10 @@ impl<'a> RustFile<'a> {
     /// that could bring it (`use tokio::runtime::*` makes `Handle` tokio's).
     fn resolve_type(&self, node: Node<'_>) -> String {
         let resolved = self.resolve(node);
+        let name = resolved.rsplit("::").next().unwrap_or_default();
+        if !resolved.starts_with("std::") && self.tree_types.is_join_handle_alias(name) {
+            return "tokio::task::JoinHandle".to_string();
+        }
         if !resolved.contains("::") && GLOB_IMPORTED_TYPES.contains(&resolved.as_str()) {
             if let Some(glob) = self
                 .globs_at(node.start_byte())
@@ -424,7 +598,7 @@ impl<'a> RustFile<'a> {
         ) {
             return None;
         }
-        if self.names_any(function, SPAWN_FUNCTIONS) {
+        if self.names_any(function, SPAWN_FUNCTIONS) || self.spawn_wrapper(function).is_some() {
             return Some(Ty::named("tokio::task::JoinHandle", Vec::new()));
         }
         let path = self.resolve(function);
@@ -573,6 +747,12 @@ impl<'a> RustFile<'a> {
                 outlives: true,
             });
         }
+        if let Some(wrapper) = self.spawn_wrapper(function) {
+            return Some(Spawn {
+                blocking: wrapper.blocking,
+                outlives: true,
+            });
+        }
         if function.kind() != "field_expression" {
             return None;
         }
@@ -586,6 +766,15 @@ impl<'a> RustFile<'a> {
             blocking: method.starts_with("spawn_blocking"),
             outlives: !spawner.owns_tasks() || !self.is_local(receiver),
         })
+    }
+
+    /// The project's spawn wrapper a function path names (`tasks::spawn`, or `spawn` after
+    /// `use crate::tasks::spawn`), if any.
+    fn spawn_wrapper(&self, function: Node<'_>) -> Option<&SpawnWrapper> {
+        if !matches!(function.kind(), "identifier" | "scoped_identifier") {
+            return None;
+        }
+        self.tree_types.wrapper(&self.resolve(function))
     }
 
     /// Whether the file shows async work running concurrently: it spawns tasks (tokio's spawns,

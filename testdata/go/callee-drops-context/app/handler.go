@@ -1,0 +1,88 @@
+package app
+
+import (
+	"context"
+	"database/sql"
+	"net/http"
+	"sort"
+
+	"example.com/app/config"
+	"example.com/app/store"
+	"example.com/remote"
+)
+
+type Server struct {
+	st     *store.Store
+	client *remote.Client
+	c      *cache
+	other  interface{ Query(string) error }
+	keys   []string
+}
+
+func (s *Server) get(w http.ResponseWriter, r *http.Request) {
+	_, _ = s.st.Load(r.URL.Path) // want "callee-drops-context"
+	_ = refresh("k")             // want "callee-drops-context"
+	_ = s.c.warm()               // want "callee-drops-context"
+	_, _ = s.client.Fetch("k")   // want "callee-drops-context"
+	_ = remote.Ping()            // want "callee-drops-context"
+	_ = s.st.Query("SELECT 1")   // want "callee-drops-context"
+}
+
+func (s *Server) lookalikes(ctx context.Context, db *sql.DB, q interface{ Query(string) error }) {
+	// Methods named like an indexed one on other or unknown types.
+	_ = s.other.Query("x")
+	_ = q.Query("x")
+	// Callees whose root is deliberate: a sibling (context-not-passed's), logging, cleanup,
+	// detached work, state.
+	_ = s.st.Save("v")
+	s.st.Audit("m")
+	_ = s.st.Close()
+	s.st.Watch()
+	_ = store.NewStore(db)
+	// A callee that takes a context.
+	_ = s.st.Count(ctx)
+	// Cleanup and detached calls of a root-starting callee.
+	defer s.st.Load("x")
+	go refresh("k")
+	if err := refresh("a"); err != nil { // want "callee-drops-context"
+		_ = refresh("b")
+		return
+	}
+	// A local func value named like a callee.
+	refresh := func(string) error { return nil }
+	_ = refresh("k")
+	_ = store.Purge(db) // want "callee-drops-context"
+	_ = store.NewReader()
+	store.LogLevelPrintf("x")
+	// The work runs in a callback that takes the parent; a callback without it does not.
+	_ = store.WithConn("a", func(c *sql.Conn) error { return c.PingContext(ctx) })
+	_ = store.WithConn("a", func(c *sql.Conn) error { return nil }) // want "callee-drops-context"
+	_ = store.SaveSettings()
+	s.st.OnTeardown(func(f func()) {})
+	_ = s.st.Tags("k") // want "callee-drops-context"
+	_ = s.st.Node()
+	_ = (&config.Auth{}).SessionEnabled()
+	// A callback kept by the call runs when another context is in charge (envoy predicates);
+	// a runner given the parent runs it at once.
+	s.register(func() bool { return store.Purge(db) == nil })
+	_ = s.retry(ctx, func() error { return store.Purge(db) })                 // want "callee-drops-context"
+	sort.Slice(s.keys, func(i, j int) bool { return store.Purge(db) == nil }) // want "callee-drops-context"
+}
+
+func (s *Server) register(f func() bool)                          {}
+func (s *Server) retry(ctx context.Context, f func() error) error { return f() }
+
+// Functions without a parent context.
+func main() {
+	_ = refresh("k")
+	_ = remote.Ping()
+}
+
+func noParent(s *Server) {
+	_, _ = s.st.Load("x")
+}
+
+// An ignored context parameter is no parent.
+func ignored(_ context.Context, s *Server) {
+	_, _ = s.st.Load("x")
+}

@@ -1,0 +1,143 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"log/slog"
+)
+
+type Store struct {
+	db  *sql.DB
+	ctx context.Context
+}
+
+// Load takes no context and queries on a fresh root.
+func (s *Store) Load(id string) (string, error) {
+	var name string
+	err := s.db.QueryRowContext(context.Background(), "SELECT name FROM t WHERE id = $1", id).Scan(&name)
+	return name, err
+}
+
+// Save has a context-taking sibling: context-not-passed reports its callers.
+func (s *Store) Save(v string) error { return s.SaveContext(context.Background(), v) }
+
+func (s *Store) SaveContext(ctx context.Context, v string) error {
+	_, err := s.db.ExecContext(ctx, "INSERT INTO t VALUES ($1)", v)
+	return err
+}
+
+// Audit only logs with its root.
+func (s *Store) Audit(msg string) {
+	slog.InfoContext(context.Background(), msg)
+}
+
+// Close releases what it holds even when callers are cancelled.
+func (s *Store) Close() error {
+	_, err := s.db.ExecContext(context.Background(), "CHECKPOINT")
+	return err
+}
+
+// Watch starts detached work.
+func (s *Store) Watch() {
+	go s.poll(context.Background())
+}
+
+func (s *Store) poll(ctx context.Context) {}
+
+// Query is a method of Store that starts a root; Query of other types must not match.
+func (s *Store) Query(q string) error {
+	_, err := s.db.ExecContext(context.TODO(), q)
+	return err
+}
+
+// Count takes a context: it is not a callee that drops one.
+func (s *Store) Count(ctx context.Context) int {
+	_ = s.db.QueryRowContext(context.Background(), "SELECT 1")
+	return 0
+}
+
+// Purge starts a root for cancellable work.
+func Purge(db *sql.DB) error {
+	_, err := db.ExecContext(context.Background(), "DELETE FROM t")
+	return err
+}
+
+// NewStore keeps its root as state.
+func NewStore(db *sql.DB) *Store {
+	s := &Store{db: db}
+	s.ctx = context.Background()
+	return s
+}
+
+// Reader keeps the cancel function of its root: the root is long-lived state (a comment
+// before the argument does not hide it).
+type Reader struct{ cancel context.CancelFunc }
+
+func NewReader() *Reader {
+	ctx, cancel := context.WithCancel( //nolint:gosec // cancelled by Shutdown.
+		context.Background(),
+	)
+	r := &Reader{cancel: cancel}
+	_ = ctx
+	return r
+}
+
+// LogLevelPrintf reads the logging config with its root.
+func LogLevelPrintf(format string, args ...any) {
+	if Config(context.TODO()).Level > 0 {
+		slog.Info(format)
+	}
+}
+
+func Config(ctx context.Context) struct{ Level int } { return struct{ Level int }{} }
+
+// WithConn dials on its own root; the work runs in the callback.
+func WithConn(addr string, fn func(c *sql.Conn) error) error {
+	db, err := sql.Open("x", addr)
+	if err != nil {
+		return err
+	}
+	conn, err := db.Conn(context.Background())
+	if err != nil {
+		return err
+	}
+	return fn(conn)
+}
+
+// SaveSettings only reads its configuration with the root (rclone's SaveConfig).
+func SaveSettings() error {
+	cfg := GetConfig(context.Background())
+	_ = cfg
+	return nil
+}
+
+func GetConfig(ctx context.Context) int { return 0 }
+
+// newPartitionManager is a constructor: its root is for the state it makes (temporal).
+func newPartitionManager(db *sql.DB) error {
+	_, err := db.ExecContext(context.Background(), "SELECT 1")
+	return err
+}
+
+// OnTeardown registers a callback: its root is the callback's, run later (dapr).
+func (s *Store) OnTeardown(register func(func())) {
+	register(func() {
+		_, _ = s.db.ExecContext(context.Background(), "UNLOCK")
+	})
+}
+
+// Tags looks up inside a callback its runner calls at once (seaweedfs getTags).
+func (s *Store) Tags(key string) error {
+	return s.WithConn(func(c *sql.Conn) error {
+		_, err := c.ExecContext(context.Background(), "SELECT tags FROM t WHERE k = $1", key)
+		return err
+	})
+}
+
+func (s *Store) WithConn(fn func(c *sql.Conn) error) error { return fn(nil) }
+
+// Node falls back to a root when the backend has none (tailscale currentNode).
+func (s *Store) Node() context.Context {
+	return cmp.Or(s.ctx, context.Background())
+}
