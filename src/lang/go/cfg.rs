@@ -80,6 +80,11 @@ impl<'t> Cfg<'t> {
         never_returns: &dyn Fn(Node<'t>) -> bool,
     ) -> Option<Cfg<'t>> {
         let body = function.child_by_field_name("body")?;
+        // A syntax error inside the body (or syntax newer than the grammar, Go 1.26's
+        // `new(int64(0))`) leaves its paths unknown: no graph, so no flow finding.
+        if body.has_error() {
+            return None;
+        }
         let mut builder = Builder {
             source,
             never_returns,
