@@ -266,8 +266,10 @@ fn with_go_declarations(targets: &[Target], options: &mut CheckOptions, rules: &
     let go = &mut options.settings.go;
     go.wrappers = wrappers;
     go.types = std::sync::Arc::new(lang::go::types::TypeIndex::new(types));
-    go.siblings = std::sync::Arc::new(lang::go::siblings::SiblingIndex::new(sibling_files));
-    go.roots = std::sync::Arc::new(lang::go::roots::RootIndex::new(root_files));
+    go.siblings = std::sync::Arc::new(lang::go::siblings::SiblingIndex::siblings(sibling_files));
+    go.roots = std::sync::Arc::new(lang::go::roots::RootIndex::new(
+        root_files.into_iter().flatten(),
+    ));
 }
 
 /// The `JoinHandle` aliases and spawn wrappers each Rust target declares (see

@@ -10,6 +10,7 @@ use super::new_root::{self, Parent, Site};
 use super::{Check, Needle, Rule};
 use crate::diagnostic::{Diagnostic, Label, Severity, Span};
 use crate::lang::go::roots::{shown, RootStart};
+use crate::lang::go::siblings::Declared;
 use crate::lang::go::GoFile;
 use crate::lang::{named_children, Language};
 
@@ -97,7 +98,7 @@ fn diagnostic(
     start: &RootStart,
 ) -> Diagnostic {
     let ctx = &parent.expression;
-    let (name, root) = (&start.name, &start.root);
+    let (name, root) = (&start.declared.name, &start.root);
     let function = call.child_by_field_name("function").unwrap_or(call);
     Diagnostic {
         rule: RULE.name,
@@ -201,11 +202,13 @@ pub fn roots_in(file: &GoFile<'_>, path: &Path) -> Vec<RootStart> {
             .get_or_insert_with(|| file.module().and_then(|m| m.import_path_of(dir)))
             .clone();
         found.push(RootStart {
-            dir: dir.to_path_buf(),
-            import_path,
-            package: file.package.clone(),
-            receiver,
-            name: name.to_string(),
+            declared: Declared {
+                dir: dir.to_path_buf(),
+                import_path,
+                package: file.package.clone(),
+                receiver,
+                name: name.to_string(),
+            },
             file: path.to_path_buf(),
             root: file.text(call).to_string(),
             root_line: call.start_position().row + 1,

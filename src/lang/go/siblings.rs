@@ -23,9 +23,9 @@ use crate::lang::named_children;
 /// The suffixes of a context-taking variant, longest first.
 const SUFFIXES: &[&str] = &["WithContext", "Context", "Ctx"];
 
-/// A function or method with a context-taking sibling.
+/// A function or method declared in the scanned tree, as the engine's first pass records it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Sibling {
+pub struct Declared {
     /// The directory of the declaring file, as walked.
     pub dir: PathBuf,
     /// The declaring package's import path (from the nearest `go.mod`, or the path after
@@ -35,13 +35,25 @@ pub struct Sibling {
     /// The receiver's type name for a method (of a struct or an interface); `None` for a
     /// function.
     pub receiver: Option<String>,
-    /// The plain name, e.g. `GetObject`.
     pub name: String,
+}
+
+/// A function or method with a context-taking sibling.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Sibling {
+    /// The plain one, e.g. `GetObject`.
+    pub declared: Declared,
     /// The variant's name, e.g. `GetObjectWithContext`.
     pub variant: String,
     /// Whether the variant's parameters after the context are exactly the plain one's: the
     /// call can be rewritten by renaming it and passing the context first.
     pub same_parameters: bool,
+}
+
+impl AsRef<Declared> for Sibling {
+    fn as_ref(&self) -> &Declared {
+        &self.declared
+    }
 }
 
 /// How a variant's first parameter is typed, when it is not plainly `context.Context`: a name
@@ -190,11 +202,13 @@ pub fn siblings_in(file: &GoFile<'_>, dir: &Path, import_path: Option<String>) -
         };
         found.candidates.push((
             Sibling {
-                dir: found.dir.clone(),
-                import_path: found.import_path.clone(),
-                package: file.package.clone(),
-                receiver: receiver.map(str::to_string),
-                name: base.to_string(),
+                declared: Declared {
+                    dir: found.dir.clone(),
+                    import_path: found.import_path.clone(),
+                    package: file.package.clone(),
+                    receiver: receiver.map(str::to_string),
+                    name: base.to_string(),
+                },
                 variant: variant.to_string(),
                 same_parameters,
             },
@@ -275,15 +289,12 @@ pub(crate) fn type_name<'s>(file: &GoFile<'s>, ty: Node<'_>) -> Option<&'s str> 
     }
 }
 
-/// The siblings of the scanned tree, found by name.
-#[derive(Debug, Clone, Default)]
-pub struct SiblingIndex {
-    by_name: HashMap<String, Vec<Sibling>>,
-}
+/// The functions and methods with a context-taking sibling, by plain name.
+pub type SiblingIndex = ByName<Sibling>;
 
-impl SiblingIndex {
+impl ByName<Sibling> {
     /// Builds the index from each file's findings; the result does not depend on their order.
-    pub fn new(files: Vec<FileSiblings>) -> SiblingIndex {
+    pub fn siblings(files: Vec<FileSiblings>) -> SiblingIndex {
         // Aliases of `context.Context`: by import path, and by directory for local names.
         let mut by_path: HashSet<(&str, &str)> = HashSet::new();
         let mut by_dir: HashSet<(&Path, &str)> = HashSet::new();
@@ -295,10 +306,10 @@ impl SiblingIndex {
                 by_dir.insert((&file.dir, alias));
             }
         }
-        let mut all: BTreeSet<Sibling> = BTreeSet::new();
-        for file in &files {
-            for (sibling, first) in &file.candidates {
-                let context = match first {
+        let candidates = files.iter().flat_map(|file| {
+            file.candidates
+                .iter()
+                .filter(|(_, first)| match first {
                     FirstParam::Context => true,
                     FirstParam::Imported(path, name) => {
                         by_path.contains(&(path.as_str(), name.as_str()))
@@ -306,20 +317,39 @@ impl SiblingIndex {
                     FirstParam::Local(name) => {
                         by_dir.contains(&(file.dir.as_path(), name.as_str()))
                     }
-                };
-                if context {
-                    all.insert(sibling.clone());
-                }
-            }
+                })
+                .map(|(sibling, _)| sibling.clone())
+        });
+        ByName::new(candidates)
+    }
+}
+
+/// Declarations of the scanned tree by name (siblings, functions that start a root).
+#[derive(Debug, Clone)]
+pub struct ByName<T> {
+    by_name: HashMap<String, Vec<T>>,
+}
+
+impl<T> Default for ByName<T> {
+    fn default() -> Self {
+        ByName {
+            by_name: HashMap::new(),
         }
-        let mut by_name: HashMap<String, Vec<Sibling>> = HashMap::new();
-        for sibling in all {
+    }
+}
+
+impl<T: AsRef<Declared> + Ord> ByName<T> {
+    /// Builds the index; the result does not depend on the order of `all`.
+    pub fn new(all: impl IntoIterator<Item = T>) -> ByName<T> {
+        let all: BTreeSet<T> = all.into_iter().collect();
+        let mut by_name: HashMap<String, Vec<T>> = HashMap::new();
+        for declaration in all {
             by_name
-                .entry(sibling.name.clone())
+                .entry(declaration.as_ref().name.clone())
                 .or_default()
-                .push(sibling);
+                .push(declaration);
         }
-        SiblingIndex { by_name }
+        ByName { by_name }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -330,27 +360,24 @@ impl SiblingIndex {
         self.by_name.values().map(Vec::len).sum()
     }
 
-    /// Whether `text` may call a function with a sibling: one of the names followed by `(`.
-    pub fn called_in(&self, text: &str) -> bool {
-        !self.is_empty() && !called_names(text, |name| self.has_name(name)).is_empty()
-    }
-
-    /// The plain names that have a sibling somewhere.
+    /// Whether some declaration has this name.
     pub fn has_name(&self, name: &str) -> bool {
         self.by_name.contains_key(name)
     }
 
-    /// The sibling of `name` declared in the package `package` (by directory or import path)
-    /// with the receiver type `receiver`.
-    pub fn find(
-        &self,
-        name: &str,
-        receiver: Option<&str>,
-        package: PackageRef<'_>,
-    ) -> Option<&Sibling> {
-        self.by_name.get(name)?.iter().find(|s| {
-            s.receiver.as_deref() == receiver
-                && package.declares(&s.dir, &s.package, s.import_path.as_deref())
+    /// Whether `text` may call one of the declarations: one of the names followed by `(`.
+    pub fn called_in(&self, text: &str) -> bool {
+        !self.is_empty() && !called_names(text, |name| self.has_name(name)).is_empty()
+    }
+
+    /// The declaration `name` with the receiver type `receiver` in the package `package` (by
+    /// directory or import path); the first in order when the package has several (one per
+    /// platform).
+    pub fn find(&self, name: &str, receiver: Option<&str>, package: PackageRef<'_>) -> Option<&T> {
+        self.by_name.get(name)?.iter().find(|d| {
+            let d = d.as_ref();
+            d.receiver.as_deref() == receiver
+                && package.declares(&d.dir, &d.package, d.import_path.as_deref())
         })
     }
 }
@@ -450,11 +477,18 @@ mod tests {
         let settings = GoSettings::default();
         let file = GoFile::new(src, &tree, &settings);
         let siblings = siblings_in(&file, Path::new("d"), Some("x/p".into()));
-        SiblingIndex::new(vec![siblings])
+        SiblingIndex::siblings(vec![siblings])
             .by_name
             .into_values()
             .flatten()
-            .map(|s| (s.receiver, s.name, s.variant, s.same_parameters))
+            .map(|s| {
+                (
+                    s.declared.receiver,
+                    s.declared.name,
+                    s.variant,
+                    s.same_parameters,
+                )
+            })
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect()
