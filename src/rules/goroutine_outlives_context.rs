@@ -200,24 +200,16 @@ fn request_context<'t>(file: &GoFile<'_>, function: Node<'t>) -> Option<RequestC
                 let Some(declaration) = go::declaration_of(target, file.source) else {
                     continue;
                 };
-                if declaration != target && request.variables.contains(&declaration) {
+                let known = request.variables.contains(&declaration);
+                if known && declaration != target {
                     request
                         .assignments
                         .push((declaration, node.start_byte(), from_request));
                 }
-            }
-            if !from_request {
-                return true;
-            }
-            for target in named_children(left).filter(|t| t.kind() == "identifier") {
                 let name = file.text(target);
-                if !name.to_ascii_lowercase().contains("ctx") && name != "c" {
-                    continue;
-                }
-                if let Some(declaration) = go::declaration_of(target, file.source) {
-                    if !request.variables.contains(&declaration) {
-                        request.variables.push(declaration);
-                    }
+                let named_like_a_context = name.to_ascii_lowercase().contains("ctx") || name == "c";
+                if from_request && named_like_a_context && !known {
+                    request.variables.push(declaration);
                 }
             }
         }
