@@ -137,8 +137,10 @@ fn diagnostic(
 /// see [`new_root::classify`]), nor one in a callback or one that only reads configuration.
 /// Constructors (`New…`), functions named like cleanup, a start of detached work or logging
 /// (`Close`, `StartMonitor`, `Fatalf`), `main`, `init`, configuration packages and test files
-/// are left out. The first pass of
-/// the engine runs this on every file that may start a root.
+/// are left out, and so are functions whose root is deliberate by their shape: they return no
+/// error (see [`returns_error`]), they run a callback they are given (see
+/// [`runs_callback_parameter`]) or the root is made once for all callers (`once.Do(func() {
+/// … })`). The first pass of the engine runs this on every file that may start a root.
 pub fn roots_in(file: &GoFile<'_>, path: &Path) -> Vec<RootStart> {
     // A configuration package's roots read settings (flipt's `AllMethods(context.Background())`
     // reads values a context may carry): nothing to cancel.
@@ -192,6 +194,9 @@ pub fn roots_in(file: &GoFile<'_>, path: &Path) -> Vec<RootStart> {
             None => None,
         };
         if new_root::in_callback(file, call, function.node, None)
+            || !returns_error(file, function.node)
+            || runs_callback_parameter(file, function.node, call)
+            || in_once(file, call, function.node)
             || new_root::feeds_config_getter(file, call)
             || new_root::classify(file, call, &Parent::absent(function.node)) != Site::Plain
         {
@@ -215,4 +220,78 @@ pub fn roots_in(file: &GoFile<'_>, path: &Path) -> Vec<RootStart> {
         });
     }
     found
+}
+
+/// Whether a function declares an `error` result (or one of a type named `…Error`,
+/// `*iamError`). One that returns none cannot tell its callers that its work stopped: a
+/// getter maps a failure to a default (containerd's `SnapshotService(name)` falls back to the
+/// default snapshotter, loki's `Size()` reads a cached value), a procedure is best-effort or
+/// must finish anyway (publishing events, hooks, invalidating a cache). Cancelling it would
+/// turn the caller's cancellation into a wrong value or a silently skipped step, so its root
+/// is taken as deliberate.
+fn returns_error(file: &GoFile<'_>, function: Node<'_>) -> bool {
+    let Some(result) = function.child_by_field_name("result") else {
+        return false;
+    };
+    let is_error = |ty: Node<'_>| {
+        let written = file.text(ty).trim_start_matches('*');
+        let name = written.rsplit('.').next().unwrap_or(written);
+        name == "error" || name.ends_with("Error")
+    };
+    match result.kind() {
+        "parameter_list" => crate::lang::go::parameters(result).any(|p| is_error(p.ty)),
+        _ => is_error(result),
+    }
+}
+
+/// Whether the root is handed to a call that also gets a func literal calling a func-typed
+/// parameter of the function (`WithClient(addr string, fn func(Client) error)` made of
+/// `pb.WithGrpcClient(context.Background(), addr, func(conn *grpc.ClientConn) error { return
+/// fn(NewClient(conn)) })`): the root only bounds the connection; the work is the caller's
+/// callback, with whatever context the caller gives it.
+fn runs_callback_parameter(file: &GoFile<'_>, function: Node<'_>, root: Node<'_>) -> bool {
+    let Some(list) = function.child_by_field_name("parameters") else {
+        return false;
+    };
+    let callbacks: Vec<&str> = crate::lang::go::parameters(list)
+        .filter(|p| p.ty.kind() == "function_type")
+        .filter_map(|p| p.name.map(|n| file.text(n)))
+        .collect();
+    let Some(arguments) = root.parent().filter(|a| a.kind() == "argument_list") else {
+        return false;
+    };
+    named_children(arguments)
+        .filter(|a| a.kind() == "func_literal")
+        .any(|literal| {
+            callbacks.iter().any(|name| {
+                crate::lang::tokens(literal, name, file.source).any(|t| {
+                    t.kind() == "identifier"
+                        && t.parent().is_some_and(|p| {
+                            p.kind() == "call_expression"
+                                && p.child_by_field_name("function") == Some(t)
+                        })
+                })
+            })
+        })
+}
+
+/// Whether the root is made in the func literal of a `sync.Once`'s `Do` (`p.resolveOnce.Do(func()
+/// { … })`): its result is shared by every caller, so no one caller's context may cancel it.
+fn in_once(file: &GoFile<'_>, call: Node<'_>, function: Node<'_>) -> bool {
+    crate::lang::ancestors(call)
+        .take_while(|a| *a != function)
+        .filter(|a| a.kind() == "func_literal")
+        .filter_map(|literal| literal.parent()?.parent())
+        .filter(|c| c.kind() == "call_expression")
+        .filter_map(|c| c.child_by_field_name("function"))
+        .filter(|f| f.kind() == "selector_expression")
+        .any(|f| {
+            let field = f.child_by_field_name("field").map(|n| file.text(n));
+            let operand = f.child_by_field_name("operand").map(|n| file.text(n));
+            field == Some("Do")
+                && operand.is_some_and(|o| {
+                    let last = o.rsplit('.').next().unwrap_or(o);
+                    last.to_ascii_lowercase().contains("once")
+                })
+        })
 }
