@@ -6,6 +6,8 @@ import (
 	"database/sql"
 	"log/slog"
 	"sync"
+
+	"example.com/remote"
 )
 
 type Store struct {
@@ -204,4 +206,41 @@ func (s *Store) Each(visit func(string)) error {
 		visit("k")
 	}
 	return rows.Err()
+}
+
+// Find reaches a root through Load: a chain of two functions.
+func (s *Store) Find(id string) (string, error) {
+	return s.Load(id)
+}
+
+// Resolve2 reaches it through Find and Load: three functions, the deepest chain followed.
+func (s *Store) Resolve2(id string) error {
+	_, err := s.Find(id)
+	return err
+}
+
+// Deepest is four functions away from the root: beyond the bound.
+func (s *Store) Deepest(id string) error {
+	return s.Resolve2(id)
+}
+
+// Flush calls a root-starting function only in a defer and in a goroutine: cleanup and
+// detached work, not a chain.
+func (s *Store) Flush() error {
+	defer s.Load("last")
+	go Purge(s.db)
+	return nil
+}
+
+// Relay passes a context down, so the callee it calls is not the one that starts a root.
+func (s *Store) Relay(id string) error {
+	_, err := s.Load2(context.TODO(), id)
+	return err
+}
+
+func (s *Store) Load2(ctx context.Context, id string) (string, error) { return id, ctx.Err() }
+
+// Remote reaches a root in a vendored package.
+func Remote() error {
+	return remote.Ping()
 }
