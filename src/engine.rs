@@ -54,6 +54,8 @@ pub struct Report {
     pub baseline_hidden: usize,
     /// `--write-baseline`: how many findings were recorded (none are reported then).
     pub baseline_recorded: Option<usize>,
+    /// `--fix`: files whose fixes could not be written (each also has an error).
+    pub unwritten: usize,
 }
 
 impl Report {
@@ -150,6 +152,12 @@ pub fn check(options: &CheckOptions) -> Result<Report, Error> {
             }
             Outcome::Skipped => {}
             Outcome::Failed(error) => errors.push(error),
+            Outcome::Unwritten(file, error) => {
+                report.files_scanned += 1;
+                report.files.extend(file);
+                report.unwritten += 1;
+                errors.push(error);
+            }
         }
     }
     errors.sort();
@@ -496,6 +504,8 @@ enum Outcome {
     /// Generated code found by walking.
     Skipped,
     Failed(FileError),
+    /// Linted, but its fixes could not be written: its findings as they are, and why.
+    Unwritten(Option<FileReport>, FileError),
 }
 
 fn analyse(target: &Target, options: &CheckOptions) -> Outcome {
@@ -583,14 +593,22 @@ fn lint_target(target: &Target, source: String, options: &CheckOptions) -> Outco
                 path,
                 display,
                 language,
-                source,
-                diagnostics,
+                source.clone(),
+                diagnostics.clone(),
                 mode,
                 &roots,
                 lint,
             ) {
                 Ok((fixed, source, diagnostics)) => (source, diagnostics, Some(fixed)),
-                Err(message) => return fail(message),
+                Err(message) => {
+                    let file = (!diagnostics.is_empty()).then(|| FileReport {
+                        path: target.display.clone(),
+                        file: target.path.clone(),
+                        source,
+                        diagnostics,
+                    });
+                    return Outcome::Unwritten(file, FileError::new(&target.display, message));
+                }
             }
         }
         _ => (source, diagnostics, None),

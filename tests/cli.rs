@@ -569,6 +569,53 @@ fn a_report_that_cannot_be_written_is_an_error_said_once() {
     }
 }
 
+#[cfg(target_os = "linux")]
+#[test]
+fn a_closed_stdout_is_an_error_not_a_silent_report() {
+    // `ctxlint check >&-`: Rust's runtime puts /dev/null on the closed descriptor, so the run
+    // used to exit 1 as if the report had been printed.
+    let dir = tree(&[("leak.go", LEAK)]);
+    let closed = |args: &[&str]| {
+        Command::new("sh")
+            .arg("-c")
+            .arg("exec \"$0\" \"$@\" >&-")
+            .arg(env!("CARGO_BIN_EXE_ctxlint"))
+            .args(args)
+            .current_dir(dir.path())
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap()
+    };
+    for args in [&["check", "leak.go"][..], &["check", "--diff", "leak.go"]] {
+        let o = closed(args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(
+            err.trim(),
+            "ctxlint: cannot write the report: standard output is closed; nothing was linted (redirect it, or use --output FILE)",
+            "{args:?}"
+        );
+    }
+    // --fix with a closed stdout fixes nothing either.
+    let o = closed(&["check", "--fix", "leak.go"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(
+        fs::read_to_string(dir.path().join("leak.go")).unwrap(),
+        LEAK
+    );
+    // `> /dev/null` (write-only) is a choice, not a closed stdout.
+    let null = fs::File::create("/dev/null").unwrap();
+    let o = ctxlint_to(dir.path(), &["check", "leak.go"], null.into());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "");
+    // The report written to a file needs no stdout.
+    let o = closed(&["check", "--output", "report.txt", "leak.go"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(fs::read_to_string(dir.path().join("report.txt"))
+        .unwrap()
+        .contains("leak.go"));
+}
+
 #[test]
 fn a_reader_closing_the_pipe_early_is_told_once() {
     // 1 000 findings (~160 KB of short output, more than a pipe holds), one per function.
