@@ -224,6 +224,49 @@ fn output_does_not_depend_on_thread_count() {
     }
 }
 
+/// callee-drops-context's chains run across files and packages (a function found one step up
+/// depends on those found before): the findings, chains included, are the same whatever the
+/// thread count and the order of the paths.
+#[test]
+fn chains_do_not_depend_on_thread_count_or_path_order() {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/go/callee-drops-context");
+    let run = |threads: &str, paths: &[&str]| {
+        let mut args = vec![
+            "check",
+            "--isolated",
+            "--format",
+            "json",
+            "--select",
+            "callee-drops-context",
+            "--threads",
+            threads,
+        ];
+        args.extend_from_slice(paths);
+        let o = ctxlint(&dir, &args);
+        let text: Vec<String> = stdout(&o)
+            .lines()
+            .filter(|l| !l.contains("elapsed_ms"))
+            .map(str::to_string)
+            .collect();
+        (o.status.code(), text)
+    };
+    let one = run("1", &["app", "store", "config"]);
+    assert_eq!(one.0, Some(1));
+    assert!(
+        one.1.iter().any(|l| l.contains("`Resolve2` → `Find`")),
+        "{:?}",
+        one.1
+    );
+    for (threads, paths) in [
+        ("2", ["app", "store", "config"]),
+        ("2", ["config", "store", "app"]),
+        ("1", ["store", "config", "app"]),
+    ] {
+        assert_eq!(one, run(threads, &paths), "{threads} threads, {paths:?}");
+    }
+}
+
 #[test]
 fn color_follows_flag_tty_and_no_color() {
     let dir = tree(&[("leak.go", LEAK)]);
