@@ -268,8 +268,9 @@ fn async_context(file: &RustFile<'_>, call: Node<'_>) -> Option<AsyncContext> {
     for ancestor in ancestors(call) {
         match ancestor.kind() {
             "async_block" => {
-                return (!argument_of(file, ancestor, |name| name.ends_with("block_on")))
-                    .then_some(AsyncContext { awaits });
+                let driven = argument_of(file, ancestor, |name| name.ends_with("block_on"))
+                    || in_blocking_executor(file, ancestor);
+                return (!driven).then_some(AsyncContext { awaits });
             }
             "function_item" => {
                 return (is_async_function(file, ancestor) && !is_runtime_root(file, ancestor))
@@ -292,6 +293,27 @@ fn async_context(file: &RustFile<'_>, call: Node<'_>) -> Option<AsyncContext> {
         }
     }
     None
+}
+
+/// Whether an async block is made by a method of an `impl` that drives futures with
+/// `block_on` itself: a synchronous runtime (`impl Runtime for NoAsync`, whose `spawn` runs
+/// each future on a thread of its own under `futures_executor::block_on`), whose `delay` may
+/// well sleep.
+fn in_blocking_executor(file: &RustFile<'_>, block: Node<'_>) -> bool {
+    ancestors(block)
+        .find(|a| a.kind() == "impl_item")
+        .is_some_and(|item| {
+            file.calls_within(item).any(|call| {
+                call.child_by_field_name("function")
+                    .and_then(|f| match f.kind() {
+                        "field_expression" => f.child_by_field_name("field"),
+                        "scoped_identifier" => f.child_by_field_name("name"),
+                        "identifier" => Some(f),
+                        _ => None,
+                    })
+                    .is_some_and(|n| file.text(n) == "block_on")
+            })
+        })
 }
 
 /// Calls that run a closure argument on another thread, or in a blocking section.
