@@ -38,3 +38,27 @@ impl Runtime for Tokio {
         }
     }
 }
+
+// A smol runtime that also offers `block_on`: its futures run on the executor all the same.
+pub struct SmolRuntime;
+
+impl Runtime for SmolRuntime {
+    fn spawn<F>(&self, future: F)
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        ::smol::spawn(future).detach();
+    }
+
+    fn block_on(&self, future: std::pin::Pin<Box<dyn Future<Output = ()> + '_>>) {
+        ::smol::block_on(future);
+    }
+
+    fn connect_tcp(&self, addr: std::net::SocketAddr) -> BoxFuture<std::io::Result<Stream>> {
+        Box::pin(async move {
+            let stream = std::net::TcpStream::connect(addr)?; // want "blocking-in-async"
+            stream.set_nonblocking(true)?;
+            Ok(Stream::new(::smol::Async::new(stream)?))
+        })
+    }
+}
