@@ -54,6 +54,8 @@ pub struct Report {
     pub baseline_hidden: usize,
     /// `--write-baseline`: how many findings were recorded (none are reported then).
     pub baseline_recorded: Option<usize>,
+    /// `--fix`: files whose fixes could not be written (each also has an error).
+    pub unwritten: usize,
 }
 
 impl Report {
@@ -150,6 +152,12 @@ pub fn check(options: &CheckOptions) -> Result<Report, Error> {
             }
             Outcome::Skipped => {}
             Outcome::Failed(error) => errors.push(error),
+            Outcome::Unwritten(file, error) => {
+                report.files_scanned += 1;
+                report.files.extend(file);
+                report.unwritten += 1;
+                errors.push(error);
+            }
         }
     }
     errors.sort();
@@ -267,9 +275,67 @@ fn with_go_declarations(targets: &[Target], options: &mut CheckOptions, rules: &
     go.wrappers = wrappers;
     go.types = std::sync::Arc::new(lang::go::types::TypeIndex::new(types));
     go.siblings = std::sync::Arc::new(lang::go::siblings::SiblingIndex::siblings(sibling_files));
-    go.roots = std::sync::Arc::new(lang::go::roots::RootIndex::new(
-        root_files.into_iter().flatten(),
-    ));
+    let direct: Vec<lang::go::roots::RootStart> = root_files.into_iter().flatten().collect();
+    let all_roots = if roots && !direct.is_empty() {
+        let go_targets: Vec<&Target> = targets
+            .iter()
+            .filter(|t| t.language == Language::Go)
+            .chain(&vendored)
+            .collect();
+        with_callers(&go_targets, options.max_file_size, go, direct)
+    } else {
+        direct
+    };
+    go.roots = std::sync::Arc::new(lang::go::roots::RootIndex::new(all_roots));
+}
+
+/// The functions that start a root (`direct`) and those that reach one through functions of
+/// the tree, up to [`lang::go::roots::MAX_DEPTH`] functions down: one parallel pass per step,
+/// each parsing only the files that call a function found by the step before (a byte scan of
+/// their names). Each step depends only on the ones before, so the result is the same
+/// whatever the thread count and file order.
+fn with_callers(
+    targets: &[&Target],
+    max_file_size: u64,
+    settings: &lang::go::GoSettings,
+    direct: Vec<lang::go::roots::RootStart>,
+) -> Vec<lang::go::roots::RootStart> {
+    let mut all = direct.clone();
+    let mut frontier = direct;
+    for _ in 1..lang::go::roots::MAX_DEPTH {
+        let known = lang::go::roots::RootIndex::new(all.iter().cloned());
+        let mut settings = settings.clone();
+        settings.roots = std::sync::Arc::new(lang::go::roots::RootIndex::new(frontier));
+        let found: Vec<lang::go::roots::RootStart> = targets
+            .par_iter()
+            .filter(|t| !t.path.to_string_lossy().ends_with("_test.go"))
+            .flat_map_iter(|target| {
+                let found = with_file_bytes(&target.path, max_file_size, |bytes| {
+                    let source = std::str::from_utf8(bytes).ok()?;
+                    if !settings.roots.called_in(source) {
+                        return None;
+                    }
+                    let tree = lang::parse(Language::Go, source)?;
+                    Some(lang::with_root(&tree, || {
+                        let mut file = GoFile::new(source, &tree, &settings);
+                        file.dir = Some(target.path.parent().unwrap_or(Path::new("")));
+                        crate::rules::callers_in(&file, &target.path, &known)
+                    }))
+                });
+                // Files that cannot be read are left to the main pass to report.
+                found.ok().flatten().unwrap_or_default()
+            })
+            .collect();
+        if found.is_empty() {
+            break;
+        }
+        // One function per declaration: the first in order when several files of a package
+        // reach it (platform variants).
+        let found: std::collections::BTreeSet<_> = found.into_iter().collect();
+        all.extend(found.iter().cloned());
+        frontier = found.into_iter().collect();
+    }
+    all
 }
 
 /// The `JoinHandle` aliases, spawn wrappers and test-only module files each Rust target
@@ -457,6 +523,8 @@ enum Outcome {
     /// Generated code found by walking.
     Skipped,
     Failed(FileError),
+    /// Linted, but its fixes could not be written: its findings as they are, and why.
+    Unwritten(Option<FileReport>, FileError),
 }
 
 fn analyse(target: &Target, options: &CheckOptions) -> Outcome {
@@ -544,14 +612,22 @@ fn lint_target(target: &Target, source: String, options: &CheckOptions) -> Outco
                 path,
                 display,
                 language,
-                source,
-                diagnostics,
+                source.clone(),
+                diagnostics.clone(),
                 mode,
                 &roots,
                 lint,
             ) {
                 Ok((fixed, source, diagnostics)) => (source, diagnostics, Some(fixed)),
-                Err(message) => return fail(message),
+                Err(message) => {
+                    let file = (!diagnostics.is_empty()).then(|| FileReport {
+                        path: target.display.clone(),
+                        file: target.path.clone(),
+                        source,
+                        diagnostics,
+                    });
+                    return Outcome::Unwritten(file, FileError::new(&target.display, message));
+                }
             }
         }
         _ => (source, diagnostics, None),

@@ -83,13 +83,17 @@ pub fn fix_problems(
 
 /// Names declared twice in one block: `a, b := ...` where every name is already declared in
 /// that block (parameters and results count for a function's body), or `var a` again.
-/// Each as `function-or-block-start name`, for comparing before and after.
+/// Each as `function-or-block-start name`, for comparing before and after. A block with a
+/// syntax error in it or in its function's signature is not judged: the parser's recovery
+/// can attach the statements to another scope (`func(ctx T{ctx := x}` has no body until
+/// an edit inside it makes one).
 fn redeclarations(root: Node<'_>, source: &str) -> Vec<String> {
     let mut found = Vec::new();
     walk_tree(root, |node| {
-        if node.kind() == "block" {
+        let owner = node.parent();
+        let broken = node.has_error() || owner.is_some_and(|f| f.has_error());
+        if node.kind() == "block" && !broken {
             let mut declared: HashSet<&str> = HashSet::new();
-            let owner = node.parent();
             if let Some(f) = owner.filter(|f| {
                 matches!(
                     f.kind(),
