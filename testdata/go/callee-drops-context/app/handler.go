@@ -76,6 +76,7 @@ func (s *Server) lookalikes(ctx context.Context, db *sql.DB, q interface{ Query(
 	_ = store.Remote()     // want "callee-drops-context"
 	_ = s.st.Deepest("k")
 	_ = s.st.Flush()
+	_ = s.st.Checkpoint()
 	// A callback kept by the call runs when another context is in charge (envoy predicates);
 	// a runner given the parent runs it at once.
 	s.register(func() bool { return store.Purge(db) == nil })

@@ -244,3 +244,9 @@ func (s *Store) Load2(ctx context.Context, id string) (string, error) { return i
 func Remote() error {
 	return remote.Ping()
 }
+
+// Checkpoint persists on a root made uncancellable on purpose (moby's CheckpointTo).
+func (s *Store) Checkpoint() error {
+	_, err := s.db.ExecContext(context.WithoutCancel(context.TODO()), "CHECKPOINT")
+	return err
+}
