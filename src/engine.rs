@@ -173,8 +173,8 @@ pub fn check(options: &CheckOptions) -> Result<Report, Error> {
 /// [`lang::go::roots`]), found by one parallel first pass that parses only the files a byte
 /// scan picks. The `vendor/` directories of the scanned modules are read for siblings and
 /// roots even when they are not linted. Files that cannot be read are left to the main pass to
-/// report. For the Rust rules, the `JoinHandle` aliases and spawn wrappers of the tree (see
-/// [`lang::rust::TreeTypes`]).
+/// report. For the Rust rules, the `JoinHandle` aliases, spawn wrappers and test-only module
+/// files of the tree (see [`lang::rust::TreeTypes`]).
 fn with_wrappers(targets: &[Target], options: &CheckOptions) -> CheckOptions {
     let mut options = options.clone();
     let rules = options.settings.rules_to_run();
@@ -386,15 +386,20 @@ pub fn with_package_declarations(dir: &Path, settings: &LintSettings) -> LintSet
     options.settings
 }
 
-/// The `JoinHandle` aliases and spawn wrappers each Rust target declares (see
-/// [`lang::rust::TreeTypes`]), in parallel; only files mentioning `JoinHandle` are parsed.
+/// The `JoinHandle` aliases, spawn wrappers and test-only module files each Rust target
+/// declares (see [`lang::rust::TreeTypes`]), in parallel; only files mentioning `JoinHandle`
+/// or declaring a module in a file of its own (`mod name;`) are parsed.
 fn rust_declarations(targets: &[Target], max_file_size: u64) -> Vec<lang::rust::types::Declared> {
     targets
         .par_iter()
         .filter(|t| t.language == Language::Rust)
         .filter_map(|target| {
             let declared = with_file_bytes(&target.path, max_file_size, |bytes| {
-                memchr::memmem::find(bytes, b"JoinHandle")?;
+                if memchr::memmem::find(bytes, b"JoinHandle").is_none()
+                    && !declares_module_file(bytes)
+                {
+                    return None;
+                }
                 let source = std::str::from_utf8(bytes).ok()?;
                 let tree = lang::parse(Language::Rust, source)?;
                 let declared = lang::with_root(&tree, || {
@@ -408,6 +413,20 @@ fn rust_declarations(targets: &[Target], max_file_size: u64) -> Vec<lang::rust::
             declared.ok().flatten()
         })
         .collect()
+}
+
+/// Whether a file may declare a module kept in a file of its own for tests: it mentions
+/// `test` and has a line `mod name;` (after `pub`, `pub(crate)`, …).
+fn declares_module_file(bytes: &[u8]) -> bool {
+    memchr::memmem::find(bytes, b"test").is_some()
+        && bytes.split(|&b| b == b'\n').any(|line| {
+            let line = line.trim_ascii();
+            let Some(at) = memchr::memmem::find(line, b"mod ") else {
+                return false;
+            };
+            let before = &line[..at];
+            (before.is_empty() || before.starts_with(b"pub")) && line.ends_with(b";")
+        })
 }
 
 /// The Go files (tests excluded) of the packages of the `vendor/` directories of the scanned
