@@ -166,7 +166,8 @@ fn chain(file: &GoFile<'_>, start: &RootStart) -> String {
 /// are left out, and so are functions whose root is deliberate by their shape: they return no
 /// error (see [`returns_error`]), they run a callback they are given (see
 /// [`runs_callback_parameter`]), the root is made once for all callers (`once.Do(func() {
-/// … })`) or made uncancellable (`context.WithoutCancel(context.TODO())`). The first pass of the engine runs this on every file that may start a root.
+/// … })`), made uncancellable (`context.WithoutCancel(context.TODO())`) or kept through a
+/// derived context (see [`new_root::kept_through_derived`]). The first pass of the engine runs this on every file that may start a root.
 pub fn roots_in(file: &GoFile<'_>, path: &Path) -> Vec<RootStart> {
     let mut found: Vec<RootStart> = Vec::new();
     let mut done: Vec<usize> = Vec::new();
@@ -179,6 +180,7 @@ pub fn roots_in(file: &GoFile<'_>, path: &Path) -> Vec<RootStart> {
         if runs_callback_parameter(file, function, call)
             || in_once(file, call, function)
             || made_uncancellable(file, call)
+            || new_root::kept_through_derived(file, call)
             || new_root::feeds_config_getter(file, call)
             || new_root::classify(file, call, &Parent::absent(function)) != Site::Plain
         {
