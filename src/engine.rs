@@ -338,6 +338,54 @@ fn with_callers(
     all
 }
 
+/// For the language server, which lints one document at a time: `settings` with what the Go
+/// package in `dir` declares (the files of the directory, tests excluded, and the `vendor/`
+/// packages they import, as `check` reads them): the types of its struct fields, the functions
+/// with a context-taking sibling and the functions that start their own root, chains included.
+/// Only when context-not-passed or callee-drops-context runs (no other rule asks); the
+/// workspace's cancel wrappers in `settings` are kept. Files that cannot be read are left out.
+pub fn with_package_declarations(dir: &Path, settings: &LintSettings) -> LintSettings {
+    let rules = settings.rules_to_run();
+    if !rules
+        .iter()
+        .any(|r| r.name == crate::rules::CALLEE_DROPS_CONTEXT || r.name == "context-not-passed")
+    {
+        return settings.clone();
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.extension().is_some_and(|x| x == "go")
+                        && !p.to_string_lossy().ends_with("_test.go")
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    let targets: Vec<Target> = files
+        .into_iter()
+        .map(|path| Target {
+            display: path.to_string_lossy().into_owned(),
+            path,
+            language: Language::Go,
+            explicit: false,
+        })
+        .collect();
+    let mut options = CheckOptions::new(vec![dir.to_path_buf()]);
+    options.settings = settings.clone();
+    let wrappers = settings.go.wrappers.clone();
+    with_go_declarations(&targets, &mut options, &rules);
+    let go = &mut options.settings.go;
+    go.wrappers.extend(wrappers);
+    go.wrappers.sort();
+    go.wrappers.dedup();
+    options.settings
+}
+
 /// The `JoinHandle` aliases, spawn wrappers and test-only module files each Rust target
 /// declares (see [`lang::rust::TreeTypes`]), in parallel; only files mentioning `JoinHandle`
 /// or declaring a module in a file of its own under a test `cfg` are parsed.
