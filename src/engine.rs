@@ -420,7 +420,7 @@ pub fn with_package_declarations(dir: &Path, settings: &LintSettings) -> LintSet
 
 /// The `JoinHandle` aliases, spawn wrappers and test-only module files each Rust target
 /// declares (see [`lang::rust::TreeTypes`]), in parallel; only files mentioning `JoinHandle`
-/// or declaring a module in a file of its own (`mod name;`) are parsed.
+/// or declaring a module in a file of its own under a test `cfg` are parsed.
 fn rust_declarations(targets: &[Target], max_file_size: u64) -> Vec<lang::rust::types::Declared> {
     targets
         .par_iter()
@@ -428,7 +428,7 @@ fn rust_declarations(targets: &[Target], max_file_size: u64) -> Vec<lang::rust::
         .filter_map(|target| {
             let declared = with_file_bytes(&target.path, max_file_size, |bytes| {
                 if memchr::memmem::find(bytes, b"JoinHandle").is_none()
-                    && !declares_module_file(bytes)
+                    && !declares_test_module_file(bytes)
                 {
                     return None;
                 }
@@ -447,18 +447,31 @@ fn rust_declarations(targets: &[Target], max_file_size: u64) -> Vec<lang::rust::
         .collect()
 }
 
-/// Whether a file may declare a module kept in a file of its own for tests: it mentions
-/// `test` and has a line `mod name;` (after `pub`, `pub(crate)`, …).
-fn declares_module_file(bytes: &[u8]) -> bool {
-    memchr::memmem::find(bytes, b"test").is_some()
-        && bytes.split(|&b| b == b'\n').any(|line| {
-            let line = line.trim_ascii();
-            let Some(at) = memchr::memmem::find(line, b"mod ") else {
-                return false;
-            };
-            let before = &line[..at];
-            (before.is_empty() || before.starts_with(b"pub")) && line.ends_with(b";")
-        })
+/// Whether a file may declare a module kept in a file of its own for tests: a line
+/// `mod name;` (after `pub`, `pub(crate)`, …) under attribute lines, or with an attribute on
+/// the same line, that mention `cfg` and `test` (`#[cfg(any(test, feature = "test_utils"))]`).
+fn declares_test_module_file(bytes: &[u8]) -> bool {
+    let test_cfg = |line: &[u8]| {
+        memchr::memmem::find(line, b"cfg").is_some()
+            && memchr::memmem::find(line, b"test").is_some()
+    };
+    let mut attributes_say_test = false;
+    for line in bytes.split(|&b| b == b'\n').map(<[u8]>::trim_ascii) {
+        if line.starts_with(b"#[") && !line.ends_with(b";") {
+            attributes_say_test |= test_cfg(line);
+            continue;
+        }
+        let declares = line.ends_with(b";")
+            && memchr::memmem::find(line, b"mod ").is_some_and(|at| {
+                let before = line[..at].trim_ascii();
+                before.is_empty() || before.starts_with(b"pub") || before.ends_with(b"]")
+            });
+        if declares && (attributes_say_test || test_cfg(line)) {
+            return true;
+        }
+        attributes_say_test = false;
+    }
+    false
 }
 
 /// The Go files (tests excluded) of the packages of the `vendor/` directories of the scanned

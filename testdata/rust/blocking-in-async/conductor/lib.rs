@@ -5,3 +5,7 @@ pub mod client;
 pub mod sweettest;
 #[cfg(test)]
 mod local_network;
+#[cfg(test)] mod settle;
+#[cfg(test)]
+#[allow(dead_code)]
+mod peers;
