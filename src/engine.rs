@@ -173,8 +173,8 @@ pub fn check(options: &CheckOptions) -> Result<Report, Error> {
 /// [`lang::go::roots`]), found by one parallel first pass that parses only the files a byte
 /// scan picks. The `vendor/` directories of the scanned modules are read for siblings and
 /// roots even when they are not linted. Files that cannot be read are left to the main pass to
-/// report. For the Rust rules, the `JoinHandle` aliases and spawn wrappers of the tree (see
-/// [`lang::rust::TreeTypes`]).
+/// report. For the Rust rules, the `JoinHandle` aliases, spawn wrappers and test-only module
+/// files of the tree (see [`lang::rust::TreeTypes`]).
 fn with_wrappers(targets: &[Target], options: &CheckOptions) -> CheckOptions {
     let mut options = options.clone();
     let rules = options.settings.rules_to_run();
@@ -338,15 +338,68 @@ fn with_callers(
     all
 }
 
-/// The `JoinHandle` aliases and spawn wrappers each Rust target declares (see
-/// [`lang::rust::TreeTypes`]), in parallel; only files mentioning `JoinHandle` are parsed.
+/// For the language server, which lints one document at a time: `settings` with what the Go
+/// package in `dir` declares (the files of the directory, tests excluded, and the `vendor/`
+/// packages they import, as `check` reads them): the types of its struct fields, the functions
+/// with a context-taking sibling and the functions that start their own root, chains included.
+/// Only when context-not-passed or callee-drops-context runs (no other rule asks); the
+/// workspace's cancel wrappers in `settings` are kept. Files that cannot be read are left out.
+pub fn with_package_declarations(dir: &Path, settings: &LintSettings) -> LintSettings {
+    let rules = settings.rules_to_run();
+    if !rules
+        .iter()
+        .any(|r| r.name == crate::rules::CALLEE_DROPS_CONTEXT || r.name == "context-not-passed")
+    {
+        return settings.clone();
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.extension().is_some_and(|x| x == "go")
+                        && !p.to_string_lossy().ends_with("_test.go")
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    let targets: Vec<Target> = files
+        .into_iter()
+        .map(|path| Target {
+            display: path.to_string_lossy().into_owned(),
+            path,
+            language: Language::Go,
+            explicit: false,
+        })
+        .collect();
+    let mut options = CheckOptions::new(vec![dir.to_path_buf()]);
+    options.settings = settings.clone();
+    let wrappers = settings.go.wrappers.clone();
+    with_go_declarations(&targets, &mut options, &rules);
+    let go = &mut options.settings.go;
+    go.wrappers.extend(wrappers);
+    go.wrappers.sort();
+    go.wrappers.dedup();
+    options.settings
+}
+
+/// The `JoinHandle` aliases, spawn wrappers and test-only module files each Rust target
+/// declares (see [`lang::rust::TreeTypes`]), in parallel; only files mentioning `JoinHandle`
+/// or declaring a module in a file of its own under a test `cfg` are parsed.
 fn rust_declarations(targets: &[Target], max_file_size: u64) -> Vec<lang::rust::types::Declared> {
     targets
         .par_iter()
         .filter(|t| t.language == Language::Rust)
         .filter_map(|target| {
             let declared = with_file_bytes(&target.path, max_file_size, |bytes| {
-                memchr::memmem::find(bytes, b"JoinHandle")?;
+                if memchr::memmem::find(bytes, b"JoinHandle").is_none()
+                    && !declares_test_module_file(bytes)
+                {
+                    return None;
+                }
                 let source = std::str::from_utf8(bytes).ok()?;
                 let tree = lang::parse(Language::Rust, source)?;
                 let declared = lang::with_root(&tree, || {
@@ -360,6 +413,33 @@ fn rust_declarations(targets: &[Target], max_file_size: u64) -> Vec<lang::rust::
             declared.ok().flatten()
         })
         .collect()
+}
+
+/// Whether a file may declare a module kept in a file of its own for tests: a line
+/// `mod name;` (after `pub`, `pub(crate)`, …) under attribute lines, or with an attribute on
+/// the same line, that mention `cfg` and `test` (`#[cfg(any(test, feature = "test_utils"))]`).
+fn declares_test_module_file(bytes: &[u8]) -> bool {
+    let test_cfg = |line: &[u8]| {
+        memchr::memmem::find(line, b"cfg").is_some()
+            && memchr::memmem::find(line, b"test").is_some()
+    };
+    let mut attributes_say_test = false;
+    for line in bytes.split(|&b| b == b'\n').map(<[u8]>::trim_ascii) {
+        if line.starts_with(b"#[") && !line.ends_with(b";") {
+            attributes_say_test |= test_cfg(line);
+            continue;
+        }
+        let declares = line.ends_with(b";")
+            && memchr::memmem::find(line, b"mod ").is_some_and(|at| {
+                let before = line[..at].trim_ascii();
+                before.is_empty() || before.starts_with(b"pub") || before.ends_with(b"]")
+            });
+        if declares && (attributes_say_test || test_cfg(line)) {
+            return true;
+        }
+        attributes_say_test = false;
+    }
+    false
 }
 
 /// The Go files (tests excluded) of the packages of the `vendor/` directories of the scanned

@@ -495,7 +495,7 @@ fn off_by_default_rules_run_only_when_selected() {
 }
 
 const RUST_LEAK: &str =
-    "async fn f(t: tokio_util::sync::CancellationToken) {\n    t.drop_guard();\n}\n";
+    "async fn f(t: tokio_util::sync::CancellationToken) {\n    t.drop_guard();\n    work().await;\n}\n";
 
 #[test]
 fn rust_files_are_linted_and_cargo_target_directories_skipped() {

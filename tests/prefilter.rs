@@ -134,6 +134,7 @@ fn f() {}
 fn f() {
     let t = CancellationToken::new();
     t.clone().drop_guard();
+    work();
 }
 ",
         "fn f(h: tokio::task::JoinHandle<()>) {

@@ -165,8 +165,9 @@ fn chain(file: &GoFile<'_>, start: &RootStart) -> String {
 /// (`Close`, `StartMonitor`, `Fatalf`), `main`, `init`, configuration packages and test files
 /// are left out, and so are functions whose root is deliberate by their shape: they return no
 /// error (see [`returns_error`]), they run a callback they are given (see
-/// [`runs_callback_parameter`]) or the root is made once for all callers (`once.Do(func() {
-/// … })`). The first pass of the engine runs this on every file that may start a root.
+/// [`runs_callback_parameter`]), the root is made once for all callers (`once.Do(func() {
+/// … })`), made uncancellable (`context.WithoutCancel(context.TODO())`) or kept through a
+/// derived context (see [`new_root::kept_through_derived`]). The first pass of the engine runs this on every file that may start a root.
 pub fn roots_in(file: &GoFile<'_>, path: &Path) -> Vec<RootStart> {
     let mut found: Vec<RootStart> = Vec::new();
     let mut done: Vec<usize> = Vec::new();
@@ -178,6 +179,8 @@ pub fn roots_in(file: &GoFile<'_>, path: &Path) -> Vec<RootStart> {
         let function = file.functions()[index].node;
         if runs_callback_parameter(file, function, call)
             || in_once(file, call, function)
+            || made_uncancellable(file, call)
+            || new_root::kept_through_derived(file, call)
             || new_root::feeds_config_getter(file, call)
             || new_root::classify(file, call, &Parent::absent(function)) != Site::Plain
         {
@@ -357,6 +360,24 @@ fn runs_callback_parameter(file: &GoFile<'_>, function: Node<'_>, root: Node<'_>
                         })
                 })
             })
+        })
+}
+
+/// Whether the root is wrapped in `context.WithoutCancel(…)`
+/// (`container.CheckpointTo(context.WithoutCancel(context.TODO()), …)`): the author states the
+/// work must not be cancelled, so a caller's cancellation is not meant to reach it.
+fn made_uncancellable(file: &GoFile<'_>, root: Node<'_>) -> bool {
+    root.parent()
+        .filter(|a| a.kind() == "argument_list")
+        .and_then(|a| a.parent())
+        .is_some_and(|call| {
+            matches!(
+                file.callee(call),
+                Some(crate::lang::go::Callee::Package {
+                    path: "context",
+                    name: "WithoutCancel"
+                })
+            )
         })
 }
 

@@ -308,6 +308,25 @@ pub fn parent_is_nil_here(file: &GoFile<'_>, node: Node<'_>, parent: &Parent<'_>
     false
 }
 
+/// Whether a context derived from the new root is kept beyond the function: the root is bound
+/// to a local (`ctx := context.Background()`) that a `context.With…` call derives from, and
+/// that derived context or its cancel function is stored (`streamCtx, cancel :=
+/// context.WithCancel(ctx)` then `m.cancel = cancel`). The root is long-lived state, as when it
+/// is stored itself.
+pub fn kept_through_derived(file: &GoFile<'_>, call: Node<'_>) -> bool {
+    let Some(binding) = Binding::of(file, call) else {
+        return false;
+    };
+    let Some(context) = binding.context else {
+        return false;
+    };
+    binding.uses(file, context).into_iter().any(|r| {
+        argument_of(r)
+            .is_some_and(|outer| first_argument(outer) == Some(r) && is_value_wrapper(file, outer))
+            && Binding::of(file, r).is_some_and(|derived| derived.is_kept(file))
+    })
+}
+
 /// Whether the new root is the fallback of `cmp.Or(s.ctx, context.Background())`: a default
 /// for a context kept elsewhere when it is unset.
 fn nil_fallback(file: &GoFile<'_>, call: Node<'_>) -> bool {

@@ -12,6 +12,7 @@ import (
 )
 
 type Server struct {
+	stream *store.Stream
 	st     *store.Store
 	client *remote.Client
 	c      *cache
@@ -76,6 +77,9 @@ func (s *Server) lookalikes(ctx context.Context, db *sql.DB, q interface{ Query(
 	_ = store.Remote()     // want "callee-drops-context"
 	_ = s.st.Deepest("k")
 	_ = s.st.Flush()
+	_ = s.st.Checkpoint()
+	_ = s.stream.Open()
+	_ = s.stream.Ping() // want "callee-drops-context"
 	// A callback kept by the call runs when another context is in charge (envoy predicates);
 	// a runner given the parent runs it at once.
 	s.register(func() bool { return store.Purge(db) == nil })

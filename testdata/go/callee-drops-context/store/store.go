@@ -244,3 +244,38 @@ func (s *Store) Load2(ctx context.Context, id string) (string, error) { return i
 func Remote() error {
 	return remote.Ping()
 }
+
+// Checkpoint persists on a root made uncancellable on purpose (moby's CheckpointTo).
+func (s *Store) Checkpoint() error {
+	_, err := s.db.ExecContext(context.WithoutCancel(context.TODO()), "CHECKPOINT")
+	return err
+}
+
+// Stream opens a stream shared by every later call: the cancel of the context derived from
+// its root is kept in a field (seaweedfs's openStream), so the root is long-lived state.
+type Stream struct {
+	db     *sql.DB
+	cancel context.CancelFunc
+	conn   *sql.Conn
+}
+
+func (m *Stream) Open() error {
+	ctx := context.Background()
+	streamCtx, cancel := context.WithCancel(ctx)
+	conn, err := m.db.Conn(streamCtx)
+	if err != nil {
+		cancel()
+		return err
+	}
+	m.cancel = cancel
+	m.conn = conn
+	return nil
+}
+
+// Ping derives a context from its root only for one call: reported.
+func (m *Stream) Ping() error {
+	ctx := context.Background()
+	pingCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	return m.db.PingContext(pingCtx)
+}
