@@ -320,10 +320,12 @@ pub fn kept_through_derived(file: &GoFile<'_>, call: Node<'_>) -> bool {
     let Some(context) = binding.context else {
         return false;
     };
+    // Only a derivation with a cancel function (`context.WithCancel`, `WithTimeout` …): other
+    // calls taking the context first (`conn, err := DialPipeContext(ctx, p)`) use it.
     binding.uses(file, context).into_iter().any(|r| {
-        argument_of(r)
-            .is_some_and(|outer| first_argument(outer) == Some(r) && is_value_wrapper(file, outer))
-            && Binding::of(file, r).is_some_and(|derived| derived.is_kept(file))
+        argument_of(r).is_some_and(|outer| {
+            first_argument(outer) == Some(r) && file.cancel_result(outer).is_some()
+        }) && Binding::of(file, r).is_some_and(|derived| derived.is_kept(file))
     })
 }
 
