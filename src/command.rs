@@ -78,6 +78,14 @@ pub fn run(cli: cli::Cli) -> Result<u8, Error> {
         cli::Command::Check(args) => args,
     };
     let outputs = outputs(&args)?;
+    // With stdout closed the report would vanish and the run exit 1 as if it had been read.
+    // Said before anything is linted or fixed.
+    let to_stdout = args.diff || outputs.iter().any(|(_, file)| file.is_none());
+    if to_stdout && !args.show_settings && stdout_is_closed() {
+        return Err(Error::Io(std::io::Error::other(
+            "standard output is closed; nothing was linted (redirect it, or use --output FILE)",
+        )));
+    }
     if args.show_settings {
         show_settings(&args, &mut out)?;
         out.flush()?;
@@ -113,7 +121,11 @@ pub fn run(cli: cli::Cli) -> Result<u8, Error> {
         };
         if !mode.write {
             if !args.quiet {
-                writeln!(stderr, "{}", fix_note(&report.fixes, mode))?;
+                writeln!(
+                    stderr,
+                    "{}",
+                    fix_note(&report.fixes, mode, report.unwritten)
+                )?;
             }
             return Ok(if !report.errors.is_empty() {
                 2
@@ -187,7 +199,11 @@ pub fn run(cli: cli::Cli) -> Result<u8, Error> {
         }
     }
     if let (Some(mode), false) = (fix_mode, args.quiet) {
-        writeln!(stderr, "{}", fix_note(&report.fixes, mode))?;
+        writeln!(
+            stderr,
+            "{}",
+            fix_note(&report.fixes, mode, report.unwritten)
+        )?;
     }
     let failing = report
         .files
@@ -201,6 +217,31 @@ pub fn run(cli: cli::Cli) -> Result<u8, Error> {
     } else {
         0
     })
+}
+
+/// Whether ctxlint was started with file descriptor 1 closed (`ctxlint check >&-`). Rust's
+/// runtime opens `/dev/null` read-write on a standard descriptor found closed at startup, so
+/// the report would vanish without an error; a shell's `> /dev/null` opens it write-only, and
+/// stays allowed. Linux only (the flags are read from `/proc`).
+#[cfg(target_os = "linux")]
+fn stdout_is_closed() -> bool {
+    const O_ACCMODE: u32 = 0o3;
+    const O_RDWR: u32 = 0o2;
+    if std::fs::read_link("/proc/self/fd/1").ok().as_deref() != Some(Path::new("/dev/null")) {
+        return false;
+    }
+    let Ok(info) = std::fs::read_to_string("/proc/self/fdinfo/1") else {
+        return false;
+    };
+    info.lines()
+        .find_map(|line| line.strip_prefix("flags:"))
+        .and_then(|flags| u32::from_str_radix(flags.trim(), 8).ok())
+        .is_some_and(|flags| flags & O_ACCMODE == O_RDWR)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn stdout_is_closed() -> bool {
+    false
 }
 
 /// Said on stderr when the reader of stdout closed it before the report was written.
@@ -220,12 +261,18 @@ fn plural(n: usize, word: &str) -> String {
 }
 
 /// What `--fix`/`--diff` did, for stderr; a run with nothing to fix says so instead of
-/// "applied 0 fixes".
-fn fix_note(fixes: &[fix::FileFix], mode: fix::FixMode) -> String {
-    if fixes.iter().any(|f| f.original != f.fixed) {
-        fix::summary(fixes, mode)
-    } else {
-        "no fixes to apply".into()
+/// "applied 0 fixes", unless fixes were found that could not be written (`unwritten` files).
+fn fix_note(fixes: &[fix::FileFix], mode: fix::FixMode, unwritten: usize) -> String {
+    let changed = fixes.iter().any(|f| f.original != f.fixed);
+    let failed = format!(
+        "the fixes to {} could not be written (see the errors above)",
+        plural(unwritten, "file")
+    );
+    match (changed, unwritten) {
+        (true, 0) => fix::summary(fixes, mode),
+        (true, _) => format!("{}; {failed}", fix::summary(fixes, mode)),
+        (false, 0) => "no fixes to apply".into(),
+        (false, _) => failed,
     }
 }
 
@@ -395,6 +442,7 @@ fn collect(args: &CheckArgs) -> Result<Report, Error> {
             report.errors.append(&mut part.errors);
             report.fixes.append(&mut part.fixes);
             report.files_scanned += part.files_scanned;
+            report.unwritten += part.unwritten;
         }
     }
     report.files.sort_by(|a, b| a.path.cmp(&b.path));

@@ -54,6 +54,8 @@ pub struct Report {
     pub baseline_hidden: usize,
     /// `--write-baseline`: how many findings were recorded (none are reported then).
     pub baseline_recorded: Option<usize>,
+    /// `--fix`: files whose fixes could not be written (each also has an error).
+    pub unwritten: usize,
 }
 
 impl Report {
@@ -150,6 +152,12 @@ pub fn check(options: &CheckOptions) -> Result<Report, Error> {
             }
             Outcome::Skipped => {}
             Outcome::Failed(error) => errors.push(error),
+            Outcome::Unwritten(file, error) => {
+                report.files_scanned += 1;
+                report.files.extend(file);
+                report.unwritten += 1;
+                errors.push(error);
+            }
         }
     }
     errors.sort();
@@ -165,8 +173,8 @@ pub fn check(options: &CheckOptions) -> Result<Report, Error> {
 /// [`lang::go::roots`]), found by one parallel first pass that parses only the files a byte
 /// scan picks. The `vendor/` directories of the scanned modules are read for siblings and
 /// roots even when they are not linted. Files that cannot be read are left to the main pass to
-/// report. For the Rust rules, the `JoinHandle` aliases and spawn wrappers of the tree (see
-/// [`lang::rust::TreeTypes`]).
+/// report. For the Rust rules, the `JoinHandle` aliases, spawn wrappers and test-only module
+/// files of the tree (see [`lang::rust::TreeTypes`]).
 fn with_wrappers(targets: &[Target], options: &CheckOptions) -> CheckOptions {
     let mut options = options.clone();
     let rules = options.settings.rules_to_run();
@@ -267,20 +275,131 @@ fn with_go_declarations(targets: &[Target], options: &mut CheckOptions, rules: &
     go.wrappers = wrappers;
     go.types = std::sync::Arc::new(lang::go::types::TypeIndex::new(types));
     go.siblings = std::sync::Arc::new(lang::go::siblings::SiblingIndex::siblings(sibling_files));
-    go.roots = std::sync::Arc::new(lang::go::roots::RootIndex::new(
-        root_files.into_iter().flatten(),
-    ));
+    let direct: Vec<lang::go::roots::RootStart> = root_files.into_iter().flatten().collect();
+    let all_roots = if roots && !direct.is_empty() {
+        let go_targets: Vec<&Target> = targets
+            .iter()
+            .filter(|t| t.language == Language::Go)
+            .chain(&vendored)
+            .collect();
+        with_callers(&go_targets, options.max_file_size, go, direct)
+    } else {
+        direct
+    };
+    go.roots = std::sync::Arc::new(lang::go::roots::RootIndex::new(all_roots));
 }
 
-/// The `JoinHandle` aliases and spawn wrappers each Rust target declares (see
-/// [`lang::rust::TreeTypes`]), in parallel; only files mentioning `JoinHandle` are parsed.
+/// The functions that start a root (`direct`) and those that reach one through functions of
+/// the tree, up to [`lang::go::roots::MAX_DEPTH`] functions down: one parallel pass per step,
+/// each parsing only the files that call a function found by the step before (a byte scan of
+/// their names). Each step depends only on the ones before, so the result is the same
+/// whatever the thread count and file order.
+fn with_callers(
+    targets: &[&Target],
+    max_file_size: u64,
+    settings: &lang::go::GoSettings,
+    direct: Vec<lang::go::roots::RootStart>,
+) -> Vec<lang::go::roots::RootStart> {
+    let mut all = direct.clone();
+    let mut frontier = direct;
+    for _ in 1..lang::go::roots::MAX_DEPTH {
+        let known = lang::go::roots::RootIndex::new(all.iter().cloned());
+        let mut settings = settings.clone();
+        settings.roots = std::sync::Arc::new(lang::go::roots::RootIndex::new(frontier));
+        let found: Vec<lang::go::roots::RootStart> = targets
+            .par_iter()
+            .filter(|t| !t.path.to_string_lossy().ends_with("_test.go"))
+            .flat_map_iter(|target| {
+                let found = with_file_bytes(&target.path, max_file_size, |bytes| {
+                    let source = std::str::from_utf8(bytes).ok()?;
+                    if !settings.roots.called_in(source) {
+                        return None;
+                    }
+                    let tree = lang::parse(Language::Go, source)?;
+                    Some(lang::with_root(&tree, || {
+                        let mut file = GoFile::new(source, &tree, &settings);
+                        file.dir = Some(target.path.parent().unwrap_or(Path::new("")));
+                        crate::rules::callers_in(&file, &target.path, &known)
+                    }))
+                });
+                // Files that cannot be read are left to the main pass to report.
+                found.ok().flatten().unwrap_or_default()
+            })
+            .collect();
+        if found.is_empty() {
+            break;
+        }
+        // One function per declaration: the first in order when several files of a package
+        // reach it (platform variants).
+        let found: std::collections::BTreeSet<_> = found.into_iter().collect();
+        all.extend(found.iter().cloned());
+        frontier = found.into_iter().collect();
+    }
+    all
+}
+
+/// For the language server, which lints one document at a time: `settings` with what the Go
+/// package in `dir` declares (the files of the directory, tests excluded, and the `vendor/`
+/// packages they import, as `check` reads them): the types of its struct fields, the functions
+/// with a context-taking sibling and the functions that start their own root, chains included.
+/// Only when context-not-passed or callee-drops-context runs (no other rule asks); the
+/// workspace's cancel wrappers in `settings` are kept. Files that cannot be read are left out.
+pub fn with_package_declarations(dir: &Path, settings: &LintSettings) -> LintSettings {
+    let rules = settings.rules_to_run();
+    if !rules
+        .iter()
+        .any(|r| r.name == crate::rules::CALLEE_DROPS_CONTEXT || r.name == "context-not-passed")
+    {
+        return settings.clone();
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.extension().is_some_and(|x| x == "go")
+                        && !p.to_string_lossy().ends_with("_test.go")
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    let targets: Vec<Target> = files
+        .into_iter()
+        .map(|path| Target {
+            display: path.to_string_lossy().into_owned(),
+            path,
+            language: Language::Go,
+            explicit: false,
+        })
+        .collect();
+    let mut options = CheckOptions::new(vec![dir.to_path_buf()]);
+    options.settings = settings.clone();
+    let wrappers = settings.go.wrappers.clone();
+    with_go_declarations(&targets, &mut options, &rules);
+    let go = &mut options.settings.go;
+    go.wrappers.extend(wrappers);
+    go.wrappers.sort();
+    go.wrappers.dedup();
+    options.settings
+}
+
+/// The `JoinHandle` aliases, spawn wrappers and test-only module files each Rust target
+/// declares (see [`lang::rust::TreeTypes`]), in parallel; only files mentioning `JoinHandle`
+/// or declaring a module in a file of its own under a test `cfg` are parsed.
 fn rust_declarations(targets: &[Target], max_file_size: u64) -> Vec<lang::rust::types::Declared> {
     targets
         .par_iter()
         .filter(|t| t.language == Language::Rust)
         .filter_map(|target| {
             let declared = with_file_bytes(&target.path, max_file_size, |bytes| {
-                memchr::memmem::find(bytes, b"JoinHandle")?;
+                if memchr::memmem::find(bytes, b"JoinHandle").is_none()
+                    && !declares_test_module_file(bytes)
+                {
+                    return None;
+                }
                 let source = std::str::from_utf8(bytes).ok()?;
                 let tree = lang::parse(Language::Rust, source)?;
                 let declared = lang::with_root(&tree, || {
@@ -294,6 +413,33 @@ fn rust_declarations(targets: &[Target], max_file_size: u64) -> Vec<lang::rust::
             declared.ok().flatten()
         })
         .collect()
+}
+
+/// Whether a file may declare a module kept in a file of its own for tests: a line
+/// `mod name;` (after `pub`, `pub(crate)`, …) under attribute lines, or with an attribute on
+/// the same line, that mention `cfg` and `test` (`#[cfg(any(test, feature = "test_utils"))]`).
+fn declares_test_module_file(bytes: &[u8]) -> bool {
+    let test_cfg = |line: &[u8]| {
+        memchr::memmem::find(line, b"cfg").is_some()
+            && memchr::memmem::find(line, b"test").is_some()
+    };
+    let mut attributes_say_test = false;
+    for line in bytes.split(|&b| b == b'\n').map(<[u8]>::trim_ascii) {
+        if line.starts_with(b"#[") && !line.ends_with(b";") {
+            attributes_say_test |= test_cfg(line);
+            continue;
+        }
+        let declares = line.ends_with(b";")
+            && memchr::memmem::find(line, b"mod ").is_some_and(|at| {
+                let before = line[..at].trim_ascii();
+                before.is_empty() || before.starts_with(b"pub") || before.ends_with(b"]")
+            });
+        if declares && (attributes_say_test || test_cfg(line)) {
+            return true;
+        }
+        attributes_say_test = false;
+    }
+    false
 }
 
 /// The Go files (tests excluded) of the packages of the `vendor/` directories of the scanned
@@ -438,6 +584,8 @@ enum Outcome {
     /// Generated code found by walking.
     Skipped,
     Failed(FileError),
+    /// Linted, but its fixes could not be written: its findings as they are, and why.
+    Unwritten(Option<FileReport>, FileError),
 }
 
 fn analyse(target: &Target, options: &CheckOptions) -> Outcome {
@@ -525,14 +673,22 @@ fn lint_target(target: &Target, source: String, options: &CheckOptions) -> Outco
                 path,
                 display,
                 language,
-                source,
-                diagnostics,
+                source.clone(),
+                diagnostics.clone(),
                 mode,
                 &roots,
                 lint,
             ) {
                 Ok((fixed, source, diagnostics)) => (source, diagnostics, Some(fixed)),
-                Err(message) => return fail(message),
+                Err(message) => {
+                    let file = (!diagnostics.is_empty()).then(|| FileReport {
+                        path: target.display.clone(),
+                        file: target.path.clone(),
+                        source,
+                        diagnostics,
+                    });
+                    return Outcome::Unwritten(file, FileError::new(&target.display, message));
+                }
             }
         }
         _ => (source, diagnostics, None),

@@ -377,10 +377,25 @@ pub fn write_atomically(
     let dir = real
         .parent()
         .ok_or_else(|| io::Error::other("the file has no parent directory"))?;
+    // tempfile's error names the temporary file, which the user never asked about: say
+    // which directory refused it and why.
     let mut temp = tempfile::Builder::new()
         .prefix(".ctxlint-fix-")
         .suffix(".tmp")
-        .tempfile_in(dir)?;
+        .tempfile_in(dir)
+        .map_err(|e| {
+            let cause = match e.raw_os_error() {
+                Some(code) => io::Error::from_raw_os_error(code),
+                None => io::Error::from(e.kind()),
+            };
+            io::Error::new(
+                e.kind(),
+                format!(
+                    "cannot create a temporary file in its directory {} ({cause}); left as it is",
+                    crate::walk::display_path(dir)
+                ),
+            )
+        })?;
     temp.write_all(text.as_bytes())?;
     if !same_owner(temp.as_file(), &metadata) {
         drop(temp);

@@ -224,6 +224,49 @@ fn output_does_not_depend_on_thread_count() {
     }
 }
 
+/// callee-drops-context's chains run across files and packages (a function found one step up
+/// depends on those found before): the findings, chains included, are the same whatever the
+/// thread count and the order of the paths.
+#[test]
+fn chains_do_not_depend_on_thread_count_or_path_order() {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/go/callee-drops-context");
+    let run = |threads: &str, paths: &[&str]| {
+        let mut args = vec![
+            "check",
+            "--isolated",
+            "--format",
+            "json",
+            "--select",
+            "callee-drops-context",
+            "--threads",
+            threads,
+        ];
+        args.extend_from_slice(paths);
+        let o = ctxlint(&dir, &args);
+        let text: Vec<String> = stdout(&o)
+            .lines()
+            .filter(|l| !l.contains("elapsed_ms"))
+            .map(str::to_string)
+            .collect();
+        (o.status.code(), text)
+    };
+    let one = run("1", &["app", "store", "config"]);
+    assert_eq!(one.0, Some(1));
+    assert!(
+        one.1.iter().any(|l| l.contains("`Resolve2` → `Find`")),
+        "{:?}",
+        one.1
+    );
+    for (threads, paths) in [
+        ("2", ["app", "store", "config"]),
+        ("2", ["config", "store", "app"]),
+        ("1", ["store", "config", "app"]),
+    ] {
+        assert_eq!(one, run(threads, &paths), "{threads} threads, {paths:?}");
+    }
+}
+
 #[test]
 fn color_follows_flag_tty_and_no_color() {
     let dir = tree(&[("leak.go", LEAK)]);
@@ -452,7 +495,7 @@ fn off_by_default_rules_run_only_when_selected() {
 }
 
 const RUST_LEAK: &str =
-    "async fn f(t: tokio_util::sync::CancellationToken) {\n    t.drop_guard();\n}\n";
+    "async fn f(t: tokio_util::sync::CancellationToken) {\n    t.drop_guard();\n    work().await;\n}\n";
 
 #[test]
 fn rust_files_are_linted_and_cargo_target_directories_skipped() {
@@ -524,6 +567,53 @@ fn a_report_that_cannot_be_written_is_an_error_said_once() {
         assert_eq!(err.matches("No space left on device").count(), 1, "{err}");
         assert!(err.contains("cannot write the report"), "{err}");
     }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_closed_stdout_is_an_error_not_a_silent_report() {
+    // `ctxlint check >&-`: Rust's runtime puts /dev/null on the closed descriptor, so the run
+    // used to exit 1 as if the report had been printed.
+    let dir = tree(&[("leak.go", LEAK)]);
+    let closed = |args: &[&str]| {
+        Command::new("sh")
+            .arg("-c")
+            .arg("exec \"$0\" \"$@\" >&-")
+            .arg(env!("CARGO_BIN_EXE_ctxlint"))
+            .args(args)
+            .current_dir(dir.path())
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap()
+    };
+    for args in [&["check", "leak.go"][..], &["check", "--diff", "leak.go"]] {
+        let o = closed(args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(
+            err.trim(),
+            "ctxlint: cannot write the report: standard output is closed; nothing was linted (redirect it, or use --output FILE)",
+            "{args:?}"
+        );
+    }
+    // --fix with a closed stdout fixes nothing either.
+    let o = closed(&["check", "--fix", "leak.go"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(
+        fs::read_to_string(dir.path().join("leak.go")).unwrap(),
+        LEAK
+    );
+    // `> /dev/null` (write-only) is a choice, not a closed stdout.
+    let null = fs::File::create("/dev/null").unwrap();
+    let o = ctxlint_to(dir.path(), &["check", "leak.go"], null.into());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "");
+    // The report written to a file needs no stdout.
+    let o = closed(&["check", "--output", "report.txt", "leak.go"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(fs::read_to_string(dir.path().join("report.txt"))
+        .unwrap()
+        .contains("leak.go"));
 }
 
 #[test]

@@ -418,6 +418,47 @@ fn read_only_files_are_reported_not_rewritten() {
     assert_eq!(read(dir.path(), "leak.go"), LEAK);
 }
 
+#[cfg(unix)]
+#[test]
+fn a_directory_that_refuses_the_temporary_file_is_named_with_the_cause() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    use std::os::unix::process::CommandExt;
+    // A writable file in a directory where no file can be created: the fix cannot be written
+    // atomically. The error used to name the temporary file, and the summary said "no fixes
+    // to apply".
+    let dir = tree(&[("leak.go", LEAK)]);
+    let path = dir.path().join("leak.go");
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o666)).unwrap();
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o555)).unwrap();
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_ctxlint"));
+    command
+        .args(["check", "--fix", "--format", "short", "leak.go"])
+        .current_dir(dir.path());
+    // Root may create files in any directory: run as `nobody` then (the directories above
+    // the temporary one are world-readable, the binary world-executable).
+    if fs::metadata(dir.path()).unwrap().uid() == 0 {
+        command.uid(65534).gid(65534);
+    }
+    let o = command.output().unwrap();
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("error: leak.go: the fixes could not be written: cannot create a temporary file in its directory")
+            && err.contains("(permission denied); left as it is"),
+        "{err}"
+    );
+    assert!(!err.contains(".ctxlint-fix-"), "{err}");
+    assert!(!err.contains("no fixes to apply"), "{err}");
+    assert!(
+        err.contains("the fixes to 1 file could not be written"),
+        "{err}"
+    );
+    // The findings are reported as they are, and the file is left alone.
+    assert!(stdout(&o).starts_with("leak.go:10:"), "{}", stdout(&o));
+    assert_eq!(read(dir.path(), "leak.go"), LEAK);
+}
+
 #[test]
 fn fixes_in_one_function_pick_distinct_names() {
     // Two `var` declarations in one scope: fixed in the same pass, both must not become

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 
 use ctxlint::{check, rules, CheckOptions, Report};
 
+mod fuzz_checks;
+
 fn lint(name: &str, text: &str) -> Report {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(name);
@@ -147,4 +149,24 @@ fn files_over_the_size_limit_are_skipped_with_a_message() {
     assert_eq!(report.errors.len(), 1);
     assert!(report.errors[0].message.contains("--max-file-size"));
     assert!(report.files.is_empty());
+}
+
+#[test]
+fn every_input_a_fuzzer_crashed_on_passes_its_check() {
+    // testdata/fuzz/<target>/: the inputs (minimised) each fuzz target failed on, replayed
+    // through the same check the target runs (tests/fuzz_checks).
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/fuzz");
+    let mut replayed = 0;
+    for target in std::fs::read_dir(&root).unwrap() {
+        let target = target.unwrap().path();
+        let name = target.file_name().unwrap().to_str().unwrap().to_string();
+        for input in std::fs::read_dir(&target).unwrap() {
+            let input = input.unwrap().path();
+            let data = std::fs::read(&input).unwrap();
+            let result = std::panic::catch_unwind(|| fuzz_checks::check(&name, &data));
+            assert!(result.is_ok(), "{} fails its check", input.display());
+            replayed += 1;
+        }
+    }
+    assert!(replayed > 0, "no input under {}", root.display());
 }

@@ -622,6 +622,55 @@ fn wrappers_declared_in_the_workspace_produce_cancel_functions() {
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
 
+#[test]
+fn the_package_of_a_document_is_read_for_roots_and_siblings() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    std::fs::write(
+        dir.path().join("ctxlint.toml"),
+        "select = [\"callee-drops-context\", \"context-not-passed\"]\n",
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("api")).unwrap();
+    // Another file of the package: a function that starts its own root, one that reaches it
+    // through the first, and a method with a context-taking sibling.
+    std::fs::write(
+        dir.path().join("api/store.go"),
+        "package api\n\nimport \"context\"\n\ntype Store struct{}\n\n\
+         func load(s *Store) error {\n\treturn s.GetContext(context.Background(), \"k\")\n}\n\n\
+         func fetch(s *Store) error {\n\treturn load(s)\n}\n\n\
+         func (s *Store) Get(k string) error { return s.GetContext(context.Background(), k) }\n\n\
+         func (s *Store) GetContext(ctx context.Context, k string) error { return ctx.Err() }\n",
+    )
+    .unwrap();
+    let uri = format!("file://{}/api/api.go", dir.path().display());
+    let text = "package api\n\nimport \"context\"\n\nfunc get(ctx context.Context, s *Store) {\n\t_ = fetch(s)\n\t_ = s.Get(\"k\")\n}\n";
+    std::fs::write(dir.path().join("api/api.go"), text).unwrap();
+
+    let mut client = Client::start();
+    client.initialize_in(json!({}), json!(format!("file://{}", dir.path().display())));
+    client.open(&uri, "go", 1, text);
+    let published = client.diagnostics(&uri, None);
+    let diagnostics = published["diagnostics"].as_array().unwrap();
+    let codes: Vec<&str> = diagnostics
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        ["callee-drops-context", "context-not-passed"],
+        "{diagnostics:?}"
+    );
+    assert!(
+        diagnostics[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`fetch`"),
+        "{diagnostics:?}"
+    );
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
 // Hostile and broken input: the server answers with an error and keeps serving.
 
 impl Client {

@@ -1,11 +1,13 @@
-//! Lints arbitrary bytes as Rust with every rule (see lint_checks.rs).
+//! Lints arbitrary bytes as Rust with every rule.
+//! The check is `tests/fuzz_checks`' (`check("lint_rust", data)`), which `tests/robustness.rs`
+//! replays on every input this target crashed on (`testdata/fuzz/lint_rust/`).
 #![no_main]
 
-#[path = "lint_checks.rs"]
-mod lint_checks;
+#[path = "../../tests/fuzz_checks/mod.rs"]
+mod fuzz_checks;
 
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    lint_checks::lint_and_check_spans(ctxlint::lang::Language::Rust, data);
+    fuzz_checks::check("lint_rust", data);
 });

@@ -270,8 +270,9 @@ fn async_context(file: &RustFile<'_>, call: Node<'_>) -> Option<AsyncContext> {
     for ancestor in ancestors(call) {
         match ancestor.kind() {
             "async_block" => {
-                return (!argument_of(file, ancestor, |name| name.ends_with("block_on")))
-                    .then_some(AsyncContext { awaits });
+                let driven = argument_of(file, ancestor, |name| name.ends_with("block_on"))
+                    || in_blocking_executor(file, ancestor);
+                return (!driven).then_some(AsyncContext { awaits });
             }
             "function_item" => {
                 return (is_async_function(file, ancestor) && !is_runtime_root(file, ancestor))
@@ -294,6 +295,36 @@ fn async_context(file: &RustFile<'_>, call: Node<'_>) -> Option<AsyncContext> {
         }
     }
     None
+}
+
+/// Whether an async block is made by a method of an `impl` that runs futures on threads of
+/// their own: a synchronous runtime (`impl Runtime for NoAsync`, whose `spawn` is
+/// `std::thread::spawn(move || futures_executor::block_on(future))`), whose `delay` may well
+/// sleep. A runtime that merely offers a `block_on` (smol's, tokio's) does not count.
+fn in_blocking_executor(file: &RustFile<'_>, block: Node<'_>) -> bool {
+    let Some(item) = ancestors(block).find(|a| a.kind() == "impl_item") else {
+        return false;
+    };
+    file.calls_within(item).any(|call| {
+        called_name(call).is_some_and(|n| file.text(n) == "block_on")
+            && ancestors(call)
+                .take_while(|a| *a != item)
+                .filter(|a| a.kind() == "closure_expression")
+                .filter_map(call_taking)
+                .filter_map(|spawn| spawn.child_by_field_name("function"))
+                .any(|f| file.resolve(f).ends_with("thread::spawn"))
+    })
+}
+
+/// The name a call calls: the method, the last segment of a path, or the function.
+fn called_name(call: Node<'_>) -> Option<Node<'_>> {
+    let function = call.child_by_field_name("function")?;
+    match function.kind() {
+        "field_expression" => function.child_by_field_name("field"),
+        "scoped_identifier" => function.child_by_field_name("name"),
+        "identifier" => Some(function),
+        _ => None,
+    }
 }
 
 /// Calls that run a closure argument on another thread, or in a blocking section.

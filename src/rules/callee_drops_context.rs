@@ -9,8 +9,8 @@ use super::context_not_passed::written;
 use super::new_root::{self, Parent, Site};
 use super::{Check, Needle, Rule};
 use crate::diagnostic::{Diagnostic, Label, Severity, Span};
-use crate::lang::go::roots::{shown, RootStart};
-use crate::lang::go::siblings::Declared;
+use crate::lang::go::roots::{shown, RootIndex, RootStart, Step};
+use crate::lang::go::siblings::{Declared, PackageRef};
 use crate::lang::go::GoFile;
 use crate::lang::{named_children, Language};
 
@@ -101,24 +101,28 @@ fn diagnostic(
 ) -> Diagnostic {
     let ctx = &parent.expression;
     let (name, root) = (&start.declared.name, &start.root);
+    let names: Vec<String> = std::iter::once(name)
+        .chain(start.via.iter().map(|s| &s.name))
+        .map(|n| format!("`{n}`"))
+        .collect();
+    let through = match start.via.last() {
+        Some(last) => format!(" in `{}`", last.name),
+        None => String::new(),
+    };
     let function = call.child_by_field_name("function").unwrap_or(call);
     Diagnostic {
         rule: RULE.name,
         severity: RULE.default_severity,
         message: format!(
-            "`{}` takes no context and starts its own with `{root}`, so its work ignores the \
-             cancellation of `{ctx}` and goes on after the caller has given up",
+            "`{}` takes no context and starts its own with `{root}`{through}, so its work \
+             ignores the cancellation of `{ctx}` and goes on after the caller has given up",
             written(file, call)
         ),
         span: Span::of(call),
         labels: vec![
             Label {
                 span: Span::of(function),
-                message: format!(
-                    "`{name}` → `{root}` ({}:{})",
-                    shown(&start.file, file.dir),
-                    start.root_line
-                ),
+                message: chain(file, start),
             },
             Label {
                 span: Span::of(parent.param),
@@ -126,11 +130,33 @@ fn diagnostic(
             },
         ],
         help: format!(
-            "pass `{ctx}` down: give `{name}` a `ctx context.Context` parameter and use it \
-             instead of `{root}`"
+            "pass `{ctx}` down: give {} a `ctx context.Context` parameter and use it instead of \
+             `{root}`",
+            names.join(", ")
         ),
         fix: None,
     }
+}
+
+/// The chain from the callee down to its root, each step with where it is called and the root
+/// with where it starts: `` `fetch` → `load` (api.go:12) → `context.Background()` (db.go:30) ``.
+fn chain(file: &GoFile<'_>, start: &RootStart) -> String {
+    let mut text = format!("`{}`", start.declared.name);
+    for step in &start.via {
+        text.push_str(&format!(
+            " → `{}` ({}:{})",
+            step.name,
+            shown(&step.file, file.dir),
+            step.line
+        ));
+    }
+    text.push_str(&format!(
+        " → `{}` ({}:{})",
+        start.root,
+        shown(&start.file, file.dir),
+        start.root_line
+    ));
+    text
 }
 
 /// The functions and methods a Go file declares that take no context and start a root for
@@ -139,82 +165,241 @@ fn diagnostic(
 /// see [`new_root::classify`]), nor one in a callback or one that only reads configuration.
 /// Constructors (`New…`), functions named like cleanup, a start of detached work or logging
 /// (`Close`, `StartMonitor`, `Fatalf`), `main`, `init`, configuration packages and test files
-/// are left out. The first pass of
-/// the engine runs this on every file that may start a root.
+/// are left out, and so are functions whose root is deliberate by their shape: they return no
+/// error (see [`returns_error`]), they run a callback they are given (see
+/// [`runs_callback_parameter`]), the root is made once for all callers (`once.Do(func() {
+/// … })`), made uncancellable (`context.WithoutCancel(context.TODO())`) or kept through a
+/// derived context (see [`new_root::kept_through_derived`]). The first pass of the engine runs this on every file that may start a root.
 pub fn roots_in(file: &GoFile<'_>, path: &Path) -> Vec<RootStart> {
-    // A configuration package's roots read settings (flipt's `AllMethods(context.Background())`
-    // reads values a context may carry): nothing to cancel.
-    if file.is_test_file() || matches!(file.package.as_str(), "config" | "settings" | "options") {
-        return Vec::new();
-    }
-    let dir = file.dir.unwrap_or(Path::new(""));
-    let functions = file.functions();
-    let mut import_path = None;
     let mut found: Vec<RootStart> = Vec::new();
     let mut done: Vec<usize> = Vec::new();
     for &call in file.new_root_calls() {
-        let Some((mut index, _)) = file.function_of(call) else {
+        let Some((index, callee)) = declared_callee(file, call).filter(|(i, _)| !done.contains(i))
+        else {
             continue;
         };
-        // Out to the declaration: no function on the way takes a context or makes one.
-        let declaration = loop {
-            let function = &functions[index];
-            if !function.context_params.is_empty() || function.returns_context {
-                break None;
-            }
-            match function.enclosing {
-                Some(outer) => index = outer,
-                None => break Some(index),
-            }
-        };
-        let Some(index) = declaration.filter(|i| !done.contains(i)) else {
-            continue;
-        };
-        let function = &functions[index];
-        let Some(name) = function.name else {
-            continue;
-        };
-        // Constructors start roots for the long-lived state they make.
-        let constructor = new_root::words(name).first().is_some_and(|w| w == "new");
-        if matches!(name, "main" | "init")
-            || constructor
-            || new_root::detach_name(name).is_some()
-            || new_root::named_like_logging(name)
-        {
-            continue;
-        }
-        let receiver = match function.node.child_by_field_name("receiver") {
-            Some(list) => {
-                let ty = crate::lang::go::parameters(list).next().map(|p| p.ty);
-                match ty.and_then(|t| crate::lang::go::siblings::type_name(file, t)) {
-                    Some(ty) => Some(ty.to_string()),
-                    None => continue,
-                }
-            }
-            None => None,
-        };
-        if new_root::in_callback(file, call, function.node, None)
+        let function = file.functions()[index].node;
+        if runs_callback_parameter(file, function, call)
+            || in_once(file, call, function)
+            || made_uncancellable(file, call)
+            || new_root::kept_through_derived(file, call)
             || new_root::feeds_config_getter(file, call)
-            || new_root::classify(file, call, &Parent::absent(function.node)) != Site::Plain
+            || new_root::classify(file, call, &Parent::absent(function)) != Site::Plain
         {
             continue;
         }
         done.push(index);
-        let import_path = import_path
-            .get_or_insert_with(|| file.module().and_then(|m| m.import_path_of(dir)))
-            .clone();
         found.push(RootStart {
-            declared: Declared {
-                dir: dir.to_path_buf(),
-                import_path,
-                package: file.package.clone(),
-                receiver,
-                name: name.to_string(),
-            },
+            declared: callee,
             file: path.to_path_buf(),
             root: file.text(call).to_string(),
             root_line: call.start_position().row + 1,
+            via: Vec::new(),
         });
     }
     found
+}
+
+/// The functions of a Go file that take no context and call, at a plain site (not in a
+/// `defer`, a goroutine, a callback, an error branch), a function of `file`'s root index
+/// (`file.settings.roots`: those found one step further down) that none of the `known` ones
+/// is; each with the chain through the first such call. The same judgement of the caller as
+/// [`roots_in`]'s; the engine runs this a bounded number of times, one step up the chain each.
+pub fn callers_in(file: &GoFile<'_>, path: &Path, known: &RootIndex) -> Vec<RootStart> {
+    let roots = &file.settings.roots;
+    let mut found: Vec<RootStart> = Vec::new();
+    let mut done: Vec<usize> = Vec::new();
+    for call in file.calls_named_where(|name| roots.has_name(name)) {
+        let Some((index, caller)) = declared_callee(file, call).filter(|(i, _)| !done.contains(i))
+        else {
+            continue;
+        };
+        let function = file.functions()[index].node;
+        let here = PackageRef::Dir(file.dir.unwrap_or(Path::new("")), &file.package);
+        if known
+            .find(&caller.name, caller.receiver.as_deref(), here)
+            .is_some()
+        {
+            continue;
+        }
+        let Some(start) = file.find_declared(call, |name, receiver, package| {
+            roots.find(name, receiver, package)
+        }) else {
+            continue;
+        };
+        let absent = Parent::absent(function);
+        if new_root::detached_location(file, call, &absent).is_some()
+            || new_root::in_callback(file, call, function, None)
+            || passes_context(file, call, &absent)
+            || file
+                .find_declared(call, |name, receiver, package| {
+                    file.settings.siblings.find(name, receiver, package)
+                })
+                .is_some()
+        {
+            continue;
+        }
+        done.push(index);
+        let mut via = vec![Step {
+            name: start.declared.name.clone(),
+            file: path.to_path_buf(),
+            line: call.start_position().row + 1,
+        }];
+        via.extend(start.via.iter().cloned());
+        found.push(RootStart {
+            declared: caller,
+            file: start.file.clone(),
+            root: start.root.clone(),
+            root_line: start.root_line,
+            via,
+        });
+    }
+    found
+}
+
+/// The function declaration around `node` as a callee that may drop a context, with its index
+/// in the file's functions: no function on the way out takes a context or makes one, it
+/// returns an error (see [`returns_error`]), and it is not a constructor (`New…`: its roots are
+/// for the long-lived state it makes), `main`, `init`, named like cleanup, a start of detached
+/// work or logging, nor declared in a test file or a configuration package (whose roots read
+/// settings: flipt's `AllMethods(context.Background())`).
+fn declared_callee(file: &GoFile<'_>, node: Node<'_>) -> Option<(usize, Declared)> {
+    if file.is_test_file() || matches!(file.package.as_str(), "config" | "settings" | "options") {
+        return None;
+    }
+    let functions = file.functions();
+    let (mut index, _) = file.function_of(node)?;
+    // Out to the declaration: no function on the way takes a context or makes one.
+    loop {
+        let function = &functions[index];
+        if !function.context_params.is_empty() || function.returns_context {
+            return None;
+        }
+        match function.enclosing {
+            Some(outer) => index = outer,
+            None => break,
+        }
+    }
+    let function = &functions[index];
+    let name = function.name?;
+    let constructor = new_root::words(name).first().is_some_and(|w| w == "new");
+    if matches!(name, "main" | "init")
+        || constructor
+        || new_root::detach_name(name).is_some()
+        || new_root::named_like_logging(name)
+        || !returns_error(file, function.node)
+        || new_root::in_callback(file, node, function.node, None)
+    {
+        return None;
+    }
+    let receiver = match function.node.child_by_field_name("receiver") {
+        Some(list) => {
+            let ty = crate::lang::go::parameters(list).next()?.ty;
+            Some(crate::lang::go::siblings::type_name(file, ty)?.to_string())
+        }
+        None => None,
+    };
+    let dir = file.dir.unwrap_or(Path::new(""));
+    Some((
+        index,
+        Declared {
+            dir: dir.to_path_buf(),
+            import_path: file.module().and_then(|m| m.import_path_of(dir)),
+            package: file.package.clone(),
+            receiver,
+            name: name.to_string(),
+        },
+    ))
+}
+
+/// Whether a function declares an `error` result (or one of a type named `…Error`,
+/// `*iamError`). One that returns none cannot tell its callers that its work stopped: a
+/// getter maps a failure to a default (containerd's `SnapshotService(name)` falls back to the
+/// default snapshotter, loki's `Size()` reads a cached value), a procedure is best-effort or
+/// must finish anyway (publishing events, hooks, invalidating a cache). Cancelling it would
+/// turn the caller's cancellation into a wrong value or a silently skipped step, so its root
+/// is taken as deliberate.
+fn returns_error(file: &GoFile<'_>, function: Node<'_>) -> bool {
+    let Some(result) = function.child_by_field_name("result") else {
+        return false;
+    };
+    let is_error = |ty: Node<'_>| {
+        let written = file.text(ty).trim_start_matches('*');
+        let name = written.rsplit('.').next().unwrap_or(written);
+        name == "error" || name.ends_with("Error")
+    };
+    match result.kind() {
+        "parameter_list" => crate::lang::go::parameters(result).any(|p| is_error(p.ty)),
+        _ => is_error(result),
+    }
+}
+
+/// Whether the root is handed to a call that also gets a func literal calling a func-typed
+/// parameter of the function (`WithClient(addr string, fn func(Client) error)` made of
+/// `pb.WithGrpcClient(context.Background(), addr, func(conn *grpc.ClientConn) error { return
+/// fn(NewClient(conn)) })`): the root only bounds the connection; the work is the caller's
+/// callback, with whatever context the caller gives it.
+fn runs_callback_parameter(file: &GoFile<'_>, function: Node<'_>, root: Node<'_>) -> bool {
+    let Some(list) = function.child_by_field_name("parameters") else {
+        return false;
+    };
+    let callbacks: Vec<&str> = crate::lang::go::parameters(list)
+        .filter(|p| p.ty.kind() == "function_type")
+        .filter_map(|p| p.name.map(|n| file.text(n)))
+        .collect();
+    let Some(arguments) = root.parent().filter(|a| a.kind() == "argument_list") else {
+        return false;
+    };
+    named_children(arguments)
+        .filter(|a| a.kind() == "func_literal")
+        .any(|literal| {
+            callbacks.iter().any(|name| {
+                crate::lang::tokens(literal, name, file.source).any(|t| {
+                    t.kind() == "identifier"
+                        && t.parent().is_some_and(|p| {
+                            p.kind() == "call_expression"
+                                && p.child_by_field_name("function") == Some(t)
+                        })
+                })
+            })
+        })
+}
+
+/// Whether the root is wrapped in `context.WithoutCancel(…)`
+/// (`container.CheckpointTo(context.WithoutCancel(context.TODO()), …)`): the author states the
+/// work must not be cancelled, so a caller's cancellation is not meant to reach it.
+fn made_uncancellable(file: &GoFile<'_>, root: Node<'_>) -> bool {
+    root.parent()
+        .filter(|a| a.kind() == "argument_list")
+        .and_then(|a| a.parent())
+        .is_some_and(|call| {
+            matches!(
+                file.callee(call),
+                Some(crate::lang::go::Callee::Package {
+                    path: "context",
+                    name: "WithoutCancel"
+                })
+            )
+        })
+}
+
+/// Whether the root is made in the func literal of a `sync.Once`'s `Do` (`p.resolveOnce.Do(func()
+/// { … })`): its result is shared by every caller, so no one caller's context may cancel it.
+fn in_once(file: &GoFile<'_>, call: Node<'_>, function: Node<'_>) -> bool {
+    crate::lang::ancestors(call)
+        .take_while(|a| *a != function)
+        .filter(|a| a.kind() == "func_literal")
+        .filter_map(|literal| literal.parent()?.parent())
+        .filter(|c| c.kind() == "call_expression")
+        .filter_map(|c| c.child_by_field_name("function"))
+        .filter(|f| f.kind() == "selector_expression")
+        .any(|f| {
+            let field = f.child_by_field_name("field").map(|n| file.text(n));
+            let operand = f.child_by_field_name("operand").map(|n| file.text(n));
+            field == Some("Do")
+                && operand.is_some_and(|o| {
+                    let last = o.rsplit('.').next().unwrap_or(o);
+                    last.to_ascii_lowercase().contains("once")
+                })
+        })
 }

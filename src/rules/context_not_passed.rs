@@ -162,6 +162,8 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         if new_root::detached_location(file, call, &parent).is_some()
+            || new_root::parent_is_nil_here(file, call, &parent)
+            || command_stored(file, call)
             || gets_context_later(file, call, &parent)
             || quiet_sleep(file, call, &parent)
         {
@@ -209,8 +211,14 @@ fn gets_context_later(file: &GoFile<'_>, call: Node<'_>, parent: &Parent<'_>) ->
                 return false;
             };
             // A command handed to a helper is run (or detached, like a daemon) as the
-            // helper decides.
-            if command && p.kind() == "argument_list" {
+            // helper decides; one put in a struct (`plugin.ClientConfig{Cmd: cmd}`) is run by
+            // its owner, for as long as the owner lives.
+            if command
+                && matches!(
+                    p.kind(),
+                    "argument_list" | "literal_element" | "keyed_element"
+                )
+            {
                 return true;
             }
             // A command returned to the caller (a shim or daemon it starts), or started and
@@ -241,6 +249,24 @@ fn gets_context_later(file: &GoFile<'_>, call: Node<'_>, parent: &Parent<'_>) ->
             p.kind() == "argument_list"
                 && named_children(p).any(|a| a != r && is_context(file, a, parent))
         })
+}
+
+/// Whether the command of an `exec.Command` call is kept as state (`pm.proc = exec.Command(…)`):
+/// the process outlives the function, which starts it and leaves it to the owner to stop.
+fn command_stored(file: &GoFile<'_>, call: Node<'_>) -> bool {
+    if file.calls_package(call, &["os/exec"]) != Some("Command") {
+        return false;
+    }
+    let Some(values) = call.parent().filter(|p| p.kind() == "expression_list") else {
+        return false;
+    };
+    values.parent().is_some_and(|a| {
+        a.kind() == "assignment_statement"
+            && a.child_by_field_name("right") == Some(values)
+            && a.child_by_field_name("left")
+                .and_then(|l| l.named_child(0))
+                .is_some_and(|t| t.kind() == "selector_expression")
+    })
 }
 
 /// Whether a command variable is started (`cmd.Start()`) but never waited for in `body`.

@@ -86,7 +86,24 @@ fn discarded_guard<'t>(file: &RustFile<'_>, call: Node<'t>) -> Option<(&'static 
         }
         _ => return None,
     };
+    let statement = match parent.kind() {
+        "assignment_expression" => parent.parent()?,
+        _ => parent,
+    };
+    if ends_its_block(statement) {
+        // Nothing runs between the statement and the end of the scope: dropping the guard at
+        // once cancels the token just when a bound guard would, like `cancel()`.
+        return None;
+    }
     Some((method, discard))
+}
+
+/// Whether a statement is the last thing its block runs: no statement or tail expression
+/// (comments aside) follows it.
+fn ends_its_block(statement: Node<'_>) -> bool {
+    statement.parent().is_some_and(|p| p.kind() == "block")
+        && std::iter::successors(statement.next_named_sibling(), |n| n.next_named_sibling())
+            .all(|n| matches!(n.kind(), "line_comment" | "block_comment"))
 }
 
 fn diagnostic(
@@ -143,15 +160,15 @@ mod tests {
     #[test]
     fn fixes_bind_the_guard_in_every_form() {
         let src = "fn f(a: CancellationToken, b: CancellationToken, c: CancellationToken) {\n    \
-                   a.drop_guard();\n    let _ = b.clone().drop_guard();\n    _ = c.drop_guard_ref();\n}\n\
-                   fn g(t: CancellationToken, _guard: u8) {\n    t.drop_guard();\n}\n";
+                   a.drop_guard();\n    let _ = b.clone().drop_guard();\n    _ = c.drop_guard_ref();\n    work();\n}\n\
+                   fn g(t: CancellationToken, _guard: u8) {\n    t.drop_guard();\n    work();\n}\n";
         let fixed = super::super::tests::apply_fixes(Language::Rust, &RULE, src);
         assert_eq!(
             fixed,
             "fn f(a: CancellationToken, b: CancellationToken, c: CancellationToken) {\n    \
              let _guard = a.drop_guard();\n    let _guard = b.clone().drop_guard();\n    \
-             let _guard = c.drop_guard_ref();\n}\n\
-             fn g(t: CancellationToken, _guard: u8) {\n    let _guard2 = t.drop_guard();\n}\n"
+             let _guard = c.drop_guard_ref();\n    work();\n}\n\
+             fn g(t: CancellationToken, _guard: u8) {\n    let _guard2 = t.drop_guard();\n    work();\n}\n"
         );
         assert_eq!(
             super::super::tests::apply_fixes(Language::Rust, &RULE, &fixed),

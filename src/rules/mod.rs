@@ -158,7 +158,7 @@ pub fn find(name: &str) -> Option<&'static Rule> {
 /// The name of the rule whose callees the engine's first pass looks for, and how it judges
 /// them (see [`crate::lang::go::RootPass`]).
 pub const CALLEE_DROPS_CONTEXT: &str = callee_drops_context::RULE.name;
-pub use callee_drops_context::roots_in;
+pub use callee_drops_context::{callers_in, roots_in};
 
 /// The name of the rule that reports suppressions silencing nothing.
 pub use unused_suppression::NAME as UNUSED_SUPPRESSION;

@@ -136,6 +136,7 @@ impl Detach {
 /// Classifies the new root `call` inside `parent.function`.
 pub fn classify(file: &GoFile<'_>, call: Node<'_>, parent: &Parent<'_>) -> Site {
     if is_stored_root(file, call, parent)
+        || parent_is_nil_here(file, call, parent)
         || set_as_state(file, call)
         || feeds_sink(file, call)
         || wrapper_from_parent(file, call, parent)
@@ -208,6 +209,11 @@ pub fn detached_location(file: &GoFile<'_>, call: Node<'_>, parent: &Parent<'_>)
             "func_literal" if literal_outlives(file, node) => {
                 return Some(Detach::OutlivingLiteral)
             }
+            "func_literal" => {
+                if let Some(name) = cleanup_literal(file, node) {
+                    return Some(Detach::Cleanup(name));
+                }
+            }
             "block" if is_error_branch(file, node) => return Some(Detach::ErrorPath),
             "communication_case" if waits_for_parent(file, node, parent) => {
                 return Some(Detach::ParentDone)
@@ -263,6 +269,62 @@ fn is_stored_root(file: &GoFile<'_>, call: Node<'_>, parent: &Parent<'_>) -> boo
         child = node;
     }
     false
+}
+
+/// Whether `node` runs only where the parent is nil: in the `if ctx == nil { … }` branch, or
+/// the `else` of `if ctx != nil { … }` (`if ctx == nil { return w.Result() }` then
+/// `w.ResultWithContext(ctx)`). There is no parent to pass there.
+pub fn parent_is_nil_here(file: &GoFile<'_>, node: Node<'_>, parent: &Parent<'_>) -> bool {
+    if parent.param == parent.function {
+        return false;
+    }
+    let name = file.text(parent.param);
+    let mut child = node;
+    for a in ancestors(node) {
+        if a == parent.function {
+            break;
+        }
+        if a.kind() == "if_statement" {
+            let condition: String = a
+                .child_by_field_name("condition")
+                .map(|c| {
+                    file.text(c)
+                        .chars()
+                        .filter(|c| !c.is_whitespace())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let is_nil = condition == format!("{name}==nil") || condition == format!("nil=={name}");
+            let not_nil =
+                condition == format!("{name}!=nil") || condition == format!("nil!={name}");
+            if is_nil && a.child_by_field_name("consequence") == Some(child)
+                || not_nil && a.child_by_field_name("alternative") == Some(child)
+            {
+                return true;
+            }
+        }
+        child = a;
+    }
+    false
+}
+
+/// Whether a context derived from the new root is kept beyond the function: the root is bound
+/// to a local (`ctx := context.Background()`) that a `context.With…` call derives from, and
+/// that derived context or its cancel function is stored (`streamCtx, cancel :=
+/// context.WithCancel(ctx)` then `m.cancel = cancel`). The root is long-lived state, as when it
+/// is stored itself.
+pub fn kept_through_derived(file: &GoFile<'_>, call: Node<'_>) -> bool {
+    let Some(binding) = Binding::of(file, call) else {
+        return false;
+    };
+    let Some(context) = binding.context else {
+        return false;
+    };
+    binding.uses(file, context).into_iter().any(|r| {
+        argument_of(r)
+            .is_some_and(|outer| first_argument(outer) == Some(r) && is_value_wrapper(file, outer))
+            && Binding::of(file, r).is_some_and(|derived| derived.is_kept(file))
+    })
 }
 
 /// Whether the new root is the fallback of `cmp.Or(s.ctx, context.Background())`: a default
@@ -1017,7 +1079,12 @@ fn literal_outlives(file: &GoFile<'_>, literal: Node<'_>) -> bool {
     match parent.kind() {
         "literal_element" | "keyed_element" => true,
         "argument_list" => parent.parent().is_some_and(|c| {
-            CALLBACK_REGISTRATIONS.contains(&function_name(file, c)) || result_is_stored(file, c)
+            CALLBACK_REGISTRATIONS.contains(&function_name(file, c))
+                || words(function_name(file, c))
+                    .first()
+                    .is_some_and(|w| LATER_WORDS.contains(&w.as_str()))
+                || result_is_stored(file, c)
+                || named_children(parent).any(|a| is_stored_context(file, a))
         }),
         "parenthesized_expression" => literal_outlives(file, parent),
         "expression_list" => {
@@ -1047,6 +1114,86 @@ fn literal_outlives(file: &GoFile<'_>, literal: Node<'_>) -> bool {
         }
         _ => false,
     }
+}
+
+/// First words of calls that keep a func literal argument to run it later, when they are
+/// done (`scheduleTrailingFlush(key, func …)`, `RegisterHook`, `OnEvent`), or hand it to a
+/// worker pool (`workers.Submit(func …)`).
+const LATER_WORDS: &[&str] = &[
+    "schedule",
+    "register",
+    "enqueue",
+    "subscribe",
+    "submit",
+    "on",
+];
+
+/// Whether an argument is a context kept as state (`m.ctx`, `s.baseCtx`, `w.rootContext`): a
+/// func literal handed to a call together with it runs under that context's lifetime, not
+/// the function's (`newBuffer(m.ctx, func(msg) error { … })`).
+fn is_stored_context(file: &GoFile<'_>, argument: Node<'_>) -> bool {
+    argument.kind() == "selector_expression"
+        && argument.child_by_field_name("field").is_some_and(|f| {
+            let field = file.text(f).to_ascii_lowercase();
+            field.ends_with("ctx") || field.ends_with("context")
+        })
+}
+
+/// The cleanup name a func literal goes by, if any: bound to a local named like cleanup
+/// (`releaseConn := func() { … }`), converted to or handed to a cleanup type or function
+/// (`closerFunc(func() { … })`), or appended to a list of cleanups (`closers = append(closers,
+/// func() { … })`). Such a literal releases what the function holds, on paths where the
+/// parent may already be done.
+fn cleanup_literal(file: &GoFile<'_>, literal: Node<'_>) -> Option<String> {
+    let parent = literal.parent()?;
+    match parent.kind() {
+        "expression_list" => {
+            let statement = parent.parent()?;
+            if !matches!(
+                statement.kind(),
+                "assignment_statement" | "short_var_declaration" | "var_spec"
+            ) {
+                return None;
+            }
+            let index = named_children(parent).position(|n| n == literal)?;
+            let left = statement
+                .child_by_field_name("left")
+                .or_else(|| statement.child_by_field_name("name"))?;
+            let target = match left.kind() {
+                "expression_list" => left.named_child(index)?,
+                _ => left,
+            };
+            let name = file.text(target);
+            (target.kind() == "identifier" && is_cleanup_name(name)).then(|| name.to_string())
+        }
+        "argument_list" => {
+            let call = parent.parent()?;
+            let name = function_name(file, call);
+            if is_cleanup_name(name) {
+                return Some(name.to_string());
+            }
+            let list = first_argument(call).filter(|_| name == "append")?;
+            let list_name = match list.kind() {
+                "selector_expression" => list.child_by_field_name("field")?,
+                _ => list,
+            };
+            (list != literal && is_cleanup_name(file.text(list_name)))
+                .then(|| file.text(list).to_string())
+        }
+        _ => None,
+    }
+}
+
+/// Whether a name starts with a cleanup verb, or a noun made from one: `releaseConn`,
+/// `closers`, `closerFunc`, `cleanups`.
+fn is_cleanup_name(name: &str) -> bool {
+    words(name).first().is_some_and(|first| {
+        CLEANUP_VERBS.iter().any(|verb| {
+            first
+                .strip_prefix(verb)
+                .is_some_and(|rest| matches!(rest, "" | "s" | "r" | "rs" | "er" | "ers"))
+        })
+    })
 }
 
 /// Whether a call's result is kept as state: assigned to a field or element, or put in a

@@ -339,6 +339,12 @@ fn work(job: Job) -> Done {
                 let dir = job.path.parent().unwrap_or(Path::new(""));
                 crate::lang::go::wrappers_in(&job.text, tree, dir)
             });
+        // What the document's package declares, from its files on disk (callee-drops-context's
+        // roots, context-not-passed's siblings, the types of struct fields).
+        if job.language == Language::Go && !job.path.as_os_str().is_empty() {
+            let dir = job.path.parent().unwrap_or(Path::new(""));
+            settings.lint = engine::with_package_declarations(dir, &settings.lint);
+        }
         if let Some(own) = &wrappers {
             settings.lint.go.wrappers.extend(own.iter().cloned());
             settings.lint.go.wrappers.sort();

@@ -47,9 +47,12 @@ pub fn left_unused(before: &str, after: &str) -> Vec<Span> {
             .filter(|s| removed.contains(s))
             .collect();
         if !specs.is_empty() && gone.len() == specs.len() {
-            spans.extend(whole_lines(decl, after));
+            spans.push(whole_lines(decl, after).unwrap_or_else(|| in_line(decl, after)));
         } else {
-            spans.extend(gone.into_iter().filter_map(|s| whole_lines(s, after)));
+            spans.extend(
+                gone.into_iter()
+                    .map(|s| whole_lines(s, after).unwrap_or_else(|| in_line(s, after))),
+            );
         }
     }
     // Each removal is decided on the text as it is; widening for blank lines is done on
@@ -157,6 +160,25 @@ fn whole_lines(node: Node<'_>, source: &str) -> Option<Span> {
         .then_some(Span::new(start, end))
 }
 
+/// `node` sharing its line with other code (`import ("context"; "net/http")`, `import
+/// "context"; import "net/http"`): its text with the `;` that separates it from the next
+/// item, or else from the previous one, and the blanks around that `;`.
+fn in_line(node: Node<'_>, source: &str) -> Span {
+    let blank = |c: char| c == ' ' || c == '\t';
+    let (start, end) = (node.start_byte(), node.end_byte());
+    let rest = &source[end..];
+    let after_blanks = rest.trim_start_matches(blank);
+    if let Some(next) = after_blanks.strip_prefix(';') {
+        let next = next.trim_start_matches(blank);
+        return Span::new(start, source.len() - next.len());
+    }
+    let head = source[..start].trim_end_matches(blank);
+    match head.strip_suffix(';') {
+        Some(previous) => Span::new(previous.len(), end),
+        None => Span::new(start, end),
+    }
+}
+
 /// Widens a removal of whole lines by one blank line where it would otherwise leave two blank
 /// lines together, or a blank line right after `(` or before `)`.
 fn without_double_blank(span: Span, source: &str) -> Span {
@@ -220,6 +242,36 @@ mod tests {
             tidy(before, &after),
             "package p\n\nimport (\n\t\"fmt\"\n\n\t\"os\"\n)\n\nvar _ = fmt.X\nvar _ = os.X\nvar _ = 1\n"
         );
+    }
+
+    #[test]
+    fn an_import_sharing_its_line_goes_with_its_semicolon() {
+        // Valid Go, though not gofmt's layout: the spec used to stay, and the fixed file did
+        // not compile (fix_go fuzz target).
+        let body = "\n\nfunc h(w http.ResponseWriter, r *http.Request) {\n\tload(context.Background())\n}\n";
+        let fixed = body.replace("context.Background()", "r.Context()");
+        for (imports, left) in [
+            (
+                "import (\"context\"; \"net/http\")",
+                "import (\"net/http\")",
+            ),
+            (
+                "import (\"net/http\"; \"context\")",
+                "import (\"net/http\")",
+            ),
+            (
+                "import \"context\"; import \"net/http\"",
+                "import \"net/http\"",
+            ),
+            (
+                "import \"net/http\"; import \"context\"",
+                "import \"net/http\"",
+            ),
+        ] {
+            let before = format!("package p\n\n{imports}{body}");
+            let after = format!("package p\n\n{imports}{fixed}");
+            assert_eq!(tidy(&before, &after), format!("package p\n\n{left}{fixed}"));
+        }
     }
 
     #[test]

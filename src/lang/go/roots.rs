@@ -1,7 +1,8 @@
 //! Functions that start their own root: a function or method declared in the scanned tree (its
 //! `vendor/` directory included) that takes no context and calls `context.Background()` or
 //! `context.TODO()` for cancellable work. Calling one where a parent context exists drops that
-//! context (callee-drops-context).
+//! context (callee-drops-context). So does calling a function that takes no context and calls
+//! one of those at a plain site, up to [`MAX_DEPTH`] functions down.
 //!
 //! Found by the engine's parallel first pass, the one that finds the context-taking siblings:
 //! a byte scan picks the files that import `context` and write `Background()` or `TODO()`, and
@@ -18,10 +19,26 @@ pub struct RootStart {
     pub declared: Declared,
     /// The declaring file, as walked.
     pub file: PathBuf,
-    /// The new root as written (`context.Background()`) and its 1-based line.
+    /// The new root as written (`context.Background()`) and its 1-based line, in `file`: the
+    /// declaring file, or the file of the last function of `via`.
     pub root: String,
     pub root_line: usize,
+    /// The functions of the tree the declared one reaches the root through, in order: empty
+    /// when it starts the root itself.
+    pub via: Vec<Step>,
 }
+
+/// One call down a chain to a new root: the function called, and where the call is.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Step {
+    pub name: String,
+    pub file: PathBuf,
+    pub line: usize,
+}
+
+/// How many functions a chain from a call site down to a new root may go through (the callee
+/// included): `fetch → load → query → context.Background()` is three.
+pub const MAX_DEPTH: usize = 3;
 
 impl AsRef<Declared> for RootStart {
     fn as_ref(&self) -> &Declared {
@@ -42,10 +59,18 @@ pub fn mentions_root(bytes: &[u8]) -> bool {
 pub type RootIndex = ByName<RootStart>;
 
 /// A path for messages: relative to `from` (the reporting file's directory) when it is below
-/// it, else as walked.
+/// it, else as walked without a leading `./` (a `vendor/` file, walked by its absolute path,
+/// relative to the working directory when it is below it).
 pub fn shown(path: &Path, from: Option<&Path>) -> String {
     let relative = from
         .filter(|d| !d.as_os_str().is_empty())
         .and_then(|d| path.strip_prefix(d).ok());
-    relative.unwrap_or(path).display().to_string()
+    let cwd = std::env::current_dir().ok();
+    let walked = path.strip_prefix(".").unwrap_or(path);
+    let walked = cwd
+        .as_deref()
+        .filter(|_| walked.is_absolute())
+        .and_then(|cwd| walked.strip_prefix(cwd).ok())
+        .unwrap_or(walked);
+    relative.unwrap_or(walked).display().to_string()
 }

@@ -83,7 +83,8 @@ pub struct RustFile<'a> {
     /// The async runtime named by a `use`, a path or an attribute (`#[tokio::main]`); tokio
     /// wins when several are.
     pub runtime: Option<AsyncRuntime>,
-    /// What the scanned tree declares about task handles (none for a file linted alone).
+    /// What the scanned tree declares about task handles and test modules (none for a file
+    /// linted alone).
     pub tree_types: &'a TreeTypes,
     /// [`RustFile::is_test_file`] and [`RustFile::workspace_path`], worked out once.
     test_file: std::cell::OnceCell<bool>,
@@ -271,9 +272,15 @@ impl<'a> RustFile<'a> {
     /// conventions: below the outermost `Cargo.toml` (the workspace root), a directory or file
     /// named `tests`, `test`, `testing`, `benches`, `examples`, or `*_test(s)`, `*_testing`,
     /// `test_*`, `testing_*` (the files of `#[cfg(test)] mod …;` declarations, test-support
-    /// crates like `test-utils`).
+    /// crates like `test-utils`), and the files of modules that another scanned file declares
+    /// only for tests (`#[cfg(any(test, feature = "test_utils"))] pub mod sweettest;`).
     pub fn is_test_file(&self) -> bool {
-        *self.test_file.get_or_init(|| self.test_file_by_path())
+        *self.test_file.get_or_init(|| {
+            self.test_file_by_path()
+                || self
+                    .path
+                    .is_some_and(|p| self.tree_types.is_test_module_file(p))
+        })
     }
 
     /// The file's path below its workspace root (the outermost `Cargo.toml` above it), or as

@@ -183,12 +183,13 @@ pub struct Spawn {
     pub outlives: bool,
 }
 
-/// What the scanned tree declares about task handles, found by a first pass over the files that
-/// mention `JoinHandle` (a per-file analysis cannot see these when they live in another file or
-/// crate): type aliases of a task's `JoinHandle` (`pub type ServerJoinHandle =
-/// tokio::task::JoinHandle<()>;`) and spawn wrappers, free functions declared to return a
-/// `JoinHandle` whose body ends in a spawn (`pub fn spawn<F>(name: &str, f: F) -> JoinHandle<..>
-/// { …; TASKS.tracker.spawn(f) }`, called as `tasks::spawn(…)`).
+/// What the scanned tree declares about task handles and test modules, found by a first pass
+/// over the files that mention `JoinHandle` or declare a module kept in a file of its own (a
+/// per-file analysis cannot see these when they live in another file or crate): type aliases
+/// of a task's `JoinHandle` (`pub type ServerJoinHandle = tokio::task::JoinHandle<()>;`),
+/// spawn wrappers, free functions declared to return a `JoinHandle` whose body ends in a spawn
+/// (`pub fn spawn<F>(name: &str, f: F) -> JoinHandle<..> { …; TASKS.tracker.spawn(f) }`,
+/// called as `tasks::spawn(…)`), and modules declared only for tests.
 #[derive(Debug, Clone, Default)]
 pub struct TreeTypes {
     /// Names of the aliases, sorted; a name that another scanned alias or type declaration
@@ -197,6 +198,11 @@ pub struct TreeTypes {
     /// Sorted by module and name; a module and name declared twice with different blocking
     /// is left out.
     spawn_wrappers: Vec<SpawnWrapper>,
+    /// The files of modules declared only for tests in another file
+    /// (`#[cfg(any(test, feature = "test-utils"))] pub mod harness;`), each as the path of its
+    /// `.rs` file without the extension (`src/harness`), which is also the directory of its
+    /// submodules; sorted.
+    test_modules: Vec<std::path::PathBuf>,
 }
 
 /// A function that spawns a task and returns its handle, named by its module and name.
@@ -217,11 +223,12 @@ pub struct Declared {
     /// a task's `JoinHandle`.
     aliases: Vec<(String, bool)>,
     wrappers: Vec<SpawnWrapper>,
+    test_modules: Vec<std::path::PathBuf>,
 }
 
 impl Declared {
     pub fn is_empty(&self) -> bool {
-        self.aliases.is_empty() && self.wrappers.is_empty()
+        self.aliases.is_empty() && self.wrappers.is_empty() && self.test_modules.is_empty()
     }
 }
 
@@ -229,16 +236,21 @@ impl Declared {
 pub static NO_TREE_TYPES: TreeTypes = TreeTypes {
     join_handle_aliases: Vec::new(),
     spawn_wrappers: Vec::new(),
+    test_modules: Vec::new(),
 };
 
 impl TreeTypes {
     pub fn new(files: impl IntoIterator<Item = Declared>) -> TreeTypes {
         let mut aliases: Vec<(String, bool)> = Vec::new();
         let mut wrappers = Vec::new();
+        let mut test_modules = Vec::new();
         for declared in files {
             aliases.extend(declared.aliases);
             wrappers.extend(declared.wrappers);
+            test_modules.extend(declared.test_modules);
         }
+        test_modules.sort();
+        test_modules.dedup();
         aliases.sort();
         aliases.dedup();
         let ambiguous = |name: &str| aliases.iter().filter(|(n, _)| n == name).count() > 1;
@@ -260,7 +272,17 @@ impl TreeTypes {
         TreeTypes {
             join_handle_aliases,
             spawn_wrappers,
+            test_modules,
         }
+    }
+
+    /// Whether a file belongs to a module declared only for tests in another file: it is the
+    /// module's file or lies in its directory.
+    pub fn is_test_module_file(&self, path: &std::path::Path) -> bool {
+        let module = path.with_extension("");
+        self.test_modules
+            .iter()
+            .any(|m| module == *m || path.starts_with(m))
     }
 
     fn is_join_handle_alias(&self, name: &str) -> bool {
@@ -294,8 +316,32 @@ pub fn declarations(file: &RustFile<'_>, path: &std::path::Path) -> Declared {
         other => other,
     };
     let mut declared = Declared::default();
+    // Submodules declared here live beside a crate root or `mod.rs`, else in the directory
+    // named after the file.
+    let submodules = match stem {
+        Some("lib" | "main" | "mod") => path.parent().map(std::path::Path::to_path_buf),
+        Some(stem) => path.parent().map(|d| d.join(stem)),
+        None => None,
+    };
     crate::lang::walk_tree(file.tree.root_node(), |node| {
         match node.kind() {
+            // `#[cfg(test)] mod tests;`: the module's own file cannot see the attribute.
+            "mod_item" => {
+                let name = node.child_by_field_name("name").map(|n| file.text(n));
+                let elsewhere = node.child_by_field_name("body").is_none()
+                    && node.parent().is_some_and(|p| p.kind() == "source_file");
+                if let (Some(dir), Some(name), true) = (&submodules, name, elsewhere) {
+                    let attributes: Vec<_> = super::attributes(node)
+                        .map(|a| super::normalize(file.text(a)))
+                        .collect();
+                    // `#[path = "…"]` puts the file somewhere else.
+                    if attributes.iter().any(|a| super::is_test_attribute(a))
+                        && !attributes.iter().any(|a| a.starts_with("path"))
+                    {
+                        declared.test_modules.push(dir.join(name));
+                    }
+                }
+            }
             "type_item" if !file.is_test_code(node) => {
                 let name = node.child_by_field_name("name");
                 let ty = node.child_by_field_name("type");

@@ -123,3 +123,16 @@ func copyByHand(ctx context.Context, s *service, traceKey any) error {
 	}
 	return s.flush(flushCtx)
 }
+
+// A literal named like cleanup is a cleanup site; one appended to the closers too.
+func release(ctx context.Context, l lease, s *service) []func() {
+	releaseLease := func() {
+		_ = l.Release(context.Background()) // want "prefer-without-cancel"
+	}
+	if err := l.Commit(ctx); err != nil {
+		releaseLease()
+	}
+	var closers []func()
+	closers = append(closers, func() { _ = s.Shutdown(context.TODO()) }) // want "prefer-without-cancel"
+	return closers
+}

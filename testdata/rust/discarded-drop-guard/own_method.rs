@@ -27,10 +27,12 @@ struct Session {
 impl Session {
     fn close(&self) {
         self.token.clone().drop_guard(); // want "discarded-drop-guard"
+        self.flush();
     }
 }
 
 fn local_token() {
     let token = tokio_util::sync::CancellationToken::new();
     let _ = token.child_token().drop_guard(); // want "discarded-drop-guard"
+    tokio::spawn(watch(token));
 }

@@ -12,6 +12,7 @@ import (
 )
 
 type Server struct {
+	stream *store.Stream
 	st     *store.Store
 	client *remote.Client
 	c      *cache
@@ -62,6 +63,23 @@ func (s *Server) lookalikes(ctx context.Context, db *sql.DB, q interface{ Query(
 	_ = s.st.Tags("k") // want "callee-drops-context"
 	_ = s.st.Node()
 	_ = (&config.Auth{}).SessionEnabled()
+	// Roots deliberate by the callee's shape: no error to report a cancellation with, a root
+	// made once for all callers, a root that only bounds the caller's callback.
+	_ = s.st.Size()
+	s.st.Publish(s.keys)
+	_ = s.st.Resolve()
+	_ = s.st.Dial(func(c *sql.Conn) error { return nil })
+	_, _ = s.st.Lookup("k")                 // want "callee-drops-context"
+	_ = s.st.Each(func(k string) { _ = k }) // want "callee-drops-context"
+	// Chains through functions of the tree, up to three functions down.
+	_, _ = s.st.Find("k")  // want "callee-drops-context"
+	_ = s.st.Resolve2("k") // want "callee-drops-context"
+	_ = store.Remote()     // want "callee-drops-context"
+	_ = s.st.Deepest("k")
+	_ = s.st.Flush()
+	_ = s.st.Checkpoint()
+	_ = s.stream.Open()
+	_ = s.stream.Ping() // want "callee-drops-context"
 	// A callback kept by the call runs when another context is in charge (envoy predicates);
 	// a runner given the parent runs it at once.
 	s.register(func() bool { return store.Purge(db) == nil })

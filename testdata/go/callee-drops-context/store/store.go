@@ -5,11 +5,15 @@ import (
 	"context"
 	"database/sql"
 	"log/slog"
+	"sync"
+
+	"example.com/remote"
 )
 
 type Store struct {
-	db  *sql.DB
-	ctx context.Context
+	db   *sql.DB
+	ctx  context.Context
+	once sync.Once
 }
 
 // Load takes no context and queries on a fresh root.
@@ -140,4 +144,138 @@ func (s *Store) WithConn(fn func(c *sql.Conn) error) error { return fn(nil) }
 // Node falls back to a root when the backend has none (tailscale currentNode).
 func (s *Store) Node() context.Context {
 	return cmp.Or(s.ctx, context.Background())
+}
+
+// Size returns no error: a failure maps to a value (loki's cached Size, containerd's
+// SnapshotService falling back to the default name), so its root is deliberate.
+func (s *Store) Size() int64 {
+	var n int64
+	if err := s.db.QueryRowContext(context.Background(), "SELECT count(*) FROM t").Scan(&n); err != nil {
+		return 0
+	}
+	return n
+}
+
+// Publish returns nothing: best-effort work that must finish (containerd's publishEvents).
+func (s *Store) Publish(events []string) {
+	for _, e := range events {
+		_, _ = s.db.ExecContext(context.Background(), "INSERT INTO events VALUES ($1)", e)
+	}
+}
+
+// LookupError is an error type: a function returning it reports failures.
+type LookupError struct{ msg string }
+
+func (e *LookupError) Error() string { return e.msg }
+
+// Lookup returns an error of its own type: its root is reported.
+func (s *Store) Lookup(k string) (string, *LookupError) {
+	if _, err := s.db.ExecContext(context.Background(), "SELECT 1"); err != nil {
+		return "", &LookupError{err.Error()}
+	}
+	return k, nil
+}
+
+// Resolve makes its root once for every caller (moby's resolveLocalOnce).
+func (s *Store) Resolve() error {
+	var err error
+	s.once.Do(func() {
+		_, err = s.db.ExecContext(context.Background(), "SELECT 1")
+	})
+	return err
+}
+
+// Dial bounds the connection with its root; the work is the callback's (seaweedfs's
+// WithFilerClient over pb.WithGrpcClient).
+func (s *Store) Dial(fn func(c *sql.Conn) error) error {
+	return withConn(context.Background(), func(c *sql.Conn) error {
+		return fn(c)
+	})
+}
+
+func withConn(ctx context.Context, fn func(c *sql.Conn) error) error { return fn(nil) }
+
+// Each queries on its root and only hands each row to the callback: the work is its own.
+func (s *Store) Each(visit func(string)) error {
+	rows, err := s.db.QueryContext(context.Background(), "SELECT k FROM t")
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		visit("k")
+	}
+	return rows.Err()
+}
+
+// Find reaches a root through Load: a chain of two functions.
+func (s *Store) Find(id string) (string, error) {
+	return s.Load(id)
+}
+
+// Resolve2 reaches it through Find and Load: three functions, the deepest chain followed.
+func (s *Store) Resolve2(id string) error {
+	_, err := s.Find(id)
+	return err
+}
+
+// Deepest is four functions away from the root: beyond the bound.
+func (s *Store) Deepest(id string) error {
+	return s.Resolve2(id)
+}
+
+// Flush calls a root-starting function only in a defer and in a goroutine: cleanup and
+// detached work, not a chain.
+func (s *Store) Flush() error {
+	defer s.Load("last")
+	go Purge(s.db)
+	return nil
+}
+
+// Relay passes a context down, so the callee it calls is not the one that starts a root.
+func (s *Store) Relay(id string) error {
+	_, err := s.Load2(context.TODO(), id)
+	return err
+}
+
+func (s *Store) Load2(ctx context.Context, id string) (string, error) { return id, ctx.Err() }
+
+// Remote reaches a root in a vendored package.
+func Remote() error {
+	return remote.Ping()
+}
+
+// Checkpoint persists on a root made uncancellable on purpose (moby's CheckpointTo).
+func (s *Store) Checkpoint() error {
+	_, err := s.db.ExecContext(context.WithoutCancel(context.TODO()), "CHECKPOINT")
+	return err
+}
+
+// Stream opens a stream shared by every later call: the cancel of the context derived from
+// its root is kept in a field (seaweedfs's openStream), so the root is long-lived state.
+type Stream struct {
+	db     *sql.DB
+	cancel context.CancelFunc
+	conn   *sql.Conn
+}
+
+func (m *Stream) Open() error {
+	ctx := context.Background()
+	streamCtx, cancel := context.WithCancel(ctx)
+	conn, err := m.db.Conn(streamCtx)
+	if err != nil {
+		cancel()
+		return err
+	}
+	m.cancel = cancel
+	m.conn = conn
+	return nil
+}
+
+// Ping derives a context from its root only for one call: reported.
+func (m *Stream) Ping() error {
+	ctx := context.Background()
+	pingCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	return m.db.PingContext(pingCtx)
 }

@@ -1,0 +1,2 @@
+import("context""net/http")
+func H(w*http.Request{(context.TODO())

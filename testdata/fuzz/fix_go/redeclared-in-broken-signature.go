@@ -1,0 +1,1 @@
+import"context"func(ctx context.Context{ctx:=context.Background()}

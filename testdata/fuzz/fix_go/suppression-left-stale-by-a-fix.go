@@ -1,0 +1,3 @@
+import"context"func({ctx,l:=context.WithCancel()
+x,_=context.WithCancel(ctx)//lint:ignore discarded-cancel
+}

@@ -1,0 +1,220 @@
+//! What each fuzz target checks, shared by the targets in `fuzz/fuzz_targets/` and by
+//! `tests/robustness.rs`, which replays every input the fuzzers ever crashed on
+//! (`testdata/fuzz/<target>/`). Each function panics when the check fails.
+#![allow(dead_code)] // each user calls its own subset
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use ctxlint::config::Config;
+use ctxlint::diagnostic::Diagnostic;
+use ctxlint::fix::{fix_source, syntax_errors, FixMode};
+use ctxlint::lang::Language;
+use ctxlint::oracle::{fix_problems, Fixes};
+use ctxlint::rules::UNUSED_SUPPRESSION;
+use ctxlint::server::transport::{parse_body, Frame, MessageReader};
+use ctxlint::settings::Choices;
+use ctxlint::LintSettings;
+
+/// Runs the check of the fuzz target named `target` on `data`.
+pub fn check(target: &str, data: &[u8]) {
+    match target {
+        "lint_go" => lint(Language::Go, data),
+        "lint_rust" => lint(Language::Rust, data),
+        "fix_go" => fix_go(data),
+        "fix_rust" => fix_rust(data),
+        "lsp_message" => lsp_message(data),
+        "config" => config(data),
+        other => panic!("no fuzz target {other}"),
+    }
+}
+
+/// Lints the bytes with every rule: no panic, and every reported span lies inside the text
+/// on character boundaries.
+pub fn lint(language: Language, data: &[u8]) {
+    let Ok(source) = std::str::from_utf8(data) else {
+        return;
+    };
+    let settings = LintSettings::only(ctxlint::rules::RULES);
+    let Some(diagnostics) = ctxlint::lint_file(language, source, None, &settings) else {
+        return;
+    };
+    for d in &diagnostics {
+        for span in std::iter::once(d.span).chain(d.labels.iter().map(|l| l.span)) {
+            assert!(span.start <= span.end && span.end <= source.len(), "{d:?}");
+            assert!(source.is_char_boundary(span.start) && source.is_char_boundary(span.end));
+        }
+    }
+}
+
+/// Applies the fixes to the bytes as Go, safe ones alone and then every one: the result
+/// never has more syntax errors than the input, a second fix run changes nothing, and the
+/// semantic oracle ([`ctxlint::oracle`]) finds nothing the fixes broke: no new finding, no
+/// name declared twice, no import left unused and, for safe fixes, no `defer cancel()` of a
+/// context that is returned, stored or handed to a goroutine.
+pub fn fix_go(data: &[u8]) {
+    let Ok(source) = std::str::from_utf8(data) else {
+        return;
+    };
+    let settings = LintSettings::only(ctxlint::rules::RULES);
+    let lint = |text: &str| ctxlint::lint_file(Language::Go, text, None, &settings);
+    let Some(diagnostics) = lint(source) else {
+        return;
+    };
+    for (unsafe_fixes, fixes) in [(false, Fixes::Safe), (true, Fixes::Unsafe)] {
+        let mode = FixMode {
+            unsafe_fixes,
+            write: false,
+        };
+        let fixed = fix_source(Language::Go, source, diagnostics.clone(), mode, lint);
+        if fixed.source == source {
+            continue;
+        }
+        let before = syntax_errors(Language::Go, source).unwrap_or(0);
+        let after = syntax_errors(Language::Go, &fixed.source).unwrap_or(0);
+        assert!(
+            after <= before,
+            "fixing added syntax errors:\n{}",
+            fixed.source
+        );
+        let problems = fix_problems(source, &fixed.source, &settings, fixes);
+        assert!(
+            problems.is_empty(),
+            "{fixes:?} fixes broke the code: {problems:?}\n{}",
+            fixed.source
+        );
+        if fixed.notes.iter().any(|n| n.message.contains("passes")) {
+            continue; // stopped at the pass limit: more fixes may apply on purpose
+        }
+        let again = fix_source(Language::Go, &fixed.source, fixed.diagnostics, mode, lint);
+        assert_eq!(
+            again.source, fixed.source,
+            "a second fix run changed the text"
+        );
+    }
+}
+
+/// Applies the fixes to the bytes as Rust, safe ones alone and then every one: the result
+/// never has more syntax errors than the input, no rule finds more than it found before
+/// (`unused-suppression` aside), and a second fix run changes nothing. (The semantic oracle reads Go only.)
+pub fn fix_rust(data: &[u8]) {
+    let Ok(source) = std::str::from_utf8(data) else {
+        return;
+    };
+    let settings = LintSettings::only(ctxlint::rules::RULES);
+    let lint = |text: &str| ctxlint::lint_file(Language::Rust, text, None, &settings);
+    let Some(diagnostics) = lint(source) else {
+        return;
+    };
+    let counts = |diagnostics: &[Diagnostic]| {
+        let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
+        // A suppression left stale by a fix is news, not damage (as in the oracle).
+        for d in diagnostics.iter().filter(|d| d.rule != UNUSED_SUPPRESSION) {
+            *counts.entry(d.rule).or_default() += 1;
+        }
+        counts
+    };
+    let had = counts(&diagnostics);
+    for unsafe_fixes in [false, true] {
+        let mode = FixMode {
+            unsafe_fixes,
+            write: false,
+        };
+        let fixed = fix_source(Language::Rust, source, diagnostics.clone(), mode, lint);
+        if fixed.source == source {
+            continue;
+        }
+        let before = syntax_errors(Language::Rust, source).unwrap_or(0);
+        let after = syntax_errors(Language::Rust, &fixed.source).unwrap_or(0);
+        assert!(
+            after <= before,
+            "fixing added syntax errors:\n{}",
+            fixed.source
+        );
+        for (rule, count) in counts(&fixed.diagnostics) {
+            let was = had.get(rule).copied().unwrap_or(0);
+            assert!(
+                count <= was,
+                "fixing added findings of {rule} ({was} before, {count} after):\n{}",
+                fixed.source
+            );
+        }
+        if fixed.notes.iter().any(|n| n.message.contains("passes")) {
+            continue;
+        }
+        let again = fix_source(Language::Rust, &fixed.source, fixed.diagnostics, mode, lint);
+        assert_eq!(
+            again.source, fixed.source,
+            "a second fix run changed the text"
+        );
+    }
+}
+
+fn check_reply(frame: &Frame) {
+    if let Frame::Invalid { reply, reason } = frame {
+        assert_eq!(reply["jsonrpc"], "2.0");
+        let id = &reply["id"];
+        assert!(id.is_null() || id.is_string() || id.is_number(), "{reply}");
+        let code = reply["error"]["code"].as_i64();
+        assert!(code == Some(-32700) || code == Some(-32600), "{reply}");
+        assert_eq!(reply["error"]["message"], reason.as_str());
+    }
+}
+
+/// Reads the bytes as the language server's input stream (`Content-Length` framing,
+/// JSON-RPC bodies): no panic, no allocation of the size a header claims (the fuzzer's
+/// `-rss_limit_mb` / `-malloc_limit_mb` catch one), every read consumes input, and what
+/// cannot be read is answered with a JSON-RPC error object. Then the bytes as one body.
+pub fn lsp_message(data: &[u8]) {
+    let mut reader = MessageReader::new(data);
+    let mut frames = 0;
+    while let Ok(Some(frame)) = reader.read() {
+        check_reply(&frame);
+        frames += 1;
+        assert!(frames <= data.len(), "the reader made no progress");
+    }
+    check_reply(&parse_body(data));
+}
+
+const CONFIG_GO: &str = "package p
+
+import (
+	\"context\"
+	\"net/http\"
+)
+
+func handler(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithCancel(context.Background())
+	_ = ctx
+	go work(context.TODO())
+	cancel()
+}
+
+func work(ctx context.Context) {}
+";
+
+/// Parses the bytes as a `ctxlint.toml`: no panic; an error names a line of the text; a
+/// config that parses resolves to lint settings (globs compiled, rules chosen) that lint a
+/// small Go file, under names its `per-file-ignores` may match.
+pub fn config(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let path = Path::new("/fuzz/ctxlint.toml");
+    let config = match Config::parse(path, text) {
+        Ok(config) => config,
+        Err(e) => {
+            let lines = text.split('\n').count();
+            assert!(e.line <= lines, "line {} of {lines}: {e}", e.line);
+            let _ = e.to_string();
+            return;
+        }
+    };
+    let _ = config.exclude_matcher();
+    let Ok(settings) = LintSettings::resolve(&config, &Choices::default()) else {
+        return;
+    };
+    for name in ["/fuzz/handler.go", "/fuzz/sub/handler_test.go"] {
+        let _ = ctxlint::lint_file(Language::Go, CONFIG_GO, Some(Path::new(name)), &settings);
+    }
+}
