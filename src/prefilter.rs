@@ -758,14 +758,13 @@ mod tests {
     #[test]
     fn rules_run_only_where_their_needles_are() {
         let settings = LintSettings::default();
-        let text =
-            "package p\nimport \"context\"\nfunc f(c context.Context) { go g(context.TODO()) }\n";
+        let text = "package p\nimport (\"context\"; \"net/http\")\nfunc f(r *http.Request) { go g(context.TODO(), r.Context()) }\n";
         let names: Vec<&str> = rules_for(Language::Go, text, None, &settings)
             .iter()
             .map(|r| r.name)
             .collect();
-        // The import, `TODO` and a handler type; `go` and `Context`; no cancel function, no
-        // `chan`, no `defer`, no call that context-not-passed looks at.
+        // The import, `TODO` and a handler type; `go`, a request type and `Context`; no cancel
+        // function, no `chan`, no `defer`, no call that context-not-passed looks at.
         assert_eq!(
             names,
             ["background-in-handler", "goroutine-outlives-context"]
@@ -774,7 +773,7 @@ mod tests {
         let paths = "package p\nimport (\n\t\"context\"\n\t\"github.com/x/go-y\"\n\t\"go.etcd.io/z\"\n)\nfunc f(c context.Context) {}\n";
         assert!(rules_for(Language::Go, paths, None, &settings).is_empty());
         let labelled =
-            "package p\nfunc f(c context.Context) {\nL: go g()\n\tif x { /* c */ go g() }\n}\n";
+            "package p\nfunc f(r *http.Request) {\nL: go g(r.Context())\n\tif x { /* c */ go g() }\n}\n";
         let names: Vec<&str> = rules_for(Language::Go, labelled, None, &settings)
             .iter()
             .map(|r| r.name)

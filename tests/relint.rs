@@ -152,12 +152,14 @@ fn relint_after_random_edits_finds_what_a_whole_lint_finds() {
     go_files(&root.join("testdata/go"), &mut files);
     files.sort();
     let defaults = LintSettings::default();
-    let mut every_rule = LintSettings::default();
-    every_rule.rules = rules::RULES
-        .iter()
-        .copied()
-        .filter(|r| r.name != rules::UNUSED_SUPPRESSION)
-        .collect();
+    let every_rule = LintSettings {
+        rules: rules::RULES
+            .iter()
+            .copied()
+            .filter(|r| r.name != rules::UNUSED_SUPPRESSION)
+            .collect(),
+        ..LintSettings::default()
+    };
     let compared = compare(&files, &defaults, 25, 0x9e37_79b9_7f4a_7c15)
         + compare(&files, &every_rule, 10, 0x2545_f491_4f6c_dd1d);
     assert!(compared > 1000, "only {compared} comparisons");
