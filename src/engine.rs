@@ -5,6 +5,7 @@
 //! sort. Files are linted in
 //! parallel and the report is sorted, so it is the same whatever the thread count.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -291,8 +292,8 @@ fn with_go_declarations(targets: &[Target], options: &mut CheckOptions, rules: &
 
 /// The functions that start a root (`direct`) and those that reach one through functions of
 /// the tree, up to [`lang::go::roots::MAX_DEPTH`] functions down: one parallel pass per step,
-/// each parsing only the files that call a function found by the step before (a byte scan of
-/// their names). Each step depends only on the ones before, so the result is the same
+/// each parsing only the files that may call a function found by the step before (a byte scan
+/// of their names, those of the file's own directory and of the packages it imports). Each step depends only on the ones before, so the result is the same
 /// whatever the thread count and file order.
 fn with_callers(
     targets: &[&Target],
@@ -304,15 +305,46 @@ fn with_callers(
     let mut frontier = direct;
     for _ in 1..lang::go::roots::MAX_DEPTH {
         let known = lang::go::roots::RootIndex::new(all.iter().cloned());
+        // The step's names by declaring directory and by import path: a file can call only
+        // those of its own directory's package and of the packages it imports.
+        let mut by_dir: HashMap<&Path, HashSet<&str>> = HashMap::new();
+        let mut by_import: HashMap<&str, HashSet<&str>> = HashMap::new();
+        for start in &frontier {
+            let declared = &start.declared;
+            by_dir
+                .entry(declared.dir.as_path())
+                .or_default()
+                .insert(declared.name.as_str());
+            if let Some(path) = &declared.import_path {
+                by_import
+                    .entry(path.as_str())
+                    .or_default()
+                    .insert(declared.name.as_str());
+            }
+        }
+        let reachable = |path: &Path, bytes: &[u8]| -> HashSet<&str> {
+            let dir = path.parent().unwrap_or(Path::new(""));
+            let mut names: HashSet<&str> = by_dir.get(dir).cloned().unwrap_or_default();
+            for import in lang::go::imports::import_paths(bytes) {
+                if let Some(more) = by_import.get(import) {
+                    names.extend(more);
+                }
+            }
+            names
+        };
         let mut settings = settings.clone();
-        settings.roots = std::sync::Arc::new(lang::go::roots::RootIndex::new(frontier));
+        settings.roots = std::sync::Arc::new(lang::go::roots::RootIndex::new(frontier.clone()));
         let found: Vec<lang::go::roots::RootStart> = targets
             .par_iter()
             .filter(|t| !t.path.to_string_lossy().ends_with("_test.go"))
             .flat_map_iter(|target| {
                 let found = with_file_bytes(&target.path, max_file_size, |bytes| {
                     let source = std::str::from_utf8(bytes).ok()?;
-                    if !settings.roots.called_in(source) {
+                    let names = reachable(&target.path, bytes);
+                    if names.is_empty()
+                        || lang::go::siblings::called_names(source, |n| names.contains(n))
+                            .is_empty()
+                    {
                         return None;
                     }
                     let tree = lang::parse(Language::Go, source)?;

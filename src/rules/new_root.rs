@@ -320,10 +320,12 @@ pub fn kept_through_derived(file: &GoFile<'_>, call: Node<'_>) -> bool {
     let Some(context) = binding.context else {
         return false;
     };
+    // Only a derivation with a cancel function (`context.WithCancel`, `WithTimeout` …): other
+    // calls taking the context first (`conn, err := DialPipeContext(ctx, p)`) use it.
     binding.uses(file, context).into_iter().any(|r| {
-        argument_of(r)
-            .is_some_and(|outer| first_argument(outer) == Some(r) && is_value_wrapper(file, outer))
-            && Binding::of(file, r).is_some_and(|derived| derived.is_kept(file))
+        argument_of(r).is_some_and(|outer| {
+            first_argument(outer) == Some(r) && file.cancel_result(outer).is_some()
+        }) && Binding::of(file, r).is_some_and(|derived| derived.is_kept(file))
     })
 }
 
@@ -479,6 +481,7 @@ fn product_outlives(file: &GoFile<'_>, call: Node<'_>, parent: &Parent<'_>) -> b
                 .any(|r| {
                     closed_by_detached_goroutine(file, r, parent)
                         || returned_in_literal(r)
+                        || builds_receiver_field(file, r)
                         || command_run_with_parent(file, consumer, r, parent)
                 })
         })
@@ -528,6 +531,56 @@ fn mentions_parent(file: &GoFile<'_>, node: Node<'_>, parent: &Parent<'_>) -> bo
         !found
     });
     found
+}
+
+/// Whether `ident` is an argument of the call that builds a field of the method's receiver
+/// (`queueSetting := settings.Queue(context.Background(), …)`, then `d.thumbQueue =
+/// queue.New(…, queueSetting.MaxRetry)`): what the root read configures long-lived state of the
+/// object, which a cancelled first caller must not leave half-configured. A product stored as
+/// it is (`m.manager = manager`) is not: the parent could have made it.
+fn builds_receiver_field(file: &GoFile<'_>, ident: Node<'_>) -> bool {
+    let Some(receiver) = ancestors(ident)
+        .find(|a| {
+            matches!(
+                a.kind(),
+                "method_declaration" | "function_declaration" | "func_literal"
+            )
+        })
+        .filter(|f| f.kind() == "method_declaration")
+        .and_then(|m| m.child_by_field_name("receiver"))
+        .and_then(|list| go::parameters(list).next())
+        .and_then(|p| p.name)
+        .map(|n| file.text(n))
+    else {
+        return false;
+    };
+    let mut child = ident;
+    let mut argument = false;
+    for a in ancestors(ident) {
+        match a.kind() {
+            "assignment_statement" => {
+                return argument
+                    && a.child_by_field_name("right") == Some(child)
+                    && a.child_by_field_name("left").is_some_and(|left| {
+                        named_children(left).any(|t| {
+                            t.kind() == "selector_expression"
+                                && t.child_by_field_name("operand")
+                                    .is_some_and(|o| file.text(o) == receiver)
+                        })
+                    });
+            }
+            "argument_list" => argument = true,
+            "call_expression"
+            | "selector_expression"
+            | "expression_list"
+            | "parenthesized_expression"
+            | "unary_expression"
+            | "binary_expression" => {}
+            _ => return false,
+        }
+        child = a;
+    }
+    false
 }
 
 /// Whether `ident` is an element of a composite literal in a return statement.

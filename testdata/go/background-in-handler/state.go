@@ -65,3 +65,43 @@ func replacedLate(c *cache, r *http.Request, key string) string {
 	}
 	return v + c.lookup(ctx, key)
 }
+
+type queueSettings struct{ Workers, Retries int }
+
+type settingsStore struct{}
+
+func (settingsStore) Queue(ctx context.Context, name string) queueSettings { return queueSettings{} }
+
+type queue struct{ workers int }
+
+func newQueue(workers, retries int) *queue { return &queue{workers: workers} }
+
+type deps struct {
+	settings   settingsStore
+	thumbQueue *queue
+	lastSeen   int
+}
+
+// Clean (cloudreve's lazy dependencies): what the root reads builds state kept in a field, which
+// a cancelled first caller must not leave half-configured.
+func (d *deps) ThumbQueue(ctx context.Context) *queue {
+	if d.thumbQueue != nil {
+		return d.thumbQueue
+	}
+	qs := d.settings.Queue(context.Background(), "thumb")
+	d.thumbQueue = newQueue(qs.Workers, qs.Retries)
+	return d.thumbQueue
+}
+
+// Flagged: what the root read is only used for this call's own work.
+func (d *deps) Workers(ctx context.Context) int {
+	qs := d.settings.Queue(context.Background(), "thumb") // want "background-in-handler"
+	local := newQueue(qs.Workers, qs.Retries)
+	return local.workers
+}
+
+// Flagged: the product is kept as it is; the parent could have made it.
+func (d *deps) Remember(ctx context.Context) {
+	qs := d.settings.Queue(context.Background(), "thumb") // want "background-in-handler"
+	d.lastSeen = qs.Workers
+}

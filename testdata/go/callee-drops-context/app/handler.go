@@ -79,7 +79,8 @@ func (s *Server) lookalikes(ctx context.Context, db *sql.DB, q interface{ Query(
 	_ = s.st.Flush()
 	_ = s.st.Checkpoint()
 	_ = s.stream.Open()
-	_ = s.stream.Ping() // want "callee-drops-context"
+	_ = s.stream.Ping()    // want "callee-drops-context"
+	_, _ = s.stream.Dial() // want "callee-drops-context"
 	// A callback kept by the call runs when another context is in charge (envoy predicates);
 	// a runner given the parent runs it at once.
 	s.register(func() bool { return store.Purge(db) == nil })

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"log/slog"
 	"sync"
+	"time"
 
 	"example.com/remote"
 )
@@ -279,3 +280,14 @@ func (m *Stream) Ping() error {
 	defer cancel()
 	return m.db.PingContext(pingCtx)
 }
+
+// Dial derives a deadline from its root and hands it to a call that uses it: reported (the
+// connection returned is not the context kept; go-winio's DialPipe).
+func (m *Stream) Dial() (*sql.Conn, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	conn, err := connContext(ctx, m.db)
+	return conn, err
+}
+
+func connContext(ctx context.Context, db *sql.DB) (*sql.Conn, error) { return db.Conn(ctx) }
