@@ -1,0 +1,2 @@
+import"context"func(){ctx:=W
+var ctx,_=context.WithCancel()}
