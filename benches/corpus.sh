@@ -11,6 +11,7 @@
 #   THREADS  worker threads of every tool (default 2)
 # Files under vendor/, testdata/, third_party/, node_modules/ are skipped (ctxlint's default
 # excludes; ast-grep is given the same globs). VENDOR=1 includes them: every .go file, for both.
+# IGNORE=<rules> adds a run of ctxlint without those rules (what they cost).
 # Needs python3 (and ast-grep: `pip install ast-grep-cli`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,6 +40,9 @@ bytes=$(find "$tree" "${prune[@]}" -name '*.go' -print0 | du -cb --files0-from=-
 echo "tree: $tree ($files .go files, $((bytes / 1000000)) MB), $(nproc) cores, $threads threads, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u '+%F %H:%M UTC')"
 cmds=("ctxlint|$bin check --format json --threads $threads ${ctxlint_args[*]} $tree"
   "ctxlint --parse-only (parse every file, no rule)|$bin check --format json --parse-only --threads $threads ${ctxlint_args[*]} $tree")
+if [[ -n "${IGNORE:-}" ]]; then
+  cmds+=("ctxlint --ignore $IGNORE|$bin check --format json --threads $threads --ignore $IGNORE ${ctxlint_args[*]} $tree")
+fi
 if command -v ast-grep >/dev/null; then
   cmds+=("ast-grep $(ast-grep --version | cut -d' ' -f2), 3 rules|ast-grep scan -c benches/ast-grep/sgconfig.yml --json=compact --threads $threads ${sg_args[*]} $tree")
 fi

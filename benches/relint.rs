@@ -3,8 +3,9 @@
 //!
 //! - a typical ~300-line Go handler file (`benches/data/handler.go`), parsed from scratch;
 //! - a 6 000-line file (that file's declarations repeated), parsed from scratch, and after a
-//!   one-line edit: the server applies the edit to the previous tree (`Tree::edit`) and
-//!   tree-sitter reparses only what changed.
+//!   one-line edit: the server applies the edit to the previous tree (`Tree::edit`),
+//!   tree-sitter reparses only what changed, and the rules run again only where the edit can
+//!   change their findings (`ctxlint::incremental::Relint`).
 //!
 //! `cargo bench --bench relint` prints the median and p90 of each after a warm-up.
 //! Without `--bench` (e.g. `cargo test --benches`) each runs once, as a smoke test.
@@ -13,15 +14,17 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use ctxlint::diagnostic::{ColumnEncoding, LineIndex};
+use ctxlint::incremental::Relint;
 use ctxlint::lang::{self, Language};
 use ctxlint::LintSettings;
 use tree_sitter::{InputEdit, Point, Tree};
 
 const SOURCE: &str = include_str!("data/handler.go");
 
-/// Lints `source` parsed into `tree` and converts the findings' positions, as the server does.
-fn lint(source: &str, tree: &Tree, settings: &LintSettings) -> usize {
-    let diagnostics = ctxlint::lint_tree(Language::Go, black_box(source), tree, None, settings);
+/// Lints `source` parsed into `tree` (after the lint `previous`) and converts the findings'
+/// positions, as the server does.
+fn lint(source: &str, tree: &Tree, settings: &LintSettings, previous: &mut Relint) -> usize {
+    let diagnostics = previous.lint(Language::Go, black_box(source), tree, None, settings);
     let index = LineIndex::new(source);
     for d in &diagnostics {
         for byte in [d.span.start, d.span.end] {
@@ -33,7 +36,7 @@ fn lint(source: &str, tree: &Tree, settings: &LintSettings) -> usize {
 
 fn relint(source: &str, settings: &LintSettings) -> usize {
     let tree = lang::parse(Language::Go, black_box(source)).expect("the bench file parses");
-    lint(source, &tree, settings)
+    lint(source, &tree, settings, &mut Relint::new())
 }
 
 /// About `lines` lines: the package clause and imports of `handler.go`, then its declarations
@@ -116,6 +119,8 @@ fn main() {
     // Each run edits the current text into the other one (`50` → `51`, then back): the
     // previous tree gets the edit, the new text is reparsed with it, then linted.
     let mut current = 0;
+    let mut previous = Relint::new();
+    lint(&texts[0], &trees[0], &settings, &mut previous);
     let mut step = |lint_too: bool| {
         let next = 1 - current;
         let mut old = trees[current].clone();
@@ -126,7 +131,7 @@ fn main() {
         old.edit(&edit);
         let tree = lang::reparse(Language::Go, &texts[next], Some(&old)).expect("reparses");
         if lint_too {
-            findings = lint(&texts[next], &tree, &settings);
+            findings = lint(&texts[next], &tree, &settings, &mut previous);
         }
         trees[next] = tree;
         current = next;

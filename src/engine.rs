@@ -678,7 +678,7 @@ fn skip(target: &Target, text: &str, options: &CheckOptions) -> Option<Outcome> 
         return Some(Outcome::Skipped);
     }
     let settings = options.settings.for_file(&target.path);
-    if !prefilter::worth_parsing(target.language, text, &settings) {
+    if !prefilter::worth_parsing(target.language, text, Some(&target.path), &settings) {
         return Some(Outcome::Linted(None, None));
     }
     None
@@ -792,10 +792,13 @@ pub fn lint_file(
     // Only the declarations where a finding can be, when that is not all of them; a file that
     // does not parse cleanly so is parsed whole (its errors are the whole file's).
     let partial = match language {
-        Language::Go => prefilter::go_parse_ranges(source, &settings),
+        Language::Go => prefilter::go_parse_ranges(source, path, &settings),
         Language::Rust => None,
     };
     if let Some(partial) = partial {
+        if partial.ranges.is_empty() {
+            return Some(Vec::new());
+        }
         let tree = lang::parse_ranges(language, source, &partial.ranges)
             .filter(|t| !t.root_node().has_error());
         if let Some(tree) = tree {
@@ -832,22 +835,43 @@ fn lint_parsed(
     settings: &LintSettings,
     left_out_functions: &[&str],
 ) -> Vec<Diagnostic> {
+    // The rules whose needles occur in the file; the others have nothing to report here.
+    let active = prefilter::rules_for(language, source, path, settings);
+    let findings = run_rules(
+        language,
+        source,
+        tree,
+        path,
+        settings,
+        &active,
+        left_out_functions,
+    );
+    finish(language, source, tree, settings, findings)
+}
+
+/// The findings of `rules` in a file parsed into `tree` (whole, or part of a Go file whose
+/// left-out declarations include the functions `left_out_functions`), as the rules report
+/// them, in the order of `rules`.
+pub(crate) fn run_rules(
+    language: Language,
+    source: &str,
+    tree: &tree_sitter::Tree,
+    path: Option<&Path>,
+    settings: &LintSettings,
+    rules: &[&'static Rule],
+    left_out_functions: &[&str],
+) -> Vec<Diagnostic> {
     let dir = path
         .and_then(Path::parent)
         .filter(|d| !d.as_os_str().is_empty());
-    let rules = settings.rules_to_run();
-    // The rules whose needles occur in the file; the others have nothing to report here.
-    let active = prefilter::rules_for(language, source, settings);
     let mut diagnostics = Vec::new();
     lang::with_root(tree, || match language {
         Language::Go => {
             let mut file = GoFile::new(source, tree, &settings.go);
             file.functions.extend_from_slice(left_out_functions);
             file.dir = dir;
-            file.test_file = path
-                .and_then(Path::file_name)
-                .is_some_and(|n| n.to_string_lossy().ends_with("_test.go"));
-            for rule in &active {
+            file.test_file = lang::go::is_test_path(path);
+            for rule in rules {
                 if let Check::Go(check) = rule.check {
                     check(&file, &mut diagnostics);
                 }
@@ -857,20 +881,34 @@ fn lint_parsed(
             let mut file = RustFile::new(source, tree);
             file.path = path;
             file.tree_types = &settings.rust;
-            for rule in &active {
+            for rule in rules {
                 if let Check::Rust(check) = rule.check {
                     check(&file, &mut diagnostics);
                 }
             }
         }
     });
+    diagnostics
+}
+
+/// The rules' findings in a file parsed into `tree` as reported: without those whose primary
+/// span touches a syntax error or that an inline suppression silences, with the config's
+/// severities, sorted by (start byte, rule).
+pub(crate) fn finish(
+    language: Language,
+    source: &str,
+    tree: &tree_sitter::Tree,
+    settings: &LintSettings,
+    mut diagnostics: Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
     let broken = lang::error_spans(tree);
     diagnostics.retain(|d| {
         !broken.iter().any(|e| {
             d.span.start < e.end.max(e.start + 1) && e.start < d.span.end.max(d.span.start + 1)
         })
     });
-    let ran: Vec<&Rule> = rules
+    let ran: Vec<&Rule> = settings
+        .rules_to_run()
         .iter()
         .copied()
         .filter(|r| r.language == language && !matches!(r.check, Check::Suppressions))

@@ -16,6 +16,7 @@ pub mod diff;
 pub mod engine;
 pub mod error;
 pub mod fix;
+pub mod incremental;
 pub mod lang;
 pub mod oracle;
 pub mod prefilter;

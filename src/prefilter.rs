@@ -12,46 +12,69 @@
 //! that results are the same with and without the prefilter, for every rule alone and all
 //! together.
 
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
 
+use crate::lang::go::outline::Item;
 use crate::lang::go::GoSettings;
 use crate::lang::Language;
 use crate::rules::{Needle, Rule, RULES};
 use crate::settings::LintSettings;
 
-/// The rules of `settings` that can report something in a file of `language` with this text
-/// (every rule that runs, without the prefilter).
-pub fn rules_for(language: Language, text: &str, settings: &LintSettings) -> Vec<&'static Rule> {
+/// The rules of `settings` that can report something in a file of `language` at `path` with
+/// this text (every rule that runs, without the prefilter).
+pub fn rules_for(
+    language: Language,
+    text: &str,
+    path: Option<&Path>,
+    settings: &LintSettings,
+) -> Vec<&'static Rule> {
     let rules = settings.rules_to_run();
     if !settings.prefilter {
         return rules;
     }
+    let test_file = language == Language::Go && crate::lang::go::is_test_path(path);
     let hits = Hits::scan(text, &settings.go);
     rules
         .into_iter()
-        .filter(|r| r.languages().contains(&language) && hits.satisfies(r))
+        .filter(|r| {
+            r.languages().contains(&language) && (r.test_files || !test_file) && hits.satisfies(r)
+        })
         .collect()
 }
 
-/// Whether a file of `language` with this text must be parsed: without the prefilter always,
-/// with it when some rule whose findings are reported can report something in it (`unused-suppression` where it has a suppression
-/// comment; rules that run only to judge suppressions do not count).
-pub fn worth_parsing(language: Language, text: &str, settings: &LintSettings) -> bool {
+/// Whether a file of `language` at `path` with this text must be parsed: without the
+/// prefilter always, with it when some rule whose findings are reported can report something
+/// in it (`unused-suppression` where it has a suppression comment; rules that run only to
+/// judge suppressions do not count).
+pub fn worth_parsing(
+    language: Language,
+    text: &str,
+    path: Option<&Path>,
+    settings: &LintSettings,
+) -> bool {
     if !settings.prefilter {
         return true;
     }
-    rules_for(language, text, settings)
+    rules_for(language, text, path, settings)
         .iter()
         .any(|r| settings.rules.iter().any(|s| std::ptr::eq(*s, *r)))
+}
+
+/// Every needle group of `rule`: those anywhere in the file, then those in the declaration of
+/// the finding.
+fn all_groups(rule: &Rule) -> impl Iterator<Item = &'static [Needle]> {
+    rule.needles.iter().chain(rule.function_needles).copied()
 }
 
 /// The rules whose findings in a function declaration depend only on that declaration, the
 /// file's other non-function declarations (imports, types, variables, constants) and the
 /// functions it names (see [`go_parse_ranges`]). A rule not listed here makes its files parse
 /// whole.
-const PARTIAL_PARSE_RULES: &[&str] = &[
+pub(crate) const PARTIAL_PARSE_RULES: &[&str] = &[
     "abandoned-sender",
     "background-in-handler",
     "context-not-passed",
@@ -63,8 +86,9 @@ const PARTIAL_PARSE_RULES: &[&str] = &[
     "prefer-without-cancel",
 ];
 
-/// What of a Go file to parse when not all of it: the byte ranges, and the names of the
-/// functions (not methods) declared in what is left out.
+/// What of a Go file to parse when not all of it: the byte ranges (none when no declaration
+/// can hold a finding: nothing to parse), and the names of the functions (not methods)
+/// declared in what is left out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Partial<'t> {
     pub ranges: Vec<std::ops::Range<usize>>,
@@ -72,22 +96,28 @@ pub struct Partial<'t> {
 }
 
 /// The parts of a Go file the rules of `settings` need ([`crate::lang::parse_ranges`] parses
-/// only those), or `None` to parse it whole. Every top-level declaration other than a function
-/// is kept (the package clause, imports, types, variables, constants), and with them each
-/// function or method declaration where some rule that runs has a member of every needle group
-/// (counting members outside functions), then, until nothing changes, every function or method
-/// whose name a kept declaration mentions and every one that mentions a package-level variable
-/// a kept declaration mentions. Whole files: when a rule outside [`PARTIAL_PARSE_RULES`] runs,
-/// when unused suppressions are reported or a `lint:file-ignore` comment could be left out,
-/// and when the text is beyond the outline's lexer ([`outline`](crate::lang::go::outline)).
-pub fn go_parse_ranges<'t>(text: &'t str, settings: &LintSettings) -> Option<Partial<'t>> {
+/// only those), or `None` to parse it whole. The candidates are the top-level declarations
+/// where some rule that runs has a member of every needle group (counting members in the
+/// file's other non-function declarations, except for its `function_needles`); without any,
+/// nothing is parsed. Kept: every declaration other than a function (the package clause,
+/// imports, types, variables, constants), the candidates, then, until nothing changes, every
+/// function or method whose name a candidate or kept function mentions and every one that
+/// mentions a package-level variable one of them mentions. Whole files: when a rule outside
+/// [`PARTIAL_PARSE_RULES`] runs, when unused suppressions are reported or a `lint:file-ignore`
+/// comment could be left out, and when the text is beyond the outline's lexer
+/// ([`outline`](crate::lang::go::outline)).
+pub fn go_parse_ranges<'t>(
+    text: &'t str,
+    path: Option<&Path>,
+    settings: &LintSettings,
+) -> Option<Partial<'t>> {
     if !settings.partial_parse
         || settings.report_unused()
         || memchr::memmem::find(text.as_bytes(), b"lint:file-ignore").is_some()
     {
         return None;
     }
-    let active = rules_for(Language::Go, text, settings);
+    let active = rules_for(Language::Go, text, path, settings);
     if active.is_empty()
         || active
             .iter()
@@ -100,50 +130,29 @@ pub fn go_parse_ranges<'t>(text: &'t str, settings: &LintSettings) -> Option<Par
         return None;
     }
     let found = ItemHits::scan(text, &items, &settings.go);
-    let mut kept: Vec<bool> = items
-        .iter()
-        .enumerate()
-        .map(|(k, item)| {
-            item.function.is_none()
-                || active.iter().any(|rule| {
-                    rule.needles
-                        .iter()
-                        .all(|group| group.iter().any(|n| found.has(k, *n) || found.shared(*n)))
-                })
+    // The declarations where a finding can be.
+    let candidates: Vec<bool> = (0..items.len())
+        .map(|k| {
+            active.iter().any(|rule| {
+                let here = |group: &&[Needle]| group.iter().any(|n| found.has(k, *n));
+                let anywhere =
+                    |group: &&[Needle]| group.iter().any(|n| found.has(k, *n) || found.shared(*n));
+                rule.needles.iter().all(anywhere) && rule.function_needles.iter().all(here)
+            })
         })
         .collect();
-    // The functions and package variables the kept declarations name, until none is new.
-    let variables: std::collections::HashSet<&str> = items
+    if !candidates.contains(&true) {
+        return Some(Partial {
+            ranges: Vec::new(),
+            left_out_functions: Vec::new(),
+        });
+    }
+    let reached = closure(&items, &candidates);
+    let kept: Vec<bool> = items
         .iter()
-        .flat_map(|i| i.variables.iter().copied())
+        .zip(&reached)
+        .map(|(item, reached)| item.function.is_none() || *reached)
         .collect();
-    let mut seen_variables = std::collections::HashSet::new();
-    let mut by_name: std::collections::HashMap<&str, Vec<usize>> = Default::default();
-    for (k, item) in items.iter().enumerate() {
-        if let Some(name) = item.function {
-            by_name.entry(name).or_default().push(k);
-        }
-    }
-    let mut pending: Vec<usize> = (0..items.len()).filter(|k| kept[*k]).collect();
-    while let Some(k) = pending.pop() {
-        let mut wanted = Vec::new();
-        for word in &items[k].identifiers {
-            wanted.extend(by_name.get(word).into_iter().flatten());
-            if variables.contains(word) && seen_variables.insert(*word) {
-                let users = items
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, i)| i.identifiers.contains(word));
-                wanted.extend(users.map(|(j, _)| j));
-            }
-        }
-        for j in wanted {
-            if !kept[j] {
-                kept[j] = true;
-                pending.push(j);
-            }
-        }
-    }
     if kept.iter().all(|k| *k) {
         return None;
     }
@@ -167,23 +176,104 @@ pub fn go_parse_ranges<'t>(text: &'t str, settings: &LintSettings) -> Option<Par
     })
 }
 
+/// The declarations of an outline the rules read for findings in the declarations `seeds`:
+/// those, then, until none is new, every function or method whose name one of them mentions
+/// and every declaration that mentions a package-level variable one of them mentions.
+pub(crate) fn closure(items: &[Item<'_>], seeds: &[bool]) -> Vec<bool> {
+    let variables: HashSet<&str> = items
+        .iter()
+        .flat_map(|i| i.variables.iter().copied())
+        .collect();
+    let mut seen_variables = HashSet::new();
+    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (k, item) in items.iter().enumerate() {
+        if let Some(name) = item.function {
+            by_name.entry(name).or_default().push(k);
+        }
+    }
+    let mut reached = seeds.to_vec();
+    let mut pending: Vec<usize> = (0..items.len()).filter(|k| seeds[*k]).collect();
+    while let Some(k) = pending.pop() {
+        let mut wanted = Vec::new();
+        for word in &items[k].identifiers {
+            wanted.extend(by_name.get(word).into_iter().flatten());
+            if variables.contains(word) && seen_variables.insert(*word) {
+                let users = items
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, i)| i.identifiers.contains(word));
+                wanted.extend(users.map(|(j, _)| j));
+            }
+        }
+        for j in wanted {
+            if !reached[j] {
+                reached[j] = true;
+                pending.push(j);
+            }
+        }
+    }
+    reached
+}
+
+/// The declarations whose [`closure`] holds one of `targets` (the targets too): those whose
+/// findings a change to the targets can change.
+pub(crate) fn reaching(items: &[Item<'_>], targets: &[bool]) -> Vec<bool> {
+    let variables: HashSet<&str> = items
+        .iter()
+        .flat_map(|i| i.variables.iter().copied())
+        .collect();
+    let names: HashSet<&str> = items.iter().filter_map(|i| i.function).collect();
+    // The declarations that mention each function name and package variable.
+    let mut mentions: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (k, item) in items.iter().enumerate() {
+        for word in &item.identifiers {
+            if names.contains(word) || variables.contains(word) {
+                mentions.entry(word).or_default().push(k);
+            }
+        }
+    }
+    let mut reached = targets.to_vec();
+    let mut pending: Vec<usize> = (0..items.len()).filter(|k| targets[*k]).collect();
+    while let Some(j) = pending.pop() {
+        // One step of `closure` reaches `j` from a declaration that names it or that shares
+        // a package variable with it.
+        let shared = items[j]
+            .identifiers
+            .iter()
+            .copied()
+            .filter(|w| variables.contains(w));
+        for word in items[j].function.into_iter().chain(shared) {
+            for &k in mentions.get(word).into_iter().flatten() {
+                if !reached[k] {
+                    reached[k] = true;
+                    pending.push(k);
+                }
+            }
+        }
+    }
+    reached
+}
+
 /// The needles found in each item of a Go file's outline.
 struct ItemHits {
     /// By item, then by pattern of [`AUTOMATON`].
     found: Vec<bool>,
     patterns: usize,
-    /// By item: a name only the settings know of a cancel function, of a handler type; a call
-    /// of a function with a context-taking sibling.
+    /// By item: a name only the settings know of a cancel function, of a handler type, of a
+    /// request type; a call of a function with a context-taking sibling.
     cancel_functions: Vec<bool>,
     handler_types: Vec<bool>,
+    request_types: Vec<bool>,
     sibling_calls: Vec<bool>,
-    /// The patterns of [`AUTOMATON`] that are names of cancel functions, of handler types.
+    /// The patterns of [`AUTOMATON`] that are names of cancel functions, of handler types, of
+    /// request types.
     cancel_patterns: Vec<usize>,
     handler_patterns: Vec<usize>,
+    request_patterns: Vec<usize>,
     /// The pattern of each needle of [`AUTOMATON`].
-    pattern_of: std::collections::HashMap<Needle, usize>,
+    pattern_of: HashMap<Needle, usize>,
     /// Whether an item that is not a function has the needle.
-    shared: std::collections::HashMap<Needle, bool>,
+    shared: HashMap<Needle, bool>,
     /// Which items are functions.
     functions: Vec<bool>,
 }
@@ -206,7 +296,7 @@ impl ItemHits {
         }
         let per_item = |names: Vec<String>| {
             let mut by_item = vec![false; items.len()];
-            let others: std::collections::HashSet<&str> = names
+            let others: HashSet<&str> = names
                 .iter()
                 .map(String::as_str)
                 .filter(|n| {
@@ -225,8 +315,16 @@ impl ItemHits {
             }
             by_item
         };
-        let cancel_functions = per_item(names(go, Needle::CancelFunction));
-        let handler_types = per_item(names(go, Needle::HandlerType));
+        // Whether the file mentions an import path (for request types).
+        let mentions = |package: &str| match automaton.text_position(package) {
+            Some(id) => (0..items.len()).any(|k| found[k * patterns + id]),
+            None => memchr::memmem::find(text.as_bytes(), package.as_bytes()).is_some(),
+        };
+        let names = |needle: Needle| names(go, needle, mentions);
+        let cancel_functions = per_item(names(Needle::CancelFunction));
+        let handler_types = per_item(names(Needle::HandlerType));
+        let request_names = names(Needle::RequestType);
+        let request_types = per_item(request_names.clone());
         let mut sibling_calls = vec![false; items.len()];
         if !go.siblings.is_empty() {
             let calls = crate::lang::go::siblings::called_names(text, |n| go.siblings.has_name(n));
@@ -236,8 +334,7 @@ impl ItemHits {
                 }
             }
         }
-        let built_in = |needle: Needle| -> Vec<usize> {
-            let names = names(go, needle);
+        let built_in = |names: Vec<String>| -> Vec<usize> {
             (0..patterns)
                 .filter(|id| matches!(automaton.patterns[*id], Needle::Word(w) if names.iter().any(|n| n == w)))
                 .collect()
@@ -246,19 +343,21 @@ impl ItemHits {
             pattern_of: (0..patterns)
                 .map(|id| (automaton.patterns[id], id))
                 .collect(),
-            cancel_patterns: built_in(Needle::CancelFunction),
-            handler_patterns: built_in(Needle::HandlerType),
+            cancel_patterns: built_in(names(Needle::CancelFunction)),
+            handler_patterns: built_in(names(Needle::HandlerType)),
+            request_patterns: built_in(request_names),
             found,
             patterns,
             cancel_functions,
             handler_types,
+            request_types,
             sibling_calls,
             shared: Default::default(),
             functions: items.iter().map(|i| i.function.is_some()).collect(),
         };
         let needles: Vec<Needle> = RULES
             .iter()
-            .flat_map(|r| r.needles.iter())
+            .flat_map(|r| all_groups(r))
             .flat_map(|g| g.iter().copied())
             .collect();
         for needle in needles {
@@ -278,6 +377,9 @@ impl ItemHits {
             Needle::HandlerType => {
                 self.handler_types[k] || self.handler_patterns.iter().any(|id| found(*id))
             }
+            Needle::RequestType => {
+                self.request_types[k] || self.request_patterns.iter().any(|id| found(*id))
+            }
             Needle::SiblingCall => self.sibling_calls[k],
             _ => self.pattern_of.get(&needle).is_some_and(|id| found(*id)),
         }
@@ -290,7 +392,7 @@ impl ItemHits {
 }
 
 /// Where the words `names` occur in code in `text`.
-fn word_positions(names: &std::collections::HashSet<&str>, text: &str) -> Vec<usize> {
+fn word_positions(names: &HashSet<&str>, text: &str) -> Vec<usize> {
     let bytes = text.as_bytes();
     let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
     let mut lines = CommentLines::default();
@@ -325,18 +427,28 @@ static AUTOMATON: LazyLock<Automaton> = LazyLock::new(|| {
     let mut patterns: Vec<Needle> = Vec::new();
     for needle in RULES
         .iter()
-        .flat_map(|r| r.needles.iter())
+        .flat_map(|r| all_groups(r))
         .flat_map(|g| g.iter())
     {
         let expanded: Vec<Needle> = match needle {
-            Needle::CancelFunction => names(&defaults, Needle::CancelFunction)
+            Needle::CancelFunction | Needle::HandlerType => names(&defaults, *needle, |_| true)
                 .into_iter()
                 .map(|n| Needle::Word(leak(n)))
                 .collect(),
-            Needle::HandlerType => names(&defaults, Needle::HandlerType)
-                .into_iter()
-                .map(|n| Needle::Word(leak(n)))
-                .collect(),
+            // The names, and the import paths that make them request types.
+            Needle::RequestType => {
+                let names = names(&defaults, *needle, |_| true);
+                let packages = defaults
+                    .handler_types
+                    .iter()
+                    .filter(|h| names.contains(&h.name))
+                    .map(|h| Needle::Text(leak(h.package.clone())));
+                names
+                    .iter()
+                    .map(|n| Needle::Word(leak(n.clone())))
+                    .chain(packages)
+                    .collect()
+            }
             Needle::SiblingCall | Needle::RootCall => Vec::new(),
             other => vec![*other],
         };
@@ -353,6 +465,15 @@ static AUTOMATON: LazyLock<Automaton> = LazyLock::new(|| {
     }
 });
 
+impl Automaton {
+    /// The pattern of the text needle `text`, if it is one.
+    fn text_position(&self, text: &str) -> Option<usize> {
+        self.patterns
+            .iter()
+            .position(|p| matches!(p, Needle::Text(t) if *t == text))
+    }
+}
+
 /// A built-in name as a `'static` needle (the automaton lives for the whole run).
 fn leak(name: String) -> &'static str {
     Box::leak(name.into_boxed_str())
@@ -361,12 +482,17 @@ fn leak(name: String) -> &'static str {
 fn text_of(needle: Needle) -> &'static str {
     match needle {
         Needle::Text(t) | Needle::Word(t) | Needle::Statement(t) | Needle::Comment(t) => t,
-        Needle::CancelFunction | Needle::HandlerType | Needle::SiblingCall | Needle::RootCall => "",
+        Needle::CancelFunction
+        | Needle::HandlerType
+        | Needle::RequestType
+        | Needle::SiblingCall
+        | Needle::RootCall => "",
     }
 }
 
-/// The names a settings-dependent needle stands for, sorted and deduplicated.
-fn names(go: &GoSettings, needle: Needle) -> Vec<String> {
+/// The names a settings-dependent needle stands for in a text that mentions the import paths
+/// `mentions` accepts, sorted and deduplicated.
+fn names(go: &GoSettings, needle: Needle, mentions: impl Fn(&str) -> bool) -> Vec<String> {
     let mut names: Vec<String> = match needle {
         Needle::CancelFunction => go
             .cancel_functions
@@ -375,6 +501,14 @@ fn names(go: &GoSettings, needle: Needle) -> Vec<String> {
             .chain(go.wrappers.iter().map(|w| w.name.clone()))
             .collect(),
         Needle::HandlerType => go.handler_types.iter().map(|h| h.name.clone()).collect(),
+        // A type is known by its import path: a file that does not mention the path cannot
+        // have a parameter of that type.
+        Needle::RequestType => go
+            .handler_types
+            .iter()
+            .filter(|h| h.context != "{}" && mentions(&h.package))
+            .map(|h| h.name.clone())
+            .collect(),
         _ => Vec::new(),
     };
     names.sort();
@@ -408,17 +542,21 @@ impl<'a> Hits<'a> {
 
     /// Whether every needle group of `rule` has a member in the text.
     fn satisfies(&self, rule: &Rule) -> bool {
-        rule.needles
-            .iter()
-            .all(|group| group.iter().any(|n| self.contains(*n)))
+        all_groups(rule).all(|group| group.iter().any(|n| self.contains(*n)))
     }
 
     fn contains(&self, needle: Needle) -> bool {
         let automaton = &*AUTOMATON;
         match needle {
-            Needle::CancelFunction | Needle::HandlerType => {
-                let names = names(self.go, needle);
-                let mut others = std::collections::HashSet::new();
+            Needle::CancelFunction | Needle::HandlerType | Needle::RequestType => {
+                let mentions = |package: &str| match automaton.text_position(package) {
+                    Some(id) => self.found[id],
+                    None => {
+                        memchr::memmem::find(self.text.as_bytes(), package.as_bytes()).is_some()
+                    }
+                };
+                let names = names(self.go, needle, mentions);
+                let mut others = HashSet::new();
                 for name in &names {
                     let built_in = |p: &Needle| matches!(p, Needle::Word(w) if w == name);
                     match automaton.patterns.iter().position(built_in) {
@@ -446,7 +584,7 @@ impl<'a> Hits<'a> {
 
 /// Whether one of the words `names` occurs in code in `text` (for names that only the
 /// settings know).
-fn occurs_any_word(names: &std::collections::HashSet<&str>, text: &str) -> bool {
+fn occurs_any_word(names: &HashSet<&str>, text: &str) -> bool {
     !word_positions(names, text).is_empty()
 }
 
@@ -526,7 +664,7 @@ mod tests {
     use crate::rules::{find, UNUSED_SUPPRESSION};
 
     fn parses(settings: &LintSettings, language: Language, text: &str) -> bool {
-        worth_parsing(language, text, settings)
+        worth_parsing(language, text, None, settings)
     }
 
     #[test]
@@ -581,7 +719,8 @@ mod tests {
     fn partial_parsing_keeps_what_the_rules_need() {
         let settings = LintSettings::default();
         let text = "package p\n\nimport \"context\"\n\nvar n = 3\n\nfunc setN() { n = 5 }\n\nfunc helper() {}\n\nfunc (s *S) unrelated() { other() }\n\nfunc other() {}\n\n// f does.\nfunc f(p context.Context) {\n\t_, cancel := context.WithCancel(p)\n\thelper()\n\t_ = n\n\t_ = cancel\n}\n";
-        let partial = go_parse_ranges(text, &settings).expect("some declarations are left out");
+        let partial =
+            go_parse_ranges(text, None, &settings).expect("some declarations are left out");
         let kept: String = partial.ranges.iter().map(|r| &text[r.clone()]).collect();
         // The imports, the variable, the function with the needle, the helper it calls and the
         // function assigning the variable it reads; not the others.
@@ -605,38 +744,37 @@ mod tests {
             partial_parse: false,
             ..LintSettings::default()
         };
-        assert_eq!(go_parse_ranges(text, &off), None);
+        assert_eq!(go_parse_ranges(text, None, &off), None);
         let whole = LintSettings::only(&[find("test-background-context").unwrap()]);
         let testing = text.replace("\"context\"", "\"context\"\n\t\"testing\"");
         let testing = testing.replace("_ = cancel", "_ = context.Background()");
-        assert!(go_parse_ranges(&testing, &LintSettings::default()).is_some());
-        assert_eq!(go_parse_ranges(&testing, &whole), None);
+        assert!(go_parse_ranges(&testing, None, &LintSettings::default()).is_some());
+        assert_eq!(go_parse_ranges(&testing, None, &whole), None);
         let mut unused = LintSettings::default();
         unused.rules.push(find(UNUSED_SUPPRESSION).unwrap());
-        assert_eq!(go_parse_ranges(text, &unused), None);
+        assert_eq!(go_parse_ranges(text, None, &unused), None);
     }
 
     #[test]
     fn rules_run_only_where_their_needles_are() {
         let settings = LintSettings::default();
-        let text =
-            "package p\nimport \"context\"\nfunc f(c context.Context) { go g(context.TODO()) }\n";
-        let names: Vec<&str> = rules_for(Language::Go, text, &settings)
+        let text = "package p\nimport (\"context\"; \"net/http\")\nfunc f(r *http.Request) { go g(context.TODO(), r.Context()) }\n";
+        let names: Vec<&str> = rules_for(Language::Go, text, None, &settings)
             .iter()
             .map(|r| r.name)
             .collect();
-        // The import, `TODO` and a handler type; `go` and `Context`; no cancel function, no
-        // `chan`, no `defer`, no call that context-not-passed looks at.
+        // The import, `TODO` and a handler type; `go`, a request type and `Context`; no cancel
+        // function, no `chan`, no `defer`, no call that context-not-passed looks at.
         assert_eq!(
             names,
             ["background-in-handler", "goroutine-outlives-context"]
         );
         // `go` only where a statement begins: not in an import path or a package name.
         let paths = "package p\nimport (\n\t\"context\"\n\t\"github.com/x/go-y\"\n\t\"go.etcd.io/z\"\n)\nfunc f(c context.Context) {}\n";
-        assert!(rules_for(Language::Go, paths, &settings).is_empty());
+        assert!(rules_for(Language::Go, paths, None, &settings).is_empty());
         let labelled =
-            "package p\nfunc f(c context.Context) {\nL: go g()\n\tif x { /* c */ go g() }\n}\n";
-        let names: Vec<&str> = rules_for(Language::Go, labelled, &settings)
+            "package p\nfunc f(r *http.Request) {\nL: go g(r.Context())\n\tif x { /* c */ go g() }\n}\n";
+        let names: Vec<&str> = rules_for(Language::Go, labelled, None, &settings)
             .iter()
             .map(|r| r.name)
             .collect();
@@ -645,6 +783,6 @@ mod tests {
             prefilter: false,
             ..LintSettings::only(&[find("abandoned-sender").unwrap()])
         };
-        assert_eq!(rules_for(Language::Go, "", &off).len(), 1);
+        assert_eq!(rules_for(Language::Go, "", None, &off).len(), 1);
     }
 }

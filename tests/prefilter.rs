@@ -115,6 +115,13 @@ fn prefilter_never_changes_results_on_look_alikes() {
         "package p\n\nimport (\n\t\"context\"\n\t\"time\"\n)\n\nvar n = 3\n\nfunc setN() { n = 5 }\n\nfunc worker(c chan<- int) {\n\tc <- 1\n}\n\nfunc f(ctx context.Context) error {\n\tc := make(chan int)\n\tgo worker(c)\n\tselect {\n\tcase <-c:\n\tcase <-ctx.Done():\n\t\treturn ctx.Err()\n\t}\n\tfor i := 0; i < n; i++ {\n\t\tctx, cancel := context.WithTimeout(ctx, time.Second)\n\t\tdefer cancel()\n\t\t_ = ctx\n\t}\n\treturn nil\n}\n\nfunc unrelated() int { return 1 }\n",
         "package p\n\nimport \"context\"\n\nfunc make(n int) chan int { return nil }\n\nfunc stop() { panic(1) }\n\n//nolint:missing-defer-cancel\nfunc f(p context.Context) {\n\t_, cancel := context.WithCancel(p)\n\tif p == nil {\n\t\tstop()\n\t}\n\tcancel()\n}\n\nfunc g(p context.Context) {\n\tc := make(1)\n\tgo func() { c <- 1 }()\n\t_, cancel := context.WithCancel(p)\n\t_ = cancel\n}\n\nfunc (s *S) h() {}; func k() {}\n",
         "package p\n\nimport (\n\t\"context\"\n\t\"net/http\"\n)\n\ntype S struct{ ctx context.Context }\n\nfunc (s *S) run() {\n\tgo s.loop()\n}\n\nfunc (s *S) loop() {\n\t_, _ = http.Get(\"/\")\n\tuse(s.ctx)\n}\n\nfunc h(w http.ResponseWriter, r *http.Request) {\n\tgo func() { use(r.Context()) }()\n\tuse(context.Background())\n}\n\nfunc other() { var x = `\nfunc fake() {\n` ; _ = x }\n",
+        // Request contexts: a gRPC handler's (its request type ends in `Request`), fiber's
+        // `c.UserContext()` (no `Context` word), a type named `Context` of an unknown package;
+        // and `make(chan`, `go` and `chan` in different functions.
+        "package p\n\nimport (\n\t\"context\"\n\n\tpb \"example.com/pb\"\n)\n\ntype S struct{}\n\nfunc (s *S) Get(ctx context.Context, req *pb.GetRequest) (*pb.GetResponse, error) {\n\tgo work(ctx)\n\treturn nil, nil\n}\n\nfunc work(ctx context.Context) { _, _ = call(ctx) }\n",
+        "package p\n\nimport \"github.com/gofiber/fiber/v2\"\n\nfunc h(c *fiber.Ctx) error {\n\tgo use(c.UserContext())\n\treturn nil\n}\n",
+        "package p\n\nimport \"example.com/web\"\n\nfunc h(c *web.Context) {\n\tgo use(c.Request.Context())\n}\n",
+        "package p\n\nfunc a() chan int { return make(chan int) }\n\nfunc b() {\n\tgo a()\n}\n\nfunc c(x chan int) { x <- 1 }\n",
         // Broken code in a function without needles, left out: the same findings elsewhere.
         "package p\n\nimport \"context\"\n\nfunc broken() { x := }\n\nfunc f(p context.Context) {\n\t_, cancel := context.WithCancel(p)\n\t_ = cancel\n}\n",
     ];
@@ -122,6 +129,10 @@ fn prefilter_never_changes_results_on_look_alikes() {
         let path = dir.path().join(format!("d{}/f{i}.go", i % 5));
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, bodies[i % bodies.len()]).unwrap();
+    }
+    // Test files, where some rules report nothing (the prefilter skips them there).
+    for (i, body) in bodies.iter().enumerate() {
+        std::fs::write(dir.path().join(format!("d{}/t{i}_test.go", i % 5)), body).unwrap();
     }
     // Rust: each fixture with its findings, then with the needles spelled differently in ways
     // that hide nothing (`CancellationToken` named only through a glob import is still

@@ -21,7 +21,7 @@ use super::{Check, Needle, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity, Span};
 use crate::lang::go::cfg::{Cfg, End};
 use crate::lang::go::{self, Callee, GoFile};
-use crate::lang::{ancestors, named_children, walk_tree, Language};
+use crate::lang::{ancestors, named_children, parent, walk_tree, Language};
 
 pub static RULE: Rule = Rule {
     name: "abandoned-sender",
@@ -29,11 +29,14 @@ pub static RULE: Rule = Rule {
     language: Language::Go,
     default_severity: Severity::Error,
     enabled_by_default: true,
-    needles: &[
+    // The `make(chan T)` and the `go` statement are in the function the finding is in.
+    needles: &[],
+    function_needles: &[
         &[Needle::Word("chan")],
         &[Needle::Statement("go")],
         &[Needle::Word("make")],
     ],
+    test_files: false,
     doc: include_str!("../../rules/abandoned-sender.md"),
     check: Check::Go(check),
 };
@@ -43,9 +46,24 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
     if file.test_file {
         return;
     }
-    // Only a function that makes a channel itself can abandon its sender.
-    for function in file.functions_around(file.calls_named(&["make"])) {
-        check_function(file, function, out);
+    // Only a function that makes a channel itself can abandon its sender: the channels made
+    // and bound to a new local variable, by innermost function, in document order.
+    let mut by_function: Vec<(Node<'_>, Vec<ChannelMake<'_>>)> = Vec::new();
+    for call in file.calls_named(&["make"]) {
+        let Some(make) = channel_make(file, call) else {
+            continue;
+        };
+        let Some((_, function)) = file.function_of(call) else {
+            continue;
+        };
+        match by_function.iter_mut().find(|(f, _)| *f == function.node) {
+            Some((_, makes)) => makes.push(make),
+            None => by_function.push((function.node, vec![make])),
+        }
+    }
+    by_function.sort_by_key(|(f, _)| f.start_byte());
+    for (function, makes) in by_function {
+        check_function(file, function, makes, out);
     }
 }
 
@@ -76,19 +94,17 @@ enum Exit<'t> {
     Again,
 }
 
-fn check_function<'a>(file: &GoFile<'a>, function: Node<'a>, out: &mut Vec<Diagnostic>) {
+fn check_function<'a>(
+    file: &GoFile<'a>,
+    function: Node<'a>,
+    makes: Vec<ChannelMake<'a>>,
+    out: &mut Vec<Diagnostic>,
+) {
     // Returning from main.main ends the process, goroutines included.
     if file.package == "main"
         && function.kind() == "function_declaration"
         && go::function_name(function, file.source) == Some("main")
     {
-        return;
-    }
-    let Some(body) = function.child_by_field_name("body") else {
-        return;
-    };
-    let makes = channel_makes(file, body);
-    if makes.is_empty() {
         return;
     }
     let never_returns = |call: Node<'_>| file.never_returns(call);
@@ -127,48 +143,47 @@ fn check_function<'a>(file: &GoFile<'a>, function: Node<'a>, out: &mut Vec<Diagn
     }
 }
 
-/// The unbuffered channels made and bound to a new local variable in `body`, not looking
-/// inside nested func literals (they are functions of their own).
-fn channel_makes<'t>(file: &GoFile<'_>, body: Node<'t>) -> Vec<ChannelMake<'t>> {
-    let mut found = Vec::new();
-    walk_tree(body, |node| {
-        let (names, values): (Vec<Node<'t>>, Option<Node<'t>>) = match node.kind() {
-            "func_literal" => return false,
-            "short_var_declaration" => (
-                node.child_by_field_name("left")
-                    .map(|l| named_children(l).collect())
-                    .unwrap_or_default(),
-                node.child_by_field_name("right"),
-            ),
-            "var_spec" => {
-                let mut cursor = node.walk();
-                let names = node.children_by_field_name("name", &mut cursor).collect();
-                (names, node.child_by_field_name("value"))
-            }
-            _ => return true,
-        };
-        let values: Vec<Node<'t>> = values
-            .map(|v| named_children(v).collect())
-            .unwrap_or_default();
-        if names.len() != values.len() {
-            return true;
+/// The unbuffered channel `call` makes, when it is bound to a new local variable (`ch :=
+/// make(chan T)`, `var ch = make(chan T)`).
+fn channel_make<'t>(file: &GoFile<'_>, call: Node<'t>) -> Option<ChannelMake<'t>> {
+    if !is_unbuffered_make(file, call) {
+        return None;
+    }
+    let values = parent(call)?;
+    let statement = parent(values)?;
+    let (names, value_list): (Vec<Node<'t>>, Option<Node<'t>>) = match statement.kind() {
+        "short_var_declaration" => (
+            statement
+                .child_by_field_name("left")
+                .map(|l| named_children(l).collect())
+                .unwrap_or_default(),
+            statement.child_by_field_name("right"),
+        ),
+        "var_spec" => {
+            let mut cursor = statement.walk();
+            let names = statement
+                .children_by_field_name("name", &mut cursor)
+                .collect();
+            (names, statement.child_by_field_name("value"))
         }
-        for (name, value) in names.into_iter().zip(values) {
-            if name.kind() == "identifier"
-                && file.text(name) != "_"
-                && is_unbuffered_make(file, value)
-                && go::declaration_of(name, file.source) == Some(name)
-            {
-                found.push(ChannelMake {
-                    name,
-                    call: value,
-                    statement: node,
-                });
-            }
-        }
-        true
-    });
-    found
+        _ => return None,
+    };
+    if value_list != Some(values) {
+        return None;
+    }
+    let values: Vec<Node<'t>> = named_children(values).collect();
+    if names.len() != values.len() {
+        return None;
+    }
+    let name = names[values.iter().position(|v| *v == call)?];
+    let declares = name.kind() == "identifier"
+        && file.text(name) != "_"
+        && go::declaration_of(name, file.source) == Some(name);
+    declares.then_some(ChannelMake {
+        name,
+        call,
+        statement,
+    })
 }
 
 /// `make(chan T)` or `make(chan T, 0)` of a two-way channel.

@@ -13,6 +13,8 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Warning,
     enabled_by_default: true,
     needles: &[GO_CONTEXT_IMPORT, GO_NEW_ROOT, &[Needle::HandlerType]],
+    function_needles: &[],
+    test_files: true,
     doc: include_str!("../../rules/background-in-handler.md"),
     check: Check::Go(check),
 };

@@ -24,6 +24,8 @@ pub static RULE: Rule = Rule {
         Needle::Text("async_std"),
         Needle::Text("smol"),
     ]],
+    function_needles: &[],
+    test_files: true,
     doc: include_str!("../../rules/blocking-in-async.md"),
     check: Check::Rust(check),
 };

@@ -21,6 +21,8 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Warning,
     enabled_by_default: false,
     needles: &[&[Needle::HandlerType], &[Needle::RootCall]],
+    function_needles: &[],
+    test_files: false,
     doc: include_str!("../../rules/callee-drops-context.md"),
     check: Check::Go(check),
 };

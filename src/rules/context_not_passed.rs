@@ -19,6 +19,8 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Warning,
     enabled_by_default: true,
     needles: NEEDLES,
+    function_needles: &[],
+    test_files: false,
     doc: include_str!("../../rules/context-not-passed.md"),
     check: Check::Go(check),
 };

@@ -16,6 +16,8 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Warning,
     enabled_by_default: true,
     needles: &[&[Needle::CancelFunction], &[Needle::Statement("defer")]],
+    function_needles: &[],
+    test_files: true,
     doc: include_str!("../../rules/defer-cancel-in-loop.md"),
     check: Check::Go(check),
 };

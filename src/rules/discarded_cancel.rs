@@ -14,6 +14,8 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Error,
     enabled_by_default: true,
     needles: &[&[Needle::CancelFunction]],
+    function_needles: &[],
+    test_files: true,
     doc: include_str!("../../rules/discarded-cancel.md"),
     check: Check::Go(check),
 };

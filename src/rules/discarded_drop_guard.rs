@@ -15,6 +15,8 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Error,
     enabled_by_default: true,
     needles: &[&[Needle::Text("drop_guard")]],
+    function_needles: &[],
+    test_files: true,
     doc: include_str!("../../rules/discarded-drop-guard.md"),
     check: Check::Rust(check),
 };

@@ -24,10 +24,10 @@ pub static RULE: Rule = Rule {
     language: Language::Go,
     default_severity: Severity::Warning,
     enabled_by_default: true,
-    needles: &[
-        &[Needle::Text("errgroup\"")],
-        &[Needle::Word("WithContext")],
-    ],
+    needles: &[&[Needle::Text("errgroup\"")]],
+    // The `errgroup.WithContext` call is in the function the finding is in.
+    function_needles: &[&[Needle::Word("WithContext")]],
+    test_files: true,
     doc: include_str!("../../rules/errgroup-context.md"),
     check: Check::Go(check),
 };
@@ -39,7 +39,11 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
         return;
     }
     // Only a function that calls `errgroup.WithContext` itself binds a group's context.
-    for function in file.functions_around(file.calls_named(&["WithContext"])) {
+    let calls = file
+        .calls_named(&["WithContext"])
+        .into_iter()
+        .filter(|call| file.calls_package(*call, ERRGROUP) == Some("WithContext"));
+    for function in file.functions_around(calls) {
         check_function(file, function, out);
     }
 }

@@ -37,7 +37,16 @@ pub static RULE: Rule = Rule {
     language: Language::Go,
     default_severity: Severity::Warning,
     enabled_by_default: true,
-    needles: &[&[Needle::Statement("go")], &[Needle::Word("Context")]],
+    // The handler has the `go` statement, the parameter of a request type (a gRPC request's
+    // type ends in `Request`) and the context (`r.Context()`, fiber's `c.UserContext()`, gRPC's
+    // `ctx context.Context`).
+    needles: &[],
+    function_needles: &[
+        &[Needle::Statement("go")],
+        &[Needle::RequestType, Needle::Text("Request")],
+        &[Needle::Text("Context")],
+    ],
+    test_files: true,
     doc: include_str!("../../rules/goroutine-outlives-context.md"),
     check: Check::Go(check),
 };
@@ -77,6 +86,9 @@ fn check_function<'a>(file: &GoFile<'a>, function: Node<'a>, out: &mut Vec<Diagn
     let Some(body) = function.child_by_field_name("body") else {
         return;
     };
+    let Some(request) = request_context(file, function) else {
+        return;
+    };
     let mut statements = Vec::new();
     walk_tree(body, |node| match node.kind() {
         "func_literal" => false,
@@ -86,12 +98,6 @@ fn check_function<'a>(file: &GoFile<'a>, function: Node<'a>, out: &mut Vec<Diagn
         }
         _ => true,
     });
-    if statements.is_empty() {
-        return;
-    }
-    let Some(request) = request_context(file, function) else {
-        return;
-    };
     let never_returns = |call: Node<'a>| file.never_returns(call);
     let mut cfg = None;
     let tied = tied_to_handler(file, function, body);

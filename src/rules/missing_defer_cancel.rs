@@ -24,6 +24,8 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Error,
     enabled_by_default: true,
     needles: &[&[Needle::CancelFunction]],
+    function_needles: &[],
+    test_files: true,
     doc: include_str!("../../rules/missing-defer-cancel.md"),
     check: Check::Go(check),
 };

@@ -19,6 +19,8 @@ pub static RULE: Rule = Rule {
         Needle::Text("CancellationToken"),
         Needle::Text("child_token"),
     ]],
+    function_needles: &[],
+    test_files: true,
     doc: include_str!("../../rules/missing-drop-guard.md"),
     check: Check::Rust(check),
 };

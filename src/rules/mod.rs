@@ -46,8 +46,16 @@ pub struct Rule {
     pub default_severity: Severity,
     pub enabled_by_default: bool,
     /// What the text of every file where this rule can report anything contains: each group
-    /// has a needle that occurs (see [`crate::prefilter`]). No group: the rule sees every file.
+    /// has a needle that occurs (see [`crate::prefilter`]). No group (here and in
+    /// `function_needles`): the rule sees every file.
     pub needles: &'static [&'static [Needle]],
+    /// More needle groups, each with a member inside the very top-level declaration that holds
+    /// the finding (the function or method, or the `var` whose func literal it is in), not
+    /// only somewhere in the file: partial parsing leaves out the functions without them.
+    pub function_needles: &'static [&'static [Needle]],
+    /// Whether the rule can report anything in a Go test file (`_test.go`); `false` lets the
+    /// prefilter skip test files for it.
+    pub test_files: bool,
     /// Markdown with the headings What it does / Why is this bad? / Example / Use instead.
     pub doc: &'static str,
     pub check: Check,
@@ -95,6 +103,10 @@ pub enum Needle {
     /// The name of a parameter type that carries a request's context, as a word (`Context`,
     /// `Request`, configured ones).
     HandlerType,
+    /// The name of a parameter type whose context is the request's, cancelled when the
+    /// handler returns (`*http.Request`: `r.Context()`; not `context.Context`), as a word, in a
+    /// file that mentions the type's import path.
+    RequestType,
     /// A call of a function or method of the scanned tree that has a context-taking sibling
     /// (see [`crate::lang::go::siblings`]): its name followed by `(`.
     SiblingCall,

@@ -15,6 +15,8 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Warning,
     enabled_by_default: true,
     needles: &[&[Needle::Text("CancellationToken")]],
+    function_needles: &[],
+    test_files: true,
     doc: include_str!("../../rules/new-token-with-parent.md"),
     check: Check::Rust(check),
 };

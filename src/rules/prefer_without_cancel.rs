@@ -15,6 +15,8 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Info,
     enabled_by_default: false,
     needles: &[GO_CONTEXT_IMPORT, GO_NEW_ROOT, &[Needle::HandlerType]],
+    function_needles: &[],
+    test_files: true,
     doc: include_str!("../../rules/prefer-without-cancel.md"),
     check: Check::Go(check),
 };

@@ -16,6 +16,8 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Warning,
     enabled_by_default: false,
     needles: &[GO_CONTEXT_IMPORT, &[Needle::Text("testing\"")], GO_NEW_ROOT],
+    function_needles: &[],
+    test_files: true,
     doc: include_str!("../../rules/test-background-context.md"),
     check: Check::Go(check),
 };

@@ -15,6 +15,8 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Warning,
     enabled_by_default: true,
     needles: &[&[Needle::Text("timeout")]],
+    function_needles: &[],
+    test_files: true,
     doc: include_str!("../../rules/timeout-detaches-task.md"),
     check: Check::Rust(check),
 };

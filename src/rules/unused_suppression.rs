@@ -19,6 +19,8 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Warning,
     enabled_by_default: false,
     needles: &[&[Needle::Comment("//ctxlint:"), Needle::Comment("//nolint")]],
+    function_needles: &[],
+    test_files: true,
     doc: include_str!("../../rules/unused-suppression.md"),
     check: Check::Suppressions,
 };

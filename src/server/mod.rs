@@ -35,6 +35,7 @@ use lsp_types::{
 use crate::config::Config;
 use crate::diagnostic::{Applicability, ColumnEncoding, Diagnostic, LineIndex};
 use crate::engine::{self, CheckOptions};
+use crate::incremental::Relint;
 use crate::lang::go::CancelWrapper;
 use crate::lang::Language;
 use crate::rules;
@@ -238,6 +239,8 @@ struct Document {
     /// [`tree_sitter::Tree::edit`]: the next lint reparses only the changed regions. `None`
     /// before the first lint and after the whole text is replaced.
     tree: Option<tree_sitter::Tree>,
+    /// The last lint's findings, for the next lint to reuse where the edit changed nothing.
+    relint: Relint,
     /// The user was told that the document is too large to lint (said once until it shrinks).
     told_too_large: bool,
 }
@@ -264,6 +267,8 @@ struct Job {
     path: PathBuf,
     /// The document's previous tree, edited to match `text`.
     tree: Option<tree_sitter::Tree>,
+    /// The document's previous lint.
+    relint: Relint,
     settings: Settings,
     encoding: ColumnEncoding,
     cancel: Arc<AtomicBool>,
@@ -283,8 +288,9 @@ struct DoneLint {
     published: Vec<lsp_types::Diagnostic>,
     /// The wrappers the document declares (Go documents with a path).
     wrappers: Option<Vec<CancelWrapper>>,
-    /// The tree of the linted text, for the next lint to start from.
+    /// The tree of the linted text and what the lint found, for the next lint to start from.
     tree: Option<tree_sitter::Tree>,
+    relint: Relint,
 }
 
 /// A lint in progress.
@@ -344,8 +350,16 @@ fn work(job: Job) -> Done {
             settings.lint.go.wrappers.sort();
             settings.lint.go.wrappers.dedup();
         }
+        let mut relint = job.relint;
         let diagnostics = match &tree {
-            Some(tree) => lint(job.language, &job.text, tree, &job.path, &settings),
+            Some(tree) => lint(
+                job.language,
+                &job.text,
+                tree,
+                &job.path,
+                &settings,
+                &mut relint,
+            ),
             None => Vec::new(),
         };
         if !cancelled() {
@@ -363,6 +377,7 @@ fn work(job: Job) -> Done {
                 published,
                 wrappers,
                 tree,
+                relint,
             });
         }
     }
@@ -679,6 +694,7 @@ impl Server {
                 path,
                 lint: None,
                 tree: None,
+                relint: Relint::new(),
                 told_too_large: false,
             },
         );
@@ -825,6 +841,7 @@ impl Server {
             language: document.language,
             path: document.path.clone(),
             tree: document.tree.clone(),
+            relint: document.relint.clone(),
             settings,
             encoding: self.encoding,
             cancel: Arc::clone(&cancel),
@@ -861,6 +878,7 @@ impl Server {
         }
         document.lint = Some(result.linted);
         document.tree = result.tree;
+        document.relint = result.relint;
         self.publish(done.uri.clone(), result.published, Some(done.version));
         self.answer_waiting(&done.uri);
     }
@@ -1049,6 +1067,7 @@ fn lint(
     tree: &tree_sitter::Tree,
     path: &Path,
     settings: &Settings,
+    relint: &mut Relint,
 ) -> Vec<Diagnostic> {
     if let Ok(Some(excludes)) = settings.config.exclude_matcher() {
         if !path.as_os_str().is_empty() && crate::walk::is_excluded(&excludes, path, false) {
@@ -1062,7 +1081,7 @@ fn lint(
     };
     let linted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         within_budget(engine::DEFAULT_FILE_TIMEOUT, path, || {
-            engine::lint_tree(language, text, tree, path, &settings)
+            relint.lint(language, text, tree, path, &settings)
         })
     }));
     linted.unwrap_or_default()

@@ -24,6 +24,12 @@ pub use model::{CancelCall, ContextParam, Function};
 pub use scope::*;
 pub use tables::*;
 
+/// Whether `path` names a Go test file (`*_test.go`).
+pub fn is_test_path(path: Option<&Path>) -> bool {
+    path.and_then(Path::file_name)
+        .is_some_and(|n| n.to_string_lossy().ends_with("_test.go"))
+}
+
 /// Whether a Go file can declare a wrapper at all: it names `CancelFunc` or `CancelCauseFunc`.
 pub fn mentions_cancel_func(bytes: &[u8]) -> bool {
     memchr::memmem::find(bytes, b"CancelFunc").is_some()
@@ -109,9 +115,7 @@ pub fn declarations(
     root_pass: Option<&RootPass<'_>>,
 ) -> Declarations {
     let mut wanted = wanted.in_file(source.as_bytes());
-    let test_file = path
-        .file_name()
-        .is_some_and(|n| n.to_string_lossy().ends_with("_test.go"));
+    let test_file = is_test_path(Some(path));
     // Test files start roots that no rule asks about (their functions are not callees).
     wanted.roots &= root_pass.is_some() && !test_file;
     if !wanted.any() {
