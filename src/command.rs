@@ -78,13 +78,13 @@ pub fn run(cli: cli::Cli) -> Result<u8, Error> {
         cli::Command::Check(args) => args,
     };
     let outputs = outputs(&args)?;
-    // With stdout closed the report would vanish and the run exit 1 as if it had been read.
-    // Said before anything is linted or fixed.
+    // With stdout closed (`>&-`) Rust's runtime puts /dev/null on it, read-write, and the report
+    // would vanish silently. A parent can open /dev/null read-write too (Python's
+    // `subprocess.DEVNULL`), so this is a note on stderr, never an error: the run and its exit
+    // code stay as they are.
     let to_stdout = args.diff || outputs.iter().any(|(_, file)| file.is_none());
     if to_stdout && !args.show_settings && stdout_is_closed() {
-        return Err(Error::Io(std::io::Error::other(
-            "standard output is closed; nothing was linted (redirect it, or use --output FILE)",
-        )));
+        eprintln!("{STDOUT_CLOSED}");
     }
     if args.show_settings {
         show_settings(&args, &mut out)?;
@@ -243,6 +243,10 @@ fn stdout_is_closed() -> bool {
 fn stdout_is_closed() -> bool {
     false
 }
+
+/// Said on stderr when stdout is /dev/null opened read-write, as it is after `>&-`.
+const STDOUT_CLOSED: &str =
+    "ctxlint: standard output is closed or /dev/null opened read-write: the report is discarded (use --output FILE to keep it)";
 
 /// Said on stderr when the reader of stdout closed it before the report was written.
 const CUT_SHORT: &str = "ctxlint: the report was cut short: standard output was closed";
