@@ -384,20 +384,7 @@ pub fn with_package_declarations(dir: &Path, settings: &LintSettings) -> LintSet
     {
         return settings.clone();
     }
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .filter_map(|e| e.ok())
-                .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-                .map(|e| e.path())
-                .filter(|p| {
-                    p.extension().is_some_and(|x| x == "go")
-                        && !p.to_string_lossy().ends_with("_test.go")
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    files.sort();
+    let files = package_files(dir).unwrap_or_default();
     let targets: Vec<Target> = files
         .into_iter()
         .map(|path| Target {
@@ -516,20 +503,10 @@ fn vendor_targets(
         .iter()
         .flat_map(|vendor| imports.iter().map(move |i| vendor.join(i)))
     {
-        let Ok(entries) = std::fs::read_dir(&package) else {
+        let Some(mut files) = package_files(&package) else {
             continue;
         };
-        let mut files: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok())
-            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-            .map(|e| e.path())
-            .filter(|p| {
-                p.extension().is_some_and(|x| x == "go")
-                    && !p.to_string_lossy().ends_with("_test.go")
-                    && !std::path::absolute(p).is_ok_and(|a| known.contains(&a))
-            })
-            .collect();
-        files.sort();
+        files.retain(|p| !std::path::absolute(p).is_ok_and(|a| known.contains(&a)));
         vendored.extend(files.into_iter().map(|path| Target {
             display: path.to_string_lossy().into_owned(),
             path,
@@ -930,4 +907,19 @@ pub(crate) fn finish(
     diagnostics.sort_by(|a, b| (a.span.start, a.rule).cmp(&(b.span.start, b.rule)));
     diagnostics.dedup();
     diagnostics
+}
+
+/// The non-test `.go` files of one package directory, sorted; `None` when it cannot be read.
+fn package_files(dir: &Path) -> Option<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.path())
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "go") && !p.to_string_lossy().ends_with("_test.go")
+        })
+        .collect();
+    files.sort();
+    Some(files)
 }
