@@ -910,7 +910,7 @@ pub(crate) fn finish(
 }
 
 /// The non-test `.go` files of one package directory, sorted; `None` when it cannot be read.
-fn package_files(dir: &Path) -> Option<Vec<PathBuf>> {
+pub(crate) fn package_files(dir: &Path) -> Option<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .ok()?
         .filter_map(|e| e.ok())

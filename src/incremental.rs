@@ -24,7 +24,7 @@ use std::path::Path;
 use crate::diagnostic::Diagnostic;
 use crate::engine::{finish, run_rules};
 use crate::lang::go::outline::{outline, Item};
-use crate::lang::go::{CancelFunction, CancelWrapper, HandlerType};
+use crate::lang::go::GoSettings;
 use crate::lang::{self, Language};
 use crate::prefilter;
 use crate::rules::Rule;
@@ -34,6 +34,9 @@ use crate::settings::LintSettings;
 #[derive(Default, Clone)]
 pub struct Relint {
     last: Option<Last>,
+    /// How many top-level declarations the last lint ran the local rules on again; `None`
+    /// when it was a whole lint.
+    redone: Option<usize>,
 }
 
 #[derive(Clone)]
@@ -47,31 +50,20 @@ struct Last {
     local: Vec<Diagnostic>,
 }
 
-/// What of the settings the rules read (the tree-wide indexes by identity).
+/// What of the settings the rules read. The tree-wide indexes are compared by identity, then
+/// by value: the language server keeps each package's indexes while its files are unchanged
+/// ([`crate::server`]), and indexes built again from the same files are equal.
 #[derive(Clone, PartialEq)]
 struct Fingerprint {
     rules: Vec<&'static str>,
-    cancel_functions: Vec<CancelFunction>,
-    handler_types: Vec<HandlerType>,
-    wrappers: Vec<CancelWrapper>,
-    indexes: [usize; 3],
-    slog_calls: bool,
+    go: GoSettings,
 }
 
 impl Fingerprint {
     fn of(settings: &LintSettings) -> Fingerprint {
-        let go = &settings.go;
         Fingerprint {
             rules: settings.rules.iter().map(|r| r.name).collect(),
-            cancel_functions: go.cancel_functions.clone(),
-            handler_types: go.handler_types.clone(),
-            wrappers: go.wrappers.clone(),
-            indexes: [
-                std::sync::Arc::as_ptr(&go.types) as usize,
-                std::sync::Arc::as_ptr(&go.siblings) as usize,
-                std::sync::Arc::as_ptr(&go.roots) as usize,
-            ],
-            slog_calls: go.slog_calls,
+            go: settings.go.clone(),
         }
     }
 }
@@ -79,6 +71,13 @@ impl Fingerprint {
 impl Relint {
     pub fn new() -> Relint {
         Relint::default()
+    }
+
+    /// How many top-level declarations the last lint ran the local rules on again, the others'
+    /// findings being kept; `None` when it was a whole lint (the first, or one whose edit or
+    /// settings did not allow reuse).
+    pub fn redone(&self) -> Option<usize> {
+        self.redone
     }
 
     /// Lints `source`, parsed into `tree` (whole), at `path` with `settings`: the same
@@ -107,11 +106,12 @@ impl Relint {
             .take()
             .filter(|_| reusable)
             .filter(|last| last.active == names && last.settings == fingerprint);
-        let local = previous
-            .and_then(|last| relint_local(&last, source, path, settings, &local_rules))
-            .unwrap_or_else(|| {
-                run_rules(language, source, tree, path, settings, &local_rules, &[])
-            });
+        let relinted =
+            previous.and_then(|last| relint_local(&last, source, path, settings, &local_rules));
+        self.redone = relinted.as_ref().map(|(_, redone)| *redone);
+        let local = relinted.map(|(local, _)| local).unwrap_or_else(|| {
+            run_rules(language, source, tree, path, settings, &local_rules, &[])
+        });
         let mut findings = local.clone();
         findings.extend(run_rules(
             language,
@@ -135,14 +135,15 @@ impl Relint {
 }
 
 /// The findings of the local `rules` in the new text `source`, from those of `last` where the
-/// edit cannot change them; `None` when that cannot be shown (a whole lint then).
+/// edit cannot change them, and how many declarations were linted again; `None` when that
+/// cannot be shown (a whole lint then).
 fn relint_local(
     last: &Last,
     source: &str,
     path: Option<&Path>,
     settings: &LintSettings,
     rules: &[&'static Rule],
-) -> Option<Vec<Diagnostic>> {
+) -> Option<(Vec<Diagnostic>, usize)> {
     let old_items = outline(&last.text)?;
     let new_items = outline(source)?;
     let edit = Edit::between(&last.text, &old_items, source, &new_items)?;
@@ -231,7 +232,7 @@ fn relint_local(
                 .cloned(),
         );
     }
-    Some(local)
+    Some((local, redo.iter().filter(|r| **r).count()))
 }
 
 /// Where two outlines of a text before and after an edit differ: the items before the first
