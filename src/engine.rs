@@ -835,21 +835,25 @@ fn lint_parsed(
 ) -> Vec<Diagnostic> {
     // The rules whose needles occur in the file; the others have nothing to report here.
     let active = prefilter::rules_for(language, source, path, settings);
-    let findings = run_rules(
-        language,
-        source,
-        tree,
-        path,
-        settings,
-        &active,
+    let part = Part {
         left_out_functions,
-    );
+        focus: None,
+    };
+    let findings = run_rules(language, source, tree, path, settings, &active, &part);
     finish(language, source, tree, settings, findings)
 }
 
-/// The findings of `rules` in a file parsed into `tree` (whole, or part of a Go file whose
-/// left-out declarations include the functions `left_out_functions`), as the rules report
-/// them, in the order of `rules`.
+/// What of a Go file the rules see: the functions declared in what was left out of a partial
+/// parse ([`lang::parse_ranges`]), and the byte ranges where they look for candidates (see
+/// [`GoFile::focus`]; `None`: everywhere). The default is a whole file.
+#[derive(Default)]
+pub(crate) struct Part<'s> {
+    pub left_out_functions: &'s [&'s str],
+    pub focus: Option<Vec<std::ops::Range<usize>>>,
+}
+
+/// The findings of `rules` in a file parsed into `tree` (whole, or the [`Part`] `part` of a Go
+/// file), as the rules report them, in the order of `rules`.
 pub(crate) fn run_rules(
     language: Language,
     source: &str,
@@ -857,7 +861,7 @@ pub(crate) fn run_rules(
     path: Option<&Path>,
     settings: &LintSettings,
     rules: &[&'static Rule],
-    left_out_functions: &[&str],
+    part: &Part<'_>,
 ) -> Vec<Diagnostic> {
     let dir = path
         .and_then(Path::parent)
@@ -866,7 +870,8 @@ pub(crate) fn run_rules(
     lang::with_root(tree, || match language {
         Language::Go => {
             let mut file = GoFile::new(source, tree, &settings.go);
-            file.functions.extend_from_slice(left_out_functions);
+            file.functions.extend_from_slice(part.left_out_functions);
+            file.focus = part.focus.clone();
             file.dir = dir;
             file.test_file = lang::go::is_test_path(path);
             for rule in rules {
@@ -931,7 +936,7 @@ pub(crate) fn finish(
 }
 
 /// The non-test `.go` files of one package directory, sorted; `None` when it cannot be read.
-fn package_files(dir: &Path) -> Option<Vec<PathBuf>> {
+pub(crate) fn package_files(dir: &Path) -> Option<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .ok()?
         .filter_map(|e| e.ok())

@@ -148,7 +148,7 @@ pub fn go_parse_ranges<'t>(
             left_out_functions: Vec::new(),
         });
     }
-    let reached = closure(&items, &candidates);
+    let reached = closure(&items, &candidates, Callees::Every);
     let kept: Vec<bool> = items
         .iter()
         .zip(&reached)
@@ -177,21 +177,48 @@ pub fn go_parse_ranges<'t>(
     })
 }
 
+/// Which functions and methods a mention of their name leads to, in [`closure`] and
+/// [`reaching`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Callees {
+    /// Every function or method of that name: what a partial parse must keep, so that the
+    /// rules see whether a name is declared more than once.
+    Every,
+    /// Only a function that is the one function of its name, or a method that is the one
+    /// method of its name: the rules read a callee's declaration only when the call can mean
+    /// no other (see `declared_callee` in the goroutine rules), so on a whole tree the
+    /// declarations of a repeated name are not read through their name.
+    Unique,
+}
+
+/// The functions and methods of an outline a mention of each name leads to (see [`Callees`]).
+fn callees<'t>(items: &[Item<'t>], which: Callees) -> HashMap<&'t str, Vec<usize>> {
+    let mut by_kind: HashMap<(&str, bool), Vec<usize>> = HashMap::new();
+    for (k, item) in items.iter().enumerate() {
+        if let Some(name) = item.function {
+            by_kind.entry((name, item.method)).or_default().push(k);
+        }
+    }
+    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+    for ((name, _), declarations) in by_kind {
+        if which == Callees::Every || declarations.len() == 1 {
+            by_name.entry(name).or_default().extend(declarations);
+        }
+    }
+    by_name
+}
+
 /// The declarations of an outline the rules read for findings in the declarations `seeds`:
 /// those, then, until none is new, every function or method whose name one of them mentions
-/// and every declaration that mentions a package-level variable one of them mentions.
-pub(crate) fn closure(items: &[Item<'_>], seeds: &[bool]) -> Vec<bool> {
+/// (as far as `which` says) and every declaration that mentions a package-level variable one
+/// of them mentions.
+pub(crate) fn closure(items: &[Item<'_>], seeds: &[bool], which: Callees) -> Vec<bool> {
     let variables: HashSet<&str> = items
         .iter()
         .flat_map(|i| i.variables.iter().copied())
         .collect();
     let mut seen_variables = HashSet::new();
-    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (k, item) in items.iter().enumerate() {
-        if let Some(name) = item.function {
-            by_name.entry(name).or_default().push(k);
-        }
-    }
+    let by_name = callees(items, which);
     let mut reached = seeds.to_vec();
     let mut pending: Vec<usize> = (0..items.len()).filter(|k| seeds[*k]).collect();
     while let Some(k) = pending.pop() {
@@ -216,14 +243,21 @@ pub(crate) fn closure(items: &[Item<'_>], seeds: &[bool]) -> Vec<bool> {
     reached
 }
 
-/// The declarations whose [`closure`] holds one of `targets` (the targets too): those whose
-/// findings a change to the targets can change.
-pub(crate) fn reaching(items: &[Item<'_>], targets: &[bool]) -> Vec<bool> {
+/// The declarations whose [`closure`] (with the same `which`) holds one of `targets` (the
+/// targets too): those whose findings a change to the targets can change.
+pub(crate) fn reaching(items: &[Item<'_>], targets: &[bool], which: Callees) -> Vec<bool> {
     let variables: HashSet<&str> = items
         .iter()
         .flat_map(|i| i.variables.iter().copied())
         .collect();
-    let names: HashSet<&str> = items.iter().filter_map(|i| i.function).collect();
+    let by_name = callees(items, which);
+    let names: HashSet<&str> = by_name.keys().copied().collect();
+    let is_callee = |j: usize| {
+        items[j]
+            .function
+            .and_then(|name| by_name.get(name))
+            .is_some_and(|declarations| declarations.contains(&j))
+    };
     // The declarations that mention each function name and package variable.
     let mut mentions: HashMap<&str, Vec<usize>> = HashMap::new();
     for (k, item) in items.iter().enumerate() {
@@ -243,7 +277,8 @@ pub(crate) fn reaching(items: &[Item<'_>], targets: &[bool]) -> Vec<bool> {
             .iter()
             .copied()
             .filter(|w| variables.contains(w));
-        for word in items[j].function.into_iter().chain(shared) {
+        let name = items[j].function.filter(|_| is_callee(j));
+        for word in name.into_iter().chain(shared) {
             for &k in mentions.get(word).into_iter().flatten() {
                 if !reached[k] {
                     reached[k] = true;

@@ -503,7 +503,15 @@ fn a_changed_config_file_relints_open_documents() {
         .iter()
         .map(|w| w["globPattern"].as_str().unwrap())
         .collect();
-    assert_eq!(globs, ["**/ctxlint.toml", "**/.ctxlint.toml"]);
+    assert_eq!(
+        globs,
+        [
+            "**/ctxlint.toml",
+            "**/.ctxlint.toml",
+            "**/*.go",
+            "**/go.mod"
+        ]
+    );
     client.send(json!({"jsonrpc": "2.0", "id": registration["id"], "result": null}));
 
     client.open(URI, "go", 1, SOURCE);

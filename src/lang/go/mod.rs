@@ -344,6 +344,11 @@ pub struct GoFile<'a> {
     pub dir: Option<&'a Path>,
     /// Whether the file is a Go test file (its name ends in `_test.go`), when its path is known.
     pub test_file: bool,
+    /// The byte ranges (in order, disjoint) where the rules look for candidates, when not the
+    /// whole file: the calls, statements and bindings of the model are those inside them, while
+    /// the tree, the functions and every lookup stay whole (the incremental re-lint,
+    /// [`crate::incremental`], runs the rules on the declarations an edit can change).
+    pub focus: Option<Vec<std::ops::Range<usize>>>,
     /// The facts of the per-file model, each found once for all the rules (see [`model`]).
     model: model::Model<'a>,
 }
@@ -404,6 +409,7 @@ impl<'a> GoFile<'a> {
             functions,
             dir: None,
             test_file: false,
+            focus: None,
             model: model::Model::default(),
         }
     }

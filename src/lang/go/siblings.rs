@@ -333,7 +333,7 @@ impl ByName<Sibling> {
 }
 
 /// Declarations of the scanned tree by name (siblings, functions that start a root).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ByName<T> {
     by_name: HashMap<String, Vec<T>>,
 }
