@@ -124,6 +124,14 @@ fn declares_variant(bytes: &[u8], at: usize, len: usize) -> bool {
     memchr::memmem::find(first, b"Context").is_some()
 }
 
+/// The names whose variant `name` may be: `Get` for `GetCtx`, `GetWith` and `Get` for
+/// `GetWithContext`; nothing for a name without a variant's suffix.
+pub fn plain_names(name: &str) -> impl Iterator<Item = &str> {
+    SUFFIXES
+        .iter()
+        .filter_map(move |s| name.strip_suffix(s).filter(|b| !b.is_empty()))
+}
+
 /// The siblings and aliases a parsed Go file declares (see the module docs).
 pub fn siblings_in(file: &GoFile<'_>, dir: &Path, import_path: Option<String>) -> FileSiblings {
     let mut found = FileSiblings {
