@@ -208,6 +208,7 @@ fn with_go_declarations(targets: &[Target], options: &mut CheckOptions, rules: &
         types: true,
         siblings,
         roots,
+        partial: options.settings.partial_parse,
     };
     let read_vendor = (siblings || roots) && options.walk.default_excludes;
     let (declared, imports) = collect_declarations(
@@ -528,6 +529,7 @@ pub fn collect_wrappers(
         types: false,
         siblings: false,
         roots: false,
+        partial: true,
     };
     collect_declarations(targets, max_file_size, wanted, None, false)
         .0

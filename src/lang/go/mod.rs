@@ -80,6 +80,9 @@ pub struct Wanted {
     pub siblings: bool,
     /// The functions that start their own root (with a [`RootPass`]).
     pub roots: bool,
+    /// Parse only the parts of a file these declarations are found in (see
+    /// [`declaration_ranges`]); off, whole files (`LintSettings::partial_parse`).
+    pub partial: bool,
 }
 
 impl Wanted {
@@ -90,6 +93,7 @@ impl Wanted {
             types: self.types && types::mentions_std_type(bytes),
             siblings: self.siblings && siblings::mentions_variant(bytes),
             roots: self.roots && roots::mentions_root(bytes),
+            partial: self.partial,
         }
     }
 
@@ -121,7 +125,11 @@ pub fn declarations(
     if !wanted.any() {
         return Declarations::default();
     }
-    let Some(tree) = crate::lang::parse(crate::lang::Language::Go, source) else {
+    let Some(tree) = declaration_ranges(source, wanted)
+        .and_then(|ranges| crate::lang::parse_ranges(crate::lang::Language::Go, source, &ranges))
+        .filter(|tree| !tree.root_node().has_error())
+        .or_else(|| crate::lang::parse(crate::lang::Language::Go, source))
+    else {
         return Declarations::default();
     };
     let dir = path.parent().unwrap_or(Path::new(""));
@@ -160,6 +168,41 @@ pub fn declarations(
             roots,
         }
     })
+}
+
+/// What of a Go file [`declarations`] needs parsed for `wanted` (not the roots, which read
+/// function bodies): every declaration that is not a function (the imports, the types with
+/// their struct fields and interfaces, the package variables), the functions and methods
+/// that can be one of a pair of siblings, and the functions that mention `CancelFunc`. `None`
+/// to parse the whole file (the outline cannot follow it, or nothing would be left out).
+fn declaration_ranges(source: &str, wanted: Wanted) -> Option<Vec<std::ops::Range<usize>>> {
+    if wanted.roots || !wanted.partial {
+        return None;
+    }
+    let items = outline::outline(source)?;
+    let names: std::collections::HashSet<&str> = items.iter().filter_map(|i| i.function).collect();
+    let kept = |item: &outline::Item<'_>| match item.function {
+        None => true,
+        Some(name) => {
+            (wanted.siblings && siblings::may_pair(name, &names))
+                || (wanted.wrappers
+                    && !item.method
+                    && mentions_cancel_func(source[item.range.clone()].as_bytes()))
+        }
+    };
+    let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut left_out = false;
+    for item in &items {
+        if !kept(item) {
+            left_out = true;
+            continue;
+        }
+        match ranges.last_mut() {
+            Some(last) if last.end == item.range.start => last.end = item.range.end,
+            _ => ranges.push(item.range.clone()),
+        }
+    }
+    left_out.then_some(ranges)
 }
 
 /// The cancel-producing functions a Go file already parsed into `tree` declares (see
@@ -823,6 +866,51 @@ mod tests {
         assert!(a.matches_local(Some(Path::new("x/util")), "util", "A"));
         assert!(!a.matches_local(Some(Path::new("y/util")), "util", "A"));
         assert!(cancel_wrappers("package p\nfunc A() {}\n", Path::new("p")).is_empty());
+    }
+
+    /// Reading a file's declarations from the parts of it they are found in finds what reading
+    /// the whole file finds, on every Go fixture.
+    #[test]
+    fn declarations_from_part_of_a_file_are_those_of_the_whole() {
+        fn go_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    go_files(&path, out);
+                } else if path.extension().is_some_and(|e| e == "go") {
+                    out.push(path);
+                }
+            }
+        }
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = vec![root.join("benches/data/handler.go")];
+        go_files(&root.join("testdata/go"), &mut files);
+        let mut partial = 0;
+        for file in files {
+            let Ok(source) = std::fs::read_to_string(&file) else {
+                continue;
+            };
+            let wanted = |partial| Wanted {
+                wrappers: true,
+                types: true,
+                siblings: true,
+                roots: false,
+                partial,
+            };
+            let whole = declarations(&source, &file, wanted(false), None);
+            let part = declarations(&source, &file, wanted(true), None);
+            assert_eq!(
+                format!("{part:?}"),
+                format!("{whole:?}"),
+                "{}",
+                file.display()
+            );
+            partial += usize::from(
+                wanted(true).in_file(source.as_bytes()).any()
+                    && declaration_ranges(&source, wanted(true)).is_some(),
+            );
+        }
+        assert!(partial > 20, "only {partial} files read in part");
     }
 
     #[test]
