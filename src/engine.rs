@@ -273,6 +273,8 @@ fn with_go_declarations(targets: &[Target], options: &mut CheckOptions, rules: &
     }
     wrappers.sort();
     wrappers.dedup();
+    let partial = options.settings.partial_parse;
+    let max_file_size = options.max_file_size;
     let go = &mut options.settings.go;
     go.wrappers = wrappers;
     go.types = std::sync::Arc::new(lang::go::types::TypeIndex::new(types));
@@ -284,7 +286,7 @@ fn with_go_declarations(targets: &[Target], options: &mut CheckOptions, rules: &
             .filter(|t| t.language == Language::Go)
             .chain(&vendored)
             .collect();
-        with_callers(&go_targets, options.max_file_size, go, direct)
+        with_callers(&go_targets, max_file_size, partial, go, direct)
     } else {
         direct
     };
@@ -294,11 +296,14 @@ fn with_go_declarations(targets: &[Target], options: &mut CheckOptions, rules: &
 /// The functions that start a root (`direct`) and those that reach one through functions of
 /// the tree, up to [`lang::go::roots::MAX_DEPTH`] functions down: one parallel pass per step,
 /// each parsing only the files that may call a function found by the step before (a byte scan
-/// of their names, those of the file's own directory and of the packages it imports). Each step depends only on the ones before, so the result is the same
+/// of their names, those of the file's own directory and of the packages it imports), and of
+/// those, with `partial`, only the functions that call one of the step's names (and every
+/// other declaration). Each step depends only on the ones before, so the result is the same
 /// whatever the thread count and file order.
 fn with_callers(
     targets: &[&Target],
     max_file_size: u64,
+    partial: bool,
     settings: &lang::go::GoSettings,
     direct: Vec<lang::go::roots::RootStart>,
 ) -> Vec<lang::go::roots::RootStart> {
@@ -348,7 +353,21 @@ fn with_callers(
                     {
                         return None;
                     }
-                    let tree = lang::parse(Language::Go, source)?;
+                    // Only the functions that call a name of the step (and every other
+                    // declaration) can be a caller: the rest is not parsed.
+                    let ranges = partial
+                        .then(|| lang::go::outline::outline(source))
+                        .flatten()
+                        .and_then(|items| {
+                            lang::go::needed_ranges(source, &items, |_, _, text| {
+                                std::str::from_utf8(text)
+                                    .is_ok_and(|text| settings.roots.called_in(text))
+                            })
+                        });
+                    let tree = match ranges {
+                        Some(ranges) => lang::parse_ranges(Language::Go, source, &ranges)?,
+                        None => lang::parse(Language::Go, source)?,
+                    };
                     Some(lang::with_root(&tree, || {
                         let mut file = GoFile::new(source, &tree, &settings);
                         file.dir = Some(target.path.parent().unwrap_or(Path::new("")));

@@ -77,6 +77,7 @@ fn all_groups(rule: &Rule) -> impl Iterator<Item = &'static [Needle]> {
 pub(crate) const PARTIAL_PARSE_RULES: &[&str] = &[
     "abandoned-sender",
     "background-in-handler",
+    "callee-drops-context",
     "context-not-passed",
     "defer-cancel-in-loop",
     "discarded-cancel",
@@ -300,6 +301,7 @@ struct ItemHits {
     handler_types: Vec<bool>,
     request_types: Vec<bool>,
     sibling_calls: Vec<bool>,
+    root_calls: Vec<bool>,
     /// The patterns of [`AUTOMATON`] that are names of cancel functions, of handler types, of
     /// request types.
     cancel_patterns: Vec<usize>,
@@ -360,15 +362,20 @@ impl ItemHits {
         let handler_types = per_item(names(Needle::HandlerType));
         let request_names = names(Needle::RequestType);
         let request_types = per_item(request_names.clone());
-        let mut sibling_calls = vec![false; items.len()];
-        if !go.siblings.is_empty() {
-            let calls = crate::lang::go::siblings::called_names(text, |n| go.siblings.has_name(n));
-            for call in calls {
-                if let Some(slot) = sibling_calls.get_mut(item_of(call.start)) {
-                    *slot = true;
+        // The items that call a function of an index (by name followed by `(`).
+        let calls_of = |empty: bool, has_name: &dyn Fn(&str) -> bool| -> Vec<bool> {
+            let mut calls = vec![false; items.len()];
+            if !empty {
+                for call in crate::lang::go::siblings::called_names(text, has_name) {
+                    if let Some(slot) = calls.get_mut(item_of(call.start)) {
+                        *slot = true;
+                    }
                 }
             }
-        }
+            calls
+        };
+        let sibling_calls = calls_of(go.siblings.is_empty(), &|n| go.siblings.has_name(n));
+        let root_calls = calls_of(go.roots.is_empty(), &|n| go.roots.has_name(n));
         let built_in = |names: Vec<String>| -> Vec<usize> {
             (0..patterns)
                 .filter(|id| matches!(automaton.patterns[*id], Needle::Word(w) if names.iter().any(|n| n == w)))
@@ -387,6 +394,7 @@ impl ItemHits {
             handler_types,
             request_types,
             sibling_calls,
+            root_calls,
             shared: Default::default(),
             functions: items.iter().map(|i| i.function.is_some()).collect(),
         };
@@ -416,6 +424,7 @@ impl ItemHits {
                 self.request_types[k] || self.request_patterns.iter().any(|id| found(*id))
             }
             Needle::SiblingCall => self.sibling_calls[k],
+            Needle::RootCall => self.root_calls[k],
             _ => self.pattern_of.get(&needle).is_some_and(|id| found(*id)),
         }
     }

@@ -652,7 +652,7 @@ fn the_package_of_a_document_is_read_for_roots_and_siblings() {
     )
     .unwrap();
     let uri = format!("file://{}/api/api.go", dir.path().display());
-    let text = "package api\n\nimport \"context\"\n\nfunc get(ctx context.Context, s *Store) {\n\t_ = fetch(s)\n\t_ = s.Get(\"k\")\n}\n";
+    let text = "package api\n\nimport \"context\"\n\nfunc get(ctx context.Context, req *GetRequest, s *Store) {\n\t_ = fetch(s)\n\t_ = s.Get(\"k\")\n}\n";
     std::fs::write(dir.path().join("api/api.go"), text).unwrap();
 
     let mut client = Client::start();

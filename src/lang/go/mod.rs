@@ -80,8 +80,8 @@ pub struct Wanted {
     pub siblings: bool,
     /// The functions that start their own root (with a [`RootPass`]).
     pub roots: bool,
-    /// Parse only the parts of a file these declarations are found in (see
-    /// [`declaration_ranges`]); off, whole files (`LintSettings::partial_parse`).
+    /// Parse only the declarations that can hold what is wanted (see [`declaration_ranges`]),
+    /// not the whole file.
     pub partial: bool,
 }
 
@@ -125,11 +125,11 @@ pub fn declarations(
     if !wanted.any() {
         return Declarations::default();
     }
-    let Some(tree) = declaration_ranges(source, wanted)
-        .and_then(|ranges| crate::lang::parse_ranges(crate::lang::Language::Go, source, &ranges))
-        .filter(|tree| !tree.root_node().has_error())
-        .or_else(|| crate::lang::parse(crate::lang::Language::Go, source))
-    else {
+    let tree = match declaration_ranges(source, wanted) {
+        Some(ranges) => crate::lang::parse_ranges(crate::lang::Language::Go, source, &ranges),
+        None => crate::lang::parse(crate::lang::Language::Go, source),
+    };
+    let Some(tree) = tree else {
         return Declarations::default();
     };
     let dir = path.parent().unwrap_or(Path::new(""));
@@ -170,39 +170,63 @@ pub fn declarations(
     })
 }
 
-/// What of a Go file [`declarations`] needs parsed for `wanted` (not the roots, which read
-/// function bodies): every declaration that is not a function (the imports, the types with
-/// their struct fields and interfaces, the package variables), the functions and methods
-/// that can be one of a pair of siblings, and the functions that mention `CancelFunc`. `None`
-/// to parse the whole file (the outline cannot follow it, or nothing would be left out).
+/// The parts of a file [`declarations`] needs, when they are not the whole file: every
+/// top-level declaration other than a function (the package clause, imports, types,
+/// variables, constants: the type facts, interfaces and aliases of `context.Context` are
+/// there), the functions that may be a cancel-producing wrapper (they mention `CancelFunc`),
+/// the functions and methods named like a context-taking variant or like the plain sibling of
+/// one in the same file, and the functions that may start a root (they write `Background()`
+/// or `TODO()`). The other functions cannot change what is found, so they are not parsed.
+/// `None` (parse the whole file) without [`Wanted::partial`] (see [`needed_ranges`]).
 fn declaration_ranges(source: &str, wanted: Wanted) -> Option<Vec<std::ops::Range<usize>>> {
-    if wanted.roots || !wanted.partial {
+    if !wanted.partial {
         return None;
     }
     let items = outline::outline(source)?;
-    let names: std::collections::HashSet<&str> = items.iter().filter_map(|i| i.function).collect();
+    let bases: std::collections::HashSet<&str> = items
+        .iter()
+        .filter(|_| wanted.siblings)
+        .filter_map(|item| item.function)
+        .flat_map(siblings::plain_names)
+        .collect();
+    needed_ranges(source, &items, |name, method, text| {
+        wanted.wrappers && !method && mentions_cancel_func(text)
+            || wanted.siblings
+                && (bases.contains(name) || siblings::plain_names(name).next().is_some())
+            || wanted.roots && roots::mentions_root_call(text)
+    })
+}
+
+/// The byte ranges of a file's outline `items` to parse so that every declaration other
+/// than a lone function or method is there, and the functions `needed` asks for (by name,
+/// whether a method, and text); sorted and merged. `None` when every item is needed: the
+/// whole file is parsed then, with the same result.
+pub fn needed_ranges(
+    source: &str,
+    items: &[outline::Item<'_>],
+    needed: impl Fn(&str, bool, &[u8]) -> bool,
+) -> Option<Vec<std::ops::Range<usize>>> {
     let kept = |item: &outline::Item<'_>| match item.function {
         None => true,
         Some(name) => {
-            (wanted.siblings && siblings::may_pair(name, &names))
-                || (wanted.wrappers
-                    && !item.method
-                    && mentions_cancel_func(source[item.range.clone()].as_bytes()))
+            let text = source
+                .as_bytes()
+                .get(item.range.clone())
+                .unwrap_or_default();
+            needed(name, item.method, text)
         }
     };
+    if items.iter().all(kept) {
+        return None;
+    }
     let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
-    let mut left_out = false;
-    for item in &items {
-        if !kept(item) {
-            left_out = true;
-            continue;
-        }
+    for item in items.iter().filter(|item| kept(item)) {
         match ranges.last_mut() {
             Some(last) if last.end == item.range.start => last.end = item.range.end,
             _ => ranges.push(item.range.clone()),
         }
     }
-    left_out.then_some(ranges)
+    Some(ranges)
 }
 
 /// The cancel-producing functions a Go file already parsed into `tree` declares (see
@@ -788,6 +812,92 @@ mod tests {
     use super::*;
     use crate::lang::{parse, Language};
 
+    #[test]
+    fn declarations_are_the_same_from_the_needed_declarations_alone() {
+        let src = "package p\n\nimport (\n\t\"context\"\n\t\"database/sql\"\n\t\"net/http\"\n)\n\n\
+            type Context = context.Context\n\n\
+            // S holds clients.\ntype S struct {\n\tdb *sql.DB\n\tc  *http.Client\n\tt  T\n}\n\n\
+            var pool, other = sql.Open(\"x\", \"y\")\n\nconst n = 3\n\n\
+            func (s *S) Get(k string) (string, error) { return s.load(k) }\n\n\
+            func (s *S) load(k string) (string, error) { return k, nil }\n\n\
+            func (s *S) GetWithContext(ctx Context, k string) (string, error) { return k, nil }\n\n\
+            func Put(k string) error { return nil }\n\n\
+            func PutCtx(ctx context.Context, k string) error { return nil }\n\n\
+            func Start(p context.Context) (context.Context, context.CancelFunc) {\n\treturn context.WithTimeout(p, 1)\n}\n\n\
+            func (s *S) Stop() context.CancelFunc { return nil }\n\n\
+            type API interface {\n\tList(k string) error\n\tListContext(ctx context.Context, k string) error\n}\n\n\
+            func a() {}; func b() {}\n\nfunc unrelated() { var db *sql.DB; _ = db }\n";
+        let path = Path::new("d/p.go");
+        let wanted = Wanted {
+            wrappers: true,
+            types: true,
+            siblings: true,
+            roots: false,
+            partial: true,
+        };
+        let ranges = declaration_ranges(src, wanted).expect("some functions are left out");
+        let parsed: String = ranges.iter().map(|r| &src[r.clone()]).collect();
+        assert!(!parsed.contains("func (s *S) load") && !parsed.contains("func unrelated"));
+        let partial = format!("{:?}", declarations(src, path, wanted, None));
+        let whole = Wanted {
+            partial: false,
+            ..wanted
+        };
+        assert_eq!(
+            partial,
+            format!("{:?}", declarations(src, path, whole, None))
+        );
+        for (field, found) in [
+            ("wrappers", "name: \"Start\""),
+            ("siblings", "variant: \"GetWithContext\""),
+            ("siblings", "variant: \"PutCtx\""),
+            ("siblings", "variant: \"ListContext\""),
+            ("types", "\"pool\""),
+            ("types", "\"db\""),
+        ] {
+            assert!(partial.contains(found), "{field}: {found} in {partial}");
+        }
+    }
+
+    /// The same on every Go fixture and the benchmark's handler file.
+    #[test]
+    fn declarations_of_every_fixture_are_the_same_from_the_needed_declarations_alone() {
+        fn go_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    go_files(&path, out);
+                } else if path.extension().is_some_and(|e| e == "go") {
+                    out.push(path);
+                }
+            }
+        }
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = vec![root.join("benches/data/handler.go")];
+        go_files(&root.join("testdata/go"), &mut files);
+        let mut partial = 0;
+        for file in files {
+            let Ok(source) = std::fs::read_to_string(&file) else {
+                continue;
+            };
+            let wanted = |partial| Wanted {
+                wrappers: true,
+                types: true,
+                siblings: true,
+                roots: false,
+                partial,
+            };
+            let whole = declarations(&source, &file, wanted(false), None);
+            let part = declarations(&source, &file, wanted(true), None);
+            assert_eq!(format!("{part:?}"), format!("{whole:?}"), "{}", file.display());
+            partial += usize::from(
+                wanted(true).in_file(source.as_bytes()).any()
+                    && declaration_ranges(&source, wanted(true)).is_some(),
+            );
+        }
+        assert!(partial > 20, "only {partial} files read in part");
+    }
+
     fn with_file<R>(src: &str, f: impl FnOnce(&GoFile<'_>) -> R) -> R {
         let tree = parse(Language::Go, src).unwrap();
         let settings = GoSettings::default();
@@ -866,51 +976,6 @@ mod tests {
         assert!(a.matches_local(Some(Path::new("x/util")), "util", "A"));
         assert!(!a.matches_local(Some(Path::new("y/util")), "util", "A"));
         assert!(cancel_wrappers("package p\nfunc A() {}\n", Path::new("p")).is_empty());
-    }
-
-    /// Reading a file's declarations from the parts of it they are found in finds what reading
-    /// the whole file finds, on every Go fixture.
-    #[test]
-    fn declarations_from_part_of_a_file_are_those_of_the_whole() {
-        fn go_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-            for entry in std::fs::read_dir(dir).unwrap().flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    go_files(&path, out);
-                } else if path.extension().is_some_and(|e| e == "go") {
-                    out.push(path);
-                }
-            }
-        }
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut files = vec![root.join("benches/data/handler.go")];
-        go_files(&root.join("testdata/go"), &mut files);
-        let mut partial = 0;
-        for file in files {
-            let Ok(source) = std::fs::read_to_string(&file) else {
-                continue;
-            };
-            let wanted = |partial| Wanted {
-                wrappers: true,
-                types: true,
-                siblings: true,
-                roots: false,
-                partial,
-            };
-            let whole = declarations(&source, &file, wanted(false), None);
-            let part = declarations(&source, &file, wanted(true), None);
-            assert_eq!(
-                format!("{part:?}"),
-                format!("{whole:?}"),
-                "{}",
-                file.display()
-            );
-            partial += usize::from(
-                wanted(true).in_file(source.as_bytes()).any()
-                    && declaration_ranges(&source, wanted(true)).is_some(),
-            );
-        }
-        assert!(partial > 20, "only {partial} files read in part");
     }
 
     #[test]

@@ -124,15 +124,12 @@ fn declares_variant(bytes: &[u8], at: usize, len: usize) -> bool {
     memchr::memmem::find(first, b"Context").is_some()
 }
 
-/// Whether a function or method named `name`, in a file whose functions and methods have the
-/// names `names`, can be one of a pair of siblings: a name with a variant's suffix, or one that
-/// another name extends by it.
-pub(crate) fn may_pair(name: &str, names: &std::collections::HashSet<&str>) -> bool {
-    SUFFIXES.iter().any(|suffix| {
-        name.strip_suffix(suffix)
-            .is_some_and(|base| !base.is_empty())
-            || names.contains(format!("{name}{suffix}").as_str())
-    })
+/// The names whose variant `name` may be: `Get` for `GetCtx`, `GetWith` and `Get` for
+/// `GetWithContext`; nothing for a name without a variant's suffix.
+pub fn plain_names(name: &str) -> impl Iterator<Item = &str> {
+    SUFFIXES
+        .iter()
+        .filter_map(move |s| name.strip_suffix(s).filter(|b| !b.is_empty()))
 }
 
 /// The siblings and aliases a parsed Go file declares (see the module docs).
