@@ -889,7 +889,12 @@ mod tests {
             };
             let whole = declarations(&source, &file, wanted(false), None);
             let part = declarations(&source, &file, wanted(true), None);
-            assert_eq!(format!("{part:?}"), format!("{whole:?}"), "{}", file.display());
+            assert_eq!(
+                format!("{part:?}"),
+                format!("{whole:?}"),
+                "{}",
+                file.display()
+            );
             partial += usize::from(
                 wanted(true).in_file(source.as_bytes()).any()
                     && declaration_ranges(&source, wanted(true)).is_some(),
