@@ -31,11 +31,7 @@ pub static RULE: Rule = Rule {
     enabled_by_default: true,
     // The `make(chan T)` and the `go` statement are in the function the finding is in.
     needles: &[],
-    function_needles: &[
-        &[Needle::Word("chan")],
-        &[Needle::Statement("go")],
-        &[Needle::Word("make")],
-    ],
+    function_needles: &[&[Needle::UnbufferedChannel], &[Needle::Statement("go")]],
     test_files: false,
     doc: include_str!("../../rules/abandoned-sender.md"),
     check: Check::Go(check),
