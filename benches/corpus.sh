@@ -12,6 +12,8 @@
 # Files under vendor/, testdata/, third_party/, node_modules/ are skipped (ctxlint's default
 # excludes; ast-grep is given the same globs). VENDOR=1 includes them: every .go file, for both.
 # IGNORE=<rules> adds a run of ctxlint without those rules (what they cost).
+# CTXLINT=<binary> measures that build of ctxlint instead of building target/release/ctxlint (a
+# fixed binary while the sources change).
 # Needs python3 (and ast-grep: `pip install ast-grep-cli`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,8 +26,12 @@ if [[ -z "$tree" ]]; then
     python3 benches/gen_corpus.py "$tree" "${BENCH_FILES:-3000}"
   fi
 fi
-cargo build --release --quiet
-bin=target/release/ctxlint
+if [[ -n "${CTXLINT:-}" ]]; then
+  bin=$CTXLINT
+else
+  cargo build --release --quiet
+  bin=target/release/ctxlint
+fi
 ctxlint_args=() sg_args=() prune=()
 if [[ "${VENDOR:-0}" == 1 ]]; then
   ctxlint_args=(--no-default-excludes)

@@ -208,6 +208,7 @@ fn with_go_declarations(targets: &[Target], options: &mut CheckOptions, rules: &
         types: true,
         siblings,
         roots,
+        partial: options.settings.partial_parse,
     };
     let read_vendor = (siblings || roots) && options.walk.default_excludes;
     let (declared, imports) = collect_declarations(
@@ -272,6 +273,8 @@ fn with_go_declarations(targets: &[Target], options: &mut CheckOptions, rules: &
     }
     wrappers.sort();
     wrappers.dedup();
+    let partial = options.settings.partial_parse;
+    let max_file_size = options.max_file_size;
     let go = &mut options.settings.go;
     go.wrappers = wrappers;
     go.types = std::sync::Arc::new(lang::go::types::TypeIndex::new(types));
@@ -283,7 +286,7 @@ fn with_go_declarations(targets: &[Target], options: &mut CheckOptions, rules: &
             .filter(|t| t.language == Language::Go)
             .chain(&vendored)
             .collect();
-        with_callers(&go_targets, options.max_file_size, go, direct)
+        with_callers(&go_targets, max_file_size, partial, go, direct)
     } else {
         direct
     };
@@ -293,11 +296,14 @@ fn with_go_declarations(targets: &[Target], options: &mut CheckOptions, rules: &
 /// The functions that start a root (`direct`) and those that reach one through functions of
 /// the tree, up to [`lang::go::roots::MAX_DEPTH`] functions down: one parallel pass per step,
 /// each parsing only the files that may call a function found by the step before (a byte scan
-/// of their names, those of the file's own directory and of the packages it imports). Each step depends only on the ones before, so the result is the same
+/// of their names, those of the file's own directory and of the packages it imports), and of
+/// those, with `partial`, only the functions that call one of the step's names (and every
+/// other declaration). Each step depends only on the ones before, so the result is the same
 /// whatever the thread count and file order.
 fn with_callers(
     targets: &[&Target],
     max_file_size: u64,
+    partial: bool,
     settings: &lang::go::GoSettings,
     direct: Vec<lang::go::roots::RootStart>,
 ) -> Vec<lang::go::roots::RootStart> {
@@ -347,7 +353,21 @@ fn with_callers(
                     {
                         return None;
                     }
-                    let tree = lang::parse(Language::Go, source)?;
+                    // Only the functions that call a name of the step (and every other
+                    // declaration) can be a caller: the rest is not parsed.
+                    let ranges = partial
+                        .then(|| lang::go::outline::outline(source))
+                        .flatten()
+                        .and_then(|items| {
+                            lang::go::needed_ranges(source, &items, |_, _, text| {
+                                std::str::from_utf8(text)
+                                    .is_ok_and(|text| settings.roots.called_in(text))
+                            })
+                        });
+                    let tree = match ranges {
+                        Some(ranges) => lang::parse_ranges(Language::Go, source, &ranges)?,
+                        None => lang::parse(Language::Go, source)?,
+                    };
                     Some(lang::with_root(&tree, || {
                         let mut file = GoFile::new(source, &tree, &settings);
                         file.dir = Some(target.path.parent().unwrap_or(Path::new("")));
@@ -528,6 +548,7 @@ pub fn collect_wrappers(
         types: false,
         siblings: false,
         roots: false,
+        partial: true,
     };
     collect_declarations(targets, max_file_size, wanted, None, false)
         .0
@@ -814,21 +835,25 @@ fn lint_parsed(
 ) -> Vec<Diagnostic> {
     // The rules whose needles occur in the file; the others have nothing to report here.
     let active = prefilter::rules_for(language, source, path, settings);
-    let findings = run_rules(
-        language,
-        source,
-        tree,
-        path,
-        settings,
-        &active,
+    let part = Part {
         left_out_functions,
-    );
+        focus: None,
+    };
+    let findings = run_rules(language, source, tree, path, settings, &active, &part);
     finish(language, source, tree, settings, findings)
 }
 
-/// The findings of `rules` in a file parsed into `tree` (whole, or part of a Go file whose
-/// left-out declarations include the functions `left_out_functions`), as the rules report
-/// them, in the order of `rules`.
+/// What of a Go file the rules see: the functions declared in what was left out of a partial
+/// parse ([`lang::parse_ranges`]), and the byte ranges where they look for candidates (see
+/// [`GoFile::focus`]; `None`: everywhere). The default is a whole file.
+#[derive(Default)]
+pub(crate) struct Part<'s> {
+    pub left_out_functions: &'s [&'s str],
+    pub focus: Option<Vec<std::ops::Range<usize>>>,
+}
+
+/// The findings of `rules` in a file parsed into `tree` (whole, or the [`Part`] `part` of a Go
+/// file), as the rules report them, in the order of `rules`.
 pub(crate) fn run_rules(
     language: Language,
     source: &str,
@@ -836,7 +861,7 @@ pub(crate) fn run_rules(
     path: Option<&Path>,
     settings: &LintSettings,
     rules: &[&'static Rule],
-    left_out_functions: &[&str],
+    part: &Part<'_>,
 ) -> Vec<Diagnostic> {
     let dir = path
         .and_then(Path::parent)
@@ -845,7 +870,8 @@ pub(crate) fn run_rules(
     lang::with_root(tree, || match language {
         Language::Go => {
             let mut file = GoFile::new(source, tree, &settings.go);
-            file.functions.extend_from_slice(left_out_functions);
+            file.functions.extend_from_slice(part.left_out_functions);
+            file.focus = part.focus.clone();
             file.dir = dir;
             file.test_file = lang::go::is_test_path(path);
             for rule in rules {
@@ -910,7 +936,7 @@ pub(crate) fn finish(
 }
 
 /// The non-test `.go` files of one package directory, sorted; `None` when it cannot be read.
-fn package_files(dir: &Path) -> Option<Vec<PathBuf>> {
+pub(crate) fn package_files(dir: &Path) -> Option<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .ok()?
         .filter_map(|e| e.ok())

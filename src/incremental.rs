@@ -8,25 +8,29 @@
 //! declaration it changes is a function or method, with the same names as before: then a
 //! declaration's findings can change only if it is changed or its [`prefilter::closure`]
 //! (the functions and package variables the rules read for it) holds a changed declaration,
-//! in the previous text or in the new one. Those declarations, with their closure and the
-//! file's other non-function declarations, are parsed on their own ([`lang::parse_ranges`])
-//! and the local rules run over that tree, as partial parsing does for a whole run; the other
-//! rules run over the whole tree. Anything else — another language, a rule set or settings
+//! in the previous text or in the new one. The whole tree is at hand (the server reparses only
+//! what changed), so a call by name leads only to a declaration it can mean: a function or
+//! method whose name is declared once in its kind ([`Callees::Unique`]); a repeated name is
+//! read by no rule. The local rules then run over the whole tree, looking for candidates
+//! ([`crate::lang::go::GoFile::focus`]) only in those declarations, their closure and the
+//! file's other non-function declarations — what partial parsing would parse for them — and
+//! the other rules run as usual. Anything else — another language, a rule set or settings
 //! that changed, a change to the imports, types, variables or constants, a declaration added,
-//! removed or renamed, a text the outline's lexer cannot follow, a syntax error in the part
-//! parsed, findings from the previous lint that reach into the edited region — is a whole
-//! lint. Either way the result is that of [`crate::lint_tree`] (`tests/relint.rs` compares
-//! them over many random edits).
+//! removed or renamed, a text the outline's lexer cannot follow, a tree whose top-level
+//! declarations are not the outline's or with a syntax error where the rules look, findings
+//! from the previous lint that reach into the edited region — is a whole lint. Either way the
+//! result is that of [`crate::lint_tree`] (`tests/relint.rs` compares them over many random
+//! edits, and after edits of a function another one reads).
 
 use std::ops::Range;
 use std::path::Path;
 
 use crate::diagnostic::Diagnostic;
-use crate::engine::{finish, run_rules};
+use crate::engine::{finish, run_rules, Part};
 use crate::lang::go::outline::{outline, Item};
-use crate::lang::go::{CancelFunction, CancelWrapper, HandlerType};
+use crate::lang::go::GoSettings;
 use crate::lang::{self, Language};
-use crate::prefilter;
+use crate::prefilter::{self, Callees};
 use crate::rules::Rule;
 use crate::settings::LintSettings;
 
@@ -34,6 +38,9 @@ use crate::settings::LintSettings;
 #[derive(Default, Clone)]
 pub struct Relint {
     last: Option<Last>,
+    /// How many top-level declarations the last lint ran the local rules on again; `None`
+    /// when it was a whole lint.
+    redone: Option<usize>,
 }
 
 #[derive(Clone)]
@@ -47,31 +54,20 @@ struct Last {
     local: Vec<Diagnostic>,
 }
 
-/// What of the settings the rules read (the tree-wide indexes by identity).
+/// What of the settings the rules read. The tree-wide indexes are compared by identity, then
+/// by value: the language server keeps each package's indexes while its files are unchanged
+/// ([`crate::server`]), and indexes built again from the same files are equal.
 #[derive(Clone, PartialEq)]
 struct Fingerprint {
     rules: Vec<&'static str>,
-    cancel_functions: Vec<CancelFunction>,
-    handler_types: Vec<HandlerType>,
-    wrappers: Vec<CancelWrapper>,
-    indexes: [usize; 3],
-    slog_calls: bool,
+    go: GoSettings,
 }
 
 impl Fingerprint {
     fn of(settings: &LintSettings) -> Fingerprint {
-        let go = &settings.go;
         Fingerprint {
             rules: settings.rules.iter().map(|r| r.name).collect(),
-            cancel_functions: go.cancel_functions.clone(),
-            handler_types: go.handler_types.clone(),
-            wrappers: go.wrappers.clone(),
-            indexes: [
-                std::sync::Arc::as_ptr(&go.types) as usize,
-                std::sync::Arc::as_ptr(&go.siblings) as usize,
-                std::sync::Arc::as_ptr(&go.roots) as usize,
-            ],
-            slog_calls: go.slog_calls,
+            go: settings.go.clone(),
         }
     }
 }
@@ -79,6 +75,13 @@ impl Fingerprint {
 impl Relint {
     pub fn new() -> Relint {
         Relint::default()
+    }
+
+    /// How many top-level declarations the last lint ran the local rules on again, the others'
+    /// findings being kept; `None` when it was a whole lint (the first, or one whose edit or
+    /// settings did not allow reuse).
+    pub fn redone(&self) -> Option<usize> {
+        self.redone
     }
 
     /// Lints `source`, parsed into `tree` (whole), at `path` with `settings`: the same
@@ -107,11 +110,15 @@ impl Relint {
             .take()
             .filter(|_| reusable)
             .filter(|last| last.active == names && last.settings == fingerprint);
-        let local = previous
-            .and_then(|last| relint_local(&last, source, path, settings, &local_rules))
-            .unwrap_or_else(|| {
-                run_rules(language, source, tree, path, settings, &local_rules, &[])
-            });
+        let relinted = previous.and_then(|last| {
+            let rules = (settings, local_rules.as_slice());
+            relint_local(&last, source, tree, path, rules)
+        });
+        self.redone = relinted.as_ref().map(|(_, redone)| *redone);
+        let whole = Part::default();
+        let local = relinted.map(|(local, _)| local).unwrap_or_else(|| {
+            run_rules(language, source, tree, path, settings, &local_rules, &whole)
+        });
         let mut findings = local.clone();
         findings.extend(run_rules(
             language,
@@ -120,7 +127,7 @@ impl Relint {
             path,
             settings,
             &other_rules,
-            &[],
+            &whole,
         ));
         if reusable {
             self.last = Some(Last {
@@ -134,15 +141,16 @@ impl Relint {
     }
 }
 
-/// The findings of the local `rules` in the new text `source`, from those of `last` where the
-/// edit cannot change them; `None` when that cannot be shown (a whole lint then).
+/// The findings of the local `rules` (run with `settings`) in the new text `source`, parsed
+/// into `tree`, from those of `last` where the edit cannot change them, and how many
+/// declarations were linted again; `None` when that cannot be shown (a whole lint then).
 fn relint_local(
     last: &Last,
     source: &str,
+    tree: &tree_sitter::Tree,
     path: Option<&Path>,
-    settings: &LintSettings,
-    rules: &[&'static Rule],
-) -> Option<Vec<Diagnostic>> {
+    (settings, rules): (&LintSettings, &[&'static Rule]),
+) -> Option<(Vec<Diagnostic>, usize)> {
     let old_items = outline(&last.text)?;
     let new_items = outline(source)?;
     let edit = Edit::between(&last.text, &old_items, source, &new_items)?;
@@ -166,8 +174,11 @@ fn relint_local(
     let in_range = |len: usize, range: &Range<usize>| -> Vec<bool> {
         (0..len).map(|k| range.contains(&k)).collect()
     };
-    let reached_old = prefilter::reaching(&old_items, &in_range(old_items.len(), &edit.old_items));
-    let mut redo = prefilter::reaching(&new_items, &in_range(new_items.len(), &edit.new_items));
+    let unique = Callees::Unique;
+    let changed_old = in_range(old_items.len(), &edit.old_items);
+    let reached_old = prefilter::reaching(&old_items, &changed_old, unique);
+    let changed_new = in_range(new_items.len(), &edit.new_items);
+    let mut redo = prefilter::reaching(&new_items, &changed_new, unique);
     for (k, reached) in reached_old.iter().enumerate() {
         if *reached {
             if let Some(j) = edit.new_index(k) {
@@ -187,35 +198,28 @@ fn relint_local(
         }
         kept.push(edit.moved(finding)?);
     }
-    // The new findings of the others: parsed with what their rules read.
-    let reached = prefilter::closure(&new_items, &redo);
-    let mut ranges: Vec<Range<usize>> = Vec::new();
-    let mut left_out = Vec::new();
+    // The new findings of the others: the rules run on the whole tree, looking for candidates
+    // where partial parsing would parse (the declarations, what their rules read, and every
+    // declaration that is not a function).
+    let reached = prefilter::closure(&new_items, &redo, unique);
+    let mut focus: Vec<Range<usize>> = Vec::new();
     for (item, reached) in new_items.iter().zip(&reached) {
         if item.function.is_some() && !reached {
-            if !item.method {
-                left_out.extend(item.function);
-            }
             continue;
         }
-        match ranges.last_mut() {
+        match focus.last_mut() {
             Some(last) if last.end == item.range.start => last.end = item.range.end,
-            _ => ranges.push(item.range.clone()),
+            _ => focus.push(item.range.clone()),
         }
     }
-    let tree = lang::parse_ranges(Language::Go, source, &ranges)?;
-    if tree.root_node().has_error() {
+    if !follows_outline(tree, &new_items, &focus) {
         return None;
     }
-    let fresh = run_rules(
-        Language::Go,
-        source,
-        &tree,
-        path,
-        settings,
-        rules,
-        &left_out,
-    );
+    let part = Part {
+        left_out_functions: &[],
+        focus: Some(focus),
+    };
+    let fresh = run_rules(Language::Go, source, tree, path, settings, rules, &part);
     let mut local: Vec<Diagnostic> = Vec::with_capacity(kept.len() + fresh.len());
     // In the order the rules ran: a rule's findings at one place keep their order.
     for rule in rules {
@@ -231,7 +235,26 @@ fn relint_local(
                 .cloned(),
         );
     }
-    Some(local)
+    Some((local, redo.iter().filter(|r| **r).count()))
+}
+
+/// Whether `tree` has the top-level declarations of the outline `items` (each top-level node
+/// inside one item) and no syntax error in the bytes `focus`: the declarations there are then
+/// what partial parsing would see.
+fn follows_outline(tree: &tree_sitter::Tree, items: &[Item<'_>], focus: &[Range<usize>]) -> bool {
+    let root = tree.root_node();
+    let mut cursor = root.walk();
+    let aligned = root.children(&mut cursor).all(|node| {
+        let k = items.partition_point(|i| i.range.end <= node.start_byte());
+        items.get(k).is_some_and(|i| node.end_byte() <= i.range.end)
+    });
+    let broken = lang::error_spans(tree);
+    let clean = broken.iter().all(|e| {
+        focus
+            .iter()
+            .all(|r| e.end.max(e.start + 1) <= r.start || r.end <= e.start)
+    });
+    aligned && clean
 }
 
 /// Where two outlines of a text before and after an edit differ: the items before the first

@@ -77,6 +77,7 @@ fn all_groups(rule: &Rule) -> impl Iterator<Item = &'static [Needle]> {
 pub(crate) const PARTIAL_PARSE_RULES: &[&str] = &[
     "abandoned-sender",
     "background-in-handler",
+    "callee-drops-context",
     "context-not-passed",
     "defer-cancel-in-loop",
     "discarded-cancel",
@@ -173,7 +174,7 @@ pub fn go_parse_ranges<'t>(
             })
             .collect()
     };
-    let reached: Vec<bool> = closure(&items, &candidates(Reach::Closure))
+    let reached: Vec<bool> = closure(&items, &candidates(Reach::Closure), Callees::Every)
         .into_iter()
         .zip(named(&items, &candidates(Reach::Named)))
         .zip(candidates(Reach::Itself))
@@ -213,21 +214,48 @@ pub fn go_parse_ranges<'t>(
     })
 }
 
+/// Which functions and methods a mention of their name leads to, in [`closure`] and
+/// [`reaching`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Callees {
+    /// Every function or method of that name: what a partial parse must keep, so that the
+    /// rules see whether a name is declared more than once.
+    Every,
+    /// Only a function that is the one function of its name, or a method that is the one
+    /// method of its name: the rules read a callee's declaration only when the call can mean
+    /// no other (see `declared_callee` in the goroutine rules), so on a whole tree the
+    /// declarations of a repeated name are not read through their name.
+    Unique,
+}
+
+/// The functions and methods of an outline a mention of each name leads to (see [`Callees`]).
+fn callees<'t>(items: &[Item<'t>], which: Callees) -> HashMap<&'t str, Vec<usize>> {
+    let mut by_kind: HashMap<(&str, bool), Vec<usize>> = HashMap::new();
+    for (k, item) in items.iter().enumerate() {
+        if let Some(name) = item.function {
+            by_kind.entry((name, item.method)).or_default().push(k);
+        }
+    }
+    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+    for ((name, _), declarations) in by_kind {
+        if which == Callees::Every || declarations.len() == 1 {
+            by_name.entry(name).or_default().extend(declarations);
+        }
+    }
+    by_name
+}
+
 /// The declarations of an outline the rules read for findings in the declarations `seeds`:
 /// those, then, until none is new, every function or method whose name one of them mentions
-/// and every declaration that mentions a package-level variable one of them mentions.
-pub(crate) fn closure(items: &[Item<'_>], seeds: &[bool]) -> Vec<bool> {
+/// (as far as `which` says) and every declaration that mentions a package-level variable one
+/// of them mentions.
+pub(crate) fn closure(items: &[Item<'_>], seeds: &[bool], which: Callees) -> Vec<bool> {
     let variables: HashSet<&str> = items
         .iter()
         .flat_map(|i| i.variables.iter().copied())
         .collect();
     let mut seen_variables = HashSet::new();
-    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (k, item) in items.iter().enumerate() {
-        if let Some(name) = item.function {
-            by_name.entry(name).or_default().push(k);
-        }
-    }
+    let by_name = callees(items, which);
     let mut reached = seeds.to_vec();
     let mut pending: Vec<usize> = (0..items.len()).filter(|k| seeds[*k]).collect();
     while let Some(k) = pending.pop() {
@@ -267,14 +295,21 @@ fn named(items: &[Item<'_>], seeds: &[bool]) -> Vec<bool> {
         .collect()
 }
 
-/// The declarations whose [`closure`] holds one of `targets` (the targets too): those whose
-/// findings a change to the targets can change.
-pub(crate) fn reaching(items: &[Item<'_>], targets: &[bool]) -> Vec<bool> {
+/// The declarations whose [`closure`] (with the same `which`) holds one of `targets` (the
+/// targets too): those whose findings a change to the targets can change.
+pub(crate) fn reaching(items: &[Item<'_>], targets: &[bool], which: Callees) -> Vec<bool> {
     let variables: HashSet<&str> = items
         .iter()
         .flat_map(|i| i.variables.iter().copied())
         .collect();
-    let names: HashSet<&str> = items.iter().filter_map(|i| i.function).collect();
+    let by_name = callees(items, which);
+    let names: HashSet<&str> = by_name.keys().copied().collect();
+    let is_callee = |j: usize| {
+        items[j]
+            .function
+            .and_then(|name| by_name.get(name))
+            .is_some_and(|declarations| declarations.contains(&j))
+    };
     // The declarations that mention each function name and package variable.
     let mut mentions: HashMap<&str, Vec<usize>> = HashMap::new();
     for (k, item) in items.iter().enumerate() {
@@ -294,7 +329,8 @@ pub(crate) fn reaching(items: &[Item<'_>], targets: &[bool]) -> Vec<bool> {
             .iter()
             .copied()
             .filter(|w| variables.contains(w));
-        for word in items[j].function.into_iter().chain(shared) {
+        let name = items[j].function.filter(|_| is_callee(j));
+        for word in name.into_iter().chain(shared) {
             for &k in mentions.get(word).into_iter().flatten() {
                 if !reached[k] {
                     reached[k] = true;
@@ -317,6 +353,7 @@ struct ItemHits {
     handler_types: Vec<bool>,
     request_types: Vec<bool>,
     sibling_calls: Vec<bool>,
+    root_calls: Vec<bool>,
     /// The patterns of [`AUTOMATON`] that are names of cancel functions, of handler types, of
     /// request types.
     cancel_patterns: Vec<usize>,
@@ -377,15 +414,20 @@ impl ItemHits {
         let handler_types = per_item(names(Needle::HandlerType));
         let request_names = names(Needle::RequestType);
         let request_types = per_item(request_names.clone());
-        let mut sibling_calls = vec![false; items.len()];
-        if !go.siblings.is_empty() {
-            let calls = crate::lang::go::siblings::called_names(text, |n| go.siblings.has_name(n));
-            for call in calls {
-                if let Some(slot) = sibling_calls.get_mut(item_of(call.start)) {
-                    *slot = true;
+        // The items that call a function of an index (by name followed by `(`).
+        let calls_of = |empty: bool, has_name: &dyn Fn(&str) -> bool| -> Vec<bool> {
+            let mut calls = vec![false; items.len()];
+            if !empty {
+                for call in crate::lang::go::siblings::called_names(text, has_name) {
+                    if let Some(slot) = calls.get_mut(item_of(call.start)) {
+                        *slot = true;
+                    }
                 }
             }
-        }
+            calls
+        };
+        let sibling_calls = calls_of(go.siblings.is_empty(), &|n| go.siblings.has_name(n));
+        let root_calls = calls_of(go.roots.is_empty(), &|n| go.roots.has_name(n));
         let built_in = |names: Vec<String>| -> Vec<usize> {
             (0..patterns)
                 .filter(|id| matches!(automaton.patterns[*id], Needle::Word(w) if names.iter().any(|n| n == w)))
@@ -404,6 +446,7 @@ impl ItemHits {
             handler_types,
             request_types,
             sibling_calls,
+            root_calls,
             shared: Default::default(),
             functions: items.iter().map(|i| i.function.is_some()).collect(),
         };
@@ -433,6 +476,7 @@ impl ItemHits {
                 self.request_types[k] || self.request_patterns.iter().any(|id| found(*id))
             }
             Needle::SiblingCall => self.sibling_calls[k],
+            Needle::RootCall => self.root_calls[k],
             _ => self.pattern_of.get(&needle).is_some_and(|id| found(*id)),
         }
     }

@@ -103,9 +103,9 @@ fn prefilter_never_changes_results_on_look_alikes() {
         "package p\n\nimport (\n\t\"context\"\n\n\t\"github.com/gin-gonic/gin\"\n)\n\nfunc h(c *gin.Engine) {\n\tuse(context.TODO())\n}\n",
         // Dot imports of context.
         "package p\n\nimport . \"context\"\n\nfunc f(p Context) {\n\tc, _ := WithCancel(p)\n\t_ = c\n\tuse(Background())\n}\n",
-        // A function that starts its own root, its caller with a context, and a method of an
-        // unknown type of the same name.
-        "package p\n\nimport (\n\t\"context\"\n\t\"database/sql\"\n)\n\nfunc load(db *sql.DB) error {\n\t_, err := db.ExecContext(context.Background(), \"x\")\n\treturn err\n}\n\nfunc h(ctx context.Context, db *sql.DB, x X) {\n\t_ = load(db)\n\tx.load()\n}\n",
+        // A function that starts its own root, its caller with a request's context (an RPC
+        // handler's), and a method of an unknown type of the same name.
+        "package p\n\nimport (\n\t\"context\"\n\t\"database/sql\"\n)\n\nfunc load(db *sql.DB) error {\n\t_, err := db.ExecContext(context.Background(), \"x\")\n\treturn err\n}\n\nfunc h(ctx context.Context, req *LoadRequest, db *sql.DB, x X) {\n\t_ = load(db)\n\tx.load()\n}\n",
         // A caller of it in another file: a chain two functions down.
         "package p\n\nimport (\n\t\"context\"\n\t\"database/sql\"\n)\n\nfunc fetch(db *sql.DB) error {\n\treturn load(db)\n}\n\nfunc g(ctx context.Context, db *sql.DB) error {\n\treturn fetch(db)\n}\n",
         // Partial parsing: the function with the needles names helpers declared in functions

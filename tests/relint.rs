@@ -112,9 +112,13 @@ fn go_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-fn compare(files: &[PathBuf], settings: &LintSettings, edits: usize, seed: u64) -> usize {
+/// Lints each file, then applies `edits` random edits to it one after the other (undoing those
+/// that break the syntax), re-linting after each and comparing with a whole lint. Returns how many lints were compared and how
+/// many of them re-linted only part of the file.
+fn compare(files: &[PathBuf], settings: &LintSettings, edits: usize, seed: u64) -> (usize, usize) {
     let mut random = Random(seed);
     let mut compared = 0;
+    let mut partial = 0;
     for file in files {
         let Ok(mut text) = std::fs::read_to_string(file) else {
             continue;
@@ -124,11 +128,23 @@ fn compare(files: &[PathBuf], settings: &LintSettings, edits: usize, seed: u64) 
             continue;
         };
         let mut relint = Relint::new();
+        // An edit that breaks the syntax is undone by the next one, as when typing: otherwise
+        // the first broken bracket would make every later lint a whole one.
+        let mut undo: Option<(std::ops::Range<usize>, String)> = None;
         for step in 0..=edits {
             if step > 0 {
-                let (range, with) = random_edit(&text, &mut random);
+                let undoing = undo.is_some();
+                let (range, with) = match undo.take() {
+                    Some(undo) => undo,
+                    None => random_edit(&text, &mut random),
+                };
+                let replaced = text[range.clone()].to_string();
+                let inserted = range.start..range.start + with.len();
                 apply(&mut text, &mut tree, range, &with);
                 tree = lang::reparse(Language::Go, &text, Some(&tree)).expect("reparses");
+                if !undoing && tree.root_node().has_error() {
+                    undo = Some((inserted, replaced));
+                }
             }
             let incremental = relint.lint(Language::Go, &text, &tree, path, settings);
             let fresh = lang::parse(Language::Go, &text).expect("parses");
@@ -140,9 +156,10 @@ fn compare(files: &[PathBuf], settings: &LintSettings, edits: usize, seed: u64) 
                 file.display()
             );
             compared += 1;
+            partial += usize::from(relint.redone().is_some());
         }
     }
-    compared
+    (compared, partial)
 }
 
 #[test]
@@ -160,24 +177,118 @@ fn relint_after_random_edits_finds_what_a_whole_lint_finds() {
             .collect(),
         ..LintSettings::default()
     };
-    let compared = compare(&files, &defaults, 25, 0x9e37_79b9_7f4a_7c15)
-        + compare(&files, &every_rule, 10, 0x2545_f491_4f6c_dd1d);
+    let (some, partial) = compare(&files, &defaults, 25, 0x9e37_79b9_7f4a_7c15);
+    let (more, more_partial) = compare(&files, &every_rule, 10, 0x2545_f491_4f6c_dd1d);
+    let (compared, partial) = (some + more, partial + more_partial);
     assert!(compared > 1000, "only {compared} comparisons");
+    // Many random edits break the syntax or change what is not a function: whole lints.
+    assert!(partial > compared / 10, "{partial} of {compared} partial");
 }
 
-/// The benchmark's large file (handler.go's declarations repeated): edits of one line keep
-/// finding the same as a whole lint.
-#[test]
-fn relint_of_a_large_file_after_one_line_edits() {
+/// The benchmark's large file (handler.go's declarations repeated, `distinct`: with each copy's
+/// names suffixed by its number, so that calls mean one declaration).
+fn large_file(distinct: bool) -> String {
     let source = include_str!("../benches/data/handler.go");
     let body_start = source.find("\n)\n").expect("an import block") + 3;
     let (head, body) = source.split_at(body_start);
+    let names: Vec<&str> = body
+        .lines()
+        .filter_map(|l| l.strip_prefix("func "))
+        .map(|rest| {
+            rest.strip_prefix('(')
+                .map_or(rest, |r| &r[r.find(") ").unwrap() + 2..])
+        })
+        .map(|rest| &rest[..rest.find(['(', '[']).unwrap()])
+        .chain([
+            "Order",
+            "Item",
+            "Store",
+            "Notifier",
+            "Handler",
+            "errNotFound",
+        ])
+        .collect();
     let mut text = head.to_string();
-    for _ in 0..5 {
-        text.push_str(body);
+    for copy in 0..5 {
+        if !distinct {
+            text.push_str(body);
+            continue;
+        }
+        // Whole words only: `get` in `Get` or `getter` stays.
+        let mut renamed = String::new();
+        let mut word = String::new();
+        for c in body.chars().chain(std::iter::once('\n')) {
+            if c.is_alphanumeric() || c == '_' {
+                word.push(c);
+                continue;
+            }
+            renamed.push_str(&word);
+            if names.contains(&word.as_str()) {
+                renamed.push_str(&copy.to_string());
+            }
+            word.clear();
+            renamed.push(c);
+        }
+        renamed.pop();
+        text.push_str(&renamed);
     }
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("large.go");
-    std::fs::write(&path, &text).unwrap();
-    compare(&[path], &LintSettings::default(), 40, 7);
+    text
+}
+
+/// Edits of one line of the benchmark's large file keep finding the same as a whole lint, and
+/// most re-lint only part of it.
+#[test]
+fn relint_of_a_large_file_after_one_line_edits() {
+    for distinct in [false, true] {
+        let text = large_file(distinct);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("large.go");
+        std::fs::write(&path, &text).unwrap();
+        assert!(
+            lang::parse(Language::Go, &text).is_some_and(|t| !t.root_node().has_error()),
+            "{text}"
+        );
+        let (compared, partial) = compare(&[path], &LintSettings::default(), 40, 7);
+        assert!(partial > compared / 4, "{partial} of {compared} partial");
+    }
+}
+
+/// An edit of a function that another reads (run with `go`, its send decides whether the
+/// caller abandons it) re-lints the caller too, and only an edit that can change what the
+/// caller reads does.
+#[test]
+fn an_edit_of_a_callee_re_lints_its_callers() {
+    let text = "package p\n\nimport \"context\"\n\ntype result struct{}\n\n\
+        func compute(ctx context.Context) (result, error) { return result{}, nil }\n\n\
+        func produce(ctx context.Context, out chan<- result) {\n\tr, _ := compute(ctx)\n\tout <- r\n}\n\n\
+        func worker(ctx context.Context) (result, error) {\n\tout := make(chan result)\n\tgo produce(ctx, out)\n\
+        \tselect {\n\tcase r := <-out:\n\t\treturn r, nil\n\tcase <-ctx.Done():\n\t\treturn result{}, ctx.Err()\n\t}\n}\n";
+    let settings = LintSettings::default();
+    let whole = |text: &str| {
+        let tree = lang::parse(Language::Go, text).expect("parses");
+        ctxlint::lint_tree(Language::Go, text, &tree, None, &settings)
+    };
+    let mut text = text.to_string();
+    let mut tree = lang::parse(Language::Go, &text).expect("parses");
+    let mut relint = Relint::new();
+    let before = relint.lint(Language::Go, &text, &tree, None, &settings);
+    assert_eq!(before, whole(&text));
+    assert_eq!(
+        before.iter().map(|d| d.rule).collect::<Vec<_>>(),
+        ["abandoned-sender"]
+    );
+    // The send goes, then comes back: the caller's finding with it.
+    for (from, to, findings) in [
+        ("\tout <- r\n", "\t_ = r\n", 0),
+        ("\t_ = r\n", "\tout <- r\n", 1),
+    ] {
+        let at = text.find(from).unwrap();
+        apply(&mut text, &mut tree, at..at + from.len(), to);
+        tree = lang::reparse(Language::Go, &text, Some(&tree)).expect("reparses");
+        let found = relint.lint(Language::Go, &text, &tree, None, &settings);
+        assert_eq!(found, whole(&text), "{text}");
+        assert_eq!(found.len(), findings, "{text}");
+        // `produce`, and `worker`, which reads it.
+        assert_eq!(relint.redone(), Some(2), "{text}");
+    }
 }

@@ -503,7 +503,15 @@ fn a_changed_config_file_relints_open_documents() {
         .iter()
         .map(|w| w["globPattern"].as_str().unwrap())
         .collect();
-    assert_eq!(globs, ["**/ctxlint.toml", "**/.ctxlint.toml"]);
+    assert_eq!(
+        globs,
+        [
+            "**/ctxlint.toml",
+            "**/.ctxlint.toml",
+            "**/*.go",
+            "**/go.mod"
+        ]
+    );
     client.send(json!({"jsonrpc": "2.0", "id": registration["id"], "result": null}));
 
     client.open(URI, "go", 1, SOURCE);
@@ -644,7 +652,7 @@ fn the_package_of_a_document_is_read_for_roots_and_siblings() {
     )
     .unwrap();
     let uri = format!("file://{}/api/api.go", dir.path().display());
-    let text = "package api\n\nimport \"context\"\n\nfunc get(ctx context.Context, s *Store) {\n\t_ = fetch(s)\n\t_ = s.Get(\"k\")\n}\n";
+    let text = "package api\n\nimport \"context\"\n\nfunc get(ctx context.Context, req *GetRequest, s *Store) {\n\t_ = fetch(s)\n\t_ = s.Get(\"k\")\n}\n";
     std::fs::write(dir.path().join("api/api.go"), text).unwrap();
 
     let mut client = Client::start();

@@ -202,7 +202,19 @@ pub fn tokens<'t, 's>(
 where
     't: 's,
 {
-    let range = within.byte_range();
+    tokens_in(within, within.byte_range(), word, source)
+}
+
+/// The leaf tokens of `within` spelled `word` (as [`tokens`]) whose bytes lie in `range`.
+pub fn tokens_in<'t, 's>(
+    within: Node<'t>,
+    range: std::ops::Range<usize>,
+    word: &'s str,
+    source: &'s str,
+) -> impl Iterator<Item = Node<'t>> + 's
+where
+    't: 's,
+{
     let haystack = source.as_bytes().get(range.clone()).unwrap_or_default();
     let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
     let word_like = word.bytes().all(is_ident);

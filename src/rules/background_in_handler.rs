@@ -1,10 +1,12 @@
 //! `background-in-handler`: `context.Background()`/`TODO()` where a parent context exists.
 
+use super::missing_defer_cancel;
 use super::new_root::{self, Site};
 use super::{Check, Needle, Rule, GO_CONTEXT_IMPORT, GO_NEW_ROOT};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity, Span};
 use crate::lang::go::{self, GoFile};
 use crate::lang::Language;
+use tree_sitter::Node;
 
 pub static RULE: Rule = Rule {
     name: "background-in-handler",
@@ -34,6 +36,9 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
         // With the parent, a call whose error is thrown away can fail unseen where it could
         // not before (`_ = sem.Acquire(context.Background(), 1)`): no replacement there.
         let replaceable = parent.reachable && !new_root::error_discarded(file, call);
+        // A derived context whose cancel function is not released on every path leaks once
+        // it is made from the parent: no replacement there either.
+        let fixable = replaceable && !derivation_needs_the_root(file, call);
         out.push(Diagnostic {
             rule: RULE.name,
             severity: RULE.default_severity,
@@ -59,7 +64,7 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
                     parent.expression
                 )
             },
-            fix: replaceable.then(|| Fix {
+            fix: fixable.then(|| Fix {
                 applicability: Applicability::Unsafe,
                 message: format!("replace with `{}`", parent.expression),
                 edits: vec![Edit {
@@ -69,4 +74,39 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
             }),
         });
     }
+}
+
+/// Whether `root` is the parent (itself or through `context.WithValue`) of a
+/// `context.WithCancel` or `WithCancelCause` whose cancel function is discarded, or not
+/// released on every path, or whose context is not used. Made from a root that is never
+/// cancelled, such a context registers with no parent, and missing-defer-cancel,
+/// discarded-cancel and defer-cancel-in-loop rightly let that pass; made from the parent
+/// context, it stays registered with the parent until the parent ends: a leak the
+/// replacement would add.
+fn derivation_needs_the_root(file: &GoFile<'_>, root: Node<'_>) -> bool {
+    let mut parent = root;
+    let derivation = loop {
+        let Some(arguments) = parent.parent().filter(|a| a.kind() == "argument_list") else {
+            return false;
+        };
+        if arguments.named_child(0) != Some(parent) {
+            return false;
+        }
+        let Some(call) = arguments.parent() else {
+            return false;
+        };
+        match file.calls_package(call, go::CONTEXT_PATHS) {
+            Some("WithValue") => parent = call,
+            Some("WithCancel" | "WithCancelCause") => break call,
+            _ => return false,
+        }
+    };
+    let Some(binding) = file.cancel_bindings().find(|b| b.call == derivation) else {
+        return true; // the cancel function is discarded, or goes where it cannot be followed
+    };
+    let context_unused = binding
+        .targets
+        .iter()
+        .all(|t| *t == binding.cancel || file.text(*t) == "_");
+    context_unused || !missing_defer_cancel::released_from_any_parent(file, &binding)
 }

@@ -20,12 +20,17 @@ pub static RULE: Rule = Rule {
     language: Language::Go,
     default_severity: Severity::Warning,
     enabled_by_default: false,
-    needles: &[&[Needle::HandlerType], &[Needle::RootCall]],
-    function_needles: &[],
+    needles: NEEDLES,
+    // The call and the request's context are in the same function.
+    function_needles: NEEDLES,
     test_files: false,
     doc: include_str!("../../rules/callee-drops-context.md"),
     check: Check::Go(check),
 };
+
+/// A request's context (a parameter of a handler type) and a call of a function that starts a
+/// root.
+const NEEDLES: &[&[Needle]] = &[&[Needle::HandlerType], &[Needle::RootCall]];
 
 fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
     // Test code: test-background-context's; the test's deadline bounds the work.
@@ -52,6 +57,9 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
         let Some(parent) = new_root::parent_context(file, call) else {
             continue;
         };
+        if !request_scoped(file, &parent) {
+            continue;
+        }
         if new_root::detached_location(file, call, &parent).is_some()
             || new_root::in_callback(file, call, parent.function, Some(&parent.expression))
             || callback_takes_parent(file, call, &parent)
@@ -61,6 +69,37 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
         }
         out.push(diagnostic(file, call, &parent, start));
     }
+}
+
+/// Whether the parent context is a request's: a parameter of a request type (`*http.Request`,
+/// gin's, echo's or fiber's context, a configured handler type), or a `context.Context`
+/// followed by a request parameter, the shape of an RPC handler (`func (s *Server)
+/// GetUser(ctx context.Context, req *pb.GetUserRequest) (*pb.User, error)`). A request
+/// handler's work belongs to the request, so a callee that drops its context is a bug; a
+/// plain `ctx` parameter is also passed to lifecycle code (a run loop, a daemon's restore, a
+/// sync recording its history, a cleanup), where a callee's own root is as often deliberate
+/// (8 of the 20 such findings read), so those calls are not reported.
+fn request_scoped(file: &GoFile<'_>, parent: &Parent<'_>) -> bool {
+    let Some(function) = file.functions().iter().find(|f| f.node == parent.function) else {
+        return false;
+    };
+    let Some(first) = function.context_params.first() else {
+        return false;
+    };
+    if first.handler.context != "{}" {
+        return true;
+    }
+    let Some(list) = function.node.child_by_field_name("parameters") else {
+        return false;
+    };
+    let mut params = crate::lang::go::parameters(list)
+        .skip_while(|p| p.name != first.param.name || p.ty != first.param.ty);
+    params.next();
+    params.next().is_some_and(|next| {
+        let written = file.text(next.ty).trim_start_matches('*');
+        let name = written.rsplit('.').next().unwrap_or(written);
+        name.ends_with("Request")
+    })
 }
 
 /// Whether the call hands the callee a func literal that uses the parent context
@@ -182,6 +221,8 @@ pub fn roots_in(file: &GoFile<'_>, path: &Path) -> Vec<RootStart> {
         if runs_callback_parameter(file, function, call)
             || in_once(file, call, function)
             || made_uncancellable(file, call)
+            || read_back(file, call)
+            || only_serialised(file, call, function)
             || new_root::kept_through_derived(file, call)
             || new_root::feeds_config_getter(file, call)
             || new_root::classify(file, call, &Parent::absent(function)) != Site::Plain
@@ -381,6 +422,69 @@ fn made_uncancellable(file: &GoFile<'_>, root: Node<'_>) -> bool {
                 })
             )
         })
+}
+
+/// Whether the root only carries a value to a call that reads it back
+/// (`tenant.TenantIDs(user.InjectOrgID(context.TODO(), orgID))`, dskit's way of parsing an
+/// org ID): the root is the first argument of `context.WithValue` or of an `Inject…` call, and
+/// that call's result goes straight to a reader (`…FromContext`, `Extract…`, `TenantID`,
+/// `TenantIDs`). Nothing there can be cancelled.
+fn read_back(file: &GoFile<'_>, root: Node<'_>) -> bool {
+    let Some(carrier) = call_with_argument(root).filter(|c| {
+        let name = new_root::function_name(file, *c);
+        name == "WithValue" || name.starts_with("Inject")
+    }) else {
+        return false;
+    };
+    call_with_argument(carrier).is_some_and(|reader| {
+        let name = new_root::function_name(file, reader);
+        name.ends_with("FromContext")
+            || name.starts_with("Extract")
+            || matches!(name, "TenantID" | "TenantIDs")
+    })
+}
+
+/// Whether the root is the context of a request clone that is only written out
+/// (`cloned := req.Clone(context.Background())` then `cloned.Write(&buf)`, to hash or log the
+/// request): no request is sent with it, so nothing can be cancelled.
+fn only_serialised(file: &GoFile<'_>, root: Node<'_>, function: Node<'_>) -> bool {
+    let Some(clone) =
+        call_with_argument(root).filter(|c| new_root::function_name(file, *c) == "Clone")
+    else {
+        return false;
+    };
+    let Some(declaration) = clone
+        .parent()
+        .filter(|l| l.kind() == "expression_list")
+        .and_then(|l| l.parent())
+        .filter(|s| s.kind() == "short_var_declaration")
+        .and_then(|s| s.child_by_field_name("left"))
+        .and_then(|left| named_children(left).next())
+    else {
+        return false;
+    };
+    let uses: Vec<Node<'_>> = crate::lang::go::references(function, declaration, file.source)
+        .into_iter()
+        .filter(|n| *n != declaration)
+        .collect();
+    !uses.is_empty()
+        && uses.iter().all(|used| {
+            used.parent()
+                .filter(|p| {
+                    p.kind() == "selector_expression"
+                        && p.child_by_field_name("operand") == Some(*used)
+                })
+                .and_then(|p| p.child_by_field_name("field"))
+                .is_some_and(|f| matches!(file.text(f), "Write" | "WriteProxy"))
+        })
+}
+
+/// The call that has `node` as one of its arguments.
+fn call_with_argument(node: Node<'_>) -> Option<Node<'_>> {
+    node.parent()
+        .filter(|a| a.kind() == "argument_list")
+        .and_then(|a| a.parent())
+        .filter(|c| c.kind() == "call_expression")
 }
 
 /// Whether the root is made in the func literal of a `sync.Once`'s `Do` (`p.resolveOnce.Do(func()

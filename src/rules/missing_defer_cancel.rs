@@ -79,7 +79,15 @@ fn check_function<'a>(
         if explained(file, &binding) {
             continue;
         }
-        if let Some(leak) = find_leak(file, function, &cfg, &binding, declaration, &mut uses) {
+        if let Some(leak) = find_leak(
+            file,
+            function,
+            &cfg,
+            &binding,
+            declaration,
+            &mut uses,
+            Parent::AsWritten,
+        ) {
             out.push(diagnostic(file, function, &binding, declaration, leak));
         }
     }
@@ -300,6 +308,17 @@ impl<'t> Facts<'t> {
     }
 }
 
+/// Whether an overwrite of the cancel function may lose nothing because the parent context is
+/// never cancelled ([`loses_nothing`]).
+#[derive(Clone, Copy, PartialEq)]
+enum Parent {
+    /// The parent as written: `context.Background()` is never cancelled.
+    AsWritten,
+    /// As if the parent were cancellable (what a fix that passes the caller's context in
+    /// place of `context.Background()` makes of it).
+    Cancellable,
+}
+
 fn find_leak<'t>(
     file: &GoFile<'_>,
     function: Node<'t>,
@@ -307,6 +326,7 @@ fn find_leak<'t>(
     binding: &CancelBinding<'t, '_>,
     declaration: Node<'t>,
     uses: &mut Uses<'t>,
+    parent: Parent,
 ) -> Option<Leak<'t>> {
     let facts = Facts::new(file, function, cfg, binding, declaration, uses);
     let (start, index) = cfg.locate(binding.statement)?;
@@ -371,7 +391,8 @@ fn find_leak<'t>(
                 Some(Event::Overwrite) => {
                     let contains_definition = contains(node, binding.statement);
                     if !contains_definition {
-                        if loses_nothing(file, binding, &facts, node) {
+                        if parent == Parent::AsWritten && loses_nothing(file, binding, &facts, node)
+                        {
                             continue 'blocks;
                         }
                         return Some(Leak::Overwrite(node));
@@ -413,6 +434,17 @@ fn find_leak<'t>(
 /// function (deferred, called, handed on): then its context is released when the function
 /// returns at the latest. `false` when that cannot be told.
 pub(super) fn released_on_every_path(file: &GoFile<'_>, binding: &CancelBinding<'_, '_>) -> bool {
+    released(file, binding, Parent::AsWritten)
+}
+
+/// [`released_on_every_path`] as if the parent context could be cancelled: an overwrite of
+/// the cancel function before any use then loses a context registered with its parent, even
+/// where the parent is `context.Background()` now.
+pub(super) fn released_from_any_parent(file: &GoFile<'_>, binding: &CancelBinding<'_, '_>) -> bool {
+    released(file, binding, Parent::Cancellable)
+}
+
+fn released(file: &GoFile<'_>, binding: &CancelBinding<'_, '_>, parent: Parent) -> bool {
     let Some(function) = go::enclosing_functions(binding.statement).next() else {
         return false;
     };
@@ -433,6 +465,7 @@ pub(super) fn released_on_every_path(file: &GoFile<'_>, binding: &CancelBinding<
         binding,
         declaration,
         &mut Uses::default(),
+        parent,
     )
     .is_none()
 }

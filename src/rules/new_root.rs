@@ -712,7 +712,7 @@ const IO_CALLS: &[&str] = &[
 ];
 
 /// The name of the called function or method (`Release` in `r.Release(ctx)`).
-fn function_name<'a>(file: &GoFile<'a>, call: Node<'_>) -> &'a str {
+pub(super) fn function_name<'a>(file: &GoFile<'a>, call: Node<'_>) -> &'a str {
     let Some(function) = call.child_by_field_name("function") else {
         return "";
     };

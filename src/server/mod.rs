@@ -42,9 +42,11 @@ use crate::rules;
 use crate::settings::{self, Choices, LintSettings};
 
 mod convert;
+mod packages;
 pub mod transport;
 
 use convert::{capitalize, file_path, ignore_edit, input_edit, to_lsp, to_range, to_span};
+use packages::PackageCache;
 use transport::{Outgoing, Transport};
 
 /// How long a document must stay unchanged before it is re-linted after a `didChange`.
@@ -54,6 +56,10 @@ const MAX_DELAY: Duration = Duration::from_millis(1000);
 
 /// Config files whose change re-lints every open document.
 const CONFIG_FILES: &[&str] = &["ctxlint.toml", ".ctxlint.toml"];
+
+/// Other files whose changes the server asks to be told of: those a Go document's package
+/// read depends on ([`packages`]).
+const PACKAGE_FILES: &[&str] = &["*.go", "go.mod"];
 
 /// Runs the server on stdin/stdout until `exit`. Returns the process exit code: 0 after
 /// `shutdown` then `exit`, 1 for `exit` without `shutdown` or a lost connection. `choices`
@@ -272,6 +278,8 @@ struct Job {
     settings: Settings,
     encoding: ColumnEncoding,
     cancel: Arc<AtomicBool>,
+    /// What the package directories linted so far declare.
+    packages: Arc<PackageCache>,
 }
 
 /// What a worker sends back.
@@ -343,7 +351,7 @@ fn work(job: Job) -> Done {
         // roots, context-not-passed's siblings, the types of struct fields).
         if job.language == Language::Go && !job.path.as_os_str().is_empty() {
             let dir = job.path.parent().unwrap_or(Path::new(""));
-            settings.lint = engine::with_package_declarations(dir, &settings.lint);
+            settings.lint = job.packages.settings(dir, &settings.lint);
         }
         if let Some(own) = &wrappers {
             settings.lint.go.wrappers.extend(own.iter().cloned());
@@ -418,6 +426,8 @@ struct Server {
     choices: Choices,
     /// The last configuration error shown to the user (each is shown once, not per lint).
     shown_error: Option<String>,
+    /// What the Go package directories of the documents declare, kept between lints.
+    packages: Arc<PackageCache>,
 }
 
 impl Server {
@@ -450,6 +460,7 @@ impl Server {
             wrappers: HashMap::new(),
             choices: Choices::default(),
             shown_error: None,
+            packages: Arc::default(),
         }
     }
 
@@ -572,9 +583,13 @@ impl Server {
             }
             notif::DidChangeWatchedFiles::METHOD => {
                 if let Some(p) = parse::<DidChangeWatchedFilesParams>(n) {
-                    let config_changed = p.changes.iter().any(|c| {
-                        file_path(&c.uri)
-                            .and_then(|p| p.file_name().map(|f| f.to_os_string()))
+                    let paths: Vec<PathBuf> =
+                        p.changes.iter().filter_map(|c| file_path(&c.uri)).collect();
+                    for path in &paths {
+                        self.packages.invalidate(path);
+                    }
+                    let config_changed = paths.iter().any(|p| {
+                        p.file_name()
                             .is_some_and(|f| CONFIG_FILES.iter().any(|c| f == *c))
                     });
                     if config_changed {
@@ -603,7 +618,7 @@ impl Server {
         }
     }
 
-    /// Asks the client to tell us when a config file changes.
+    /// Asks the client to tell us when a config file or a file of a Go package changes.
     fn register_watchers(&mut self) {
         if !self.watch_files {
             return;
@@ -611,6 +626,7 @@ impl Server {
         let options = DidChangeWatchedFilesRegistrationOptions {
             watchers: CONFIG_FILES
                 .iter()
+                .chain(PACKAGE_FILES)
                 .map(|name| FileSystemWatcher {
                     glob_pattern: GlobPattern::String(format!("**/{name}")),
                     kind: None,
@@ -748,6 +764,8 @@ impl Server {
                 document.tree = None;
             }
         }
+        // The file on disk is part of its package's read.
+        self.packages.invalidate(&document.path);
         self.start_lint(&uri);
     }
 
@@ -845,6 +863,7 @@ impl Server {
             settings,
             encoding: self.encoding,
             cancel: Arc::clone(&cancel),
+            packages: Arc::clone(&self.packages),
         };
         self.running
             .insert(uri.clone(), Running { id: job.id, cancel });
@@ -1134,6 +1153,85 @@ mod tests {
         assert_eq!(within_budget(budget, None, lint), lint());
         let none = within_budget(std::time::Duration::from_nanos(1), None, lint);
         assert!(none.is_empty());
+    }
+
+    /// Lints version `version` of the document at `path` on a worker, from the previous tree
+    /// (edited to match `text`) and lint.
+    fn lint_job(
+        path: &Path,
+        version: i32,
+        text: &str,
+        tree: Option<tree_sitter::Tree>,
+        relint: Relint,
+        packages: &Arc<PackageCache>,
+    ) -> DoneLint {
+        let job = Job {
+            id: version as u64,
+            uri: format!("file://{}", path.display()).parse().unwrap(),
+            version,
+            text: Arc::new(text.to_string()),
+            language: Language::Go,
+            path: path.to_path_buf(),
+            tree,
+            relint,
+            settings: Settings::default(),
+            encoding: ColumnEncoding::Utf16,
+            cancel: Arc::default(),
+            packages: Arc::clone(packages),
+        };
+        work(job).result.expect("not cancelled")
+    }
+
+    #[test]
+    fn a_re_lint_after_an_edit_reuses_the_package_read_and_the_previous_lint() {
+        let dir = tempfile::tempdir().unwrap();
+        // Another file of the package declares a method with a context-taking sibling, so
+        // context-not-passed (a default rule) makes each lint read the package.
+        let store = dir.path().join("store.go");
+        let with_sibling = "package api\n\nimport \"context\"\n\ntype Store struct{}\n\n\
+             func (s *Store) Get(k string) error { return nil }\n\n\
+             func (s *Store) GetContext(ctx context.Context, k string) error { return nil }\n";
+        std::fs::write(&store, with_sibling).unwrap();
+        let path = dir.path().join("api.go");
+        let text = "package api\n\nimport \"context\"\n\n\
+             func get(ctx context.Context, s *Store) {\n\t_ = s.Get(\"k\")\n}\n\n\
+             func limit() int {\n\treturn 50\n}\n";
+        std::fs::write(&path, text).unwrap();
+        let packages = Arc::new(PackageCache::default());
+        let first = lint_job(&path, 1, text, None, Relint::new(), &packages);
+        let rules = |done: &DoneLint| -> Vec<&'static str> {
+            done.linted.diagnostics.iter().map(|d| d.rule).collect()
+        };
+        assert_eq!(rules(&first), ["context-not-passed"]);
+        assert_eq!(first.relint.redone(), None, "the first lint is whole");
+
+        // A one-character edit in `limit`: only that declaration is linted again.
+        let at = text.find("50").unwrap() + 1;
+        let edited = text.replacen("50", "51", 1);
+        let point = |row, column| tree_sitter::Point { row, column };
+        let mut tree = first.tree.expect("a tree");
+        tree.edit(&tree_sitter::InputEdit {
+            start_byte: at,
+            old_end_byte: at + 1,
+            new_end_byte: at + 1,
+            start_position: point(9, 9),
+            old_end_position: point(9, 10),
+            new_end_position: point(9, 10),
+        });
+        let second = lint_job(&path, 2, &edited, Some(tree), first.relint, &packages);
+        assert_eq!(rules(&second), ["context-not-passed"]);
+        assert_eq!(
+            second.relint.redone(),
+            Some(1),
+            "the edit is re-linted alone"
+        );
+
+        // The package changes on disk: read again, whatever the cache held.
+        let without = with_sibling.replace("GetContext", "Fetch");
+        std::fs::write(&store, without).unwrap();
+        packages.invalidate(&store);
+        let third = lint_job(&path, 3, &edited, second.tree, second.relint, &packages);
+        assert!(rules(&third).is_empty(), "{:?}", third.linted.diagnostics);
     }
 
     #[test]

@@ -80,6 +80,9 @@ pub struct Wanted {
     pub siblings: bool,
     /// The functions that start their own root (with a [`RootPass`]).
     pub roots: bool,
+    /// Parse only the declarations that can hold what is wanted (see [`declaration_ranges`]),
+    /// not the whole file.
+    pub partial: bool,
 }
 
 impl Wanted {
@@ -90,6 +93,7 @@ impl Wanted {
             types: self.types && types::mentions_std_type(bytes),
             siblings: self.siblings && siblings::mentions_variant(bytes),
             roots: self.roots && roots::mentions_root(bytes),
+            partial: self.partial,
         }
     }
 
@@ -121,7 +125,11 @@ pub fn declarations(
     if !wanted.any() {
         return Declarations::default();
     }
-    let Some(tree) = crate::lang::parse(crate::lang::Language::Go, source) else {
+    let tree = match declaration_ranges(source, wanted) {
+        Some(ranges) => crate::lang::parse_ranges(crate::lang::Language::Go, source, &ranges),
+        None => crate::lang::parse(crate::lang::Language::Go, source),
+    };
+    let Some(tree) = tree else {
         return Declarations::default();
     };
     let dir = path.parent().unwrap_or(Path::new(""));
@@ -160,6 +168,65 @@ pub fn declarations(
             roots,
         }
     })
+}
+
+/// The parts of a file [`declarations`] needs, when they are not the whole file: every
+/// top-level declaration other than a function (the package clause, imports, types,
+/// variables, constants: the type facts, interfaces and aliases of `context.Context` are
+/// there), the functions that may be a cancel-producing wrapper (they mention `CancelFunc`),
+/// the functions and methods named like a context-taking variant or like the plain sibling of
+/// one in the same file, and the functions that may start a root (they write `Background()`
+/// or `TODO()`). The other functions cannot change what is found, so they are not parsed.
+/// `None` (parse the whole file) without [`Wanted::partial`] (see [`needed_ranges`]).
+fn declaration_ranges(source: &str, wanted: Wanted) -> Option<Vec<std::ops::Range<usize>>> {
+    if !wanted.partial {
+        return None;
+    }
+    let items = outline::outline(source)?;
+    let bases: std::collections::HashSet<&str> = items
+        .iter()
+        .filter(|_| wanted.siblings)
+        .filter_map(|item| item.function)
+        .flat_map(siblings::plain_names)
+        .collect();
+    needed_ranges(source, &items, |name, method, text| {
+        wanted.wrappers && !method && mentions_cancel_func(text)
+            || wanted.siblings
+                && (bases.contains(name) || siblings::plain_names(name).next().is_some())
+            || wanted.roots && roots::mentions_root_call(text)
+    })
+}
+
+/// The byte ranges of a file's outline `items` to parse so that every declaration other
+/// than a lone function or method is there, and the functions `needed` asks for (by name,
+/// whether a method, and text); sorted and merged. `None` when every item is needed: the
+/// whole file is parsed then, with the same result.
+pub fn needed_ranges(
+    source: &str,
+    items: &[outline::Item<'_>],
+    needed: impl Fn(&str, bool, &[u8]) -> bool,
+) -> Option<Vec<std::ops::Range<usize>>> {
+    let kept = |item: &outline::Item<'_>| match item.function {
+        None => true,
+        Some(name) => {
+            let text = source
+                .as_bytes()
+                .get(item.range.clone())
+                .unwrap_or_default();
+            needed(name, item.method, text)
+        }
+    };
+    if items.iter().all(kept) {
+        return None;
+    }
+    let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
+    for item in items.iter().filter(|item| kept(item)) {
+        match ranges.last_mut() {
+            Some(last) if last.end == item.range.start => last.end = item.range.end,
+            _ => ranges.push(item.range.clone()),
+        }
+    }
+    Some(ranges)
 }
 
 /// The cancel-producing functions a Go file already parsed into `tree` declares (see
@@ -277,6 +344,11 @@ pub struct GoFile<'a> {
     pub dir: Option<&'a Path>,
     /// Whether the file is a Go test file (its name ends in `_test.go`), when its path is known.
     pub test_file: bool,
+    /// The byte ranges (in order, disjoint) where the rules look for candidates, when not the
+    /// whole file: the calls, statements and bindings of the model are those inside them, while
+    /// the tree, the functions and every lookup stay whole (the incremental re-lint,
+    /// [`crate::incremental`], runs the rules on the declarations an edit can change).
+    pub focus: Option<Vec<std::ops::Range<usize>>>,
     /// The facts of the per-file model, each found once for all the rules (see [`model`]).
     model: model::Model<'a>,
 }
@@ -337,6 +409,7 @@ impl<'a> GoFile<'a> {
             functions,
             dir: None,
             test_file: false,
+            focus: None,
             model: model::Model::default(),
         }
     }
@@ -738,6 +811,53 @@ pub fn insert_defer_after(
 mod tests {
     use super::*;
     use crate::lang::{parse, Language};
+
+    #[test]
+    fn declarations_are_the_same_from_the_needed_declarations_alone() {
+        let src = "package p\n\nimport (\n\t\"context\"\n\t\"database/sql\"\n\t\"net/http\"\n)\n\n\
+            type Context = context.Context\n\n\
+            // S holds clients.\ntype S struct {\n\tdb *sql.DB\n\tc  *http.Client\n\tt  T\n}\n\n\
+            var pool, other = sql.Open(\"x\", \"y\")\n\nconst n = 3\n\n\
+            func (s *S) Get(k string) (string, error) { return s.load(k) }\n\n\
+            func (s *S) load(k string) (string, error) { return k, nil }\n\n\
+            func (s *S) GetWithContext(ctx Context, k string) (string, error) { return k, nil }\n\n\
+            func Put(k string) error { return nil }\n\n\
+            func PutCtx(ctx context.Context, k string) error { return nil }\n\n\
+            func Start(p context.Context) (context.Context, context.CancelFunc) {\n\treturn context.WithTimeout(p, 1)\n}\n\n\
+            func (s *S) Stop() context.CancelFunc { return nil }\n\n\
+            type API interface {\n\tList(k string) error\n\tListContext(ctx context.Context, k string) error\n}\n\n\
+            func a() {}; func b() {}\n\nfunc unrelated() { var db *sql.DB; _ = db }\n";
+        let path = Path::new("d/p.go");
+        let wanted = Wanted {
+            wrappers: true,
+            types: true,
+            siblings: true,
+            roots: false,
+            partial: true,
+        };
+        let ranges = declaration_ranges(src, wanted).expect("some functions are left out");
+        let parsed: String = ranges.iter().map(|r| &src[r.clone()]).collect();
+        assert!(!parsed.contains("func (s *S) load") && !parsed.contains("func unrelated"));
+        let partial = format!("{:?}", declarations(src, path, wanted, None));
+        let whole = Wanted {
+            partial: false,
+            ..wanted
+        };
+        assert_eq!(
+            partial,
+            format!("{:?}", declarations(src, path, whole, None))
+        );
+        for (field, found) in [
+            ("wrappers", "name: \"Start\""),
+            ("siblings", "variant: \"GetWithContext\""),
+            ("siblings", "variant: \"PutCtx\""),
+            ("siblings", "variant: \"ListContext\""),
+            ("types", "\"pool\""),
+            ("types", "\"db\""),
+        ] {
+            assert!(partial.contains(found), "{field}: {found} in {partial}");
+        }
+    }
 
     fn with_file<R>(src: &str, f: impl FnOnce(&GoFile<'_>) -> R) -> R {
         let tree = parse(Language::Go, src).unwrap();

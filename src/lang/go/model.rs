@@ -35,7 +35,7 @@ use tree_sitter::Node;
 
 use super::types::PackageTypes;
 use super::{parameters, CancelBinding, GoFile, HandlerType, Param, CONTEXT_PATHS, FUNCTION_KINDS};
-use crate::lang::{ancestors, parent, tokens};
+use crate::lang::{ancestors, parent, tokens, tokens_in};
 
 /// A function declaration, method or func literal.
 #[derive(Debug, Clone)]
@@ -107,9 +107,32 @@ pub(super) struct Model<'a> {
 }
 
 impl<'a> GoFile<'a> {
-    /// The leaf tokens of the whole file spelled `word` (see [`crate::lang::tokens`]).
-    fn tokens(&self, word: &'a str) -> impl Iterator<Item = Node<'a>> + 'a {
-        tokens(self.tree.root_node(), word, self.source)
+    /// The leaf tokens spelled `word` (see [`crate::lang::tokens`]) where the rules look for
+    /// candidates: the whole file, or its [`GoFile::focus`].
+    fn tokens(&self, word: &'a str) -> Box<dyn Iterator<Item = Node<'a>> + 'a> {
+        let root = self.tree.root_node();
+        match &self.focus {
+            None => Box::new(tokens(root, word, self.source)),
+            Some(focus) => {
+                let source = self.source;
+                let ranges = focus.clone();
+                Box::new(
+                    ranges
+                        .into_iter()
+                        .flat_map(move |range| tokens_in(root, range, word, source)),
+                )
+            }
+        }
+    }
+
+    /// Whether the bytes `range` lie where the rules look for candidates (see
+    /// [`GoFile::focus`]).
+    fn in_focus(&self, range: std::ops::Range<usize>) -> bool {
+        self.focus.as_ref().is_none_or(|focus| {
+            focus
+                .iter()
+                .any(|r| r.start <= range.start && range.end <= r.end)
+        })
     }
 
     /// The statements of `kind` that begin with the keyword or contain the operator `token`.
@@ -126,7 +149,9 @@ impl<'a> GoFile<'a> {
             let mut functions: Vec<Function<'a>> = Vec::new();
             // The functions still open at the current position, innermost last.
             let mut open: Vec<usize> = Vec::new();
-            for keyword in self.tokens("func").filter(|t| t.kind() == "func") {
+            // Every function, whatever the focus: rules look up the ones around a candidate.
+            let keywords = tokens(self.tree.root_node(), "func", self.source);
+            for keyword in keywords.filter(|t| t.kind() == "func") {
                 let Some(node) = parent(keyword).filter(|p| FUNCTION_KINDS.contains(&p.kind()))
                 else {
                     continue;
@@ -222,7 +247,7 @@ impl<'a> GoFile<'a> {
             let mut calls: Vec<Node<'a>> = if names.len() <= MAX_NAME_SEARCHES {
                 names
                     .into_iter()
-                    .flat_map(|name| tokens(self.tree.root_node(), name, self.source))
+                    .flat_map(|name| self.tokens(name))
                     .filter_map(call_named)
                     .collect()
             } else {
@@ -238,7 +263,9 @@ impl<'a> GoFile<'a> {
                                 "selector_expression" => f.child_by_field_name("field"),
                                 _ => None,
                             });
-                        if name.is_some_and(|name| names.contains(self.text(name))) {
+                        if name.is_some_and(|name| names.contains(self.text(name)))
+                            && self.in_focus(n.byte_range())
+                        {
                             calls.push(n);
                         }
                     }
@@ -329,6 +356,7 @@ impl<'a> GoFile<'a> {
         let root = self.tree.root_node();
         super::siblings::called_names(self.source, wanted)
             .into_iter()
+            .filter(|name| self.in_focus(name.clone()))
             .filter_map(|name| {
                 let token = root.descendant_for_byte_range(name.start, name.end)?;
                 (token.start_byte() == name.start && token.end_byte() == name.end)

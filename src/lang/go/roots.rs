@@ -46,12 +46,17 @@ impl AsRef<Declared> for RootStart {
     }
 }
 
+/// Whether a text (one declaration) writes `Background()` or `TODO()`: where a root may start
+/// in a file that [`mentions_root`].
+pub fn mentions_root_call(bytes: &[u8]) -> bool {
+    memchr::memmem::find(bytes, b"Background()").is_some()
+        || memchr::memmem::find(bytes, b"TODO()").is_some()
+}
+
 /// Whether a Go file may start a root: it imports `context` and writes `Background()` or
 /// `TODO()`.
 pub fn mentions_root(bytes: &[u8]) -> bool {
-    memchr::memmem::find(bytes, b"context\"").is_some()
-        && (memchr::memmem::find(bytes, b"Background()").is_some()
-            || memchr::memmem::find(bytes, b"TODO()").is_some())
+    memchr::memmem::find(bytes, b"context\"").is_some() && mentions_root_call(bytes)
 }
 
 /// The functions of the scanned tree that start a root, found by name (the first by file

@@ -124,6 +124,14 @@ fn declares_variant(bytes: &[u8], at: usize, len: usize) -> bool {
     memchr::memmem::find(first, b"Context").is_some()
 }
 
+/// The names whose variant `name` may be: `Get` for `GetCtx`, `GetWith` and `Get` for
+/// `GetWithContext`; nothing for a name without a variant's suffix.
+pub fn plain_names(name: &str) -> impl Iterator<Item = &str> {
+    SUFFIXES
+        .iter()
+        .filter_map(move |s| name.strip_suffix(s).filter(|b| !b.is_empty()))
+}
+
 /// The siblings and aliases a parsed Go file declares (see the module docs).
 pub fn siblings_in(file: &GoFile<'_>, dir: &Path, import_path: Option<String>) -> FileSiblings {
     let mut found = FileSiblings {
@@ -325,7 +333,7 @@ impl ByName<Sibling> {
 }
 
 /// Declarations of the scanned tree by name (siblings, functions that start a root).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ByName<T> {
     by_name: HashMap<String, Vec<T>>,
 }

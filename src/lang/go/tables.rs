@@ -29,8 +29,10 @@ pub struct HandlerType {
     pub context: String,
 }
 
-/// What the Go rules know beyond the file itself: built-in tables plus configuration.
-#[derive(Debug, Clone)]
+/// What the Go rules know beyond the file itself: built-in tables plus configuration. Equal
+/// settings give equal findings (the tree-wide indexes are compared by identity first, then by
+/// value).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GoSettings {
     pub cancel_functions: Vec<CancelFunction>,
     pub handler_types: Vec<HandlerType>,

@@ -236,7 +236,7 @@ fn embedded_name<'s>(ty: Node<'_>, source: &'s str) -> Option<&'s str> {
 }
 
 /// The package-level type facts of the scanned tree, by directory and package name.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TypeIndex {
     packages: HashMap<(PathBuf, String), PackageTypes>,
 }

@@ -29,7 +29,8 @@ func (s *Server) get(w http.ResponseWriter, r *http.Request) {
 	_ = s.st.Query("SELECT 1")   // want "callee-drops-context"
 }
 
-func (s *Server) lookalikes(ctx context.Context, db *sql.DB, q interface{ Query(string) error }) {
+// An RPC handler: a context followed by a request.
+func (s *Server) lookalikes(ctx context.Context, req *LookupRequest, db *sql.DB, q interface{ Query(string) error }) {
 	// Methods named like an indexed one on other or unknown types.
 	_ = s.other.Query("x")
 	_ = q.Query("x")
@@ -79,13 +80,36 @@ func (s *Server) lookalikes(ctx context.Context, db *sql.DB, q interface{ Query(
 	_ = s.st.Flush()
 	_ = s.st.Checkpoint()
 	_ = s.stream.Open()
-	_ = s.stream.Ping()    // want "callee-drops-context"
-	_, _ = s.stream.Dial() // want "callee-drops-context"
+	// A root that only carries a value read back at once, a request clone only written out;
+	// the same roots sent with a query or a request.
+	_, _ = store.Tenants("org")
+	_, _ = store.IndexID(nil)
+	_ = s.st.LoadOrg("org") // want "callee-drops-context"
+	_ = store.Forward(nil)  // want "callee-drops-context"
+	_ = s.stream.Ping()     // want "callee-drops-context"
+	_, _ = s.stream.Dial()  // want "callee-drops-context"
 	// A callback kept by the call runs when another context is in charge (envoy predicates);
 	// a runner given the parent runs it at once.
 	s.register(func() bool { return store.Purge(db) == nil })
 	_ = s.retry(ctx, func() error { return store.Purge(db) })                 // want "callee-drops-context"
 	sort.Slice(s.keys, func(i, j int) bool { return store.Purge(db) == nil }) // want "callee-drops-context"
+}
+
+type LookupRequest struct{}
+
+// A plain context parameter, not a request's: lifecycle code (a run loop, a restore, a
+// cleanup), where a callee's own root is as often deliberate; not reported.
+func (s *Server) run(ctx context.Context, db *sql.DB) error {
+	_, _ = s.st.Load("x")
+	_ = refresh("k")
+	_ = store.Purge(db)
+	return ctx.Err()
+}
+
+// A context followed by something else than a request.
+func (s *Server) restore(ctx context.Context, keys []string) {
+	_ = refresh(keys[0])
+	_ = ctx
 }
 
 func (s *Server) register(f func() bool)                          {}

@@ -1,10 +1,12 @@
 package store
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"database/sql"
 	"log/slog"
+	"net/http"
 	"sync"
 	"time"
 
@@ -291,3 +293,52 @@ func (m *Stream) Dial() (*sql.Conn, error) {
 }
 
 func connContext(ctx context.Context, db *sql.DB) (*sql.Conn, error) { return db.Conn(ctx) }
+
+type orgKey struct{}
+
+// InjectOrgID and TenantIDs: a context that only carries an org ID, read back at once.
+func InjectOrgID(ctx context.Context, org string) context.Context {
+	return context.WithValue(ctx, orgKey{}, org)
+}
+
+func TenantIDs(ctx context.Context) ([]string, error) {
+	org, _ := ctx.Value(orgKey{}).(string)
+	return []string{org}, nil
+}
+
+// Tenants parses an org ID through a context made for it: nothing to cancel.
+func Tenants(org string) ([]string, error) {
+	return TenantIDs(InjectOrgID(context.TODO(), org))
+}
+
+// LoadOrg sends the carried org ID with a query: real work on a fresh root.
+func (s *Store) LoadOrg(org string) error {
+	_, err := s.db.ExecContext(InjectOrgID(context.TODO(), org), "SELECT 1")
+	return err
+}
+
+// SendRequest wraps a request to proxy.
+type SendRequest struct {
+	Request *http.Request
+}
+
+// IndexID hashes a request through a clone that is only written out: nothing to cancel.
+func IndexID(req *SendRequest) (string, error) {
+	var b bytes.Buffer
+	cloned := req.Request.Clone(context.Background())
+	if err := cloned.Write(&b); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}
+
+// Forward sends the clone: real work on a fresh root.
+func Forward(req *SendRequest) error {
+	var b bytes.Buffer
+	cloned := req.Request.Clone(context.Background())
+	if err := cloned.Write(&b); err != nil {
+		return err
+	}
+	_, err := http.DefaultClient.Do(cloned)
+	return err
+}
