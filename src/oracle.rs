@@ -222,14 +222,17 @@ fn unused_imports(root: Node<'_>, source: &str) -> Vec<String> {
 
 /// `defer cancel()` where `cancel` was bound with a context (`ctx, cancel := ...`) that the
 /// function returns, stores (a field, an element, a composite literal) or uses in a `go`
-/// statement: the deferred call ends it while it is still in use.
+/// statement: the deferred call ends it while it is still in use. A function with a syntax
+/// error is not judged: what it stores is whatever the parser's recovery makes of the text
+/// (`func r({b, cancel := ...` reads as a composite literal holding `b`).
 fn escaping_defers(root: Node<'_>, source: &str) -> Vec<String> {
     let mut found = Vec::new();
     walk_tree(root, |function| {
         if !matches!(
             function.kind(),
             "function_declaration" | "method_declaration" | "func_literal"
-        ) {
+        ) || function.has_error()
+        {
             return true;
         }
         let Some(body) = function.child_by_field_name("body") else {
@@ -385,6 +388,18 @@ mod tests {
         let after = before.replace(
             "var ctx, _ = context.WithCancel(p)\n",
             "var ctx, cancel = context.WithCancel(p)\n\tdefer cancel()\n",
+        );
+        assert_eq!(problems(before, &after), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_defer_in_a_function_that_does_not_parse_is_not_judged() {
+        // The recovery reads `{b, cancel := ...` in a broken signature as a composite literal
+        // that stores `b` (fix_go fuzz target).
+        let before = "import(\"context\n)\nfunc r({b,_:=context.WithDeadline()\0a{0b}";
+        let after = before.replace(
+            "b,_:=context.WithDeadline()",
+            "b,cancel:=context.WithDeadline()\ndefer cancel()",
         );
         assert_eq!(problems(before, &after), Vec::<String>::new());
     }

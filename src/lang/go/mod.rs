@@ -859,6 +859,50 @@ mod tests {
         }
     }
 
+    /// The same on every Go fixture and the benchmark's handler file.
+    #[test]
+    fn declarations_of_every_fixture_are_the_same_from_the_needed_declarations_alone() {
+        fn go_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    go_files(&path, out);
+                } else if path.extension().is_some_and(|e| e == "go") {
+                    out.push(path);
+                }
+            }
+        }
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = vec![root.join("benches/data/handler.go")];
+        go_files(&root.join("testdata/go"), &mut files);
+        let mut partial = 0;
+        for file in files {
+            let Ok(source) = std::fs::read_to_string(&file) else {
+                continue;
+            };
+            let wanted = |partial| Wanted {
+                wrappers: true,
+                types: true,
+                siblings: true,
+                roots: false,
+                partial,
+            };
+            let whole = declarations(&source, &file, wanted(false), None);
+            let part = declarations(&source, &file, wanted(true), None);
+            assert_eq!(
+                format!("{part:?}"),
+                format!("{whole:?}"),
+                "{}",
+                file.display()
+            );
+            partial += usize::from(
+                wanted(true).in_file(source.as_bytes()).any()
+                    && declaration_ranges(&source, wanted(true)).is_some(),
+            );
+        }
+        assert!(partial > 20, "only {partial} files read in part");
+    }
+
     fn with_file<R>(src: &str, f: impl FnOnce(&GoFile<'_>) -> R) -> R {
         let tree = parse(Language::Go, src).unwrap();
         let settings = GoSettings::default();
