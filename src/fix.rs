@@ -143,10 +143,23 @@ pub fn fix_source(
         // Go does not compile with an unused import: the fixes take out what they leave unused.
         // gofmt aligns trailing comments: the runs next to a changed line are aligned again.
         let text = match language {
-            Language::Go => lang::go::align::realign_comments(
-                &current,
-                lang::go::imports::remove_left_unused(&current, text),
-            ),
+            Language::Go => {
+                let cleaned = lang::go::imports::remove_left_unused(&current, text.clone());
+                // In a file that does not parse, imports run together (`"context""o"`) may
+                // not come out cleanly: then no fix of this pass is applied.
+                if cleaned != text
+                    && syntax_errors(language, &cleaned) > syntax_errors(language, &current)
+                {
+                    notes.push(Note {
+                        line: None,
+                        message: "the fixes leave an import unused that cannot be removed \
+                                  without a syntax error; not applied"
+                            .into(),
+                    });
+                    break;
+                }
+                lang::go::align::realign_comments(&current, cleaned)
+            }
             Language::Rust => text,
         };
         let Some(relinted) = lint(&text) else {

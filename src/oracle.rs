@@ -176,7 +176,10 @@ fn redeclarations(root: Node<'_>, source: &str) -> Vec<String> {
 /// Imports whose package name is used nowhere (blank, dot and `"C"` imports aside).
 fn unused_imports(root: Node<'_>, source: &str) -> Vec<String> {
     let mut imports: Vec<(String, &str)> = Vec::new();
-    for decl in named_children(root).filter(|n| n.kind() == "import_declaration") {
+    // An import declaration with a syntax error is not judged: which strings are imports is
+    // whatever the parser's recovery makes of it (`import("context""o")`).
+    for decl in named_children(root).filter(|n| n.kind() == "import_declaration" && !n.has_error())
+    {
         walk_tree(decl, |n| {
             if n.kind() != "import_spec" {
                 return true;

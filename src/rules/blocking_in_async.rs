@@ -10,7 +10,9 @@ use tree_sitter::Node;
 
 use super::{Check, Needle, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity, Span};
-use crate::lang::rust::{ancestors, attributes, cargo, normalize, AsyncRuntime, RustFile};
+use crate::lang::rust::{
+    ancestors, attributes, cargo, comments_above, normalize, AsyncRuntime, RustFile,
+};
 use crate::lang::{named_children, Language};
 
 pub static RULE: Rule = Rule {
@@ -50,9 +52,7 @@ fn check(file: &RustFile<'_>, out: &mut Vec<Diagnostic>) {
         return;
     }
     // Where the file shows no other task, a blocking call stalls nothing that is visible:
-    // command-line code, one-off helpers. A call that waits on the network (a DNS lookup, a
-    // connect, a blocking HTTP request) in a `pub` async function is reported all the same:
-    // how long it blocks is up to a remote host, and its callers live elsewhere.
+    // command-line code, one-off helpers.
     let mut concurrent = None;
     let mut time_feature = None;
     for &call in &file.calls {
@@ -69,12 +69,22 @@ fn check(file: &RustFile<'_>, out: &mut Vec<Diagnostic>) {
         let Some(context) = async_context(file, call) else {
             continue;
         };
-        if file.is_test_code(call) || on_error_return(file, call) {
+        if file.is_test_code(call)
+            || on_error_return(file, call)
+            || acknowledged(file, call)
+            || probes_runtime(file, call)
+            || (kind == Kind::Resolve && resolves_address_to_bind(file, call))
+        {
             continue;
         }
-        let remote = matches!(kind, Kind::Resolve | Kind::Connect | Kind::Reqwest)
-            && crate::lang::rust::enclosing_function(call).is_some_and(is_public);
-        if !remote && !*concurrent.get_or_insert_with(|| file.runs_concurrently()) {
+        // A std sleep has a drop-in async replacement: it is reported wherever it is. A call
+        // that waits on the network (a DNS lookup, a connect, a blocking HTTP request) in a
+        // `pub` async function is reported all the same: how long it blocks is up to a remote
+        // host, and its callers live elsewhere.
+        let anywhere = kind == Kind::Sleep
+            || (matches!(kind, Kind::Resolve | Kind::Connect | Kind::Reqwest)
+                && crate::lang::rust::enclosing_function(call).is_some_and(is_public));
+        if !anywhere && !*concurrent.get_or_insert_with(|| file.runs_concurrently()) {
             continue;
         }
         let mut diagnostic = diagnostic(call, &shown, kind, runtime);
@@ -92,6 +102,71 @@ fn check(file: &RustFile<'_>, out: &mut Vec<Diagnostic>) {
 /// Whether a function is `pub` (`pub(crate)` and the like included).
 fn is_public(function: Node<'_>) -> bool {
     named_children(function).any(|c| c.kind() == "visibility_modifier")
+}
+
+/// Whether a comment right above the call's statement, above a statement around it, or on its
+/// function says the code blocks or is synchronous (`// glommio users should probably use a
+/// non-blocking impl`): the author knows, and the finding would tell them nothing.
+fn acknowledged(file: &RustFile<'_>, call: Node<'_>) -> bool {
+    comments_above(file, call).into_iter().any(|comment| {
+        comment
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|word| {
+                matches!(
+                    word.to_ascii_lowercase().as_str(),
+                    "blocking" | "synchronous" | "synchronously"
+                )
+            })
+    })
+}
+
+/// Whether the call's function asks whether a runtime is running
+/// (`tokio::runtime::Handle::try_current()`): its blocking path is the fallback for callers
+/// outside any runtime, where it stalls no worker.
+fn probes_runtime(file: &RustFile<'_>, call: Node<'_>) -> bool {
+    crate::lang::rust::enclosing_function(call).is_some_and(|function| {
+        file.calls_within(function).any(|other| {
+            other
+                .child_by_field_name("function")
+                .is_some_and(|f| file.resolve(f).ends_with("Handle::try_current"))
+        })
+    })
+}
+
+/// Whether a lookup resolves the address a listener binds: its result is bound by `let` to a
+/// name that a `bind(…)` call of the same function takes (`let addr = (host,
+/// port).to_socket_addrs()?.next()…; … TcpListener::bind(addr)`). A listen address is local
+/// configuration, resolved once before the server starts.
+fn resolves_address_to_bind(file: &RustFile<'_>, call: Node<'_>) -> bool {
+    let Some(declaration) = ancestors(call)
+        .take_while(|a| !matches!(a.kind(), "block" | "function_item"))
+        .find(|a| a.kind() == "let_declaration")
+    else {
+        return false;
+    };
+    let Some(pattern) = declaration
+        .child_by_field_name("pattern")
+        .filter(|p| p.kind() == "identifier")
+    else {
+        return false;
+    };
+    let name = file.text(pattern);
+    let Some(function) = crate::lang::rust::enclosing_function(call) else {
+        return false;
+    };
+    file.calls_within(function)
+        .filter(|other| other.start_byte() > declaration.end_byte())
+        .filter(|other| called_name(*other).is_some_and(|n| file.text(n) == "bind"))
+        .filter_map(|other| other.child_by_field_name("arguments"))
+        .any(|arguments| {
+            named_children(arguments).any(|argument| {
+                let argument = match argument.kind() {
+                    "reference_expression" => named_children(argument).last(),
+                    _ => Some(argument),
+                };
+                argument.is_some_and(|a| a.kind() == "identifier" && file.text(a) == name)
+            })
+        })
 }
 
 /// Whether a call is cleanup on the way out with an error: a block around it (within its

@@ -54,6 +54,7 @@ fn detached(file: &RustFile<'_>, call: Node<'_>) -> Option<Diagnostic> {
         || file.is_tool_file()
         || aborts_elsewhere(file, call, handle)
         || already_taken(file, handle)
+        || best_effort(file, call)
     {
         return None;
     }
@@ -258,4 +259,14 @@ fn always_runs_before(file: &RustFile<'_>, earlier: Node<'_>, later: Node<'_>) -
             .take_while(|a| *a != statement)
             .any(|a| rust::OWNER_KINDS.contains(&a.kind()))
         && rust::always_does(statement, file.source, &|n| n == earlier)
+}
+
+/// Whether a comment above the call, or on its function, calls the wait best-effort (atuin's
+/// `flush_end`: "Best-effort by design: a wedged hub cannot hold the process hostage beyond the
+/// bound"): leaving the task behind on timeout is what its author chose.
+fn best_effort(file: &RustFile<'_>, call: Node<'_>) -> bool {
+    rust::comments_above(file, call).into_iter().any(|comment| {
+        let comment = comment.to_ascii_lowercase();
+        comment.contains("best-effort") || comment.contains("best effort")
+    })
 }

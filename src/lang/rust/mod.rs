@@ -542,6 +542,35 @@ pub fn ancestors<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> {
     super::ancestors(node).take(MAX_ANCESTORS)
 }
 
+/// The comments on lines of their own right above `node` or above a statement or item around
+/// it, up to its function's doc comments (attributes between a comment and its item are
+/// skipped). A comment that ends a line of code is about that code, and is left out.
+pub fn comments_above<'s>(file: &RustFile<'s>, node: Node<'_>) -> Vec<&'s str> {
+    let own_line = |comment: Node<'_>| {
+        let start = comment.start_byte();
+        let line_start = file.source[..start].rfind('\n').map_or(0, |i| i + 1);
+        file.source[line_start..start].trim().is_empty()
+    };
+    let mut comments = Vec::new();
+    for ancestor in std::iter::once(node).chain(ancestors(node)) {
+        let mut previous = ancestor.prev_sibling();
+        while let Some(sibling) = previous {
+            match sibling.kind() {
+                "attribute_item" => {}
+                kind if kind.ends_with("comment") && own_line(sibling) => {
+                    comments.push(file.text(sibling));
+                }
+                _ => break,
+            }
+            previous = sibling.prev_sibling();
+        }
+        if ancestor.kind() == "function_item" {
+            break;
+        }
+    }
+    comments
+}
+
 /// Whether `ancestor` is among the (bounded) ancestors of `node`.
 pub fn reaches(node: Node<'_>, ancestor: Node<'_>) -> bool {
     ancestors(node).any(|a| a == ancestor)

@@ -1,0 +1,2 @@
+import("context""o"""net/http")
+func H(r*http.Request{context.TODO()
