@@ -87,6 +87,34 @@ pub(crate) const PARTIAL_PARSE_RULES: &[&str] = &[
     "prefer-without-cancel",
 ];
 
+/// How much of a Go file a rule of [`PARTIAL_PARSE_RULES`] reads for its findings in one
+/// declaration, beyond the file's non-function declarations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    /// The declaration's [`closure`].
+    Closure,
+    /// The declaration and the functions and methods it names ([`named`]), not what those
+    /// name in turn.
+    Named,
+    /// The declaration alone.
+    Itself,
+}
+
+/// The rules whose findings need less than [`Reach::Closure`]: abandoned-sender reads the
+/// function a `go` statement runs, errgroup-context nothing but the function with the
+/// `errgroup.WithContext` call.
+const NARROW_RULES: &[(&str, Reach)] = &[
+    ("abandoned-sender", Reach::Named),
+    ("errgroup-context", Reach::Itself),
+];
+
+fn reach(rule: &Rule) -> Reach {
+    NARROW_RULES
+        .iter()
+        .find(|(name, _)| *name == rule.name)
+        .map_or(Reach::Closure, |(_, reach)| *reach)
+}
+
 /// What of a Go file to parse when not all of it: the byte ranges (none when no declaration
 /// can hold a finding: nothing to parse), and the names of the functions (not methods)
 /// declared in what is left out.
@@ -103,8 +131,9 @@ pub struct Partial<'t> {
 /// nothing is parsed. Kept: every declaration other than a function (the package clause,
 /// imports, types, variables, constants), the candidates, then, until nothing changes, every
 /// function or method whose name a candidate or kept function mentions and every one that
-/// mentions a package-level variable one of them mentions. Whole files: when a rule outside
-/// [`PARTIAL_PARSE_RULES`] runs, when unused suppressions are reported or a `lint:file-ignore`
+/// mentions a package-level variable one of them mentions ([`closure`]); less for the
+/// candidates of rules that read less ([`Reach`]). Whole files:
+/// when a rule outside [`PARTIAL_PARSE_RULES`] runs, when unused suppressions are reported or a `lint:file-ignore`
 /// comment could be left out, and when the text is beyond the outline's lexer
 /// ([`outline`](crate::lang::go::outline)).
 pub fn go_parse_ranges<'t>(
@@ -131,24 +160,32 @@ pub fn go_parse_ranges<'t>(
         return None;
     }
     let found = ItemHits::scan(text, &items, &settings.go);
-    // The declarations where a finding can be.
-    let candidates: Vec<bool> = (0..items.len())
-        .map(|k| {
-            active.iter().any(|rule| {
-                let here = |group: &&[Needle]| group.iter().any(|n| found.has(k, *n));
-                let anywhere =
-                    |group: &&[Needle]| group.iter().any(|n| found.has(k, *n) || found.shared(*n));
-                rule.needles.iter().all(anywhere) && rule.function_needles.iter().all(here)
+    // The declarations where a finding of an active rule with each reach can be.
+    let candidates = |wanted: Reach| -> Vec<bool> {
+        (0..items.len())
+            .map(|k| {
+                active.iter().filter(|r| reach(r) == wanted).any(|rule| {
+                    let here = |group: &&[Needle]| group.iter().any(|n| found.has(k, *n));
+                    let anywhere = |group: &&[Needle]| {
+                        group.iter().any(|n| found.has(k, *n) || found.shared(*n))
+                    };
+                    rule.needles.iter().all(anywhere) && rule.function_needles.iter().all(here)
+                })
             })
-        })
+            .collect()
+    };
+    let reached: Vec<bool> = closure(&items, &candidates(Reach::Closure), Callees::Every)
+        .into_iter()
+        .zip(named(&items, &candidates(Reach::Named)))
+        .zip(candidates(Reach::Itself))
+        .map(|((deep, named), itself)| deep || named || itself)
         .collect();
-    if !candidates.contains(&true) {
+    if !reached.contains(&true) {
         return Some(Partial {
             ranges: Vec::new(),
             left_out_functions: Vec::new(),
         });
     }
-    let reached = closure(&items, &candidates, Callees::Every);
     let kept: Vec<bool> = items
         .iter()
         .zip(&reached)
@@ -241,6 +278,21 @@ pub(crate) fn closure(items: &[Item<'_>], seeds: &[bool], which: Callees) -> Vec
         }
     }
     reached
+}
+
+/// The declarations `seeds` and every function or method whose name one of them mentions.
+fn named(items: &[Item<'_>], seeds: &[bool]) -> Vec<bool> {
+    let mentioned: HashSet<&str> = items
+        .iter()
+        .zip(seeds)
+        .filter(|(_, seed)| **seed)
+        .flat_map(|(item, _)| item.identifiers.iter().copied())
+        .collect();
+    items
+        .iter()
+        .zip(seeds)
+        .map(|(item, seed)| *seed || item.function.is_some_and(|f| mentioned.contains(f)))
+        .collect()
 }
 
 /// The declarations whose [`closure`] (with the same `which`) holds one of `targets` (the
@@ -526,6 +578,7 @@ fn leak(name: String) -> &'static str {
 fn text_of(needle: Needle) -> &'static str {
     match needle {
         Needle::Text(t) | Needle::Word(t) | Needle::Statement(t) | Needle::Comment(t) => t,
+        Needle::UnbufferedChannel => "make",
         Needle::CancelFunction
         | Needle::HandlerType
         | Needle::RequestType
@@ -646,8 +699,84 @@ fn counts(needle: Needle, text: &str, start: usize, lines: &mut CommentLines) ->
                 && begins_statement(bytes, start)
                 && !lines.is_comment(bytes, start)
         }
+        Needle::UnbufferedChannel => {
+            is_word(bytes, start, start + "make".len())
+                && bytes[..start]
+                    .iter()
+                    .rev()
+                    .find(|b| !is_blank(**b))
+                    .is_none_or(|b| matches!(b, b'=' | b',') || unsure(*b))
+                && !lines.is_comment(bytes, start)
+                && may_make_unbuffered_channel(&bytes[start + "make".len()..])
+        }
         _ => !lines.is_comment(bytes, start),
     }
+}
+
+/// Whether the text after a `make` can be the rest of a `make(chan T)` or `make(chan T, 0)`
+/// call: `(chan` (blanks aside), then up to the parenthesis that closes it no buffer size but
+/// `0`. Whatever this does not follow (a string, a comment, non-ASCII text, the end of the
+/// text) counts.
+fn may_make_unbuffered_channel(rest: &[u8]) -> bool {
+    let skip_blanks = |at: usize| {
+        rest[at..]
+            .iter()
+            .position(|b| !is_blank(*b))
+            .map_or(rest.len(), |i| at + i)
+    };
+    let opening = skip_blanks(0);
+    match rest.get(opening) {
+        Some(b'(') => {}
+        Some(b) if !unsure(*b) => return false,
+        _ => return true,
+    }
+    let ty = skip_blanks(opening + 1);
+    match rest.get(ty) {
+        Some(b'c') if rest[ty..].starts_with(b"chan") && is_word(rest, ty, ty + 4) => {}
+        Some(b) if !unsure(*b) => return false,
+        _ => return true,
+    }
+    let mut depth = 1;
+    for (at, byte) in rest.iter().enumerate().skip(ty + "chan".len()) {
+        match byte {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return true;
+                }
+            }
+            // `make(chan T,)`, `make(chan T, 0)`: unbuffered; any other size: buffered.
+            b',' if depth == 1 => {
+                let size = skip_blanks(at + 1);
+                return match rest.get(size) {
+                    Some(b'0') => match rest.get(skip_blanks(size + 1)) {
+                        Some(b')' | b',') => true,
+                        Some(b) => unsure(*b),
+                        None => true,
+                    },
+                    Some(b')') => true,
+                    Some(b) => unsure(*b),
+                    None => true,
+                };
+            }
+            b'"' | b'\'' | b'`' => return true,
+            b if unsure(*b) => return true,
+            _ => {}
+        }
+    }
+    true
+}
+
+/// Whether a byte can be a blank between Go tokens (all ASCII white space, to be safe).
+fn is_blank(byte: u8) -> bool {
+    byte.is_ascii_whitespace() || byte == 0x0b
+}
+
+/// Whether a byte is beyond what the needle checks follow, so that they count the needle: the
+/// `/` of a comment, a byte of a non-ASCII character.
+fn unsure(byte: u8) -> bool {
+    byte == b'/' || !byte.is_ascii()
 }
 
 /// Whether `bytes[start..end]` is not part of a longer identifier.
@@ -800,6 +929,31 @@ mod tests {
     }
 
     #[test]
+    fn narrow_rules_keep_less() {
+        let text = "package p\n\nimport (\n\t\"context\"\n\n\t\"golang.org/x/sync/errgroup\"\n)\n\nfunc f(ctx context.Context) error {\n\tg, _ := errgroup.WithContext(ctx)\n\tg.Go(work)\n\treturn g.Wait()\n}\n\nfunc work() error { return deeper() }\n\nfunc deeper() error { return nil }\n\nfunc s() int {\n\tc := make(chan int)\n\tgo send(c)\n\treturn <-c\n}\n\nfunc send(c chan int) { c <- deeper2() }\n\nfunc deeper2() int { return 1 }\n";
+        let kept = |rule: &str| -> Vec<&str> {
+            let settings = LintSettings::only(&[find(rule).unwrap()]);
+            let partial = go_parse_ranges(text, None, &settings).expect("partly parsed");
+            let kept: String = partial.ranges.iter().map(|r| &text[r.clone()]).collect();
+            [
+                "func f(",
+                "func work",
+                "func deeper(",
+                "func s(",
+                "func send",
+                "func deeper2",
+            ]
+            .into_iter()
+            .filter(|f| kept.contains(f))
+            .collect()
+        };
+        // errgroup-context: the function with the call alone; abandoned-sender: the function
+        // with the channel and the one its goroutine runs.
+        assert_eq!(kept("errgroup-context"), ["func f("]);
+        assert_eq!(kept("abandoned-sender"), ["func s(", "func send"]);
+    }
+
+    #[test]
     fn rules_run_only_where_their_needles_are() {
         let settings = LintSettings::default();
         let text = "package p\nimport (\"context\"; \"net/http\")\nfunc f(r *http.Request) { go g(context.TODO(), r.Context()) }\n";
@@ -823,6 +977,39 @@ mod tests {
             .map(|r| r.name)
             .collect();
         assert_eq!(names, ["goroutine-outlives-context"]);
+        // abandoned-sender: an unbuffered channel bound by `:=`, `=` or in a list of values.
+        let sender = LintSettings::only(&[find("abandoned-sender").unwrap()]);
+        let runs = |make: &str| {
+            let text = format!("package p\nfunc f() {{\n\tc {make}\n\tgo g(c)\n}}\n");
+            !rules_for(Language::Go, &text, None, &sender).is_empty()
+        };
+        for unbuffered in [
+            ":= make(chan int)",
+            "= make( chan int )",
+            ":=\n\t\tmake(\n\t\t\tchan int,\n\t\t)",
+            ", d := 1, make(chan int, 0)",
+            ":= make(chan struct{ a, b int })",
+            ":= make(chan func(int, int) error)",
+            ":= make(chan int /* , 1 */)",
+            ":= make(chan int, 0 /* none */)",
+            ":= /* x */ make(chan int)",
+            ":= make(chan<- int)",
+        ] {
+            assert!(runs(unbuffered), "{unbuffered}");
+        }
+        for other in [
+            ":= make(chan int, 1)",
+            ":= make(chan int, n)",
+            ":= make(chan int, 0x0)",
+            ":= make([]chan int)",
+            ":= make(map[chan int]bool)",
+            ":= &T{c: make(chan int)}",
+            ":= (make(chan int))",
+            ":= remake(chan int)",
+            ":= x.makeChan(chan int)",
+        ] {
+            assert!(!runs(other), "{other}");
+        }
         let off = LintSettings {
             prefilter: false,
             ..LintSettings::only(&[find("abandoned-sender").unwrap()])

@@ -122,6 +122,12 @@ fn prefilter_never_changes_results_on_look_alikes() {
         "package p\n\nimport \"github.com/gofiber/fiber/v2\"\n\nfunc h(c *fiber.Ctx) error {\n\tgo use(c.UserContext())\n\treturn nil\n}\n",
         "package p\n\nimport \"example.com/web\"\n\nfunc h(c *web.Context) {\n\tgo use(c.Request.Context())\n}\n",
         "package p\n\nfunc a() chan int { return make(chan int) }\n\nfunc b() {\n\tgo a()\n}\n\nfunc c(x chan int) { x <- 1 }\n",
+        // Unbuffered channels spelled across lines, with blanks, a zero or a comma at the end,
+        // an element type with commas and braces, a comment inside; buffered ones; the
+        // goroutine's function a method of two types with the same name, that calls helpers.
+        "package p\n\nimport \"context\"\n\nfunc f(ctx context.Context) error {\n\tc :=\n\t\tmake (\n\t\t\tchan func(a, b int) struct{},\n\t\t)\n\td := make(chan int, 0)\n\te := make(chan /* , 1 */ int)\n\tgo func() { c <- nil; d <- 1; e <- 1 }()\n\tselect {\n\tcase <-ctx.Done():\n\t\treturn ctx.Err()\n\tcase <-c:\n\t}\n\treturn nil\n}\n",
+        "package p\n\nimport \"context\"\n\nfunc f(ctx context.Context) error {\n\tc := make(chan int, 1)\n\td := make(chan int, n(0))\n\tgo func() { c <- 1; d <- 1 }()\n\tselect {\n\tcase <-ctx.Done():\n\t\treturn ctx.Err()\n\tcase <-c:\n\t}\n\treturn nil\n}\n\nfunc n(x int) int { return x }\n",
+        "package p\n\nimport \"context\"\n\ntype S struct{}\n\ntype T struct{}\n\nfunc (s *S) work(c chan<- int) { c <- helper() }\n\nfunc (t *T) work(c chan<- int) { close(c) }\n\nfunc helper() int { return deeper() }\n\nfunc deeper() int { return 1 }\n\nfunc (s *S) f(ctx context.Context) error {\n\tc := make(chan int)\n\tgo s.work(c)\n\tselect {\n\tcase <-ctx.Done():\n\t\treturn ctx.Err()\n\tcase <-c:\n\t}\n\treturn nil\n}\n\nfunc g(ctx context.Context) error {\n\tc := make(chan int)\n\tgo run(c)\n\tif ctx.Err() != nil {\n\t\treturn ctx.Err()\n\t}\n\treturn <-c\n}\n\nfunc run(c chan int) { c <- helper() }\n",
         // Broken code in a function without needles, left out: the same findings elsewhere.
         "package p\n\nimport \"context\"\n\nfunc broken() { x := }\n\nfunc f(p context.Context) {\n\t_, cancel := context.WithCancel(p)\n\t_ = cancel\n}\n",
     ];

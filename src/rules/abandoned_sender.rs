@@ -31,11 +31,7 @@ pub static RULE: Rule = Rule {
     enabled_by_default: true,
     // The `make(chan T)` and the `go` statement are in the function the finding is in.
     needles: &[],
-    function_needles: &[
-        &[Needle::Word("chan")],
-        &[Needle::Statement("go")],
-        &[Needle::Word("make")],
-    ],
+    function_needles: &[&[Needle::UnbufferedChannel], &[Needle::Statement("go")]],
     test_files: false,
     doc: include_str!("../../rules/abandoned-sender.md"),
     check: Check::Go(check),
@@ -53,12 +49,14 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
         let Some(make) = channel_make(file, call) else {
             continue;
         };
-        let Some((_, function)) = file.function_of(call) else {
+        // (The innermost function node itself: the model's list of functions, with their
+        // parameters' types, would be built for this file only to find it.)
+        let Some(function) = go::enclosing_functions(call).next() else {
             continue;
         };
-        match by_function.iter_mut().find(|(f, _)| *f == function.node) {
+        match by_function.iter_mut().find(|(f, _)| *f == function) {
             Some((_, makes)) => makes.push(make),
-            None => by_function.push((function.node, vec![make])),
+            None => by_function.push((function, vec![make])),
         }
     }
     by_function.sort_by_key(|(f, _)| f.start_byte());
@@ -456,6 +454,11 @@ fn streams_on_another_channel(file: &GoFile<'_>, sender: &Sender<'_>) -> bool {
 /// Whether the `go` statement uses a variable bound from `io.Pipe()` in `function`: the
 /// goroutine can block writing into the pipe before it ever reaches its send.
 fn writes_to_local_pipe(file: &GoFile<'_>, function: Node<'_>, go: Node<'_>) -> bool {
+    // The `io.Pipe()` call would be in the function: without the name, no identifier of the
+    // `go` statement needs resolving.
+    if !file.text(function).contains("Pipe") {
+        return false;
+    }
     let mut found = false;
     walk_tree(go, |node| {
         if found {

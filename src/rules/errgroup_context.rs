@@ -38,13 +38,24 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
     if !file.imports.imports_any(ERRGROUP) {
         return;
     }
-    // Only a function that calls `errgroup.WithContext` itself binds a group's context.
-    let calls = file
-        .calls_named(&["WithContext"])
-        .into_iter()
-        .filter(|call| file.calls_package(*call, ERRGROUP) == Some("WithContext"));
-    for function in file.functions_around(calls) {
-        check_function(file, function, out);
+    // Only a function that calls `errgroup.WithContext` itself binds a group's context: the
+    // calls by innermost function, in document order.
+    let mut by_function: Vec<(Node<'_>, Vec<Node<'_>>)> = Vec::new();
+    for call in file.calls_named(&["WithContext"]) {
+        if file.calls_package(call, ERRGROUP) != Some("WithContext") {
+            continue;
+        }
+        let Some(function) = go::enclosing_functions(call).next() else {
+            continue;
+        };
+        match by_function.iter_mut().find(|(f, _)| *f == function) {
+            Some((_, calls)) => calls.push(call),
+            None => by_function.push((function, vec![call])),
+        }
+    }
+    by_function.sort_by_key(|(f, _)| f.start_byte());
+    for (function, calls) in by_function {
+        check_function(file, function, &calls, out);
     }
 }
 
@@ -56,11 +67,13 @@ struct GroupBinding<'t> {
     context: Node<'t>,
 }
 
-fn check_function<'a>(file: &GoFile<'a>, function: Node<'a>, out: &mut Vec<Diagnostic>) {
-    let Some(body) = function.child_by_field_name("body") else {
-        return;
-    };
-    let bindings = group_bindings(file, body);
+fn check_function<'a>(
+    file: &GoFile<'a>,
+    function: Node<'a>,
+    calls: &[Node<'a>],
+    out: &mut Vec<Diagnostic>,
+) {
+    let bindings = group_bindings(file, calls);
     if bindings.is_empty() {
         return;
     }
@@ -100,54 +113,56 @@ fn check_function<'a>(file: &GoFile<'a>, function: Node<'a>, out: &mut Vec<Diagn
     }
 }
 
-/// The `WithContext` bindings of a body, not looking inside nested func literals.
-fn group_bindings<'t>(file: &GoFile<'_>, body: Node<'t>) -> Vec<GroupBinding<'t>> {
+/// The bindings of the `errgroup.WithContext` calls `calls` (in document order) that are the
+/// only value of a `:=`, `=` or `var` with two names.
+fn group_bindings<'t>(file: &GoFile<'_>, calls: &[Node<'t>]) -> Vec<GroupBinding<'t>> {
     let mut found = Vec::new();
-    walk_tree(body, |node| {
-        let (targets, values): (Vec<Node<'t>>, Option<Node<'t>>) = match node.kind() {
-            "func_literal" => return false,
+    for &call in calls {
+        let Some(values) = call.parent().filter(|v| v.named_child_count() == 1) else {
+            continue;
+        };
+        let Some(statement) = values.parent() else {
+            continue;
+        };
+        let (targets, value_field): (Vec<Node<'t>>, _) = match statement.kind() {
             "short_var_declaration" => (
-                node.child_by_field_name("left")
+                statement
+                    .child_by_field_name("left")
                     .map(|l| named_children(l).collect())
                     .unwrap_or_default(),
-                node.child_by_field_name("right"),
+                "right",
             ),
             "assignment_statement"
-                if node
+                if statement
                     .child_by_field_name("operator")
                     .is_some_and(|o| file.text(o) == "=") =>
             {
                 (
-                    node.child_by_field_name("left")
+                    statement
+                        .child_by_field_name("left")
                         .map(|l| named_children(l).collect())
                         .unwrap_or_default(),
-                    node.child_by_field_name("right"),
+                    "right",
                 )
             }
             "var_spec" => {
-                let mut cursor = node.walk();
-                let names = node.children_by_field_name("name", &mut cursor).collect();
-                (names, node.child_by_field_name("value"))
+                let mut cursor = statement.walk();
+                let names = statement
+                    .children_by_field_name("name", &mut cursor)
+                    .collect();
+                (names, "value")
             }
-            _ => return true,
+            _ => continue,
         };
-        let Some(call) = values
-            .filter(|v| v.named_child_count() == 1)
-            .and_then(|v| v.named_child(0))
-            .filter(|c| c.kind() == "call_expression")
-        else {
-            return true;
-        };
-        if targets.len() == 2 && file.calls_package(call, ERRGROUP) == Some("WithContext") {
+        if targets.len() == 2 && statement.child_by_field_name(value_field) == Some(values) {
             found.push(GroupBinding {
-                statement: node,
+                statement,
                 call,
                 group: targets[0],
                 context: targets[1],
             });
         }
-        true
-    });
+    }
     found
 }
 

@@ -95,6 +95,11 @@ pub enum Needle {
     /// its line or follows `{`, `;`, `:` or the end of a `/* */` comment on it. A Go statement
     /// begins only there, so `go` in `"github.com/x/go-y"` or `go.etcd.io` is not one.
     Statement(&'static str),
+    /// A `make(chan T)` or `make(chan T, 0)` call that is a value of an assignment or
+    /// declaration: the word `make`, in code, after `=` or `,` and then `(chan` (blanks
+    /// aside), with no buffer size other than `0` before the closing parenthesis. Where the
+    /// text is beyond this (a string, a comment), it counts.
+    UnbufferedChannel,
     /// These bytes anywhere, comments included (suppression comments).
     Comment(&'static str),
     /// The name of a function that produces a cancel function, as a word: built in,
