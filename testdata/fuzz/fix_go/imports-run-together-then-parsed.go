@@ -1,0 +1,2 @@
+import("context""net/http"
+"o")func(r*http.Request){context.TODO()}
