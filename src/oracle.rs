@@ -241,9 +241,11 @@ fn escaping_defers(root: Node<'_>, source: &str) -> Vec<String> {
         let Some(body) = function.child_by_field_name("body") else {
             return true;
         };
-        // cancel name → the context names bound with it.
-        let mut bound: Vec<(&str, Vec<&str>)> = Vec::new();
-        let mut deferred: Vec<&str> = Vec::new();
+        // cancel name → the context names bound with it by one call (`ctx, cancel :=
+        // f(...)`), with where the binding ends: a `defer` calls the cancel function the
+        // variable held when the `defer` ran, so only bindings before it count.
+        let mut bound: Vec<(&str, Vec<&str>, usize)> = Vec::new();
+        let mut deferred: Vec<(&str, usize)> = Vec::new();
         walk_tree(body, |n| {
             match n.kind() {
                 "func_literal" => return false,
@@ -252,16 +254,20 @@ fn escaping_defers(root: Node<'_>, source: &str) -> Vec<String> {
                         .child_by_field_name("left")
                         .map(|l| named_children(l).map(|x| text(x, source)).collect())
                         .unwrap_or_default();
-                    if left.len() >= 2 {
+                    let one_call = n.child_by_field_name("right").is_some_and(|r| {
+                        let values: Vec<Node<'_>> = named_children(r).collect();
+                        values.len() == 1 && values[0].kind() == "call_expression"
+                    });
+                    if left.len() >= 2 && one_call {
                         let cancel = left[left.len() - 1];
-                        bound.push((cancel, left[..left.len() - 1].to_vec()));
+                        bound.push((cancel, left[..left.len() - 1].to_vec(), n.end_byte()));
                     }
                 }
                 "defer_statement" => {
                     let call = named_children(n).find(|c| c.kind() == "call_expression");
                     if let Some(f) = call.and_then(|c| c.child_by_field_name("function")) {
                         if f.kind() == "identifier" {
-                            deferred.push(text(f, source));
+                            deferred.push((text(f, source), n.start_byte()));
                         }
                     }
                 }
@@ -269,11 +275,11 @@ fn escaping_defers(root: Node<'_>, source: &str) -> Vec<String> {
             }
             true
         });
-        for cancel in deferred {
+        for (cancel, at) in deferred {
             let contexts = bound
                 .iter()
-                .filter(|(c, _)| *c == cancel)
-                .flat_map(|(_, ctxs)| ctxs.iter().copied())
+                .filter(|(c, _, end)| *c == cancel && *end <= at)
+                .flat_map(|(_, ctxs, _)| ctxs.iter().copied())
                 .filter(|c| *c != "_");
             for ctx in contexts {
                 if let Some(how) = escapes(body, ctx, source) {
@@ -403,6 +409,18 @@ mod tests {
         let after = before.replace(
             "b,_:=context.WithDeadline()",
             "b,cancel:=context.WithDeadline()\ndefer cancel()",
+        );
+        assert_eq!(problems(before, &after), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_defer_counts_only_the_contexts_bound_with_its_cancel_function_before_it() {
+        // `ctx, cancel = t, u` after `defer cancel()` binds no context with the deferred
+        // function (fix_go fuzz target).
+        let before = "package p\n\nimport \"context\"\n\nfunc g(t context.Context, u context.CancelFunc) context.Context {\n\tvar ctx context.Context\n\t_, cancel := context.WithCancel(t)\n\tctx, cancel = t, u\n\treturn ctx\n}\n";
+        let after = before.replace(
+            "context.WithCancel(t)\n",
+            "context.WithCancel(t)\n\tdefer cancel()\n",
         );
         assert_eq!(problems(before, &after), Vec::<String>::new());
     }

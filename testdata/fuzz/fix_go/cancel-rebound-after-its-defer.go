@@ -1,0 +1,3 @@
+import"context"func(){_,cancel:=context.WithCancel()
+ctx,cancel=t
+return ctx}
