@@ -44,22 +44,13 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
     }
     // Only a function that makes a channel itself can abandon its sender: the channels made
     // and bound to a new local variable, by innermost function, in document order.
-    let mut by_function: Vec<(Node<'_>, Vec<ChannelMake<'_>>)> = Vec::new();
-    for call in file.calls_named(&["make"]) {
-        let Some(make) = channel_make(file, call) else {
-            continue;
-        };
-        // (The innermost function node itself: the model's list of functions, with their
-        // parameters' types, would be built for this file only to find it.)
-        let Some(function) = go::enclosing_functions(call).next() else {
-            continue;
-        };
-        match by_function.iter_mut().find(|(f, _)| *f == function) {
-            Some((_, makes)) => makes.push(make),
-            None => by_function.push((function, vec![make])),
-        }
-    }
-    by_function.sort_by_key(|(f, _)| f.start_byte());
+    // (The innermost function node itself: the model's list of functions, with their
+    // parameters' types, would be built for this file only to find it.)
+    let makes = file
+        .calls_named(&["make"])
+        .into_iter()
+        .filter_map(|call| Some((call, channel_make(file, call)?)));
+    let by_function = go::by_innermost_function(makes);
     for (function, makes) in by_function {
         check_function(file, function, makes, out);
     }

@@ -40,20 +40,12 @@ fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
     }
     // Only a function that calls `errgroup.WithContext` itself binds a group's context: the
     // calls by innermost function, in document order.
-    let mut by_function: Vec<(Node<'_>, Vec<Node<'_>>)> = Vec::new();
-    for call in file.calls_named(&["WithContext"]) {
-        if file.calls_package(call, ERRGROUP) != Some("WithContext") {
-            continue;
-        }
-        let Some(function) = go::enclosing_functions(call).next() else {
-            continue;
-        };
-        match by_function.iter_mut().find(|(f, _)| *f == function) {
-            Some((_, calls)) => calls.push(call),
-            None => by_function.push((function, vec![call])),
-        }
-    }
-    by_function.sort_by_key(|(f, _)| f.start_byte());
+    let calls = file
+        .calls_named(&["WithContext"])
+        .into_iter()
+        .filter(|&call| file.calls_package(call, ERRGROUP) == Some("WithContext"))
+        .map(|call| (call, call));
+    let by_function = go::by_innermost_function(calls);
     for (function, calls) in by_function {
         check_function(file, function, &calls, out);
     }

@@ -342,6 +342,25 @@ pub fn enclosing_functions<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>>
     ancestors(node).filter(|n| FUNCTION_KINDS.contains(&n.kind()))
 }
 
+/// `items`, each at its node, grouped by the innermost function that holds the node, the
+/// functions in document order (items outside any function are left out).
+pub fn by_innermost_function<'t, T>(
+    items: impl IntoIterator<Item = (Node<'t>, T)>,
+) -> Vec<(Node<'t>, Vec<T>)> {
+    let mut groups: Vec<(Node<'t>, Vec<T>)> = Vec::new();
+    for (node, item) in items {
+        let Some(function) = enclosing_functions(node).next() else {
+            continue;
+        };
+        match groups.iter_mut().find(|(f, _)| *f == function) {
+            Some((_, group)) => group.push(item),
+            None => groups.push((function, vec![item])),
+        }
+    }
+    groups.sort_by_key(|(f, _)| f.start_byte());
+    groups
+}
+
 /// The name of a declared function or method (`None` for literals).
 pub fn function_name<'s>(func: Node<'_>, source: &'s str) -> Option<&'s str> {
     func.child_by_field_name("name").map(|n| text(n, source))
