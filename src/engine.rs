@@ -514,9 +514,12 @@ fn vendor_targets(
     if dirs.is_empty() {
         return Vec::new();
     }
+    // The vendored files that are targets too (with --no-default-excludes), known by their
+    // absolute path; only paths with a `vendor` directory can be one.
     let known: std::collections::HashSet<PathBuf> = targets
         .iter()
         .filter_map(|t| std::path::absolute(&t.path).ok())
+        .filter(|p| p.components().any(|c| c.as_os_str() == "vendor"))
         .collect();
     let mut vendored = Vec::new();
     for package in dirs
@@ -526,7 +529,9 @@ fn vendor_targets(
         let Some(mut files) = package_files(&package) else {
             continue;
         };
-        files.retain(|p| !std::path::absolute(p).is_ok_and(|a| known.contains(&a)));
+        if !known.is_empty() {
+            files.retain(|p| !std::path::absolute(p).is_ok_and(|a| known.contains(&a)));
+        }
         vendored.extend(files.into_iter().map(|path| Target {
             display: path.to_string_lossy().into_owned(),
             path,

@@ -41,7 +41,10 @@ pub fn rules_for(
     rules
         .into_iter()
         .filter(|r| {
-            r.languages().contains(&language) && (r.test_files || !test_file) && hits.satisfies(r)
+            r.languages().contains(&language)
+                && (r.test_files || !test_file)
+                && hits.satisfies(r)
+                && crate::rules::may_report(r, text, path, &settings.go)
         })
         .collect()
 }

@@ -165,6 +165,21 @@ pub fn find(name: &str) -> Option<&'static Rule> {
 pub const CALLEE_DROPS_CONTEXT: &str = callee_drops_context::RULE.name;
 pub use callee_drops_context::{callers_in, roots_in};
 
+/// Whether `rule` can report something in a file of this text at `path` whose needles it has
+/// found: a closer byte scan of the rules whose needles alone let through many files they
+/// have nothing to say about (see [`context_not_passed::may_report`]); `true` for the others.
+pub(crate) fn may_report(
+    rule: &Rule,
+    text: &str,
+    path: Option<&std::path::Path>,
+    go: &crate::lang::go::GoSettings,
+) -> bool {
+    if std::ptr::eq(rule, &context_not_passed::RULE) {
+        return context_not_passed::may_report(text, path, go);
+    }
+    true
+}
+
 /// The name of the rule that reports suppressions silencing nothing.
 pub use unused_suppression::NAME as UNUSED_SUPPRESSION;
 
