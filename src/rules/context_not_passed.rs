@@ -34,8 +34,6 @@ const NEEDLES: &[&[Needle]] = &[&[Needle::HandlerType], CALLS_OR_SIBLINGS];
 /// [`CALLS`], the calls of functions with a context-taking sibling, and the import of
 /// `log/slog` (its calls are reported with the `slog` option).
 const CALLS_OR_SIBLINGS: &[Needle] = &[
-    Needle::SiblingCall,
-    Needle::Text("log/slog\""),
     Needle::Word("Begin"),
     Needle::Word("Command"),
     Needle::Word("Dial"),
@@ -62,10 +60,13 @@ const CALLS_OR_SIBLINGS: &[Needle] = &[
     Needle::Word("Query"),
     Needle::Word("QueryRow"),
     Needle::Word("Sleep"),
+    // Last: a sibling call is a scan of the text, the others are found by the needle search.
+    Needle::Text("log/slog\""),
+    Needle::SiblingCall,
 ];
 
-/// The names of the calls this rule looks at: [`CALLS_OR_SIBLINGS`] past its first two needles.
-const CALLS: &[Needle] = CALLS_OR_SIBLINGS.split_at(2).1;
+/// The names of the calls this rule looks at: [`CALLS_OR_SIBLINGS`] but its last two needles.
+const CALLS: &[Needle] = CALLS_OR_SIBLINGS.split_at(CALLS_OR_SIBLINGS.len() - 2).0;
 
 /// The functions of the standard library this rule reports, by import path: called qualified
 /// by the name the file imports the package under (see [`package_variant`]).
@@ -119,10 +120,7 @@ pub(crate) fn may_report(text: &str, path: Option<&Path>, go: &GoSettings) -> bo
     let sql = [SqlDb, SqlTx, SqlConn, SqlStmt];
     let sql_methods = ["Query", "QueryRow", "Exec", "Prepare", "Ping", "Begin"];
     let any_word = |names: &[&str]| names.iter().any(|n| has_word(bytes, n));
-    let sibling_package = |path: &str| {
-        mentions(path) || dir.is_some_and(|d| go.types.has_type_of_package_in(d, path))
-    };
-    go.siblings.called_from(text, dir, sibling_package)
+    go.siblings.called_in_file(text, path, &go.types)
         || go.slog_calls && (mentions("log/slog") || facts(&[SlogLogger]))
         || any_word(&sql_methods) && (mentions("database/sql") || facts(&sql))
         || any_word(&["Get", "Head", "Post", "PostForm"])

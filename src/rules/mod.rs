@@ -167,7 +167,9 @@ pub use callee_drops_context::{callers_in, roots_in};
 
 /// Whether `rule` can report something in a file of this text at `path` whose needles it has
 /// found: a closer byte scan of the rules whose needles alone let through many files they
-/// have nothing to say about (see [`context_not_passed::may_report`]); `true` for the others.
+/// have nothing to say about (see [`context_not_passed::may_report`], and for
+/// callee-drops-context [`crate::lang::go::siblings::ByName::called_in_file`]); `true` for the
+/// others.
 pub(crate) fn may_report(
     rule: &Rule,
     text: &str,
@@ -176,6 +178,10 @@ pub(crate) fn may_report(
 ) -> bool {
     if std::ptr::eq(rule, &context_not_passed::RULE) {
         return context_not_passed::may_report(text, path, go);
+    }
+    if std::ptr::eq(rule, &callee_drops_context::RULE) {
+        // A call of a function that starts a root, declared where the file can reach it.
+        return go.roots.called_in_file(text, path, &go.types);
     }
     true
 }

@@ -400,6 +400,22 @@ impl<T: AsRef<Declared> + Ord> ByName<T> {
         !self.is_empty() && !called_names(text, here).is_empty()
     }
 
+    /// [`ByName::called_from`] for the file at `path` with this text: the packages it can
+    /// reach are those whose import path it names and those of the types its package's type
+    /// facts `types` have.
+    pub fn called_in_file(
+        &self,
+        text: &str,
+        path: Option<&Path>,
+        types: &super::types::TypeIndex,
+    ) -> bool {
+        let dir = path.and_then(Path::parent);
+        self.called_from(text, dir, |import| {
+            memchr::memmem::find(text.as_bytes(), import.as_bytes()).is_some()
+                || dir.is_some_and(|d| types.has_type_of_package_in(d, import))
+        })
+    }
+
     /// The declaration `name` with the receiver type `receiver` in the package `package` (by
     /// directory or import path); the first in order when the package has several (one per
     /// platform).
