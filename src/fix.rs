@@ -12,6 +12,8 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use tree_sitter::Tree;
+
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, LineIndex, Span};
 use crate::lang::{self, Language};
 
@@ -121,6 +123,8 @@ pub fn fix_source(
     let mut notes = Vec::new();
     let mut current = source.to_string();
     let mut current_diagnostics = diagnostics.clone();
+    // The tree of `current` when the previous pass has it.
+    let mut next_tree = None;
     let mut applied = 0;
     for pass in 1.. {
         if !mode.applies_any(&current_diagnostics) {
@@ -135,32 +139,70 @@ pub fn fix_source(
             });
             break;
         }
-        let Some((text, count)) =
-            fix_pass(language, &current, &current_diagnostics, mode, &mut notes)
-        else {
+        // The tree of the text this pass starts from: the previous pass's, unless it changed
+        // the text after parsing it.
+        let current_tree = match next_tree.take() {
+            Some(tree) => tree,
+            None => match lang::parse(language, &current) {
+                Some(tree) => tree,
+                None => break,
+            },
+        };
+        let Some((text, text_tree, count)) = fix_pass(
+            language,
+            &current,
+            &current_tree,
+            &current_diagnostics,
+            mode,
+            &mut notes,
+        ) else {
             break;
         };
         // Go does not compile with an unused import: the fixes take out what they leave unused.
         // gofmt aligns trailing comments: the runs next to a changed line are aligned again.
-        let text = match language {
+        let (text, tree) = match language {
             Language::Go => {
-                let cleaned = lang::go::imports::remove_left_unused(&current, text.clone());
-                // In a file that does not parse, imports run together (`"context""o"`) may
-                // not come out cleanly: then no fix of this pass is applied.
-                if cleaned != text
-                    && syntax_errors(language, &cleaned) > syntax_errors(language, &current)
-                {
-                    notes.push(Note {
-                        line: None,
-                        message: "the fixes leave an import unused that cannot be removed \
-                                  without a syntax error; not applied"
-                            .into(),
-                    });
-                    break;
+                let cleaned = lang::go::imports::remove_left_unused(
+                    &current,
+                    &current_tree,
+                    text.clone(),
+                    &text_tree,
+                );
+                let cleaned_tree = if cleaned == text {
+                    Some(text_tree)
+                } else {
+                    lang::parse(language, &cleaned)
+                };
+                match cleaned_tree {
+                    // In a file that does not parse, imports run together (`"context""o"`) may
+                    // not come out cleanly: then no fix of this pass is applied.
+                    Some(cleaned_tree)
+                        if lang::error_spans(&cleaned_tree).len()
+                            > lang::error_spans(&current_tree).len() =>
+                    {
+                        notes.push(Note {
+                            line: None,
+                            message: "the fixes leave an import unused that cannot be removed \
+                                      without a syntax error; not applied"
+                                .into(),
+                        });
+                        break;
+                    }
+                    Some(cleaned_tree) => {
+                        let aligned = lang::go::align::realign_comments(
+                            &current,
+                            &current_tree,
+                            cleaned.clone(),
+                            &cleaned_tree,
+                        );
+                        let tree = (aligned == cleaned).then_some(cleaned_tree);
+                        (aligned, tree)
+                    }
+                    // Out of time: the lint below says so.
+                    None => (cleaned, None),
                 }
-                lang::go::align::realign_comments(&current, cleaned)
             }
-            Language::Rust => text,
+            Language::Rust => (text, Some(text_tree)),
         };
         let Some(relinted) = lint(&text) else {
             notes.push(Note {
@@ -175,6 +217,7 @@ pub fn fix_source(
             };
         };
         current = text;
+        next_tree = tree;
         current_diagnostics = relinted;
         applied += count;
     }
@@ -191,15 +234,17 @@ pub fn fix_source(
 
 /// One pass: the applicable, well-formed, non-overlapping fixes of `diagnostics`, applied to
 /// `source` if that adds no syntax error; otherwise each fix is tried on its own (in order, on
-/// top of the ones kept) and those that would add syntax errors are refused. `None` when
-/// nothing was applied.
+/// top of the ones kept) and those that would add syntax errors are refused. `tree` is the
+/// syntax tree of `source`. Returns the text, its tree and how many fixes were applied;
+/// `None` when nothing was applied.
 fn fix_pass(
     language: Language,
     source: &str,
+    tree: &Tree,
     diagnostics: &[Diagnostic],
     mode: FixMode,
     notes: &mut Vec<Note>,
-) -> Option<(String, usize)> {
+) -> Option<(String, Tree, usize)> {
     let index = LineIndex::new(source);
     let line = |byte: usize| index.line_of(byte) + 1;
     let mut candidates: Vec<(&Diagnostic, &Fix)> = diagnostics
@@ -237,29 +282,34 @@ fn fix_pass(
         return None;
     }
 
-    let baseline = syntax_errors(language, source)?;
-    let all = apply(source, accepted.iter().map(|(_, f)| *f));
-    if syntax_errors(language, &all).is_some_and(|n| n <= baseline) {
-        return Some((all, accepted.len()));
+    let baseline = lang::error_spans(tree).len();
+    // The text and its tree, if it has no more syntax errors than `source`.
+    let no_worse = |text: String| {
+        let tree = lang::parse(language, &text)?;
+        (lang::error_spans(&tree).len() <= baseline).then_some((text, tree))
+    };
+    if let Some((all, tree)) = no_worse(apply(source, accepted.iter().map(|(_, f)| *f))) {
+        return Some((all, tree, accepted.len()));
     }
     let mut kept: Vec<&Fix> = Vec::new();
-    let mut text = None;
+    let mut result = None;
     for (d, fix) in &accepted {
-        let trial = apply(source, kept.iter().copied().chain([*fix]));
-        if syntax_errors(language, &trial).is_some_and(|n| n <= baseline) {
-            kept.push(fix);
-            text = Some(trial);
-        } else {
-            notes.push(Note {
+        match no_worse(apply(source, kept.iter().copied().chain([*fix]))) {
+            Some(trial) => {
+                kept.push(fix);
+                result = Some(trial);
+            }
+            None => notes.push(Note {
                 line: Some(line(d.span.start)),
                 message: format!(
                     "the fix of `{}` was not applied: the result would have more syntax errors",
                     d.rule
                 ),
-            });
+            }),
         }
     }
-    Some((text?, kept.len()))
+    let (text, tree) = result?;
+    Some((text, tree, kept.len()))
 }
 
 /// Edits inside the source, on character boundaries, not overlapping each other.

@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use tree_sitter::Node;
 
+use crate::diagnostic::Diagnostic;
 use crate::lang::go::default_package_name;
 use crate::lang::{self, named_children, text, walk_tree, Language};
 use crate::rules::UNUSED_SUPPRESSION;
@@ -37,65 +38,113 @@ pub fn fix_problems(
     settings: &LintSettings,
     fixes: Fixes,
 ) -> Vec<String> {
-    let (Some(old), Some(new)) = (
-        lang::parse(Language::Go, before),
-        lang::parse(Language::Go, after),
-    ) else {
-        return Vec::new();
-    };
-    let mut problems = Vec::new();
-    // A fix can settle what a suppression silenced (`defer cancel()` of a parent makes the
-    // discarded cancel of its child harmless): the suppression is then reported as stale,
-    // which is news, not damage.
-    let findings = |source: &str| {
-        let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
-        for d in crate::lint_file(Language::Go, source, None, settings).unwrap_or_default() {
-            if d.rule != UNUSED_SUPPRESSION {
-                *counts.entry(d.rule).or_default() += 1;
+    let findings = crate::lint_file(Language::Go, before, None, settings).unwrap_or_default();
+    Oracle::new(before, &findings, settings).problems(after, fixes)
+}
+
+/// What a check finds in a text, to compare before and after a fix.
+type Check = fn(Node<'_>, &str) -> Vec<String>;
+
+/// The checks besides the findings: (what, check, whether only fixes that keep behaviour
+/// must pass it).
+const CHECKS: [(&str, Check, bool); 3] = [
+    ("declared twice", redeclarations, false),
+    ("import not used", unused_imports, false),
+    (
+        "defer of a context that outlives the function",
+        escaping_defers,
+        true,
+    ),
+];
+
+/// The oracle for the fixes of one text: what the text has before any fix, judged once, for
+/// any number of fixed texts ([`fix_problems`] for one).
+pub struct Oracle<'a> {
+    settings: &'a LintSettings,
+    /// `None` when the text does not parse: then nothing is judged.
+    before: Option<Judged>,
+}
+
+/// What a text has: findings per rule, and what each of [`CHECKS`] finds in it (`None` for
+/// a check not judged on this text).
+struct Judged {
+    findings: BTreeMap<&'static str, usize>,
+    found: Vec<Option<Vec<String>>>,
+}
+
+/// Findings per rule; a fix can settle what a suppression silenced (`defer cancel()` of a
+/// parent makes the discarded cancel of its child harmless): the suppression is then reported
+/// as stale, which is news, not damage.
+fn findings(diagnostics: &[Diagnostic]) -> BTreeMap<&'static str, usize> {
+    let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
+    for d in diagnostics.iter().filter(|d| d.rule != UNUSED_SUPPRESSION) {
+        *counts.entry(d.rule).or_default() += 1;
+    }
+    counts
+}
+
+impl<'a> Oracle<'a> {
+    /// The oracle for fixes of `before`, whose diagnostics with `settings` are `diagnostics`.
+    pub fn new(before: &str, diagnostics: &[Diagnostic], settings: &'a LintSettings) -> Self {
+        let before = lang::parse(Language::Go, before).map(|tree| {
+            let root = tree.root_node();
+            // Imports that did not parse before (`import("context""net/http"\n"o")`) can
+            // parse once a fix took one out: what they import was never judged, so it is not
+            // news.
+            let broken = broken_imports(root);
+            Judged {
+                findings: findings(diagnostics),
+                found: CHECKS
+                    .iter()
+                    .map(|(what, check, _)| {
+                        (!(*what == "import not used" && broken)).then(|| check(root, before))
+                    })
+                    .collect(),
+            }
+        });
+        Oracle { settings, before }
+    }
+
+    /// The problems `after` (a fixed text) has that the text before did not, one line each;
+    /// empty when the fix is sound or either text does not parse (syntax is checked
+    /// elsewhere).
+    pub fn problems(&self, after: &str, fixes: Fixes) -> Vec<String> {
+        let Some(before) = &self.before else {
+            return Vec::new();
+        };
+        let Some(new) = lang::parse(Language::Go, after) else {
+            return Vec::new();
+        };
+        let mut problems = Vec::new();
+        let diagnostics =
+            crate::lint_file(Language::Go, after, None, self.settings).unwrap_or_default();
+        for (rule, count) in &findings(&diagnostics) {
+            let had = before.findings.get(rule).copied().unwrap_or(0);
+            if *count > had {
+                problems.push(format!("new finding: {rule} ({had} before, {count} after)"));
             }
         }
-        counts
-    };
-    let (was, is) = (findings(before), findings(after));
-    for (rule, count) in &is {
-        let had = was.get(rule).copied().unwrap_or(0);
-        if *count > had {
-            problems.push(format!("new finding: {rule} ({had} before, {count} after)"));
-        }
-    }
-    // (what, check, whether only fixes that keep behaviour must pass it)
-    type Check = fn(Node<'_>, &str) -> Vec<String>;
-    let checks: [(&str, Check, bool); 3] = [
-        ("declared twice", redeclarations, false),
-        ("import not used", unused_imports, false),
-        (
-            "defer of a context that outlives the function",
-            escaping_defers,
-            true,
-        ),
-    ];
-    for (what, check, behaviour) in checks {
-        if behaviour && fixes == Fixes::Unsafe {
-            continue;
-        }
-        // Imports that did not parse before (`import("context""net/http"\n"o")`) can parse
-        // once a fix took one out: what they import was never judged, so it is not news.
-        if what == "import not used" && broken_imports(old.root_node()) {
-            continue;
-        }
-        // Compared as multisets: a problem the input already had counts once, however the
-        // fix rewrote its statement.
-        let mut was = check(old.root_node(), before);
-        for found in check(new.root_node(), after) {
-            match was.iter().position(|w| *w == found) {
-                Some(i) => {
-                    was.swap_remove(i);
+        for ((what, check, behaviour), was) in CHECKS.iter().zip(&before.found) {
+            let Some(was) = was else {
+                continue;
+            };
+            if *behaviour && fixes == Fixes::Unsafe {
+                continue;
+            }
+            // Compared as multisets: a problem the input already had counts once, however
+            // the fix rewrote its statement.
+            let mut was = was.clone();
+            for found in check(new.root_node(), after) {
+                match was.iter().position(|w| *w == found) {
+                    Some(i) => {
+                        was.swap_remove(i);
+                    }
+                    None => problems.push(format!("{what}: {found}")),
                 }
-                None => problems.push(format!("{what}: {found}")),
             }
         }
+        problems
     }
-    problems
 }
 
 /// Names declared twice in one block: `a, b := ...` where every name is already declared in

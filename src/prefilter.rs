@@ -377,9 +377,15 @@ impl ItemHits {
         if let Some(search) = &automaton.search {
             for hit in search.find_overlapping_iter(text) {
                 let id = hit.pattern().as_usize();
-                let slot = item_of(hit.start()) * patterns + id;
+                let item = item_of(hit.start());
+                let slot = item * patterns + id;
                 if slot < found.len() && !found[slot] {
-                    found[slot] = counts(automaton.patterns[id], text, hit.start(), &mut lines);
+                    // The declaration the hit is in (a hit between declarations: up to the
+                    // end of the next one).
+                    let range = &items[item].range;
+                    let scope = range.start.min(hit.start())..range.end;
+                    found[slot] =
+                        counts(automaton.patterns[id], text, hit.start(), scope, &mut lines);
                 }
             }
         }
@@ -630,7 +636,9 @@ impl<'a> Hits<'a> {
             for hit in search.find_overlapping_iter(text) {
                 let id = hit.pattern().as_usize();
                 if !found[id] {
-                    found[id] = counts(automaton.patterns[id], text, hit.start(), &mut lines);
+                    let scope = 0..text.len();
+                    found[id] =
+                        counts(automaton.patterns[id], text, hit.start(), scope, &mut lines);
                 }
             }
         }
@@ -686,8 +694,15 @@ fn occurs_any_word(names: &HashSet<&str>, text: &str) -> bool {
 }
 
 /// Whether the occurrence of `needle` at `start` counts: a word where the needle is one, and
-/// in code unless the needle is a comment's.
-fn counts(needle: Needle, text: &str, start: usize, lines: &mut CommentLines) -> bool {
+/// in code unless the needle is a comment's. `scope` is the part of the text the needle's
+/// declaration spans (all of it when declarations do not matter).
+fn counts(
+    needle: Needle,
+    text: &str,
+    start: usize,
+    scope: std::ops::Range<usize>,
+    lines: &mut CommentLines,
+) -> bool {
     let bytes = text.as_bytes();
     match needle {
         Needle::Comment(_) => true,
@@ -708,6 +723,7 @@ fn counts(needle: Needle, text: &str, start: usize, lines: &mut CommentLines) ->
                     .is_none_or(|b| matches!(b, b'=' | b',') || unsure(*b))
                 && !lines.is_comment(bytes, start)
                 && may_make_unbuffered_channel(&bytes[start + "make".len()..])
+                && may_reach_a_sender(bytes, start, scope)
         }
         _ => !lines.is_comment(bytes, start),
     }
@@ -766,6 +782,127 @@ fn may_make_unbuffered_channel(rest: &[u8]) -> bool {
         }
     }
     true
+}
+
+/// Whether the channel made by the `make` at `start` can be sent on by a goroutine, as far as
+/// the text of its declaration `scope` tells: the name it is bound to (`name :=`, `name =`,
+/// `var name =` right before the `make`) occurs in `scope` followed by `<-` (a send, in a func
+/// literal), or alone between `(` or `,` and `,` or `)` (an argument, as of the call of a
+/// `go` statement: the function it runs sends on its parameter). A channel used neither way
+/// is never handed to a goroutine that sends on it. Whatever this does not follow (a list of
+/// names or values, a typed `var`, a comment, non-ASCII text) counts.
+fn may_reach_a_sender(bytes: &[u8], start: usize, scope: std::ops::Range<usize>) -> bool {
+    let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let inline_blank = |b: u8| matches!(b, b' ' | b'\t' | b'\r');
+    // Back from the `make`: `=` or `:=`, then the name, at the start of its statement.
+    let mut at = start;
+    while at > 0 && is_blank(bytes[at - 1]) {
+        at -= 1;
+    }
+    if at == 0 || bytes[at - 1] != b'=' {
+        return true;
+    }
+    at -= 1;
+    if at > 0 && bytes[at - 1] == b':' {
+        at -= 1;
+    }
+    while at > 0 && inline_blank(bytes[at - 1]) {
+        at -= 1;
+    }
+    let end = at;
+    while at > 0 && is_ident(bytes[at - 1]) {
+        at -= 1;
+    }
+    let name = &bytes[at..end];
+    if name.is_empty() || name[0].is_ascii_digit() || (at > 0 && !bytes[at - 1].is_ascii()) {
+        return true;
+    }
+    let mut before = at;
+    while before > 0 && inline_blank(bytes[before - 1]) {
+        before -= 1;
+    }
+    let starts_statement = before == 0
+        || matches!(bytes[before - 1], b'\n' | b'{' | b';' | b'(')
+        || (bytes[..before].ends_with(b"var") && is_word(bytes, before - 3, before));
+    if !starts_statement {
+        return true;
+    }
+    // `var _ = make(chan T)` binds no channel.
+    if name == b"_" {
+        return false;
+    }
+    let text = &bytes[scope.clone()];
+    memchr::memmem::find_iter(text, name).any(|found| {
+        let (from, to) = (scope.start + found, scope.start + found + name.len());
+        if !is_word(bytes, from, to) {
+            return false;
+        }
+        let next = bytes[to..].iter().copied().find(|b| !is_blank(*b));
+        match next {
+            Some(b'<') => bytes[to..]
+                .iter()
+                .position(|b| *b == b'<')
+                .is_some_and(|i| bytes.get(to + i + 1) == Some(&b'-')),
+            Some(b',' | b')') => {
+                let mut back = from;
+                let mut crossed_line = false;
+                while back > 0 && is_blank(bytes[back - 1]) {
+                    crossed_line |= bytes[back - 1] == b'\n';
+                    back -= 1;
+                }
+                // The line before may end in a comment inside the argument list.
+                crossed_line
+                    || back == 0
+                    || unsure(bytes[back - 1])
+                    || (matches!(bytes[back - 1], b'(' | b',')
+                        && may_be_go_argument(bytes, back - 1))
+            }
+            Some(b) => unsure(b),
+            None => false,
+        }
+    })
+}
+
+/// Whether the `(` or `,` at `at` can be part of the arguments of the call of a `go` statement
+/// (`go f(x, y)`, `go s.run(x)`): back to the opening parenthesis, then a name or selector,
+/// then the word `go`. Whatever this does not follow (a literal, nested brackets across
+/// lines, a string or comment, non-ASCII text) counts.
+fn may_be_go_argument(bytes: &[u8], at: usize) -> bool {
+    let mut depth = 0usize;
+    let mut open = at + 1;
+    loop {
+        if open == 0 {
+            return true;
+        }
+        open -= 1;
+        match bytes[open] {
+            b')' | b']' | b'}' => depth += 1,
+            b'(' | b'[' | b'{' if depth > 0 => depth -= 1,
+            b'(' => break,
+            b'[' | b'{' | b'\n' | b'"' | b'\'' | b'`' => return true,
+            b if unsure(b) => return true,
+            _ => {}
+        }
+    }
+    let mut callee = open;
+    while callee > 0 && matches!(bytes[callee - 1], b' ' | b'\t') {
+        callee -= 1;
+    }
+    let end = callee;
+    while callee > 0
+        && (bytes[callee - 1].is_ascii_alphanumeric() || matches!(bytes[callee - 1], b'_' | b'.'))
+    {
+        callee -= 1;
+    }
+    if callee == end || (callee > 0 && !bytes[callee - 1].is_ascii()) {
+        // `func(...) {...}(x)`, `(f)(x)`, `f[T](x)`: not followed.
+        return true;
+    }
+    let mut keyword = callee;
+    while keyword > 0 && matches!(bytes[keyword - 1], b' ' | b'\t') {
+        keyword -= 1;
+    }
+    keyword >= 2 && &bytes[keyword - 2..keyword] == b"go" && is_word(bytes, keyword - 2, keyword)
 }
 
 /// Whether a byte can be a blank between Go tokens (all ASCII white space, to be safe).
@@ -1009,6 +1146,36 @@ mod tests {
             ":= x.makeChan(chan int)",
         ] {
             assert!(!runs(other), "{other}");
+        }
+        // ... whose name is sent on or passed as an argument in the declaration: a channel
+        // used neither way is never sent on by a goroutine.
+        let declares = |body: &str| {
+            let text = format!("package p\nfunc f() {{\n\t{body}\n}}\n");
+            !rules_for(Language::Go, &text, None, &sender).is_empty()
+        };
+        for sent in [
+            "c := make(chan int)\n\tgo func() { c <- 1 }()",
+            "c := make(chan int)\n\tgo func() {\n\t\tselect {\n\t\tcase c<-1:\n\t\t}\n\t}()",
+            "c := make(chan int)\n\tgo func(x chan int) { x <- 1 }(c)",
+            "c := make(chan int)\n\tgo run(ctx,\n\t\t// results\n\t\tc,\n\t)",
+            "var c = make(chan int)\n\tgo run(c /* results */)",
+            "c := make(chan int)\n\tgo s.run(h(1, 2), c)",
+            "c := make(chan int)\n\tgo func(c chan int) {}(c)",
+            "var c chan int = make(chan int)\n\tgo g()",
+            "var (\n\t\tc = make(chan int)\n\t)\n\tgo g(1, c)",
+            "a, c := 1, make(chan int)\n\tgo g()",
+        ] {
+            assert!(declares(sent), "{sent}");
+        }
+        for unsent in [
+            "c := make(chan int)\n\tgo g()\n\treturn c",
+            "c := make(chan int)\n\tgo func() { d <- 1 }()\n\t<-c",
+            "c := make(chan int)\n\tgo g(cc)\n\tx := <-c",
+            "c := make(chan int)\n\tgo g(c.x)\n\ts.c = c",
+            "var _ = make(chan int)\n\tgo g(c)",
+            "c := make(chan int)\n\tgo g()\n\tclose(c)\n\tsignal.Notify(c, x)\n\tf(1, c)",
+        ] {
+            assert!(!declares(unsent), "{unsent}");
         }
         let off = LintSettings {
             prefilter: false,

@@ -426,21 +426,31 @@ fn a_directory_that_refuses_the_temporary_file_is_named_with_the_cause() {
     // A writable file in a directory where no file can be created: the fix cannot be written
     // atomically. The error used to name the temporary file, and the summary said "no fixes
     // to apply".
-    let dir = tree(&[("leak.go", LEAK)]);
-    let path = dir.path().join("leak.go");
+    //
+    // Root may create files in any directory: the binary then runs as `nobody`, who must be
+    // able to reach it and the file. The checkout (and its target directory) may sit in a
+    // directory only its owner can enter (`mktemp -d`), so the binary is copied next to the
+    // file, into a directory of the system's temporary directory that everyone may traverse.
+    let stage = tempfile::tempdir_in(world_traversable_temp_dir()).unwrap();
+    fs::set_permissions(stage.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    let binary = stage.path().join("ctxlint");
+    fs::copy(env!("CARGO_BIN_EXE_ctxlint"), &binary).unwrap();
+    fs::set_permissions(&binary, fs::Permissions::from_mode(0o755)).unwrap();
+    let dir = stage.path().join("tree");
+    fs::create_dir(&dir).unwrap();
+    write(&dir, "leak.go", LEAK);
+    let path = dir.join("leak.go");
     fs::set_permissions(&path, fs::Permissions::from_mode(0o666)).unwrap();
-    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o555)).unwrap();
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_ctxlint"));
+    fs::set_permissions(&dir, fs::Permissions::from_mode(0o555)).unwrap();
+    let mut command = std::process::Command::new(&binary);
     command
         .args(["check", "--fix", "--format", "short", "leak.go"])
-        .current_dir(dir.path());
-    // Root may create files in any directory: run as `nobody` then (the directories above
-    // the temporary one are world-readable, the binary world-executable).
-    if fs::metadata(dir.path()).unwrap().uid() == 0 {
+        .current_dir(&dir);
+    if fs::metadata(&dir).unwrap().uid() == 0 {
         command.uid(65534).gid(65534);
     }
     let o = command.output().unwrap();
-    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    fs::set_permissions(&dir, fs::Permissions::from_mode(0o755)).unwrap();
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(
@@ -456,7 +466,25 @@ fn a_directory_that_refuses_the_temporary_file_is_named_with_the_cause() {
     );
     // The findings are reported as they are, and the file is left alone.
     assert!(stdout(&o).starts_with("leak.go:10:"), "{}", stdout(&o));
-    assert_eq!(read(dir.path(), "leak.go"), LEAK);
+    assert_eq!(read(&dir, "leak.go"), LEAK);
+}
+
+/// The system's temporary directory, or `/tmp`, whichever every user can traverse down to
+/// (each directory on the way executable by others); panics when neither is.
+#[cfg(unix)]
+fn world_traversable_temp_dir() -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let traversable = |dir: &std::path::Path| {
+        dir.canonicalize().is_ok_and(|dir| {
+            dir.ancestors().all(|d| {
+                fs::metadata(d).is_ok_and(|m| m.is_dir() && m.permissions().mode() & 0o001 != 0)
+            })
+        })
+    };
+    [std::env::temp_dir(), std::path::PathBuf::from("/tmp")]
+        .into_iter()
+        .find(|d| traversable(d))
+        .expect("a temporary directory every user can traverse (TMPDIR or /tmp)")
 }
 
 #[test]

@@ -3,6 +3,7 @@
 //! (`testdata/fuzz/<target>/`). Each function panics when the check fails.
 #![allow(dead_code)] // each user calls its own subset
 
+use std::cell::{Cell, OnceCell};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -10,7 +11,7 @@ use ctxlint::config::Config;
 use ctxlint::diagnostic::Diagnostic;
 use ctxlint::fix::{fix_source, syntax_errors, FixMode};
 use ctxlint::lang::Language;
-use ctxlint::oracle::{fix_problems, Fixes};
+use ctxlint::oracle::{Fixes, Oracle};
 use ctxlint::rules::UNUSED_SUPPRESSION;
 use ctxlint::server::transport::{parse_body, Frame, MessageReader};
 use ctxlint::settings::Choices;
@@ -47,6 +48,52 @@ pub fn lint(language: Language, data: &[u8]) {
     }
 }
 
+const SAFE: FixMode = FixMode {
+    unsafe_fixes: false,
+    write: false,
+};
+const UNSAFE: FixMode = FixMode {
+    unsafe_fixes: true,
+    write: false,
+};
+
+/// Whether some diagnostic has a fix that `--unsafe-fixes` applies and `--fix` does not.
+fn has_unsafe_fix(diagnostics: &[Diagnostic]) -> bool {
+    diagnostics
+        .iter()
+        .filter_map(|d| d.fix.as_ref())
+        .any(|f| UNSAFE.applies(f) && !SAFE.applies(f))
+}
+
+/// A lint of `language` with every rule that notes whether any result has an unsafe fix.
+/// The fix targets run safe fixes first, then every fix; when no diagnostic the safe run saw
+/// (of the input, of each pass, of the repeated run) had an unsafe fix, `fix_source` takes
+/// exactly the same steps with unsafe fixes allowed (the mode only decides which fixes
+/// apply), so that run would repeat the safe one and face checks the safe one passed.
+struct Linter {
+    language: Language,
+    settings: LintSettings,
+    saw_unsafe_fix: Cell<bool>,
+}
+
+impl Linter {
+    fn new(language: Language) -> Self {
+        Linter {
+            language,
+            settings: LintSettings::only(ctxlint::rules::RULES),
+            saw_unsafe_fix: Cell::new(false),
+        }
+    }
+
+    fn lint(&self, text: &str) -> Option<Vec<Diagnostic>> {
+        let diagnostics = ctxlint::lint_file(self.language, text, None, &self.settings);
+        if diagnostics.as_deref().is_some_and(has_unsafe_fix) {
+            self.saw_unsafe_fix.set(true);
+        }
+        diagnostics
+    }
+}
+
 /// Applies the fixes to the bytes as Go, safe ones alone and then every one: the result
 /// never has more syntax errors than the input, a second fix run changes nothing, and the
 /// semantic oracle ([`ctxlint::oracle`]) finds nothing the fixes broke: no new finding, no
@@ -56,28 +103,30 @@ pub fn fix_go(data: &[u8]) {
     let Ok(source) = std::str::from_utf8(data) else {
         return;
     };
-    let settings = LintSettings::only(ctxlint::rules::RULES);
-    let lint = |text: &str| ctxlint::lint_file(Language::Go, text, None, &settings);
+    let linter = Linter::new(Language::Go);
+    let lint = |text: &str| linter.lint(text);
     let Some(diagnostics) = lint(source) else {
         return;
     };
-    for (unsafe_fixes, fixes) in [(false, Fixes::Safe), (true, Fixes::Unsafe)] {
-        let mode = FixMode {
-            unsafe_fixes,
-            write: false,
-        };
+    let before = OnceCell::new();
+    let oracle = OnceCell::new();
+    for (mode, fixes) in [(SAFE, Fixes::Safe), (UNSAFE, Fixes::Unsafe)] {
+        if mode == UNSAFE && !linter.saw_unsafe_fix.get() {
+            return; // the same run again (see `Linter`)
+        }
         let fixed = fix_source(Language::Go, source, diagnostics.clone(), mode, lint);
         if fixed.source == source {
             continue;
         }
-        let before = syntax_errors(Language::Go, source).unwrap_or(0);
+        let before = *before.get_or_init(|| syntax_errors(Language::Go, source).unwrap_or(0));
         let after = syntax_errors(Language::Go, &fixed.source).unwrap_or(0);
         assert!(
             after <= before,
             "fixing added syntax errors:\n{}",
             fixed.source
         );
-        let problems = fix_problems(source, &fixed.source, &settings, fixes);
+        let oracle = oracle.get_or_init(|| Oracle::new(source, &diagnostics, &linter.settings));
+        let problems = oracle.problems(&fixed.source, fixes);
         assert!(
             problems.is_empty(),
             "{fixes:?} fixes broke the code: {problems:?}\n{}",
@@ -101,8 +150,8 @@ pub fn fix_rust(data: &[u8]) {
     let Ok(source) = std::str::from_utf8(data) else {
         return;
     };
-    let settings = LintSettings::only(ctxlint::rules::RULES);
-    let lint = |text: &str| ctxlint::lint_file(Language::Rust, text, None, &settings);
+    let linter = Linter::new(Language::Rust);
+    let lint = |text: &str| linter.lint(text);
     let Some(diagnostics) = lint(source) else {
         return;
     };
@@ -115,16 +164,16 @@ pub fn fix_rust(data: &[u8]) {
         counts
     };
     let had = counts(&diagnostics);
-    for unsafe_fixes in [false, true] {
-        let mode = FixMode {
-            unsafe_fixes,
-            write: false,
-        };
+    let before = OnceCell::new();
+    for mode in [SAFE, UNSAFE] {
+        if mode == UNSAFE && !linter.saw_unsafe_fix.get() {
+            return; // the same run again (see `Linter`)
+        }
         let fixed = fix_source(Language::Rust, source, diagnostics.clone(), mode, lint);
         if fixed.source == source {
             continue;
         }
-        let before = syntax_errors(Language::Rust, source).unwrap_or(0);
+        let before = *before.get_or_init(|| syntax_errors(Language::Rust, source).unwrap_or(0));
         let after = syntax_errors(Language::Rust, &fixed.source).unwrap_or(0);
         assert!(
             after <= before,

@@ -16,21 +16,27 @@
 use std::collections::HashSet;
 
 use similar::DiffOp;
-use tree_sitter::Node;
+use tree_sitter::{Node, Tree};
 
-use crate::lang::{self, Language};
+use crate::lang;
 
 /// `after` (`before` with a fix's edits applied) with the trailing comments of the runs that
 /// contain or touch a changed line aligned again as gofmt aligns them. Only the spaces
-/// between code and comment change, on those lines only; `after` is returned as it is when
-/// either text fails to parse.
-pub fn realign_comments(before: &str, after: String) -> String {
+/// between code and comment change, on those lines only. The trees are the syntax trees of
+/// the two texts.
+pub fn realign_comments(
+    before: &str,
+    before_tree: &Tree,
+    after: String,
+    after_tree: &Tree,
+) -> String {
     if before == after {
         return after;
     }
-    let (Some(old), Some(new)) = (Cells::of(before), Cells::of(&after)) else {
-        return after;
-    };
+    let (old, new) = (
+        Cells::of(before, before_tree),
+        Cells::of(&after, after_tree),
+    );
     let map = LineMap::new(before, &after);
     let old_runs = old.runs(|j| {
         let (a, b) = (old.lines[j].as_ref()?, old.lines[j + 1].as_ref()?);
@@ -148,8 +154,7 @@ struct Cells {
 }
 
 impl Cells {
-    fn of(source: &str) -> Option<Cells> {
-        let tree = lang::parse(Language::Go, source)?;
+    fn of(source: &str, tree: &Tree) -> Cells {
         let root = tree.root_node();
         let mut comments: Vec<Node<'_>> = Vec::new();
         // Rows that begin inside a token started on an earlier row (a raw string, a comment):
@@ -220,7 +225,7 @@ impl Cells {
                 owner: owner(first),
             });
         }
-        Some(Cells { lines })
+        Cells { lines }
     }
 
     /// The maximal runs of adjacent lines with cells of the same indentation and list that
@@ -329,8 +334,11 @@ impl LineMap {
 mod tests {
     use super::*;
 
+    use crate::lang::Language;
+
     fn realign(before: &str, after: &str) -> String {
-        realign_comments(before, after.to_string())
+        let parse = |text| lang::parse(Language::Go, text).unwrap();
+        realign_comments(before, &parse(before), after.to_string(), &parse(after))
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! that removes the last use of a package (background-in-handler replacing the only
 //! `context.TODO()` with `r.Context()`) must remove its import too.
 
-use tree_sitter::Node;
+use std::collections::HashSet;
+
+use tree_sitter::{Node, Tree};
 
 use super::default_package_name;
 use crate::diagnostic::Span;
@@ -14,22 +16,43 @@ use crate::lang::{self, named_children, text, walk_tree, Language};
 /// overlapping. Blank, dot and `"C"` imports are never touched, nor is anything when either
 /// text fails to parse.
 pub fn left_unused(before: &str, after: &str) -> Vec<Span> {
-    let Some(tree) = lang::parse(Language::Go, after) else {
-        return Vec::new();
-    };
-    let root = tree.root_node();
+    match lang::parse(Language::Go, after) {
+        Some(tree) => left_unused_parsed(before, None, after, &tree),
+        None => Vec::new(),
+    }
+}
+
+/// [`left_unused`] with the syntax tree of `after`, and that of `before` when the caller has
+/// it (otherwise `before` is parsed if some import is unused in `after`).
+fn left_unused_parsed(
+    before: &str,
+    before_tree: Option<&Tree>,
+    after: &str,
+    after_tree: &Tree,
+) -> Vec<Span> {
+    let root = after_tree.root_node();
+    let used = qualifier_uses(root, after);
     let unused: Vec<(Node<'_>, &str)> = import_specs(root, after)
-        .filter(|(_, name)| uses(root, after, name) == 0)
+        .filter(|(_, name)| !used.contains(name))
         .collect();
     if unused.is_empty() {
         return Vec::new();
     }
-    let Some(before_tree) = lang::parse(Language::Go, before) else {
-        return Vec::new();
+    let parsed;
+    let before_tree = match before_tree {
+        Some(tree) => tree,
+        None => match lang::parse(Language::Go, before) {
+            Some(tree) => {
+                parsed = tree;
+                &parsed
+            }
+            None => return Vec::new(),
+        },
     };
+    let used_before = qualifier_uses(before_tree.root_node(), before);
     let removed: Vec<Node<'_>> = unused
         .into_iter()
-        .filter(|(_, name)| uses(before_tree.root_node(), before, name) > 0)
+        .filter(|(_, name)| used_before.contains(name))
         .map(|(spec, _)| spec)
         .collect();
     let mut spans = Vec::new();
@@ -71,9 +94,14 @@ pub fn left_unused(before: &str, after: &str) -> Vec<Span> {
         .collect()
 }
 
-/// `after` without the imports [`left_unused`] finds.
-pub fn remove_left_unused(before: &str, after: String) -> String {
-    let spans = left_unused(before, &after);
+/// `after` without the imports [`left_unused`] finds, given the syntax trees of both texts.
+pub fn remove_left_unused(
+    before: &str,
+    before_tree: &Tree,
+    after: String,
+    after_tree: &Tree,
+) -> String {
+    let spans = left_unused_parsed(before, Some(before_tree), &after, after_tree);
     if spans.is_empty() {
         return after;
     }
@@ -120,33 +148,30 @@ where
     specs.into_iter()
 }
 
-/// How often `name` qualifies something outside the imports: `name.X` in an expression or a
+/// The names that qualify something outside the imports: `name.X` in an expression or a
 /// type.
-fn uses(root: Node<'_>, source: &str, name: &str) -> usize {
-    let mut count = 0;
+fn qualifier_uses<'s>(root: Node<'_>, source: &'s str) -> HashSet<&'s str> {
+    let mut used = HashSet::new();
     walk_tree(root, |node| match node.kind() {
         "import_declaration" => false,
         "selector_expression" => {
-            if node
+            if let Some(o) = node
                 .child_by_field_name("operand")
-                .is_some_and(|o| o.kind() == "identifier" && text(o, source) == name)
+                .filter(|o| o.kind() == "identifier")
             {
-                count += 1;
+                used.insert(text(o, source));
             }
             true
         }
         "qualified_type" => {
-            if node
-                .child_by_field_name("package")
-                .is_some_and(|p| text(p, source) == name)
-            {
-                count += 1;
+            if let Some(p) = node.child_by_field_name("package") {
+                used.insert(text(p, source));
             }
             true
         }
         _ => true,
     });
-    count
+    used
 }
 
 /// The lines `node` occupies, if nothing but whitespace and a trailing comment shares them.
@@ -211,7 +236,8 @@ mod tests {
     use super::*;
 
     fn tidy(before: &str, after: &str) -> String {
-        remove_left_unused(before, after.to_string())
+        let parse = |text| lang::parse(Language::Go, text).unwrap();
+        remove_left_unused(before, &parse(before), after.to_string(), &parse(after))
     }
 
     #[test]
