@@ -683,13 +683,24 @@ fn sibling_variant(file: &GoFile<'_>, call: Node<'_>) -> Option<Variant> {
     let index = &file.settings.siblings;
     let function = call.child_by_field_name("function")?;
     let name = function.child_by_field_name("field").unwrap_or(function);
-    if !index.has_name(file.text(name)) {
+    if !index.has_name(file.text(name)) || log_level(file.text(name)) {
         return None;
     }
     let sibling = file.find_declared(call, |name, receiver, package| {
         index.find(name, receiver, package)
     })?;
     sibling_help(file, call, sibling)
+}
+
+/// Whether a function of the tree is named like a log level (`Warn`, `Error`, `Infof`): a
+/// logging wrapper (dagger's `engine/slog`) whose `…Context` sibling takes the logger from the
+/// context. Calling the plain one loses the record's trace IDs, no work goes on after the
+/// caller gave up: like `log/slog` without the `slog` option, it is not reported.
+fn log_level(name: &str) -> bool {
+    let words = new_root::words(name);
+    words.len() == 1
+        && (new_root::named_like_logging(name)
+            || matches!(words[0].as_str(), "error" | "log" | "logf"))
 }
 
 fn sibling_help(file: &GoFile<'_>, call: Node<'_>, sibling: &Sibling) -> Option<Variant> {
