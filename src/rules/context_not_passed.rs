@@ -689,18 +689,40 @@ fn sibling_variant(file: &GoFile<'_>, call: Node<'_>) -> Option<Variant> {
     let sibling = file.find_declared(call, |name, receiver, package| {
         index.find(name, receiver, package)
     })?;
+    if logging_package(&sibling.declared.package) {
+        return None;
+    }
     sibling_help(file, call, sibling)
 }
 
 /// Whether a function of the tree is named like a log level (`Warn`, `Error`, `Infof`): a
 /// logging wrapper (dagger's `engine/slog`) whose `…Context` sibling takes the logger from the
 /// context. Calling the plain one loses the record's trace IDs, no work goes on after the
-/// caller gave up: like `log/slog` without the `slog` option, it is not reported.
+/// caller gave up: like `log/slog` without the `slog` option, it is not reported. So are the
+/// functions of a [`logging_package`].
 fn log_level(name: &str) -> bool {
     let words = new_root::words(name);
     words.len() == 1
         && (new_root::named_like_logging(name)
             || matches!(words[0].as_str(), "error" | "log" | "logf"))
+}
+
+/// Whether a package is named like a logging package (dagger's `engine/slog` with its
+/// `ExtraDebug`/`ExtraDebugContext`): its functions write records, see [`log_level`].
+fn logging_package(name: &str) -> bool {
+    matches!(
+        name,
+        "log"
+            | "slog"
+            | "logger"
+            | "logging"
+            | "logs"
+            | "logr"
+            | "klog"
+            | "glog"
+            | "zap"
+            | "logrus"
+    )
 }
 
 fn sibling_help(file: &GoFile<'_>, call: Node<'_>, sibling: &Sibling) -> Option<Variant> {

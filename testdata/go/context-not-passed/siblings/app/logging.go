@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"net/http"
+
+	"example.com/app/app/slog"
 )
 
 // A logging wrapper of the tree (dagger's engine/slog): each level has a …Context sibling that
@@ -24,5 +26,6 @@ func TraceRouteContext(ctx context.Context, host string) error { return nil }
 func logged(w http.ResponseWriter, r *http.Request) {
 	Warn("slow request")
 	Error("failed", "path", r.URL.Path)
+	slog.ExtraDebug("details")
 	_ = TraceRoute("example.com") // want "context-not-passed"
 }
