@@ -14,7 +14,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use tree_sitter::Node;
+use tree_sitter::{Node, Tree};
 
 use crate::diagnostic::Diagnostic;
 use crate::lang::go::default_package_name;
@@ -38,8 +38,14 @@ pub fn fix_problems(
     settings: &LintSettings,
     fixes: Fixes,
 ) -> Vec<String> {
+    let (Some(old), Some(new)) = (
+        lang::parse(Language::Go, before),
+        lang::parse(Language::Go, after),
+    ) else {
+        return Vec::new();
+    };
     let findings = crate::lint_file(Language::Go, before, None, settings).unwrap_or_default();
-    Oracle::new(before, &findings, settings).problems(after, fixes)
+    Oracle::new(before, &old, &findings, settings).problems(after, &new, fixes)
 }
 
 /// What a check finds in a text, to compare before and after a fix.
@@ -61,8 +67,7 @@ const CHECKS: [(&str, Check, bool); 3] = [
 /// any number of fixed texts ([`fix_problems`] for one).
 pub struct Oracle<'a> {
     settings: &'a LintSettings,
-    /// `None` when the text does not parse: then nothing is judged.
-    before: Option<Judged>,
+    before: Judged,
 }
 
 /// What a text has: findings per rule, and what each of [`CHECKS`] finds in it (`None` for
@@ -84,37 +89,34 @@ fn findings(diagnostics: &[Diagnostic]) -> BTreeMap<&'static str, usize> {
 }
 
 impl<'a> Oracle<'a> {
-    /// The oracle for fixes of `before`, whose diagnostics with `settings` are `diagnostics`.
-    pub fn new(before: &str, diagnostics: &[Diagnostic], settings: &'a LintSettings) -> Self {
-        let before = lang::parse(Language::Go, before).map(|tree| {
-            let root = tree.root_node();
-            // Imports that did not parse before (`import("context""net/http"\n"o")`) can
-            // parse once a fix took one out: what they import was never judged, so it is not
-            // news.
-            let broken = broken_imports(root);
-            Judged {
-                findings: findings(diagnostics),
-                found: CHECKS
-                    .iter()
-                    .map(|(what, check, _)| {
-                        (!(*what == "import not used" && broken)).then(|| check(root, before))
-                    })
-                    .collect(),
-            }
-        });
+    /// The oracle for fixes of `before`, whose syntax tree is `tree` and whose diagnostics
+    /// with `settings` are `diagnostics`.
+    pub fn new(
+        before: &str,
+        tree: &Tree,
+        diagnostics: &[Diagnostic],
+        settings: &'a LintSettings,
+    ) -> Self {
+        let root = tree.root_node();
+        // Imports that did not parse before (`import("context""net/http"\n"o")`) can parse
+        // once a fix took one out: what they import was never judged, so it is not news.
+        let broken = broken_imports(root);
+        let before = Judged {
+            findings: findings(diagnostics),
+            found: CHECKS
+                .iter()
+                .map(|(what, check, _)| {
+                    (!(*what == "import not used" && broken)).then(|| check(root, before))
+                })
+                .collect(),
+        };
         Oracle { settings, before }
     }
 
-    /// The problems `after` (a fixed text) has that the text before did not, one line each;
-    /// empty when the fix is sound or either text does not parse (syntax is checked
-    /// elsewhere).
-    pub fn problems(&self, after: &str, fixes: Fixes) -> Vec<String> {
-        let Some(before) = &self.before else {
-            return Vec::new();
-        };
-        let Some(new) = lang::parse(Language::Go, after) else {
-            return Vec::new();
-        };
+    /// The problems `after` (a fixed text, whose syntax tree is `tree`) has that the text
+    /// before did not, one line each; empty when the fix is sound.
+    pub fn problems(&self, after: &str, tree: &Tree, fixes: Fixes) -> Vec<String> {
+        let before = &self.before;
         let mut problems = Vec::new();
         let diagnostics =
             crate::lint_file(Language::Go, after, None, self.settings).unwrap_or_default();
@@ -134,7 +136,7 @@ impl<'a> Oracle<'a> {
             // Compared as multisets: a problem the input already had counts once, however
             // the fix rewrote its statement.
             let mut was = was.clone();
-            for found in check(new.root_node(), after) {
+            for found in check(tree.root_node(), after) {
                 match was.iter().position(|w| *w == found) {
                     Some(i) => {
                         was.swap_remove(i);
@@ -156,9 +158,12 @@ impl<'a> Oracle<'a> {
 fn redeclarations(root: Node<'_>, source: &str) -> Vec<String> {
     let mut found = Vec::new();
     walk_tree(root, |node| {
+        if node.kind() != "block" {
+            return true;
+        }
         let owner = node.parent();
         let broken = node.has_error() || owner.is_some_and(|f| f.has_error());
-        if node.kind() == "block" && !broken {
+        if !broken {
             let mut declared: HashSet<&str> = HashSet::new();
             if let Some(f) = owner.filter(|f| {
                 matches!(
