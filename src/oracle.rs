@@ -77,15 +77,40 @@ struct Judged {
     found: Vec<Option<Vec<String>>>,
 }
 
-/// Findings per rule; a fix can settle what a suppression silenced (`defer cancel()` of a
+/// Findings per rule. A fix can settle what a suppression silenced (`defer cancel()` of a
 /// parent makes the discarded cancel of its child harmless): the suppression is then reported
-/// as stale, which is news, not damage.
-fn findings(diagnostics: &[Diagnostic]) -> BTreeMap<&'static str, usize> {
+/// as stale, which is news, not damage. Findings in code that does not parse (inside an
+/// ERROR node or a function with a syntax error) are not counted: there the rules see
+/// whatever the parser's recovery makes of the text, which an edit can change (a `defer
+/// cancel()` put on its own line after `x, _ := context.WithCancel()/…` turned the rest of
+/// the line into a statement of its own).
+fn findings(diagnostics: &[Diagnostic], root: Node<'_>) -> BTreeMap<&'static str, usize> {
     let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
     for d in diagnostics.iter().filter(|d| d.rule != UNUSED_SUPPRESSION) {
-        *counts.entry(d.rule).or_default() += 1;
+        if !in_broken_code(root, d.span.start) {
+            *counts.entry(d.rule).or_default() += 1;
+        }
     }
     counts
+}
+
+/// Whether the byte `at` lies in an ERROR node or in a function with a syntax error.
+fn in_broken_code(root: Node<'_>, at: usize) -> bool {
+    if !root.has_error() {
+        return false;
+    }
+    let mut node = root.descendant_for_byte_range(at, at);
+    while let Some(n) = node {
+        let function = matches!(
+            n.kind(),
+            "function_declaration" | "method_declaration" | "func_literal"
+        );
+        if n.is_error() || (function && n.has_error()) {
+            return true;
+        }
+        node = n.parent();
+    }
+    false
 }
 
 impl<'a> Oracle<'a> {
@@ -102,7 +127,7 @@ impl<'a> Oracle<'a> {
         // once a fix took one out: what they import was never judged, so it is not news.
         let broken = broken_imports(root);
         let before = Judged {
-            findings: findings(diagnostics),
+            findings: findings(diagnostics, root),
             found: CHECKS
                 .iter()
                 .map(|(what, check, _)| {
@@ -120,7 +145,7 @@ impl<'a> Oracle<'a> {
         let mut problems = Vec::new();
         let diagnostics =
             crate::lint_file(Language::Go, after, None, self.settings).unwrap_or_default();
-        for (rule, count) in &findings(&diagnostics) {
+        for (rule, count) in &findings(&diagnostics, tree.root_node()) {
             let had = before.findings.get(rule).copied().unwrap_or(0);
             if *count > had {
                 problems.push(format!("new finding: {rule} ({had} before, {count} after)"));
@@ -475,6 +500,29 @@ mod tests {
             "b,cancel:=context.WithDeadline()\ndefer cancel()",
         );
         assert_eq!(problems(before, &after), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_finding_in_a_function_that_does_not_parse_is_not_judged() {
+        // `defer cancel()` on its own line after `x,_:=context.WithCancel()/...` made the rest
+        // of the line a statement of its own, where context-not-passed found `exec.Command()`
+        // (fix_go fuzz target).
+        let before = "import(\"context\"\"os/exec\")func n(c context.Context{func({x,_:=context.WithCancel()/\0_=c,_=o}e\x01exec.Command()";
+        let after = before.replace(
+            "x,_:=context.WithCancel()",
+            "x,cancel:=context.WithCancel()\ndefer cancel()",
+        );
+        assert_eq!(problems(before, &after), Vec::<String>::new());
+        // The same finding in a function that parses counts.
+        let before = "package p\n\nimport (\n\t\"context\"\n\t\"os/exec\"\n)\n\nfunc n(c context.Context) {\n\t_ = c\n}\n";
+        let after = before.replace("\t_ = c\n", "\t_ = c\n\t_ = exec.Command(\"go\")\n");
+        let found = problems(before, &after);
+        assert!(
+            found
+                .iter()
+                .any(|p| p.starts_with("new finding: context-not-passed")),
+            "{found:?}"
+        );
     }
 
     #[test]
