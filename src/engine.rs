@@ -625,11 +625,28 @@ fn analyse(target: &Target, options: &CheckOptions) -> Outcome {
             Ok(text) => text,
             Err(message) => return fail(message),
         };
-        if let Some(outcome) = skip(target, text, options) {
-            return outcome;
+        let generated = match target.language {
+            Language::Go => walk::is_generated(text),
+            Language::Rust => walk::is_generated_rust(text),
+        };
+        if !target.explicit && options.walk.default_excludes && generated {
+            return Outcome::Skipped;
         }
+        // One needle scan of the file, for the prefilter and the lint.
+        let settings = options.settings.for_file(&target.path);
+        let scan = prefilter::Scan::new(text, &settings.go);
+        let active = scan.rules(target.language, Some(&target.path), &settings);
+        // Files the prefilter proves cannot produce a finding: linted, clean.
+        if settings.prefilter && !prefilter::reports_any(&active, &settings) {
+            return Outcome::Linted(None, None);
+        }
+        let scanned = Scanned {
+            settings: &settings,
+            scan: &scan,
+            active: &active,
+        };
         let (outcome, expired) = crate::deadline::within(options.file_timeout, || {
-            lint_target(target, text.to_string(), options)
+            lint_target(target, text.to_string(), options, &scanned)
         });
         match (expired, options.file_timeout) {
             (true, Some(limit)) => fail(timed_out(limit)),
@@ -665,25 +682,22 @@ fn with_file_bytes<R>(
     })
 }
 
-/// Files not to parse: generated ones found by walking (`Skipped`), and those the prefilter
-/// proves cannot produce a finding (linted, clean).
-fn skip(target: &Target, text: &str, options: &CheckOptions) -> Option<Outcome> {
-    let generated = match target.language {
-        Language::Go => walk::is_generated(text),
-        Language::Rust => walk::is_generated_rust(text),
-    };
-    if !target.explicit && options.walk.default_excludes && generated {
-        return Some(Outcome::Skipped);
-    }
-    let settings = options.settings.for_file(&target.path);
-    if !prefilter::worth_parsing(target.language, text, Some(&target.path), &settings) {
-        return Some(Outcome::Linted(None, None));
-    }
-    None
+/// A file's text scanned for needles ([`prefilter::Scan`]) with its settings (the config's
+/// `[per-file-ignores]` applied), and the rules that can report something in it.
+struct Scanned<'a> {
+    settings: &'a LintSettings,
+    scan: &'a prefilter::Scan<'a, 'a>,
+    active: &'a [&'static Rule],
 }
 
 /// Lints one file's text (read from `target.path`), fixing it first when asked.
-fn lint_target(target: &Target, source: String, options: &CheckOptions) -> Outcome {
+/// `scanned` is that text's scan.
+fn lint_target(
+    target: &Target,
+    source: String,
+    options: &CheckOptions,
+    scanned: &Scanned<'_>,
+) -> Outcome {
     let fail = |message: String| Outcome::Failed(FileError::new(&target.display, message));
     let path = Some(target.path.as_path());
     // Out of time, a lint is incomplete: `None` stops the fixing before anything is written.
@@ -691,7 +705,9 @@ fn lint_target(target: &Target, source: String, options: &CheckOptions) -> Outco
         lint_file(target.language, text, path, &options.settings)
             .filter(|_| !crate::deadline::expired())
     };
-    let Some(diagnostics) = lint(&source) else {
+    let first =
+        lint_scanned(target.language, path, scanned).filter(|_| !crate::deadline::expired());
+    let Some(diagnostics) = first else {
         // (Out of time: the caller reports that instead.)
         return fail(PARSER_GAVE_UP.into());
     };
@@ -787,10 +803,27 @@ pub fn lint_file(
         Some(path) => settings.for_file(path),
         None => std::borrow::Cow::Borrowed(settings),
     };
+    let scan = prefilter::Scan::new(source, &settings.go);
+    let active = scan.rules(language, path, &settings);
+    let scanned = Scanned {
+        settings: &settings,
+        scan: &scan,
+        active: &active,
+    };
+    lint_scanned(language, path, &scanned)
+}
+
+/// [`lint_file`] of a text already scanned.
+fn lint_scanned(
+    language: Language,
+    path: Option<&Path>,
+    scanned: &Scanned<'_>,
+) -> Option<Vec<Diagnostic>> {
+    let (settings, source, active) = (scanned.settings, scanned.scan.text(), scanned.active);
     // Only the declarations where a finding can be, when that is not all of them; a file that
     // does not parse cleanly so is parsed whole (its errors are the whole file's).
     let partial = match language {
-        Language::Go => prefilter::go_parse_ranges(source, path, &settings),
+        Language::Go => prefilter::go_parse_ranges_scanned(scanned.scan, active, settings),
         Language::Rust => None,
     };
     if let Some(partial) = partial {
@@ -802,12 +835,20 @@ pub fn lint_file(
         if let Some(tree) = tree {
             let functions = &partial.left_out_functions;
             return Some(lint_parsed(
-                language, source, &tree, path, &settings, functions,
+                language, source, &tree, path, settings, active, functions,
             ));
         }
     }
     let tree = lang::parse(language, source)?;
-    Some(lint_tree(language, source, &tree, path, settings.as_ref()))
+    Some(lint_parsed(
+        language,
+        source,
+        &tree,
+        path,
+        settings,
+        active,
+        &[],
+    ))
 }
 
 /// Lints one file already parsed into `tree` (the language server keeps each document's tree
@@ -820,26 +861,28 @@ pub fn lint_tree(
     path: Option<&Path>,
     settings: &LintSettings,
 ) -> Vec<Diagnostic> {
-    lint_parsed(language, source, tree, path, settings, &[])
+    let active = prefilter::rules_for(language, source, path, settings);
+    lint_parsed(language, source, tree, path, settings, &active, &[])
 }
 
-/// [`lint_tree`] over a tree of part of a Go file ([`lang::parse_ranges`]), whose left-out
-/// declarations include the functions `left_out_functions`.
+/// [`lint_tree`] with the rules `active` (those whose needles occur in the file; the others
+/// have nothing to report here), over a tree of the whole file or of part of a Go file
+/// ([`lang::parse_ranges`]) whose left-out declarations include the functions
+/// `left_out_functions`.
 fn lint_parsed(
     language: Language,
     source: &str,
     tree: &tree_sitter::Tree,
     path: Option<&Path>,
     settings: &LintSettings,
+    active: &[&'static Rule],
     left_out_functions: &[&str],
 ) -> Vec<Diagnostic> {
-    // The rules whose needles occur in the file; the others have nothing to report here.
-    let active = prefilter::rules_for(language, source, path, settings);
     let part = Part {
         left_out_functions,
         focus: None,
     };
-    let findings = run_rules(language, source, tree, path, settings, &active, &part);
+    let findings = run_rules(language, source, tree, path, settings, active, &part);
     finish(language, source, tree, settings, findings)
 }
 

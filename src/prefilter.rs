@@ -12,6 +12,7 @@
 //! that results are the same with and without the prefilter, for every rule alone and all
 //! together.
 
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::LazyLock;
@@ -32,18 +33,7 @@ pub fn rules_for(
     path: Option<&Path>,
     settings: &LintSettings,
 ) -> Vec<&'static Rule> {
-    let rules = settings.rules_to_run();
-    if !settings.prefilter {
-        return rules;
-    }
-    let test_file = language == Language::Go && crate::lang::go::is_test_path(path);
-    let hits = Hits::scan(text, &settings.go);
-    rules
-        .into_iter()
-        .filter(|r| {
-            r.languages().contains(&language) && (r.test_files || !test_file) && hits.satisfies(r)
-        })
-        .collect()
+    Scan::new(text, &settings.go).rules(language, path, settings)
 }
 
 /// Whether a file of `language` at `path` with this text must be parsed: without the
@@ -56,10 +46,13 @@ pub fn worth_parsing(
     path: Option<&Path>,
     settings: &LintSettings,
 ) -> bool {
-    if !settings.prefilter {
-        return true;
-    }
-    rules_for(language, text, path, settings)
+    !settings.prefilter || reports_any(&rules_for(language, text, path, settings), settings)
+}
+
+/// Whether one of the rules `active` has its findings reported under `settings` (rules that
+/// run only to judge suppressions do not count).
+pub(crate) fn reports_any(active: &[&Rule], settings: &LintSettings) -> bool {
+    active
         .iter()
         .any(|r| settings.rules.iter().any(|s| std::ptr::eq(*s, *r)))
 }
@@ -141,13 +134,25 @@ pub fn go_parse_ranges<'t>(
     path: Option<&Path>,
     settings: &LintSettings,
 ) -> Option<Partial<'t>> {
+    let scan = Scan::new(text, &settings.go);
+    let active = scan.rules(Language::Go, path, settings);
+    go_parse_ranges_scanned(&scan, &active, settings)
+}
+
+/// [`go_parse_ranges`] of a file already scanned (with the Go settings of `settings`), where
+/// the rules `active` can report something.
+pub(crate) fn go_parse_ranges_scanned<'t>(
+    scan: &Scan<'t, '_>,
+    active: &[&'static Rule],
+    settings: &LintSettings,
+) -> Option<Partial<'t>> {
+    let text = scan.text;
     if !settings.partial_parse
         || settings.report_unused()
         || memchr::memmem::find(text.as_bytes(), b"lint:file-ignore").is_some()
     {
         return None;
     }
-    let active = rules_for(Language::Go, text, path, settings);
     if active.is_empty()
         || active
             .iter()
@@ -159,7 +164,7 @@ pub fn go_parse_ranges<'t>(
     if items.iter().all(|i| i.function.is_none()) {
         return None;
     }
-    let found = ItemHits::scan(text, &items, &settings.go);
+    let found = ItemHits::scan(scan, &items);
     // The declarations where a finding of an active rule with each reach can be.
     let candidates = |wanted: Reach| -> Vec<bool> {
         (0..items.len())
@@ -359,8 +364,6 @@ struct ItemHits {
     cancel_patterns: Vec<usize>,
     handler_patterns: Vec<usize>,
     request_patterns: Vec<usize>,
-    /// The pattern of each needle of [`AUTOMATON`].
-    pattern_of: HashMap<Needle, usize>,
     /// Whether an item that is not a function has the needle.
     shared: HashMap<Needle, bool>,
     /// Which items are functions.
@@ -368,85 +371,59 @@ struct ItemHits {
 }
 
 impl ItemHits {
-    fn scan(text: &str, items: &[crate::lang::go::outline::Item<'_>], go: &GoSettings) -> ItemHits {
+    /// The needles of the file `scan` in each of its declarations `items`, from the scan's
+    /// occurrences (the text is not searched again).
+    fn scan(scan: &Scan<'_, '_>, items: &[Item<'_>]) -> ItemHits {
         let automaton = &*AUTOMATON;
+        let text = scan.text;
         let patterns = automaton.patterns.len();
         let item_of = |at: usize| items.partition_point(|i| i.range.end <= at);
         let mut found = vec![false; items.len() * patterns];
         let mut lines = CommentLines::default();
-        if let Some(search) = &automaton.search {
-            for hit in search.find_overlapping_iter(text) {
-                let id = hit.pattern().as_usize();
-                let slot = item_of(hit.start()) * patterns + id;
-                if slot < found.len() && !found[slot] {
-                    found[slot] = counts(automaton.patterns[id], text, hit.start(), &mut lines);
-                }
+        for &(start, id) in &scan.occurrences {
+            let item = item_of(start);
+            let slot = item * patterns + id;
+            if slot < found.len() && !found[slot] {
+                // The declaration the hit is in (a hit between declarations: up to the end of
+                // the next one).
+                let range = &items[item].range;
+                let scope = range.start.min(start)..range.end;
+                found[slot] = counts(automaton.patterns[id], text, start, scope, &mut lines);
             }
         }
-        let per_item = |names: Vec<String>| {
+        let by_item = |positions: &mut dyn Iterator<Item = usize>| {
             let mut by_item = vec![false; items.len()];
-            let others: HashSet<&str> = names
-                .iter()
-                .map(String::as_str)
-                .filter(|n| {
-                    !automaton
-                        .patterns
-                        .iter()
-                        .any(|p| matches!(p, Needle::Word(w) if w == n))
-                })
-                .collect();
-            if !others.is_empty() {
-                for at in word_positions(&others, text) {
-                    if let Some(slot) = by_item.get_mut(item_of(at)) {
-                        *slot = true;
-                    }
+            for at in positions {
+                if let Some(slot) = by_item.get_mut(item_of(at)) {
+                    *slot = true;
                 }
             }
             by_item
         };
-        // Whether the file mentions an import path (for request types).
-        let mentions = |package: &str| match automaton.text_position(package) {
-            Some(id) => (0..items.len()).any(|k| found[k * patterns + id]),
-            None => memchr::memmem::find(text.as_bytes(), package.as_bytes()).is_some(),
-        };
-        let names = |needle: Needle| names(go, needle, mentions);
-        let cancel_functions = per_item(names(Needle::CancelFunction));
-        let handler_types = per_item(names(Needle::HandlerType));
-        let request_names = names(Needle::RequestType);
-        let request_types = per_item(request_names.clone());
-        // The items that call a function of an index (by name followed by `(`).
-        let calls_of = |empty: bool, has_name: &dyn Fn(&str) -> bool| -> Vec<bool> {
-            let mut calls = vec![false; items.len()];
-            if !empty {
-                for call in crate::lang::go::siblings::called_names(text, has_name) {
-                    if let Some(slot) = calls.get_mut(item_of(call.start)) {
-                        *slot = true;
-                    }
-                }
-            }
-            calls
-        };
-        let sibling_calls = calls_of(go.siblings.is_empty(), &|n| go.siblings.has_name(n));
-        let root_calls = calls_of(go.roots.is_empty(), &|n| go.roots.has_name(n));
-        let built_in = |names: Vec<String>| -> Vec<usize> {
-            (0..patterns)
-                .filter(|id| matches!(automaton.patterns[*id], Needle::Word(w) if names.iter().any(|n| n == w)))
-                .collect()
+        let names_of = |kind: usize| {
+            let words: &[(usize, u8)] = if scan.names[kind].others.is_empty() {
+                &[]
+            } else {
+                scan.words()
+            };
+            by_item(
+                &mut words
+                    .iter()
+                    .filter(|(_, kinds)| kinds & (1 << kind) != 0)
+                    .map(|(at, _)| *at),
+            )
         };
         let mut hits = ItemHits {
-            pattern_of: (0..patterns)
-                .map(|id| (automaton.patterns[id], id))
-                .collect(),
-            cancel_patterns: built_in(names(Needle::CancelFunction)),
-            handler_patterns: built_in(names(Needle::HandlerType)),
-            request_patterns: built_in(request_names),
+            cancel_patterns: scan.names[CANCEL].built_in.clone(),
+            handler_patterns: scan.names[HANDLER].built_in.clone(),
+            request_patterns: scan.names[REQUEST].built_in.clone(),
+            cancel_functions: names_of(CANCEL),
+            handler_types: names_of(HANDLER),
+            request_types: names_of(REQUEST),
+            sibling_calls: by_item(&mut scan.sibling_calls().iter().copied()),
+            root_calls: by_item(&mut scan.root_calls().iter().copied()),
             found,
             patterns,
-            cancel_functions,
-            handler_types,
-            request_types,
-            sibling_calls,
-            root_calls,
             shared: Default::default(),
             functions: items.iter().map(|i| i.function.is_some()).collect(),
         };
@@ -477,7 +454,7 @@ impl ItemHits {
             }
             Needle::SiblingCall => self.sibling_calls[k],
             Needle::RootCall => self.root_calls[k],
-            _ => self.pattern_of.get(&needle).is_some_and(|id| found(*id)),
+            _ => AUTOMATON.index.get(&needle).is_some_and(|id| found(*id)),
         }
     }
 
@@ -487,10 +464,20 @@ impl ItemHits {
     }
 }
 
-/// Where the words `names` occur in code in `text`.
-fn word_positions(names: &HashSet<&str>, text: &str) -> Vec<usize> {
+/// Where the words `names` occur in code in `text`, each with the kinds (a bit set) of its
+/// name. Most identifiers are ruled out by their length and first byte before any hashing.
+fn word_positions(names: &HashMap<&str, u8>, text: &str) -> Vec<(usize, u8)> {
     let bytes = text.as_bytes();
     let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+    // Bit `n` of `lengths`: a name of `n` bytes (bit 63: 63 bytes or more).
+    let mut lengths = 0u64;
+    let mut first = [false; 256];
+    for name in names.keys() {
+        lengths |= 1 << name.len().min(63);
+        if let Some(b) = name.bytes().next() {
+            first[usize::from(b)] = true;
+        }
+    }
     let mut lines = CommentLines::default();
     let mut found = Vec::new();
     let mut i = 0;
@@ -503,9 +490,14 @@ fn word_positions(names: &HashSet<&str>, text: &str) -> Vec<usize> {
         while i < bytes.len() && is_ident(bytes[i]) {
             i += 1;
         }
+        if lengths & (1 << (i - start).min(63)) == 0 || !first[usize::from(bytes[start])] {
+            continue;
+        }
         // Identifier runs split only at ASCII bytes: `start..i` is on character boundaries.
-        if names.contains(&text[start..i]) && !lines.is_comment(bytes, start) {
-            found.push(start);
+        if let Some(kinds) = names.get(&text[start..i]) {
+            if !lines.is_comment(bytes, start) {
+                found.push((start, *kinds));
+            }
         }
     }
     found
@@ -516,6 +508,8 @@ struct Automaton {
     search: Option<AhoCorasick>,
     /// The needle of each pattern of `search`.
     patterns: Vec<Needle>,
+    /// The pattern of each needle of `patterns`.
+    index: HashMap<Needle, usize>,
 }
 
 static AUTOMATON: LazyLock<Automaton> = LazyLock::new(|| {
@@ -557,11 +551,19 @@ static AUTOMATON: LazyLock<Automaton> = LazyLock::new(|| {
     let texts: Vec<&str> = patterns.iter().map(|n| text_of(*n)).collect();
     Automaton {
         search: AhoCorasick::new(texts).ok(),
+        index: (0..patterns.len()).map(|id| (patterns[id], id)).collect(),
         patterns,
     }
 });
 
 impl Automaton {
+    /// The pattern of the word needle `word`, if it is one.
+    fn word_position(&self, word: &str) -> Option<usize> {
+        self.patterns
+            .iter()
+            .position(|p| matches!(p, Needle::Word(w) if *w == word))
+    }
+
     /// The pattern of the text needle `text`, if it is one.
     fn text_position(&self, text: &str) -> Option<usize> {
         self.patterns
@@ -613,28 +615,128 @@ fn names(go: &GoSettings, needle: Needle, mentions: impl Fn(&str) -> bool) -> Ve
     names
 }
 
-/// The needles found in one file.
-struct Hits<'a> {
-    text: &'a str,
-    go: &'a GoSettings,
-    /// By pattern of [`AUTOMATON`].
-    found: Vec<bool>,
+/// The settings-dependent needles, by index in [`Scan::names`].
+const CANCEL: usize = 0;
+const HANDLER: usize = 1;
+const REQUEST: usize = 2;
+
+fn kind_of(needle: Needle) -> Option<usize> {
+    match needle {
+        Needle::CancelFunction => Some(CANCEL),
+        Needle::HandlerType => Some(HANDLER),
+        Needle::RequestType => Some(REQUEST),
+        _ => None,
+    }
 }
 
-impl<'a> Hits<'a> {
-    fn scan(text: &'a str, go: &'a GoSettings) -> Hits<'a> {
+/// The names a settings-dependent needle stands for in one file: the patterns of
+/// [`AUTOMATON`] among them, and the others (only the settings know them).
+struct Names {
+    built_in: Vec<usize>,
+    others: Vec<String>,
+}
+
+/// One scan of a file's text for the needles of every rule and of the settings, read by every
+/// question asked about the file (which rules can report something in it, which of its
+/// declarations to parse): the multi-pattern search runs once per file, and the names only the
+/// settings know (inferred cancel wrappers, configured ones) are looked for in one pass over
+/// the file's words, the first time one is asked about.
+pub struct Scan<'a, 'g> {
+    text: &'a str,
+    go: &'g GoSettings,
+    /// Every occurrence of a pattern of [`AUTOMATON`]: (start, pattern); whether it counts is
+    /// judged where it is asked.
+    occurrences: Vec<(usize, usize)>,
+    /// By pattern of [`AUTOMATON`]: whether an occurrence counts.
+    found: Vec<bool>,
+    /// By [`CANCEL`], [`HANDLER`], [`REQUEST`].
+    names: [Names; 3],
+    /// Where the names only the settings know occur, with their kinds (bit `1 << CANCEL`, …).
+    words: OnceCell<Vec<(usize, u8)>>,
+    /// Where a function with a context-taking sibling, or that starts a root, is called.
+    sibling_calls: OnceCell<Vec<usize>>,
+    root_calls: OnceCell<Vec<usize>>,
+}
+
+impl<'a, 'g> Scan<'a, 'g> {
+    /// Scans `text` for the needles of the registry and of the Go settings `go`.
+    pub fn new(text: &'a str, go: &'g GoSettings) -> Scan<'a, 'g> {
         let automaton = &*AUTOMATON;
         let mut found = vec![false; automaton.patterns.len()];
+        let mut occurrences = Vec::new();
         let mut lines = CommentLines::default();
         if let Some(search) = &automaton.search {
             for hit in search.find_overlapping_iter(text) {
                 let id = hit.pattern().as_usize();
+                occurrences.push((hit.start(), id));
                 if !found[id] {
-                    found[id] = counts(automaton.patterns[id], text, hit.start(), &mut lines);
+                    let scope = 0..text.len();
+                    found[id] =
+                        counts(automaton.patterns[id], text, hit.start(), scope, &mut lines);
                 }
             }
         }
-        Hits { text, go, found }
+        // A request type is known by its import path (see `names`).
+        let mentions = |package: &str| match automaton.text_position(package) {
+            Some(id) => found[id],
+            None => memchr::memmem::find(text.as_bytes(), package.as_bytes()).is_some(),
+        };
+        let names = [
+            Needle::CancelFunction,
+            Needle::HandlerType,
+            Needle::RequestType,
+        ]
+        .map(|needle| {
+            let (built_in, others): (Vec<String>, Vec<String>) = names(go, needle, mentions)
+                .into_iter()
+                .partition(|name| automaton.word_position(name).is_some());
+            Names {
+                built_in: built_in
+                    .iter()
+                    .filter_map(|name| automaton.word_position(name))
+                    .collect(),
+                others,
+            }
+        });
+        Scan {
+            text,
+            go,
+            occurrences,
+            found,
+            names,
+            words: OnceCell::new(),
+            sibling_calls: OnceCell::new(),
+            root_calls: OnceCell::new(),
+        }
+    }
+
+    /// The text scanned.
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
+    /// The rules of `settings` (whose Go settings the scan was made with) that can report
+    /// something in this text in a file of `language` at `path` (every rule that runs, without
+    /// the prefilter).
+    pub fn rules(
+        &self,
+        language: Language,
+        path: Option<&Path>,
+        settings: &LintSettings,
+    ) -> Vec<&'static Rule> {
+        let rules = settings.rules_to_run();
+        if !settings.prefilter {
+            return rules;
+        }
+        let test_file = language == Language::Go && crate::lang::go::is_test_path(path);
+        rules
+            .into_iter()
+            .filter(|r| {
+                r.languages().contains(&language)
+                    && (r.test_files || !test_file)
+                    && self.satisfies(r)
+            })
+            .collect()
     }
 
     /// Whether every needle group of `rule` has a member in the text.
@@ -643,51 +745,82 @@ impl<'a> Hits<'a> {
     }
 
     fn contains(&self, needle: Needle) -> bool {
-        let automaton = &*AUTOMATON;
         match needle {
-            Needle::CancelFunction | Needle::HandlerType | Needle::RequestType => {
-                let mentions = |package: &str| match automaton.text_position(package) {
-                    Some(id) => self.found[id],
-                    None => {
-                        memchr::memmem::find(self.text.as_bytes(), package.as_bytes()).is_some()
-                    }
-                };
-                let names = names(self.go, needle, mentions);
-                let mut others = HashSet::new();
-                for name in &names {
-                    let built_in = |p: &Needle| matches!(p, Needle::Word(w) if w == name);
-                    match automaton.patterns.iter().position(built_in) {
-                        Some(id) if self.found[id] => return true,
-                        Some(_) => {}
-                        None => {
-                            others.insert(name.as_str());
-                        }
-                    }
+            Needle::SiblingCall => !self.sibling_calls().is_empty(),
+            Needle::RootCall => !self.root_calls().is_empty(),
+            _ => match kind_of(needle) {
+                Some(kind) => {
+                    let names = &self.names[kind];
+                    names.built_in.iter().any(|id| self.found[*id])
+                        || !names.others.is_empty()
+                            && self
+                                .words()
+                                .iter()
+                                .any(|(_, kinds)| kinds & (1 << kind) != 0)
                 }
-                // Names only the settings know: one pass over the words of the text, however
-                // many names a config lists.
-                !others.is_empty() && occurs_any_word(&others, self.text)
-            }
-            Needle::SiblingCall => self.go.siblings.called_in(self.text),
-            Needle::RootCall => self.go.roots.called_in(self.text),
-            _ => automaton
-                .patterns
-                .iter()
-                .position(|p| *p == needle)
-                .is_some_and(|id| self.found[id]),
+                None => AUTOMATON
+                    .index
+                    .get(&needle)
+                    .is_some_and(|id| self.found[*id]),
+            },
         }
+    }
+
+    /// Where the names only the settings know occur (one pass over the words of the text,
+    /// however many names the settings list).
+    fn words(&self) -> &[(usize, u8)] {
+        self.words.get_or_init(|| {
+            let mut kinds: HashMap<&str, u8> = HashMap::new();
+            for (kind, names) in self.names.iter().enumerate() {
+                for name in &names.others {
+                    *kinds.entry(name.as_str()).or_default() |= 1 << kind;
+                }
+            }
+            if kinds.is_empty() {
+                Vec::new()
+            } else {
+                word_positions(&kinds, self.text)
+            }
+        })
+    }
+
+    fn sibling_calls(&self) -> &[usize] {
+        self.sibling_calls.get_or_init(|| {
+            let siblings = &self.go.siblings;
+            calls_of(self.text, siblings.is_empty(), |n| siblings.has_name(n))
+        })
+    }
+
+    fn root_calls(&self) -> &[usize] {
+        self.root_calls.get_or_init(|| {
+            let roots = &self.go.roots;
+            calls_of(self.text, roots.is_empty(), |n| roots.has_name(n))
+        })
     }
 }
 
-/// Whether one of the words `names` occurs in code in `text` (for names that only the
-/// settings know).
-fn occurs_any_word(names: &HashSet<&str>, text: &str) -> bool {
-    !word_positions(names, text).is_empty()
+/// Where a function whose name `has_name` accepts is called in `text` (by name followed by
+/// `(`), unless `none`.
+fn calls_of(text: &str, none: bool, has_name: impl Fn(&str) -> bool) -> Vec<usize> {
+    if none {
+        return Vec::new();
+    }
+    crate::lang::go::siblings::called_names(text, has_name)
+        .into_iter()
+        .map(|call| call.start)
+        .collect()
 }
 
 /// Whether the occurrence of `needle` at `start` counts: a word where the needle is one, and
-/// in code unless the needle is a comment's.
-fn counts(needle: Needle, text: &str, start: usize, lines: &mut CommentLines) -> bool {
+/// in code unless the needle is a comment's. `scope` is the part of the text the needle's
+/// declaration spans (all of it when declarations do not matter).
+fn counts(
+    needle: Needle,
+    text: &str,
+    start: usize,
+    scope: std::ops::Range<usize>,
+    lines: &mut CommentLines,
+) -> bool {
     let bytes = text.as_bytes();
     match needle {
         Needle::Comment(_) => true,
@@ -708,6 +841,7 @@ fn counts(needle: Needle, text: &str, start: usize, lines: &mut CommentLines) ->
                     .is_none_or(|b| matches!(b, b'=' | b',') || unsure(*b))
                 && !lines.is_comment(bytes, start)
                 && may_make_unbuffered_channel(&bytes[start + "make".len()..])
+                && may_reach_a_sender(bytes, start, scope)
         }
         _ => !lines.is_comment(bytes, start),
     }
@@ -766,6 +900,127 @@ fn may_make_unbuffered_channel(rest: &[u8]) -> bool {
         }
     }
     true
+}
+
+/// Whether the channel made by the `make` at `start` can be sent on by a goroutine, as far as
+/// the text of its declaration `scope` tells: the name it is bound to (`name :=`, `name =`,
+/// `var name =` right before the `make`) occurs in `scope` followed by `<-` (a send, in a func
+/// literal), or alone between `(` or `,` and `,` or `)` (an argument, as of the call of a
+/// `go` statement: the function it runs sends on its parameter). A channel used neither way
+/// is never handed to a goroutine that sends on it. Whatever this does not follow (a list of
+/// names or values, a typed `var`, a comment, non-ASCII text) counts.
+fn may_reach_a_sender(bytes: &[u8], start: usize, scope: std::ops::Range<usize>) -> bool {
+    let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let inline_blank = |b: u8| matches!(b, b' ' | b'\t' | b'\r');
+    // Back from the `make`: `=` or `:=`, then the name, at the start of its statement.
+    let mut at = start;
+    while at > 0 && is_blank(bytes[at - 1]) {
+        at -= 1;
+    }
+    if at == 0 || bytes[at - 1] != b'=' {
+        return true;
+    }
+    at -= 1;
+    if at > 0 && bytes[at - 1] == b':' {
+        at -= 1;
+    }
+    while at > 0 && inline_blank(bytes[at - 1]) {
+        at -= 1;
+    }
+    let end = at;
+    while at > 0 && is_ident(bytes[at - 1]) {
+        at -= 1;
+    }
+    let name = &bytes[at..end];
+    if name.is_empty() || name[0].is_ascii_digit() || (at > 0 && !bytes[at - 1].is_ascii()) {
+        return true;
+    }
+    let mut before = at;
+    while before > 0 && inline_blank(bytes[before - 1]) {
+        before -= 1;
+    }
+    let starts_statement = before == 0
+        || matches!(bytes[before - 1], b'\n' | b'{' | b';' | b'(')
+        || (bytes[..before].ends_with(b"var") && is_word(bytes, before - 3, before));
+    if !starts_statement {
+        return true;
+    }
+    // `var _ = make(chan T)` binds no channel.
+    if name == b"_" {
+        return false;
+    }
+    let text = &bytes[scope.clone()];
+    memchr::memmem::find_iter(text, name).any(|found| {
+        let (from, to) = (scope.start + found, scope.start + found + name.len());
+        if !is_word(bytes, from, to) {
+            return false;
+        }
+        let next = bytes[to..].iter().copied().find(|b| !is_blank(*b));
+        match next {
+            Some(b'<') => bytes[to..]
+                .iter()
+                .position(|b| *b == b'<')
+                .is_some_and(|i| bytes.get(to + i + 1) == Some(&b'-')),
+            Some(b',' | b')') => {
+                let mut back = from;
+                let mut crossed_line = false;
+                while back > 0 && is_blank(bytes[back - 1]) {
+                    crossed_line |= bytes[back - 1] == b'\n';
+                    back -= 1;
+                }
+                // The line before may end in a comment inside the argument list.
+                crossed_line
+                    || back == 0
+                    || unsure(bytes[back - 1])
+                    || (matches!(bytes[back - 1], b'(' | b',')
+                        && may_be_go_argument(bytes, back - 1))
+            }
+            Some(b) => unsure(b),
+            None => false,
+        }
+    })
+}
+
+/// Whether the `(` or `,` at `at` can be part of the arguments of the call of a `go` statement
+/// (`go f(x, y)`, `go s.run(x)`): back to the opening parenthesis, then a name or selector,
+/// then the word `go`. Whatever this does not follow (a literal, nested brackets across
+/// lines, a string or comment, non-ASCII text) counts.
+fn may_be_go_argument(bytes: &[u8], at: usize) -> bool {
+    let mut depth = 0usize;
+    let mut open = at + 1;
+    loop {
+        if open == 0 {
+            return true;
+        }
+        open -= 1;
+        match bytes[open] {
+            b')' | b']' | b'}' => depth += 1,
+            b'(' | b'[' | b'{' if depth > 0 => depth -= 1,
+            b'(' => break,
+            b'[' | b'{' | b'\n' | b'"' | b'\'' | b'`' => return true,
+            b if unsure(b) => return true,
+            _ => {}
+        }
+    }
+    let mut callee = open;
+    while callee > 0 && matches!(bytes[callee - 1], b' ' | b'\t') {
+        callee -= 1;
+    }
+    let end = callee;
+    while callee > 0
+        && (bytes[callee - 1].is_ascii_alphanumeric() || matches!(bytes[callee - 1], b'_' | b'.'))
+    {
+        callee -= 1;
+    }
+    if callee == end || (callee > 0 && !bytes[callee - 1].is_ascii()) {
+        // `func(...) {...}(x)`, `(f)(x)`, `f[T](x)`: not followed.
+        return true;
+    }
+    let mut keyword = callee;
+    while keyword > 0 && matches!(bytes[keyword - 1], b' ' | b'\t') {
+        keyword -= 1;
+    }
+    keyword >= 2 && &bytes[keyword - 2..keyword] == b"go" && is_word(bytes, keyword - 2, keyword)
 }
 
 /// Whether a byte can be a blank between Go tokens (all ASCII white space, to be safe).
@@ -1009,6 +1264,36 @@ mod tests {
             ":= x.makeChan(chan int)",
         ] {
             assert!(!runs(other), "{other}");
+        }
+        // ... whose name is sent on or passed as an argument in the declaration: a channel
+        // used neither way is never sent on by a goroutine.
+        let declares = |body: &str| {
+            let text = format!("package p\nfunc f() {{\n\t{body}\n}}\n");
+            !rules_for(Language::Go, &text, None, &sender).is_empty()
+        };
+        for sent in [
+            "c := make(chan int)\n\tgo func() { c <- 1 }()",
+            "c := make(chan int)\n\tgo func() {\n\t\tselect {\n\t\tcase c<-1:\n\t\t}\n\t}()",
+            "c := make(chan int)\n\tgo func(x chan int) { x <- 1 }(c)",
+            "c := make(chan int)\n\tgo run(ctx,\n\t\t// results\n\t\tc,\n\t)",
+            "var c = make(chan int)\n\tgo run(c /* results */)",
+            "c := make(chan int)\n\tgo s.run(h(1, 2), c)",
+            "c := make(chan int)\n\tgo func(c chan int) {}(c)",
+            "var c chan int = make(chan int)\n\tgo g()",
+            "var (\n\t\tc = make(chan int)\n\t)\n\tgo g(1, c)",
+            "a, c := 1, make(chan int)\n\tgo g()",
+        ] {
+            assert!(declares(sent), "{sent}");
+        }
+        for unsent in [
+            "c := make(chan int)\n\tgo g()\n\treturn c",
+            "c := make(chan int)\n\tgo func() { d <- 1 }()\n\t<-c",
+            "c := make(chan int)\n\tgo g(cc)\n\tx := <-c",
+            "c := make(chan int)\n\tgo g(c.x)\n\ts.c = c",
+            "var _ = make(chan int)\n\tgo g(c)",
+            "c := make(chan int)\n\tgo g()\n\tclose(c)\n\tsignal.Notify(c, x)\n\tf(1, c)",
+        ] {
+            assert!(!declares(unsent), "{unsent}");
         }
         let off = LintSettings {
             prefilter: false,

@@ -14,8 +14,9 @@ pub static RULE: Rule = Rule {
     language: Language::Go,
     default_severity: Severity::Warning,
     enabled_by_default: true,
-    needles: &[GO_CONTEXT_IMPORT, GO_NEW_ROOT, &[Needle::HandlerType]],
-    function_needles: &[],
+    needles: &[GO_CONTEXT_IMPORT, &[Needle::HandlerType]],
+    // Every finding is a `context.Background()` or `TODO()` call.
+    function_needles: &[GO_NEW_ROOT],
     test_files: true,
     doc: include_str!("../../rules/background-in-handler.md"),
     check: Check::Go(check),

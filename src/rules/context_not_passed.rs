@@ -19,7 +19,7 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Warning,
     enabled_by_default: true,
     needles: NEEDLES,
-    function_needles: &[],
+    function_needles: &[CALLED],
     test_files: false,
     doc: include_str!("../../rules/context-not-passed.md"),
     check: Check::Go(check),
@@ -30,10 +30,18 @@ pub static RULE: Rule = Rule {
 const NEEDLES: &[&[Needle]] = &[&[Needle::HandlerType], CALLS_OR_SIBLINGS];
 
 /// [`CALLS`], the calls of functions with a context-taking sibling, and the import of
-/// `log/slog` (its calls are reported with the `slog` option).
-const CALLS_OR_SIBLINGS: &[Needle] = &[
-    Needle::SiblingCall,
+/// `log/slog` (its calls are reported with the `slog` option): [`NAMES`] but the levels.
+const CALLS_OR_SIBLINGS: &[Needle] = NAMES.split_at(NAMES.len() - SLOG_LEVELS.len()).0;
+
+/// Every finding is a call of [`CALLS`], of a function with a context-taking sibling or of a
+/// level of [`SLOG_LEVELS`], in the declaration of the finding: [`NAMES`] but the import.
+const CALLED: &[Needle] = NAMES.split_at(1).1;
+
+/// The import of `log/slog`, the calls of functions with a context-taking sibling, [`CALLS`],
+/// then the words of [`SLOG_LEVELS`].
+const NAMES: &[Needle] = &[
     Needle::Text("log/slog\""),
+    Needle::SiblingCall,
     Needle::Word("Begin"),
     Needle::Word("Command"),
     Needle::Word("Dial"),
@@ -60,6 +68,10 @@ const CALLS_OR_SIBLINGS: &[Needle] = &[
     Needle::Word("Query"),
     Needle::Word("QueryRow"),
     Needle::Word("Sleep"),
+    Needle::Word("Debug"),
+    Needle::Word("Error"),
+    Needle::Word("Info"),
+    Needle::Word("Warn"),
 ];
 
 /// The names of the calls this rule looks at: [`CALLS_OR_SIBLINGS`] past its first two needles.
@@ -732,6 +744,19 @@ func g(ctx context.Context, db *sql.DB) {
 \t_, _ = net.Dial(\"tcp\", \"h:1\")
 }
 ";
+
+    /// The needles end with the words of the `log/slog` levels the rule reports.
+    #[test]
+    fn needles_name_the_slog_levels() {
+        let words: Vec<&str> = super::NAMES[super::NAMES.len() - super::SLOG_LEVELS.len()..]
+            .iter()
+            .map(|n| match n {
+                super::Needle::Word(word) => *word,
+                other => panic!("{other:?} is not a word"),
+            })
+            .collect();
+        assert_eq!(words, super::SLOG_LEVELS);
+    }
 
     /// `testdata/go/context-not-passed-slog/`: with `[rules.context-not-passed] slog = true`
     /// the `// want` lines are reported (info) and fixed; without it, nothing.

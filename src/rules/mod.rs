@@ -97,8 +97,10 @@ pub enum Needle {
     Statement(&'static str),
     /// A `make(chan T)` or `make(chan T, 0)` call that is a value of an assignment or
     /// declaration: the word `make`, in code, after `=` or `,` and then `(chan` (blanks
-    /// aside), with no buffer size other than `0` before the closing parenthesis. Where the
-    /// text is beyond this (a string, a comment), it counts.
+    /// aside), with no buffer size other than `0` before the closing parenthesis, whose name
+    /// (`name :=`, `name =`, `var name =`) the declaration sends on (`name <-`) or passes as an
+    /// argument (`(name)`, `, name,`). Where the text is beyond this (a string, a comment, a
+    /// list of names), it counts.
     UnbufferedChannel,
     /// These bytes anywhere, comments included (suppression comments).
     Comment(&'static str),
