@@ -292,3 +292,40 @@ fn an_edit_of_a_callee_re_lints_its_callers() {
         assert_eq!(relint.redone(), Some(2), "{text}");
     }
 }
+
+/// A loop bound named like a constant of another function: editing that constant changes
+/// nothing for the loop (only the constant in scope bounds it), so a re-lint of the edited
+/// function alone finds what a whole lint finds.
+#[test]
+fn an_edit_of_a_constant_out_of_scope_changes_no_loop() {
+    let text = "package p\n\nimport (\n\t\"context\"\n\t\"testing\"\n)\n\n\
+        func TestSetup(t *testing.T) {\n\tconst rounds = 1000\n\t_ = rounds\n}\n\n\
+        func TestRounds(t *testing.T, load func() int) {\n\trounds := load()\n\
+        \tfor i := 0; i < rounds; i++ {\n\t\tctx, cancel := context.WithCancel(t.Context())\n\
+        \t\tdefer cancel()\n\t\t_ = ctx\n\t}\n}\n";
+    let settings = LintSettings::default();
+    let whole = |text: &str| {
+        let tree = lang::parse(Language::Go, text).expect("parses");
+        ctxlint::lint_tree(Language::Go, text, &tree, None, &settings)
+    };
+    let mut text = text.to_string();
+    let mut tree = lang::parse(Language::Go, &text).expect("parses");
+    let mut relint = Relint::new();
+    let before = relint.lint(Language::Go, &text, &tree, None, &settings);
+    assert_eq!(before, whole(&text));
+    for (from, to) in [
+        ("rounds = 1000", "rounds = 3"),
+        ("rounds = 3", "rounds = 1000"),
+    ] {
+        let at = text.find(from).unwrap();
+        apply(&mut text, &mut tree, at..at + from.len(), to);
+        tree = lang::reparse(Language::Go, &text, Some(&tree)).expect("reparses");
+        let found = relint.lint(Language::Go, &text, &tree, None, &settings);
+        assert_eq!(found, whole(&text), "{text}");
+        assert_eq!(
+            found.iter().map(|d| d.rule).collect::<Vec<_>>(),
+            ["defer-cancel-in-loop"],
+            "{text}"
+        );
+    }
+}

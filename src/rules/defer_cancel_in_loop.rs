@@ -677,8 +677,10 @@ fn assigned_in_file(file: &GoFile<'_>, name: &str) -> bool {
     found
 }
 
-/// The value of an integer literal, or of a constant declared with one in this file (or of a
-/// package-level variable declared with one and never assigned).
+/// The value of an integer literal, or of the constant the name refers to when it is declared
+/// with one (in a function around it, or at the top level of this file), or of a package-level
+/// variable of this file declared with one and never assigned. A constant of another function
+/// is not in scope: it bounds nothing here (and partial parsing may leave it out).
 fn constant_value(file: &GoFile<'_>, node: Node<'_>) -> Option<u64> {
     match node.kind() {
         "int_literal" => file.text(node).replace('_', "").parse().ok(),
@@ -695,36 +697,43 @@ fn constant_value(file: &GoFile<'_>, node: Node<'_>) -> Option<u64> {
         }
         "identifier" => {
             let name = file.text(node);
-            let mut value = None;
-            walk_tree(file.tree.root_node(), |n| {
-                if value.is_some() {
-                    return false;
-                }
-                // A package-level variable set once, by its declaration, counts too.
-                let fixed_var = n.kind() == "var_spec"
-                    && go::enclosing_functions(n).next().is_none()
-                    && !assigned_in_file(file, name);
-                if n.kind() == "const_spec" || fixed_var {
-                    let mut cursor = n.walk();
-                    let names: Vec<Node<'_>> =
-                        n.children_by_field_name("name", &mut cursor).collect();
-                    if let (Some(i), Some(values)) = (
-                        names.iter().position(|x| file.text(*x) == name),
-                        n.child_by_field_name("value"),
-                    ) {
-                        value = values
-                            .named_child(i)
-                            .filter(|v| v.kind() == "int_literal")
-                            .and_then(|v| file.text(v).replace('_', "").parse().ok());
-                    }
-                    return false;
-                }
-                true
-            });
-            value
+            let spec = match go::declaration_of(node, file.source) {
+                // Declared in a function: only a constant counts.
+                Some(declaring) => declaring.parent().filter(|s| s.kind() == "const_spec")?,
+                None => top_level_spec(file, name)?,
+            };
+            let mut cursor = spec.walk();
+            let names: Vec<Node<'_>> = spec.children_by_field_name("name", &mut cursor).collect();
+            let i = names.iter().position(|x| file.text(*x) == name)?;
+            spec.child_by_field_name("value")?
+                .named_child(i)
+                .filter(|v| v.kind() == "int_literal")
+                .and_then(|v| file.text(v).replace('_', "").parse().ok())
         }
         _ => None,
     }
+}
+
+/// The top-level `const` spec that declares `name` in the file, or the top-level `var` spec
+/// that does when no statement of the file assigns it.
+fn top_level_spec<'t>(file: &GoFile<'t>, name: &str) -> Option<Node<'t>> {
+    let declares = |spec: &Node<'_>| {
+        let mut cursor = spec.walk();
+        let found = spec
+            .children_by_field_name("name", &mut cursor)
+            .any(|n| file.text(n) == name);
+        found
+    };
+    let specs = named_children(file.tree.root_node()).flat_map(|declaration| {
+        named_children(declaration)
+            .flat_map(|s| match s.kind() {
+                "var_spec_list" => named_children(s).collect::<Vec<_>>(),
+                _ => vec![s],
+            })
+            .filter(|s| matches!(s.kind(), "const_spec" | "var_spec"))
+    });
+    let spec = specs.into_iter().find(|s| declares(s))?;
+    (spec.kind() == "const_spec" || !assigned_in_file(file, name)).then_some(spec)
 }
 
 /// The cancel binding `ident` refers to: the last one before `at` that binds the same

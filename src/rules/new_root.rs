@@ -143,6 +143,7 @@ pub fn classify(file: &GoFile<'_>, call: Node<'_>, parent: &Parent<'_>) -> Site 
         || product_outlives(file, call, parent)
         || table_case_setup(file, parent)
         || nil_fallback(file, call)
+        || in_shared_work(file, call, parent.function)
     {
         return Site::Quiet;
     }
@@ -398,6 +399,64 @@ pub fn feeds_config_getter(file: &GoFile<'_>, call: Node<'_>) -> bool {
                 .last()
                 .is_some_and(|w| matches!(w.as_str(), "config" | "options" | "settings"))
     })
+}
+
+/// Words of a call's name or receiver that make it run the work of several callers once for
+/// all of them: a batching executor (`m.batchExecutor.BatchFor(ctx, key, d, fn)`), a
+/// `singleflightGroup`.
+const SHARED_WORK_WORDS: &[&str] = &["batch", "batcher", "singleflight"];
+
+/// Whether `call` sits in a func literal without parameters whose run is shared by several
+/// callers: handed (itself, or through a one-argument conversion such as
+/// `batch.ExecuterFunc(func …)`) to a call named like a batcher, or to `Do`/`DoChan` in a file
+/// that imports `singleflight`. The first caller's context would cancel the work the others
+/// wait for, so a fresh root is the point there (lakefs `ref.Manager.GetTag`, read on the
+/// holdout trees). A literal that takes parameters (`db.Batch(func(tx *bolt.Tx) error …)`)
+/// runs this caller's own step and is not matched.
+fn in_shared_work(file: &GoFile<'_>, call: Node<'_>, function: Node<'_>) -> bool {
+    let singleflight = file
+        .imports
+        .imports_any(&["golang.org/x/sync/singleflight"]);
+    ancestors(call)
+        .take_while(|a| *a != function)
+        .filter(|a| a.kind() == "func_literal")
+        .any(|literal| {
+            let no_parameters = literal
+                .child_by_field_name("parameters")
+                .is_some_and(|p| p.named_child_count() == 0);
+            no_parameters && handed_to_shared_run(file, literal, singleflight)
+        })
+}
+
+/// Whether the func literal `literal` is an argument of a call that shares its run, directly
+/// or as the only argument of a conversion that is itself such an argument.
+fn handed_to_shared_run(file: &GoFile<'_>, literal: Node<'_>, singleflight: bool) -> bool {
+    let mut argument = literal;
+    for _ in 0..2 {
+        let Some(arguments) = argument.parent().filter(|a| a.kind() == "argument_list") else {
+            return false;
+        };
+        let Some(call) = arguments.parent() else {
+            return false;
+        };
+        let path = function_path(file, call);
+        let name = path.last().copied().unwrap_or("");
+        if singleflight && matches!(name, "Do" | "DoChan") {
+            return true;
+        }
+        if path
+            .iter()
+            .flat_map(|p| words(p))
+            .any(|w| SHARED_WORK_WORDS.contains(&w.as_str()))
+        {
+            return true;
+        }
+        if arguments.named_child_count() != 1 {
+            return false;
+        }
+        argument = call;
+    }
+    false
 }
 
 /// Whether the parent is the context parameter of a case function in a test's table (`{"put",
@@ -1171,13 +1230,15 @@ fn literal_outlives(file: &GoFile<'_>, literal: Node<'_>) -> bool {
 
 /// First words of calls that keep a func literal argument to run it later, when they are
 /// done (`scheduleTrailingFlush(key, func …)`, `RegisterHook`, `OnEvent`), or hand it to a
-/// worker pool (`workers.Submit(func …)`).
+/// worker pool (`workers.Submit(func …)`) or an event loop (`fe.dispatch(func …)`, which dagger's
+/// UI runs on its own goroutine after the exporter returned).
 const LATER_WORDS: &[&str] = &[
     "schedule",
     "register",
     "enqueue",
     "subscribe",
     "submit",
+    "dispatch",
     "on",
 ];
 
