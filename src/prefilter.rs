@@ -735,6 +735,7 @@ impl<'a, 'g> Scan<'a, 'g> {
                 r.languages().contains(&language)
                     && (r.test_files || !test_file)
                     && self.satisfies(r)
+                    && crate::rules::may_report(r, self.text, path, self.go)
             })
             .collect()
     }

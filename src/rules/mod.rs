@@ -167,6 +167,27 @@ pub fn find(name: &str) -> Option<&'static Rule> {
 pub const CALLEE_DROPS_CONTEXT: &str = callee_drops_context::RULE.name;
 pub use callee_drops_context::{callers_in, roots_in};
 
+/// Whether `rule` can report something in a file of this text at `path` whose needles it has
+/// found: a closer byte scan of the rules whose needles alone let through many files they
+/// have nothing to say about (see [`context_not_passed::may_report`], and for
+/// callee-drops-context [`crate::lang::go::siblings::ByName::called_in_file`]); `true` for the
+/// others.
+pub(crate) fn may_report(
+    rule: &Rule,
+    text: &str,
+    path: Option<&std::path::Path>,
+    go: &crate::lang::go::GoSettings,
+) -> bool {
+    if std::ptr::eq(rule, &context_not_passed::RULE) {
+        return context_not_passed::may_report(text, path, go);
+    }
+    if std::ptr::eq(rule, &callee_drops_context::RULE) {
+        // A call of a function that starts a root, declared where the file can reach it.
+        return go.roots.called_in_file(text, path, &go.types);
+    }
+    true
+}
+
 /// The name of the rule that reports suppressions silencing nothing.
 pub use unused_suppression::NAME as UNUSED_SUPPRESSION;
 
