@@ -484,10 +484,11 @@ pub fn insert_line_after(node: Node<'_>, line: &str, source: &str) -> crate::dia
     }
 }
 
-/// Whether byte `at` lies strictly inside a string, character literal or comment of the tree
-/// `node` belongs to, as the parser read it. The text and the parser can disagree: a line
-/// comment holding a NUL byte ends there for the parser, so in `//\0"` a string starts that
-/// runs past the end of the line.
+/// Whether byte `at` lies strictly inside a string or character literal of the tree `node`
+/// belongs to, as the parser read it. The text and the parser can disagree: a line comment
+/// holding a NUL byte ends there for the parser, so in `//\0"` a string starts that runs past
+/// the end of the line. (A line comment's node can hold the `\r` of a CRLF line end: being
+/// inside a comment is not checked.)
 fn inside_literal(node: Node<'_>, at: usize) -> bool {
     let mut root = node;
     while let Some(parent) = root.parent() {
@@ -495,9 +496,7 @@ fn inside_literal(node: Node<'_>, at: usize) -> bool {
     }
     let mut inner = root.descendant_for_byte_range(at, at);
     while let Some(n) = inner {
-        let literal = n.kind().contains("string")
-            || n.kind().contains("comment")
-            || n.kind() == "char_literal";
+        let literal = n.kind().contains("string") || n.kind() == "char_literal";
         if literal && n.start_byte() < at && at < n.end_byte() {
             return true;
         }
