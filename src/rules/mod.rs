@@ -102,6 +102,11 @@ pub enum Needle {
     /// argument (`(name)`, `, name,`). Where the text is beyond this (a string, a comment, a
     /// list of names), it counts.
     UnbufferedChannel,
+    /// A `WithContext` call (the word, in code) bound as `g, ctx :=` (`=`, `var g, ctx =`)
+    /// whose context is `_` or may be used after a `Wait` of the declaration: its name occurs
+    /// after a `Wait`, a `for` loop may hold the `Wait`, or there is a `goto`. Where the text
+    /// is beyond this (another binding, a comment), it counts.
+    GroupContext,
     /// These bytes anywhere, comments included (suppression comments).
     Comment(&'static str),
     /// The name of a function that produces a cancel function, as a word: built in,
