@@ -211,13 +211,15 @@ fn with_go_declarations(targets: &[Target], options: &mut CheckOptions, rules: &
         partial: options.settings.partial_parse,
     };
     let read_vendor = (siblings || roots) && options.walk.default_excludes;
-    let (declared, imports) = collect_declarations(
+    let (declared, mut file_imports) = collect_declarations(
         targets,
         options.max_file_size,
         in_targets,
         Some(&root_pass),
-        read_vendor,
+        read_vendor || roots,
     );
+    let imports: std::collections::BTreeSet<String> =
+        file_imports.values().flatten().cloned().collect();
     let vendored = if read_vendor {
         vendor_targets(&options.paths, targets, &imports)
     } else {
@@ -228,13 +230,14 @@ fn with_go_declarations(targets: &[Target], options: &mut CheckOptions, rules: &
         types: false,
         ..in_targets
     };
-    let (mut vendor_declared, _) = collect_declarations(
+    let (mut vendor_declared, vendor_imports) = collect_declarations(
         &vendored,
         options.max_file_size,
         in_vendor,
         Some(&root_pass),
-        false,
+        roots,
     );
+    file_imports.extend(vendor_imports);
     // The packages declaring the aliases of `context.Context` that the siblings found so far
     // take first (`aws.Context`), when the targets do not import them.
     let aliases: std::collections::BTreeSet<String> = declared
@@ -286,7 +289,14 @@ fn with_go_declarations(targets: &[Target], options: &mut CheckOptions, rules: &
             .filter(|t| t.language == Language::Go)
             .chain(&vendored)
             .collect();
-        with_callers(&go_targets, max_file_size, partial, go, direct)
+        with_callers(
+            &go_targets,
+            &file_imports,
+            max_file_size,
+            partial,
+            go,
+            direct,
+        )
     } else {
         direct
     };
@@ -302,6 +312,7 @@ fn with_go_declarations(targets: &[Target], options: &mut CheckOptions, rules: &
 /// whatever the thread count and file order.
 fn with_callers(
     targets: &[&Target],
+    imports: &FileImports,
     max_file_size: u64,
     partial: bool,
     settings: &lang::go::GoSettings,
@@ -340,9 +351,18 @@ fn with_callers(
         };
         let mut settings = settings.clone();
         settings.roots = std::sync::Arc::new(lang::go::roots::RootIndex::new(frontier.clone()));
+        // Files known (from the first pass) to import none of the step's packages and to lie
+        // outside its directories cannot call its names: they are not read again.
+        let may_call = |path: &Path| match imports.get(path) {
+            Some(paths) => {
+                by_dir.contains_key(path.parent().unwrap_or(Path::new("")))
+                    || paths.iter().any(|p| by_import.contains_key(p.as_str()))
+            }
+            None => true,
+        };
         let found: Vec<lang::go::roots::RootStart> = targets
             .par_iter()
-            .filter(|t| !t.path.to_string_lossy().ends_with("_test.go"))
+            .filter(|t| !t.path.to_string_lossy().ends_with("_test.go") && may_call(&t.path))
             .flat_map_iter(|target| {
                 let found = with_file_bytes(&target.path, max_file_size, |bytes| {
                     let source = std::str::from_utf8(bytes).ok()?;
@@ -514,9 +534,12 @@ fn vendor_targets(
     if dirs.is_empty() {
         return Vec::new();
     }
+    // The vendored files that are targets too (with --no-default-excludes), known by their
+    // absolute path; only paths with a `vendor` directory can be one.
     let known: std::collections::HashSet<PathBuf> = targets
         .iter()
         .filter_map(|t| std::path::absolute(&t.path).ok())
+        .filter(|p| p.components().any(|c| c.as_os_str() == "vendor"))
         .collect();
     let mut vendored = Vec::new();
     for package in dirs
@@ -526,7 +549,9 @@ fn vendor_targets(
         let Some(mut files) = package_files(&package) else {
             continue;
         };
-        files.retain(|p| !std::path::absolute(p).is_ok_and(|a| known.contains(&a)));
+        if !known.is_empty() {
+            files.retain(|p| !std::path::absolute(p).is_ok_and(|a| known.contains(&a)));
+        }
         vendored.extend(files.into_iter().map(|path| Target {
             display: path.to_string_lossy().into_owned(),
             path,
@@ -558,20 +583,23 @@ pub fn collect_wrappers(
         .collect()
 }
 
+/// The import paths each Go file names (see [`lang::go::imports::import_paths`]), by path.
+type FileImports = HashMap<PathBuf, Vec<String>>;
+
 /// What each Go target declares for its package and tree (see [`lang::go::declarations`]);
-/// targets declaring nothing are left out. With `imports`, also the import paths the targets
-/// name (for [`vendor_targets`]).
+/// targets declaring nothing are left out. With `imports`, also the import paths each target
+/// names (for [`vendor_targets`] and [`with_callers`]).
 fn collect_declarations(
     targets: &[Target],
     max_file_size: u64,
     wanted: lang::go::Wanted,
     root_pass: Option<&lang::go::RootPass<'_>>,
     imports: bool,
-) -> (
-    Vec<(PathBuf, lang::go::Declarations)>,
-    std::collections::BTreeSet<String>,
-) {
-    type Found = (Option<(PathBuf, lang::go::Declarations)>, Vec<String>);
+) -> (Vec<(PathBuf, lang::go::Declarations)>, FileImports) {
+    type Found = (
+        Option<(PathBuf, lang::go::Declarations)>,
+        (PathBuf, Vec<String>),
+    );
     let found: Vec<Found> = targets
         .par_iter()
         .filter(|t| t.language == Language::Go)
@@ -585,6 +613,7 @@ fn collect_declarations(
                 } else {
                     Vec::new()
                 };
+                let imported = (target.path.clone(), imported);
                 if !wanted.in_file(bytes).any() {
                     return (None, imported);
                 }
@@ -600,10 +629,12 @@ fn collect_declarations(
         })
         .collect();
     let mut declared = Vec::new();
-    let mut imported = std::collections::BTreeSet::new();
-    for (declarations, paths) in found {
+    let mut imported = HashMap::new();
+    for (declarations, (path, paths)) in found {
         declared.extend(declarations);
-        imported.extend(paths);
+        if imports {
+            imported.insert(path, paths);
+        }
     }
     (declared, imported)
 }

@@ -118,13 +118,26 @@ pub fn fix_source(
     source: &str,
     diagnostics: Vec<Diagnostic>,
     mode: FixMode,
+    lint: impl FnMut(&str) -> Option<Vec<Diagnostic>>,
+) -> Fixed {
+    fix_parsed_source(language, source, None, diagnostics, mode, lint)
+}
+
+/// [`fix_source`] given the syntax tree of `source` ([`lang::parse`]'s, not a partial parse)
+/// when the caller has it.
+pub fn fix_parsed_source(
+    language: Language,
+    source: &str,
+    tree: Option<Tree>,
+    diagnostics: Vec<Diagnostic>,
+    mode: FixMode,
     mut lint: impl FnMut(&str) -> Option<Vec<Diagnostic>>,
 ) -> Fixed {
     let mut notes = Vec::new();
     let mut current = source.to_string();
     let mut current_diagnostics = diagnostics.clone();
-    // The tree of `current` when the previous pass has it.
-    let mut next_tree = None;
+    // The tree of `current` when the caller or the previous pass has it.
+    let mut next_tree = tree;
     let mut applied = 0;
     for pass in 1.. {
         if !mode.applies_any(&current_diagnostics) {
@@ -401,11 +414,6 @@ pub fn edits_with_import_cleanup(language: Language, source: &str, fix: &Fix) ->
         }
     }
     all
-}
-
-/// Syntax errors (ERROR and MISSING nodes) in `source`; `None` if it cannot be parsed.
-pub fn syntax_errors(language: Language, source: &str) -> Option<usize> {
-    lang::parse(language, source).map(|tree| lang::error_spans(&tree).len())
 }
 
 /// Replaces `path` with `text` through a temporary file in the same directory and a rename,

@@ -14,7 +14,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use tree_sitter::Node;
+use tree_sitter::{Node, Tree};
 
 use crate::diagnostic::Diagnostic;
 use crate::lang::go::default_package_name;
@@ -38,8 +38,14 @@ pub fn fix_problems(
     settings: &LintSettings,
     fixes: Fixes,
 ) -> Vec<String> {
+    let (Some(old), Some(new)) = (
+        lang::parse(Language::Go, before),
+        lang::parse(Language::Go, after),
+    ) else {
+        return Vec::new();
+    };
     let findings = crate::lint_file(Language::Go, before, None, settings).unwrap_or_default();
-    Oracle::new(before, &findings, settings).problems(after, fixes)
+    Oracle::new(before, &old, &findings, settings).problems(after, &new, fixes)
 }
 
 /// What a check finds in a text, to compare before and after a fix.
@@ -61,8 +67,7 @@ const CHECKS: [(&str, Check, bool); 3] = [
 /// any number of fixed texts ([`fix_problems`] for one).
 pub struct Oracle<'a> {
     settings: &'a LintSettings,
-    /// `None` when the text does not parse: then nothing is judged.
-    before: Option<Judged>,
+    before: Judged,
 }
 
 /// What a text has: findings per rule, and what each of [`CHECKS`] finds in it (`None` for
@@ -72,53 +77,75 @@ struct Judged {
     found: Vec<Option<Vec<String>>>,
 }
 
-/// Findings per rule; a fix can settle what a suppression silenced (`defer cancel()` of a
+/// Findings per rule. A fix can settle what a suppression silenced (`defer cancel()` of a
 /// parent makes the discarded cancel of its child harmless): the suppression is then reported
-/// as stale, which is news, not damage.
-fn findings(diagnostics: &[Diagnostic]) -> BTreeMap<&'static str, usize> {
+/// as stale, which is news, not damage. Findings in code that does not parse (inside an
+/// ERROR node or a function with a syntax error) are not counted: there the rules see
+/// whatever the parser's recovery makes of the text, which an edit can change (a `defer
+/// cancel()` put on its own line after `x, _ := context.WithCancel()/…` turned the rest of
+/// the line into a statement of its own).
+fn findings(diagnostics: &[Diagnostic], root: Node<'_>) -> BTreeMap<&'static str, usize> {
     let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
     for d in diagnostics.iter().filter(|d| d.rule != UNUSED_SUPPRESSION) {
-        *counts.entry(d.rule).or_default() += 1;
+        if !in_broken_code(root, d.span.start) {
+            *counts.entry(d.rule).or_default() += 1;
+        }
     }
     counts
 }
 
+/// Whether the byte `at` lies in an ERROR node or in a function with a syntax error.
+fn in_broken_code(root: Node<'_>, at: usize) -> bool {
+    if !root.has_error() {
+        return false;
+    }
+    let mut node = root.descendant_for_byte_range(at, at);
+    while let Some(n) = node {
+        let function = matches!(
+            n.kind(),
+            "function_declaration" | "method_declaration" | "func_literal"
+        );
+        if n.is_error() || (function && n.has_error()) {
+            return true;
+        }
+        node = n.parent();
+    }
+    false
+}
+
 impl<'a> Oracle<'a> {
-    /// The oracle for fixes of `before`, whose diagnostics with `settings` are `diagnostics`.
-    pub fn new(before: &str, diagnostics: &[Diagnostic], settings: &'a LintSettings) -> Self {
-        let before = lang::parse(Language::Go, before).map(|tree| {
-            let root = tree.root_node();
-            // Imports that did not parse before (`import("context""net/http"\n"o")`) can
-            // parse once a fix took one out: what they import was never judged, so it is not
-            // news.
-            let broken = broken_imports(root);
-            Judged {
-                findings: findings(diagnostics),
-                found: CHECKS
-                    .iter()
-                    .map(|(what, check, _)| {
-                        (!(*what == "import not used" && broken)).then(|| check(root, before))
-                    })
-                    .collect(),
-            }
-        });
+    /// The oracle for fixes of `before`, whose syntax tree is `tree` and whose diagnostics
+    /// with `settings` are `diagnostics`.
+    pub fn new(
+        before: &str,
+        tree: &Tree,
+        diagnostics: &[Diagnostic],
+        settings: &'a LintSettings,
+    ) -> Self {
+        let root = tree.root_node();
+        // Imports that did not parse before (`import("context""net/http"\n"o")`) can parse
+        // once a fix took one out: what they import was never judged, so it is not news.
+        let broken = broken_imports(root);
+        let before = Judged {
+            findings: findings(diagnostics, root),
+            found: CHECKS
+                .iter()
+                .map(|(what, check, _)| {
+                    (!(*what == "import not used" && broken)).then(|| check(root, before))
+                })
+                .collect(),
+        };
         Oracle { settings, before }
     }
 
-    /// The problems `after` (a fixed text) has that the text before did not, one line each;
-    /// empty when the fix is sound or either text does not parse (syntax is checked
-    /// elsewhere).
-    pub fn problems(&self, after: &str, fixes: Fixes) -> Vec<String> {
-        let Some(before) = &self.before else {
-            return Vec::new();
-        };
-        let Some(new) = lang::parse(Language::Go, after) else {
-            return Vec::new();
-        };
+    /// The problems `after` (a fixed text, whose syntax tree is `tree`) has that the text
+    /// before did not, one line each; empty when the fix is sound.
+    pub fn problems(&self, after: &str, tree: &Tree, fixes: Fixes) -> Vec<String> {
+        let before = &self.before;
         let mut problems = Vec::new();
         let diagnostics =
             crate::lint_file(Language::Go, after, None, self.settings).unwrap_or_default();
-        for (rule, count) in &findings(&diagnostics) {
+        for (rule, count) in &findings(&diagnostics, tree.root_node()) {
             let had = before.findings.get(rule).copied().unwrap_or(0);
             if *count > had {
                 problems.push(format!("new finding: {rule} ({had} before, {count} after)"));
@@ -134,7 +161,7 @@ impl<'a> Oracle<'a> {
             // Compared as multisets: a problem the input already had counts once, however
             // the fix rewrote its statement.
             let mut was = was.clone();
-            for found in check(new.root_node(), after) {
+            for found in check(tree.root_node(), after) {
                 match was.iter().position(|w| *w == found) {
                     Some(i) => {
                         was.swap_remove(i);
@@ -156,9 +183,12 @@ impl<'a> Oracle<'a> {
 fn redeclarations(root: Node<'_>, source: &str) -> Vec<String> {
     let mut found = Vec::new();
     walk_tree(root, |node| {
+        if node.kind() != "block" {
+            return true;
+        }
         let owner = node.parent();
         let broken = node.has_error() || owner.is_some_and(|f| f.has_error());
-        if node.kind() == "block" && !broken {
+        if !broken {
             let mut declared: HashSet<&str> = HashSet::new();
             if let Some(f) = owner.filter(|f| {
                 matches!(
@@ -470,6 +500,29 @@ mod tests {
             "b,cancel:=context.WithDeadline()\ndefer cancel()",
         );
         assert_eq!(problems(before, &after), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_finding_in_a_function_that_does_not_parse_is_not_judged() {
+        // `defer cancel()` on its own line after `x,_:=context.WithCancel()/...` made the rest
+        // of the line a statement of its own, where context-not-passed found `exec.Command()`
+        // (fix_go fuzz target).
+        let before = "import(\"context\"\"os/exec\")func n(c context.Context{func({x,_:=context.WithCancel()/\0_=c,_=o}e\x01exec.Command()";
+        let after = before.replace(
+            "x,_:=context.WithCancel()",
+            "x,cancel:=context.WithCancel()\ndefer cancel()",
+        );
+        assert_eq!(problems(before, &after), Vec::<String>::new());
+        // The same finding in a function that parses counts.
+        let before = "package p\n\nimport (\n\t\"context\"\n\t\"os/exec\"\n)\n\nfunc n(c context.Context) {\n\t_ = c\n}\n";
+        let after = before.replace("\t_ = c\n", "\t_ = c\n\t_ = exec.Command(\"go\")\n");
+        let found = problems(before, &after);
+        assert!(
+            found
+                .iter()
+                .any(|p| p.starts_with("new finding: context-not-passed")),
+            "{found:?}"
+        );
     }
 
     #[test]

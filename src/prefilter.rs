@@ -581,6 +581,7 @@ fn text_of(needle: Needle) -> &'static str {
     match needle {
         Needle::Text(t) | Needle::Word(t) | Needle::Statement(t) | Needle::Comment(t) => t,
         Needle::UnbufferedChannel => "make",
+        Needle::GroupContext => "WithContext",
         Needle::CancelFunction
         | Needle::HandlerType
         | Needle::RequestType
@@ -735,6 +736,7 @@ impl<'a, 'g> Scan<'a, 'g> {
                 r.languages().contains(&language)
                     && (r.test_files || !test_file)
                     && self.satisfies(r)
+                    && crate::rules::may_report(r, self.text, path, self.go)
             })
             .collect()
     }
@@ -842,6 +844,11 @@ fn counts(
                 && !lines.is_comment(bytes, start)
                 && may_make_unbuffered_channel(&bytes[start + "make".len()..])
                 && may_reach_a_sender(bytes, start, scope)
+        }
+        Needle::GroupContext => {
+            is_word(bytes, start, start + "WithContext".len())
+                && !lines.is_comment(bytes, start)
+                && may_misuse_group_context(bytes, start, scope)
         }
         _ => !lines.is_comment(bytes, start),
     }
@@ -979,6 +986,145 @@ fn may_reach_a_sender(bytes: &[u8], start: usize, scope: std::ops::Range<usize>)
             None => false,
         }
     })
+}
+
+/// Whether the group context bound from the `WithContext` call at `start` can be discarded or
+/// used after the group's `Wait`, as far as the text of its declaration `scope` tells: it is
+/// `_` (`g, _ := errgroup.WithContext(ctx)`), or after a `Wait` in `scope` its name occurs
+/// again, or a `for` loop may hold that `Wait` (a later iteration reaches earlier uses), or
+/// there is a `goto`. Otherwise no path from a `Wait` reaches a use. Whatever this does not
+/// follow (other bindings, a comment, non-ASCII text) counts.
+fn may_misuse_group_context(bytes: &[u8], start: usize, scope: std::ops::Range<usize>) -> bool {
+    let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let blank_before = |mut at: usize| {
+        while at > 0 && is_blank(bytes[at - 1]) {
+            at -= 1;
+        }
+        at
+    };
+    let word_before = |end: usize| {
+        let mut at = end;
+        while at > 0 && is_ident(bytes[at - 1]) {
+            at -= 1;
+        }
+        (at < end && !bytes[at].is_ascii_digit() && (at == 0 || bytes[at - 1].is_ascii()))
+            .then_some(at)
+    };
+    // Back from the call: the package (`errgroup.`), `=` or `:=`, then `group, context`.
+    let mut at = blank_before(start);
+    if at > 0 && bytes[at - 1] == b'.' {
+        let Some(package) = word_before(blank_before(at - 1)) else {
+            return true;
+        };
+        at = blank_before(package);
+    }
+    if at == 0 || bytes[at - 1] != b'=' {
+        return true;
+    }
+    at -= 1;
+    if at > 0 && bytes[at - 1] == b':' {
+        at -= 1;
+    }
+    let context_end = blank_before(at);
+    let Some(context_start) = word_before(context_end) else {
+        return true;
+    };
+    let comma = blank_before(context_start);
+    if comma == 0 || bytes[comma - 1] != b',' {
+        return true;
+    }
+    let Some(group) = word_before(blank_before(comma - 1)) else {
+        return true;
+    };
+    let mut before = group;
+    while before > 0 && matches!(bytes[before - 1], b' ' | b'\t' | b'\r') {
+        before -= 1;
+    }
+    let starts_statement = before == 0
+        || matches!(bytes[before - 1], b'\n' | b'{' | b';' | b'(')
+        || (bytes[..before].ends_with(b"var") && is_word(bytes, before - 3, before));
+    let context = &bytes[context_start..context_end];
+    if !starts_statement || context == b"_" {
+        return true;
+    }
+    // Where a statement can begin (not in a comment after `//`, as `for` often is).
+    let statements = |word: &'static [u8], from: usize, to: usize| {
+        memchr::memmem::find_iter(&bytes[from..to], word)
+            .map(move |i| from + i)
+            .filter(move |&i| is_word(bytes, i, i + word.len()) && begins_statement(bytes, i))
+    };
+    if statements(b"goto", scope.start, scope.end).next().is_some() {
+        return true;
+    }
+    let waits = memchr::memmem::find_iter(&bytes[scope.clone()], b"Wait")
+        .map(|i| scope.start + i)
+        .filter(|&i| is_word(bytes, i, i + "Wait".len()));
+    waits.into_iter().any(|wait| {
+        let used_after = memchr::memmem::find_iter(&bytes[wait..scope.end], context)
+            .any(|i| is_word(bytes, wait + i, wait + i + context.len()));
+        used_after || statements(b"for", scope.start, wait).any(|f| may_be_in_loop(bytes, f, wait))
+    })
+}
+
+/// Whether the text at `at` can be inside the `for` statement whose keyword is at `keyword`:
+/// from the keyword on, the braces (outside strings, runes and comments) neither close the
+/// block around the loop nor close the loop's body at the end of a line before `at`.
+fn may_be_in_loop(bytes: &[u8], keyword: usize, at: usize) -> bool {
+    let mut depth = 0usize;
+    let mut i = keyword;
+    while i < at {
+        match bytes[i] {
+            b'{' => depth += 1,
+            b'}' => {
+                if depth == 0 {
+                    return false;
+                }
+                depth -= 1;
+                if depth == 0 {
+                    // A body closed at the end of its line ends the statement; a composite
+                    // literal of the loop's header (`range []T{a} {`) is followed by more.
+                    let rest = &bytes[i + 1..at];
+                    let next = rest.iter().position(|b| !matches!(b, b' ' | b'\t' | b'\r'));
+                    if next.is_some_and(|n| rest[n] == b'\n' || rest[n..].starts_with(b"//")) {
+                        return false;
+                    }
+                }
+            }
+            b'"' | b'\'' => {
+                let quote = bytes[i];
+                i += 1;
+                while i < at && bytes[i] != quote {
+                    match bytes[i] {
+                        b'\\' => i += 1,
+                        b'\n' => return true,
+                        _ => {}
+                    }
+                    i += 1;
+                }
+            }
+            b'`' => {
+                i += 1;
+                while i < at && bytes[i] != b'`' {
+                    i += 1;
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < at && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i < at && !bytes[i..].starts_with(b"*/") {
+                    i += 1;
+                }
+                i += 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    true
 }
 
 /// Whether the `(` or `,` at `at` can be part of the arguments of the call of a `go` statement
@@ -1299,6 +1445,31 @@ mod tests {
             prefilter: false,
             ..LintSettings::only(&[find("abandoned-sender").unwrap()])
         };
+        // errgroup-context: a group context discarded or that can be used after `Wait`.
+        let group = LintSettings::only(&[find("errgroup-context").unwrap()]);
+        let binds = |body: &str| {
+            let text = format!("package p\nimport \"golang.org/x/sync/errgroup\"\nfunc f() error {{\n\tx := f(y)\n\tg, gctx := errgroup.WithContext(ctx)\n\t{body}\n}}\n");
+            !rules_for(Language::Go, &text, None, &group).is_empty()
+        };
+        for misused in [
+            "g.Wait()\n\tuse(gctx)",
+            "for {\n\t\tuse(gctx)\n\t\tg.Wait()\n\t}",
+            "for _, x := range []int{1} { use(gctx, x); g.Wait() }",
+            "for _, x := range []int{\n\t\t1,\n\t} {\n\t\tg.Wait()\n\t}",
+            "use(gctx)\n\tg.Wait()\n\tgoto L",
+        ] {
+            assert!(binds(misused), "{misused}");
+        }
+        for fine in [
+            "g.Go(func() error { return use(gctx) })\n\treturn g.Wait()",
+            "for _, x := range xs {\n\t\tlog(\"} {\")\n\t\tg.Go(func() error { return use(gctx, x) })\n\t}\n\treturn g.Wait()",
+            "for _, x := range xs { // }\n\t\tg.Go(func() error { return use(gctx, '}') })\n\t}\n\treturn g.Wait()",
+            "// Wait for the group's goroutines\n\t// for a while.\n\treturn g.Wait()",
+        ] {
+            assert!(!binds(fine), "{fine}");
+        }
+        let discarded = "package p\nimport \"golang.org/x/sync/errgroup\"\nfunc f() {\n\tg, _ := errgroup.WithContext(ctx)\n\tg.Go(h)\n}\n";
+        assert!(!rules_for(Language::Go, discarded, None, &group).is_empty());
         assert_eq!(rules_for(Language::Go, "", None, &off).len(), 1);
     }
 }

@@ -1,6 +1,8 @@
 //! `context-not-passed`: a call with a context-taking variant, made without the parent context
 //! the function has.
 
+use std::path::Path;
+
 use tree_sitter::Node;
 
 use super::new_root::{self, Parent};
@@ -8,7 +10,7 @@ use super::{Check, Needle, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity, Span};
 use crate::lang::go::siblings::Sibling;
 use crate::lang::go::types::{StdType, TypeRef};
-use crate::lang::go::{self, Callee, GoFile};
+use crate::lang::go::{self, Callee, GoFile, GoSettings};
 use crate::lang::named_children;
 use crate::lang::Language;
 
@@ -76,6 +78,133 @@ const NAMES: &[Needle] = &[
 
 /// The names of the calls this rule looks at: [`CALLS_OR_SIBLINGS`] past its first two needles.
 const CALLS: &[Needle] = CALLS_OR_SIBLINGS.split_at(2).1;
+
+/// The functions of the standard library this rule reports, by import path: called qualified
+/// by the name the file imports the package under (see [`package_variant`]).
+const PACKAGE_CALLS: &[(&str, &[&str])] = &[
+    (
+        "net/http",
+        &["NewRequest", "Get", "Head", "Post", "PostForm"],
+    ),
+    ("os/exec", &["Command"]),
+    (
+        "net",
+        &[
+            "Dial",
+            "DialTimeout",
+            "LookupAddr",
+            "LookupCNAME",
+            "LookupHost",
+            "LookupIP",
+            "LookupMX",
+            "LookupNS",
+            "LookupPort",
+            "LookupSRV",
+            "LookupTXT",
+        ],
+    ),
+    ("crypto/tls", &["Dial", "DialWithDialer"]),
+    ("time", &["Sleep"]),
+];
+
+/// Whether a file whose text has this rule's needles can hold a call it reports. The needles
+/// ask only for names, and most of them (`Get`, `Query`, `Exec`) are far more often methods of
+/// other types (`r.Form.Get`, `r.URL.Query`), so a file is parsed for this rule only if it may
+/// call
+/// - a function of the scanned tree with a context-taking sibling: by name, declared in the
+///   file's directory or in a package the file names the import path of or has the type facts
+///   of a type of;
+/// - a function of [`PACKAGE_CALLS`], qualified by a name the file imports its package under;
+/// - a method of a standard library type ([`method_variant`]): its receiver's type is known
+///   only where the file imports the type's package (a parameter, variable or constructor of
+///   the type; for `*http.Client` one that names `Client` or `DefaultClient`), or where its
+///   package declares a field or variable of the type (the type facts of the first pass);
+/// - with the `slog` option, a `log/slog` function or `*slog.Logger` method.
+///
+/// A byte scan: it may let a file through that has no such call, never the reverse.
+pub(crate) fn may_report(text: &str, path: Option<&Path>, go: &GoSettings) -> bool {
+    let bytes = text.as_bytes();
+    let mentions = |s: &str| memchr::memmem::find(bytes, s.as_bytes()).is_some();
+    let dir = path.and_then(Path::parent);
+    let facts = |wanted: &[StdType]| dir.is_some_and(|d| go.types.has_std_type_in(d, wanted));
+    use StdType::*;
+    let sql = [SqlDb, SqlTx, SqlConn, SqlStmt];
+    let sql_methods = ["Query", "QueryRow", "Exec", "Prepare", "Ping", "Begin"];
+    let any_word = |names: &[&str]| names.iter().any(|n| has_word(bytes, n));
+    go.siblings.called_in_file(text, path, &go.types)
+        || go.slog_calls && (mentions("log/slog") || facts(&[SlogLogger]))
+        || any_word(&sql_methods) && (mentions("database/sql") || facts(&sql))
+        || any_word(&["Get", "Head", "Post", "PostForm"])
+            && (mentions("net/http") && any_word(&["Client", "DefaultClient"])
+                || facts(&[HttpClient]))
+        || has_word(bytes, "Handshake") && (mentions("crypto/tls") || facts(&[TlsConn]))
+        || PACKAGE_CALLS.iter().any(|(path, names)| {
+            imported_as(bytes, path)
+                .iter()
+                .any(|alias| names.iter().any(|n| qualified_call(bytes, alias, n)))
+        })
+}
+
+/// Whether `word` occurs in `bytes` as a whole identifier (comments and strings included).
+fn has_word(bytes: &[u8], word: &str) -> bool {
+    memchr::memmem::find_iter(bytes, word.as_bytes()).any(|at| {
+        let end = at + word.len();
+        (at == 0 || !is_ident(bytes[at - 1])) && bytes.get(end).is_none_or(|b| !is_ident(*b))
+    })
+}
+
+/// The names a file may import the package `path` under: the alias written before each
+/// `"path"` (or `` `path` ``) in the text, else the package's default name. A dot or blank
+/// import gives none (a dot-imported function is not reported); the same quoted text in other
+/// code at worst adds a name.
+fn imported_as<'t>(bytes: &'t [u8], path: &'t str) -> Vec<&'t [u8]> {
+    let default = path.rsplit('/').next().unwrap_or(path).as_bytes();
+    let mut names: Vec<&[u8]> = Vec::new();
+    for quote in ['"', '`'] {
+        let quoted = format!("{quote}{path}{quote}");
+        for at in memchr::memmem::find_iter(bytes, quoted.as_bytes()) {
+            let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+            let before = bytes[line_start..at].trim_ascii_end();
+            let start = before
+                .iter()
+                .rposition(|b| !is_ident(*b))
+                .map_or(0, |i| i + 1);
+            match &before[start..] {
+                b"" if before.ends_with(b".") => {}
+                b"" | b"import" => names.push(default),
+                b"_" => {}
+                alias => names.push(alias),
+            }
+        }
+    }
+    names
+}
+
+/// Whether `bytes` has `alias.name` (blanks allowed around the dot), `name` a whole word; a
+/// comment just before the dot counts too.
+fn qualified_call(bytes: &[u8], alias: &[u8], name: &str) -> bool {
+    memchr::memmem::find_iter(bytes, name.as_bytes()).any(|at| {
+        let end = at + name.len();
+        if bytes.get(end).is_some_and(|b| is_ident(*b)) {
+            return false;
+        }
+        let before = bytes[..at].trim_ascii_end();
+        let Some(before) = before.strip_suffix(b".") else {
+            return false;
+        };
+        let before = before.trim_ascii_end();
+        before.ends_with(b"/")
+            || before.ends_with(alias)
+                && before
+                    .len()
+                    .checked_sub(alias.len() + 1)
+                    .is_none_or(|i| !is_ident(before[i]))
+    })
+}
+
+fn is_ident(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+}
 
 /// The `log/slog` calls that have a `…Context` variant, reported with the `slog` option:
 /// `slog.Info(…)` and `(*slog.Logger).Info(…)` → `InfoContext(ctx, …)`. (`Log` and `LogAttrs`
@@ -843,5 +972,38 @@ func g(ctx context.Context, db *sql.DB) {
         assert!(crate::lint_file(Language::Go, &fixed, None, &settings)
             .unwrap()
             .is_empty());
+    }
+
+    #[test]
+    fn the_byte_scan_lets_through_only_files_that_may_call_a_reported_function() {
+        let go = crate::lang::go::GoSettings::default();
+        let may = |src: &str| super::may_report(src, None, &go);
+        let handler = "func h(w http.ResponseWriter, r *http.Request) {";
+        // `Get` of a form, a header, a map: not a call of `net/http` nor of a client.
+        assert!(!may(&format!(
+            "package p\nimport \"net/http\"\n{handler} r.Form.Get(\"a\") }}"
+        )));
+        assert!(may(&format!(
+            "package p\nimport \"net/http\"\n{handler} http.Get(\"a\") }}"
+        )));
+        assert!(may(&format!(
+            "package p\nimport nh \"net/http\"\n{handler} nh . Get(\"a\") }}"
+        )));
+        // The package under another name: `http.Get` is not its function.
+        assert!(!may(&format!(
+            "package p\nimport nh \"net/http\"\n{handler} http.Get(\"a\") }}"
+        )));
+        assert!(may(&format!(
+            "package p\nimport \"net/http\"\n{handler} c := &http.Client{{}}; c.Get(\"a\") }}"
+        )));
+        assert!(may(&format!(
+            "package p\nimport (\n\t\"database/sql\"\n\t\"net/http\"\n)\n{handler} s.db.Query(\"a\") }}"
+        )));
+        assert!(!may(&format!(
+            "package p\nimport \"net/http\"\n{handler} s.db.Query(\"a\") }}"
+        )));
+        assert!(may(&format!(
+            "package p\nimport (\n\t\"net/http\"\n\t\"time\"\n)\n{handler} time.Sleep(d) }}"
+        )));
     }
 }

@@ -25,8 +25,9 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Warning,
     enabled_by_default: true,
     needles: &[&[Needle::Text("errgroup\"")]],
-    // The `errgroup.WithContext` call is in the function the finding is in.
-    function_needles: &[&[Needle::Word("WithContext")]],
+    // The `errgroup.WithContext` call is in the function the finding is in, with its context
+    // discarded or a `Wait` the context can be used after.
+    function_needles: &[&[Needle::GroupContext]],
     test_files: true,
     doc: include_str!("../../rules/errgroup-context.md"),
     check: Check::Go(check),

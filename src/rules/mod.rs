@@ -102,6 +102,11 @@ pub enum Needle {
     /// argument (`(name)`, `, name,`). Where the text is beyond this (a string, a comment, a
     /// list of names), it counts.
     UnbufferedChannel,
+    /// A `WithContext` call (the word, in code) bound as `g, ctx :=` (`=`, `var g, ctx =`)
+    /// whose context is `_` or may be used after a `Wait` of the declaration: its name occurs
+    /// after a `Wait`, a `for` loop may hold the `Wait`, or there is a `goto`. Where the text
+    /// is beyond this (another binding, a comment), it counts.
+    GroupContext,
     /// These bytes anywhere, comments included (suppression comments).
     Comment(&'static str),
     /// The name of a function that produces a cancel function, as a word: built in,
@@ -166,6 +171,27 @@ pub fn find(name: &str) -> Option<&'static Rule> {
 /// them (see [`crate::lang::go::RootPass`]).
 pub const CALLEE_DROPS_CONTEXT: &str = callee_drops_context::RULE.name;
 pub use callee_drops_context::{callers_in, roots_in};
+
+/// Whether `rule` can report something in a file of this text at `path` whose needles it has
+/// found: a closer byte scan of the rules whose needles alone let through many files they
+/// have nothing to say about (see [`context_not_passed::may_report`], and for
+/// callee-drops-context [`crate::lang::go::siblings::ByName::called_in_file`]); `true` for the
+/// others.
+pub(crate) fn may_report(
+    rule: &Rule,
+    text: &str,
+    path: Option<&std::path::Path>,
+    go: &crate::lang::go::GoSettings,
+) -> bool {
+    if std::ptr::eq(rule, &context_not_passed::RULE) {
+        return context_not_passed::may_report(text, path, go);
+    }
+    if std::ptr::eq(rule, &callee_drops_context::RULE) {
+        // A call of a function that starts a root, declared where the file can reach it.
+        return go.roots.called_in_file(text, path, &go.types);
+    }
+    true
+}
 
 /// The name of the rule that reports suppressions silencing nothing.
 pub use unused_suppression::NAME as UNUSED_SUPPRESSION;

@@ -9,8 +9,8 @@ use std::path::Path;
 
 use ctxlint::config::Config;
 use ctxlint::diagnostic::Diagnostic;
-use ctxlint::fix::{fix_source, syntax_errors, FixMode};
-use ctxlint::lang::Language;
+use ctxlint::fix::{fix_parsed_source, FixMode};
+use ctxlint::lang::{self, Language};
 use ctxlint::oracle::{Fixes, Oracle};
 use ctxlint::rules::UNUSED_SUPPRESSION;
 use ctxlint::server::transport::{parse_body, Frame, MessageReader};
@@ -108,25 +108,45 @@ pub fn fix_go(data: &[u8]) {
     let Some(diagnostics) = lint(source) else {
         return;
     };
-    let before = OnceCell::new();
+    // No fix at all, or a text that does not parse (no pass can start): nothing changes.
+    let (true, Some(tree)) = (
+        UNSAFE.applies_any(&diagnostics),
+        lang::parse(Language::Go, source),
+    ) else {
+        return;
+    };
+    let before = lang::error_spans(&tree).len();
     let oracle = OnceCell::new();
     for (mode, fixes) in [(SAFE, Fixes::Safe), (UNSAFE, Fixes::Unsafe)] {
         if mode == UNSAFE && !linter.saw_unsafe_fix.get() {
             return; // the same run again (see `Linter`)
         }
-        let fixed = fix_source(Language::Go, source, diagnostics.clone(), mode, lint);
+        let fixed = fix_parsed_source(
+            Language::Go,
+            source,
+            Some(tree.clone()),
+            diagnostics.clone(),
+            mode,
+            lint,
+        );
         if fixed.source == source {
             continue;
         }
-        let before = *before.get_or_init(|| syntax_errors(Language::Go, source).unwrap_or(0));
-        let after = syntax_errors(Language::Go, &fixed.source).unwrap_or(0);
+        let after_tree = lang::parse(Language::Go, &fixed.source);
+        let after = after_tree
+            .as_ref()
+            .map_or(0, |t| lang::error_spans(t).len());
         assert!(
             after <= before,
             "fixing added syntax errors:\n{}",
             fixed.source
         );
-        let oracle = oracle.get_or_init(|| Oracle::new(source, &diagnostics, &linter.settings));
-        let problems = oracle.problems(&fixed.source, fixes);
+        let oracle =
+            oracle.get_or_init(|| Oracle::new(source, &tree, &diagnostics, &linter.settings));
+        let problems = match &after_tree {
+            Some(after_tree) => oracle.problems(&fixed.source, after_tree, fixes),
+            None => Vec::new(),
+        };
         assert!(
             problems.is_empty(),
             "{fixes:?} fixes broke the code: {problems:?}\n{}",
@@ -135,7 +155,14 @@ pub fn fix_go(data: &[u8]) {
         if fixed.notes.iter().any(|n| n.message.contains("passes")) {
             continue; // stopped at the pass limit: more fixes may apply on purpose
         }
-        let again = fix_source(Language::Go, &fixed.source, fixed.diagnostics, mode, lint);
+        let again = fix_parsed_source(
+            Language::Go,
+            &fixed.source,
+            after_tree,
+            fixed.diagnostics,
+            mode,
+            lint,
+        );
         assert_eq!(
             again.source, fixed.source,
             "a second fix run changed the text"
@@ -164,17 +191,33 @@ pub fn fix_rust(data: &[u8]) {
         counts
     };
     let had = counts(&diagnostics);
-    let before = OnceCell::new();
+    // No fix at all, or a text that does not parse (no pass can start): nothing changes.
+    let (true, Some(tree)) = (
+        UNSAFE.applies_any(&diagnostics),
+        lang::parse(Language::Rust, source),
+    ) else {
+        return;
+    };
+    let before = lang::error_spans(&tree).len();
     for mode in [SAFE, UNSAFE] {
         if mode == UNSAFE && !linter.saw_unsafe_fix.get() {
             return; // the same run again (see `Linter`)
         }
-        let fixed = fix_source(Language::Rust, source, diagnostics.clone(), mode, lint);
+        let fixed = fix_parsed_source(
+            Language::Rust,
+            source,
+            Some(tree.clone()),
+            diagnostics.clone(),
+            mode,
+            lint,
+        );
         if fixed.source == source {
             continue;
         }
-        let before = *before.get_or_init(|| syntax_errors(Language::Rust, source).unwrap_or(0));
-        let after = syntax_errors(Language::Rust, &fixed.source).unwrap_or(0);
+        let after_tree = lang::parse(Language::Rust, &fixed.source);
+        let after = after_tree
+            .as_ref()
+            .map_or(0, |t| lang::error_spans(t).len());
         assert!(
             after <= before,
             "fixing added syntax errors:\n{}",
@@ -191,7 +234,14 @@ pub fn fix_rust(data: &[u8]) {
         if fixed.notes.iter().any(|n| n.message.contains("passes")) {
             continue;
         }
-        let again = fix_source(Language::Rust, &fixed.source, fixed.diagnostics, mode, lint);
+        let again = fix_parsed_source(
+            Language::Rust,
+            &fixed.source,
+            after_tree,
+            fixed.diagnostics,
+            mode,
+            lint,
+        );
         assert_eq!(
             again.source, fixed.source,
             "a second fix run changed the text"

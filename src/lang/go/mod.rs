@@ -189,12 +189,57 @@ fn declaration_ranges(source: &str, wanted: Wanted) -> Option<Vec<std::ops::Rang
         .filter_map(|item| item.function)
         .flat_map(siblings::plain_names)
         .collect();
-    needed_ranges(source, &items, |name, method, text| {
+    let ranges = needed_ranges(source, &items, |name, method, text| {
         wanted.wrappers && !method && mentions_cancel_func(text)
             || wanted.siblings
                 && (bases.contains(name) || siblings::plain_names(name).next().is_some())
             || wanted.roots && roots::mentions_root_call(text)
-    })
+    });
+    // Only siblings wanted: of the other declarations, [`siblings::siblings_in`] reads the
+    // package clause, the imports, interfaces and aliases; variables, constants and struct
+    // types (most of a generated API or syscall file) are left out too.
+    if !(wanted.siblings && !wanted.wrappers && !wanted.types && !wanted.roots) {
+        return ranges;
+    }
+    let kept: Vec<&outline::Item<'_>> = items
+        .iter()
+        .filter(|item| match item.function {
+            Some(_) => ranges.as_ref().is_none_or(|ranges| {
+                ranges
+                    .iter()
+                    .any(|r| r.start <= item.range.start && item.range.end <= r.end)
+            }),
+            None => sibling_context(item, source),
+        })
+        .collect();
+    if kept.len() == items.len() {
+        return None;
+    }
+    let mut merged: Vec<std::ops::Range<usize>> = Vec::new();
+    for item in kept {
+        match merged.last_mut() {
+            Some(last) if last.end == item.range.start => last.end = item.range.end,
+            _ => merged.push(item.range.clone()),
+        }
+    }
+    Some(merged)
+}
+
+/// Whether a top-level declaration other than a lone function may matter to the siblings a
+/// file declares: anything but a `var`, `const` or `type` declaration without `interface`
+/// and without `=` (no interface, no alias).
+fn sibling_context(item: &outline::Item<'_>, source: &str) -> bool {
+    let words = &item.identifiers;
+    let plain = ["package", "import", "func", "interface"]
+        .iter()
+        .all(|w| !words.contains(w));
+    let declaration = ["var", "const", "type"].iter().any(|w| words.contains(w));
+    let alias = words.contains("type")
+        && source
+            .as_bytes()
+            .get(item.range.clone())
+            .is_some_and(|text| text.contains(&b'='));
+    !(plain && declaration && !alias)
 }
 
 /// The byte ranges of a file's outline `items` to parse so that every declaration other

@@ -378,6 +378,44 @@ impl<T: AsRef<Declared> + Ord> ByName<T> {
         !self.is_empty() && !called_names(text, |name| self.has_name(name)).is_empty()
     }
 
+    /// Whether `text`, of a file in `dir`, may call one of the declarations: one of the names
+    /// followed by `(`, of a declaration in `dir` or of a package whose import path
+    /// `reachable` accepts (one the file imports, or the package of a type the file can
+    /// reach). A byte scan: never `false` where [`GoFile::find_declared`] can find one.
+    pub fn called_from(
+        &self,
+        text: &str,
+        dir: Option<&Path>,
+        reachable: impl Fn(&str) -> bool,
+    ) -> bool {
+        let here = |name: &str| {
+            self.by_name.get(name).is_some_and(|all| {
+                all.iter().any(|d| {
+                    let d = d.as_ref();
+                    dir.is_none_or(|dir| d.dir == dir)
+                        || d.import_path.as_deref().is_some_and(&reachable)
+                })
+            })
+        };
+        !self.is_empty() && !called_names(text, here).is_empty()
+    }
+
+    /// [`ByName::called_from`] for the file at `path` with this text: the packages it can
+    /// reach are those whose import path it names and those of the types its package's type
+    /// facts `types` have.
+    pub fn called_in_file(
+        &self,
+        text: &str,
+        path: Option<&Path>,
+        types: &super::types::TypeIndex,
+    ) -> bool {
+        let dir = path.and_then(Path::parent);
+        self.called_from(text, dir, |import| {
+            memchr::memmem::find(text.as_bytes(), import.as_bytes()).is_some()
+                || dir.is_some_and(|d| types.has_type_of_package_in(d, import))
+        })
+    }
+
     /// The declaration `name` with the receiver type `receiver` in the package `package` (by
     /// directory or import path); the first in order when the package has several (one per
     /// platform).

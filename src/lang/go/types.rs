@@ -252,6 +252,28 @@ impl TypeIndex {
         TypeIndex { packages }
     }
 
+    /// Whether a package declared in `dir` (any package name) has a field or package-level
+    /// variable of one of the standard library types `wanted`: only then can a file there
+    /// reach such a value without naming the type's package itself.
+    pub fn has_std_type_in(&self, dir: &Path, wanted: &[StdType]) -> bool {
+        self.packages
+            .iter()
+            .filter(|((d, _), _)| d == dir)
+            .flat_map(|(_, types)| types.fields.values().chain(types.vars.values()))
+            .any(|ty| matches!(ty, Some(TypeRef::Std(t)) if wanted.contains(t)))
+    }
+
+    /// Whether a package declared in `dir` has a field or package-level variable of a type
+    /// of the package `path`: a file there can reach that package's methods without importing
+    /// it.
+    pub fn has_type_of_package_in(&self, dir: &Path, path: &str) -> bool {
+        self.packages
+            .iter()
+            .filter(|((d, _), _)| d == dir)
+            .flat_map(|(_, types)| types.fields.values().chain(types.vars.values()))
+            .any(|ty| matches!(ty, Some(TypeRef::Imported(p, _)) if p == path))
+    }
+
     fn package(&self, dir: &Path, package: &str) -> Option<&PackageTypes> {
         self.packages.get(&(dir.to_path_buf(), package.to_string()))
     }
