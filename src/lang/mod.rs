@@ -472,7 +472,7 @@ pub fn insert_line_after(node: Node<'_>, line: &str, source: &str) -> crate::dia
     let line_end = if crlf { line_end - 1 } else { line_end };
     let rest = source[end..line_end].trim();
     let trailing_comment = rest.starts_with("//") && !rest.starts_with("///");
-    let at = if rest.is_empty() || trailing_comment {
+    let at = if (rest.is_empty() || trailing_comment) && !inside_literal(node, line_end) {
         line_end
     } else {
         end
@@ -482,6 +482,27 @@ pub fn insert_line_after(node: Node<'_>, line: &str, source: &str) -> crate::dia
         span: Span::empty(at),
         new_text: format!("{newline}{}{line}", indentation(node, source)),
     }
+}
+
+/// Whether byte `at` lies strictly inside a string or character literal of the tree `node`
+/// belongs to, as the parser read it. The text and the parser can disagree: a line comment
+/// holding a NUL byte ends there for the parser, so in `//\0"` a string starts that runs past
+/// the end of the line. (A line comment's node can hold the `\r` of a CRLF line end: being
+/// inside a comment is not checked.)
+fn inside_literal(node: Node<'_>, at: usize) -> bool {
+    let mut root = node;
+    while let Some(parent) = root.parent() {
+        root = parent;
+    }
+    let mut inner = root.descendant_for_byte_range(at, at);
+    while let Some(n) = inner {
+        let literal = n.kind().contains("string") || n.kind() == "char_literal";
+        if literal && n.start_byte() < at && at < n.end_byte() {
+            return true;
+        }
+        inner = n.parent();
+    }
+    false
 }
 
 #[cfg(test)]
@@ -499,6 +520,36 @@ mod tests {
         assert!(spent && tree.is_none());
         let tree = parse(Language::Go, "package p\nfunc f() {}\n").expect("a fresh parse");
         assert!(!tree.root_node().has_error());
+    }
+
+    #[test]
+    fn a_line_is_not_inserted_inside_a_string_the_parser_reads_across_the_line_end() {
+        // fix_rust fuzz target: the parser ends the comment at the NUL, and `"` starts a string
+        // that runs to the next line; missing-drop-guard's guard went into it, pass after pass.
+        let src = "async{let token=CancellationToken::new();//\0\"\n\"{}";
+        let tree = parse(Language::Rust, src).unwrap();
+        let mut statement = None;
+        walk_tree(tree.root_node(), |n| {
+            if n.kind() == "let_declaration" {
+                statement.get_or_insert(n);
+            }
+            true
+        });
+        let statement = statement.unwrap();
+        let edit = insert_line_after(statement, "let _guard = token.clone().drop_guard();", src);
+        assert_eq!(edit.span.start, statement.end_byte());
+        // A trailing comment the parser reads as one keeps the line after it.
+        let src = "async{let token=CancellationToken::new(); // owner\n}";
+        let tree = parse(Language::Rust, src).unwrap();
+        let mut statement = None;
+        walk_tree(tree.root_node(), |n| {
+            if n.kind() == "let_declaration" {
+                statement.get_or_insert(n);
+            }
+            true
+        });
+        let edit = insert_line_after(statement.unwrap(), "let _guard = x;", src);
+        assert_eq!(edit.span.start, src.find('\n').unwrap());
     }
 
     #[test]
