@@ -329,6 +329,7 @@ fn declared_callee(file: &GoFile<'_>, node: Node<'_>) -> Option<(usize, Declared
         || new_root::detach_name(name).is_some()
         || new_root::named_like_logging(name)
         || !returns_error(file, function.node)
+        || error_constructor(file, function.node, name)
         || new_root::in_callback(file, node, function.node, None)
     {
         return None;
@@ -373,6 +374,20 @@ fn returns_error(file: &GoFile<'_>, function: Node<'_>) -> bool {
         "parameter_list" => crate::lang::go::parameters(result).any(|p| is_error(p.ty)),
         _ => is_error(result),
     }
+}
+
+/// Whether a function is an error constructor: named `…Error`, `…Errorf` or `…Err`, with an
+/// error as its only result (boundary's `handlers.InvalidArgumentErrorf(msg, fields)
+/// *ApiError`). It builds an error value; a root it starts feeds the reporting of that error
+/// (an event, a log), not work of the caller's.
+fn error_constructor(file: &GoFile<'_>, function: Node<'_>, name: &str) -> bool {
+    let named = new_root::words(name)
+        .last()
+        .is_some_and(|w| matches!(w.as_str(), "error" | "errorf" | "err"));
+    let single = function.child_by_field_name("result").is_some_and(|r| {
+        r.kind() != "parameter_list" || crate::lang::go::parameters(r).count() == 1
+    });
+    named && single && returns_error(file, function)
 }
 
 /// Whether the root is handed to a call that also gets a func literal calling a func-typed
