@@ -449,7 +449,19 @@ fn a_directory_that_refuses_the_temporary_file_is_named_with_the_cause() {
     if fs::metadata(&dir).unwrap().uid() == 0 {
         command.uid(65534).gid(65534);
     }
-    let o = command.output().unwrap();
+    // The copy was written through a file descriptor that a process forked meanwhile by
+    // another test may still hold until it execs: running the copy then fails with "text file
+    // busy" (ETXTBSY) for a moment. Try again until the descriptor is gone.
+    let mut tries = 0;
+    let o = loop {
+        match command.output() {
+            Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy && tries < 100 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            result => break result.unwrap(),
+        }
+    };
     fs::set_permissions(&dir, fs::Permissions::from_mode(0o755)).unwrap();
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{err}");
