@@ -74,6 +74,7 @@ pub struct Oracle<'a> {
 /// a check not judged on this text).
 struct Judged {
     findings: BTreeMap<&'static str, usize>,
+    broken: HashSet<String>,
     found: Vec<Option<Vec<String>>>,
 }
 
@@ -84,14 +85,57 @@ struct Judged {
 /// whatever the parser's recovery makes of the text, which an edit can change (a `defer
 /// cancel()` put on its own line after `x, _ := context.WithCancel()/…` turned the rest of
 /// the line into a statement of its own).
-fn findings(diagnostics: &[Diagnostic], root: Node<'_>) -> BTreeMap<&'static str, usize> {
+fn findings(
+    diagnostics: &[Diagnostic],
+    root: Node<'_>,
+    was_broken: impl Fn(usize) -> bool,
+) -> BTreeMap<&'static str, usize> {
     let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
     for d in diagnostics.iter().filter(|d| d.rule != UNUSED_SUPPRESSION) {
-        if !in_broken_code(root, d.span.start) {
+        if !in_broken_code(root, d.span.start) && !was_broken(d.span.start) {
             *counts.entry(d.rule).or_default() += 1;
         }
     }
     counts
+}
+
+/// The declarations of the text before the fixes that did not parse (ERROR nodes at the top
+/// level and declarations holding an ERROR node or a function with a syntax error), as text.
+/// A fix can change the parser's recovery so that such a declaration parses afterwards (an
+/// `exec.Command(ne)` made `exec.CommandContext(pt, ne)` in a broken function let the next
+/// `func ret(…) {http.Get(url)}` parse): its findings were there before, in broken code.
+fn broken_declarations(root: Node<'_>, source: &str) -> HashSet<String> {
+    let mut broken = HashSet::new();
+    if root.has_error() {
+        for node in named_children(root) {
+            if node.is_error() || node.has_error() {
+                broken.insert(text(node, source).to_string());
+            }
+        }
+    }
+    broken
+}
+
+/// Whether the byte `at` of `after` lies in a top-level declaration whose text is a
+/// substring of a declaration that did not parse before the fixes.
+fn in_a_declaration_broken_before(
+    root: Node<'_>,
+    after: &str,
+    at: usize,
+    broken: &HashSet<String>,
+) -> bool {
+    if broken.is_empty() {
+        return false;
+    }
+    let mut node = root.descendant_for_byte_range(at, at);
+    while let Some(n) = node {
+        if n.parent().is_some_and(|p| p.id() == root.id()) {
+            let declaration = text(n, after);
+            return broken.iter().any(|b| b.contains(declaration));
+        }
+        node = n.parent();
+    }
+    false
 }
 
 /// Whether the byte `at` lies in an ERROR node or in a function with a syntax error.
@@ -127,7 +171,8 @@ impl<'a> Oracle<'a> {
         // once a fix took one out: what they import was never judged, so it is not news.
         let broken = broken_imports(root);
         let before = Judged {
-            findings: findings(diagnostics, root),
+            findings: findings(diagnostics, root, |_| false),
+            broken: broken_declarations(root, before),
             found: CHECKS
                 .iter()
                 .map(|(what, check, _)| {
@@ -145,7 +190,9 @@ impl<'a> Oracle<'a> {
         let mut problems = Vec::new();
         let diagnostics =
             crate::lint_file(Language::Go, after, None, self.settings).unwrap_or_default();
-        for (rule, count) in &findings(&diagnostics, tree.root_node()) {
+        let root = tree.root_node();
+        let was_broken = |at| in_a_declaration_broken_before(root, after, at, &before.broken);
+        for (rule, count) in &findings(&diagnostics, root, was_broken) {
             let had = before.findings.get(rule).copied().unwrap_or(0);
             if *count > had {
                 problems.push(format!("new finding: {rule} ({had} before, {count} after)"));
