@@ -522,33 +522,31 @@ mod tests {
         assert!(!tree.root_node().has_error());
     }
 
+    /// The first `let` statement of a Rust tree.
+    fn first_let(tree: &Tree) -> Node<'_> {
+        let mut statement = None;
+        walk_tree(tree.root_node(), |n| {
+            if n.kind() == "let_declaration" {
+                statement.get_or_insert(n);
+            }
+            true
+        });
+        statement.expect("a let statement")
+    }
+
     #[test]
     fn a_line_is_not_inserted_inside_a_string_the_parser_reads_across_the_line_end() {
         // fix_rust fuzz target: the parser ends the comment at the NUL, and `"` starts a string
         // that runs to the next line; missing-drop-guard's guard went into it, pass after pass.
         let src = "async{let token=CancellationToken::new();//\0\"\n\"{}";
         let tree = parse(Language::Rust, src).unwrap();
-        let mut statement = None;
-        walk_tree(tree.root_node(), |n| {
-            if n.kind() == "let_declaration" {
-                statement.get_or_insert(n);
-            }
-            true
-        });
-        let statement = statement.unwrap();
+        let statement = first_let(&tree);
         let edit = insert_line_after(statement, "let _guard = token.clone().drop_guard();", src);
         assert_eq!(edit.span.start, statement.end_byte());
         // A trailing comment the parser reads as one keeps the line after it.
         let src = "async{let token=CancellationToken::new(); // owner\n}";
         let tree = parse(Language::Rust, src).unwrap();
-        let mut statement = None;
-        walk_tree(tree.root_node(), |n| {
-            if n.kind() == "let_declaration" {
-                statement.get_or_insert(n);
-            }
-            true
-        });
-        let edit = insert_line_after(statement.unwrap(), "let _guard = x;", src);
+        let edit = insert_line_after(first_let(&tree), "let _guard = x;", src);
         assert_eq!(edit.span.start, src.find('\n').unwrap());
     }
 
