@@ -218,8 +218,14 @@ fn with_go_declarations(targets: &[Target], options: &mut CheckOptions, rules: &
         Some(&root_pass),
         read_vendor || roots,
     );
-    let imports: std::collections::BTreeSet<String> =
-        file_imports.values().flatten().cloned().collect();
+    let imports: std::collections::BTreeSet<String> = file_imports
+        .values()
+        .flatten()
+        .map(String::as_str)
+        .collect::<HashSet<&str>>()
+        .into_iter()
+        .map(str::to_string)
+        .collect();
     let vendored = if read_vendor {
         vendor_targets(&options.paths, targets, &imports)
     } else {
@@ -523,7 +529,7 @@ fn vendor_targets(
     packages.dedup();
     let mut modules: Vec<PathBuf> = packages
         .into_iter()
-        .filter_map(|dir| lang::go::gomod::nearest(dir).map(|m| m.dir.clone()))
+        .filter_map(lang::go::gomod::module_dir)
         .collect();
     modules.sort();
     modules.dedup();
@@ -538,14 +544,20 @@ fn vendor_targets(
     // absolute path; only paths with a `vendor` directory can be one.
     let known: std::collections::HashSet<PathBuf> = targets
         .iter()
+        .filter(|t| {
+            memchr::memmem::find(t.path.as_os_str().as_encoded_bytes(), b"vendor").is_some()
+        })
         .filter_map(|t| std::path::absolute(&t.path).ok())
         .filter(|p| p.components().any(|c| c.as_os_str() == "vendor"))
         .collect();
     let mut vendored = Vec::new();
-    for package in dirs
-        .iter()
-        .flat_map(|vendor| imports.iter().map(move |i| vendor.join(i)))
-    {
+    for package in dirs.iter().flat_map(|vendor| {
+        let vendored = vendored_packages(vendor);
+        imports
+            .iter()
+            .filter(move |i| vendored.may_hold(i))
+            .map(move |i| vendor.join(i))
+    }) {
         let Some(mut files) = package_files(&package) else {
             continue;
         };
@@ -560,6 +572,62 @@ fn vendor_targets(
         }));
     }
     vendored
+}
+
+/// What a `vendor/` directory can hold: the packages its `modules.txt` lists (`go mod vendor`
+/// writes one, and the go command builds only those), or, without one, the import paths whose
+/// first element is in the directory (not `fmt`, `net/http`) and that are not of the module's
+/// own packages.
+enum Vendored {
+    Listed(HashSet<String>),
+    Unlisted {
+        top: HashSet<std::ffi::OsString>,
+        module: Option<String>,
+    },
+}
+
+impl Vendored {
+    fn may_hold(&self, import: &str) -> bool {
+        match self {
+            Vendored::Listed(packages) => packages.contains(import),
+            Vendored::Unlisted { top, module } => {
+                let first = import.split('/').next().unwrap_or(import);
+                let own = module.as_deref().is_some_and(|m| {
+                    import
+                        .strip_prefix(m)
+                        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+                });
+                top.contains(std::ffi::OsStr::new(first)) && !own
+            }
+        }
+    }
+}
+
+/// What the `vendor/` directory `vendor` can hold (see [`Vendored`]).
+fn vendored_packages(vendor: &Path) -> Vendored {
+    if let Ok(text) = std::fs::read_to_string(vendor.join("modules.txt")) {
+        return Vendored::Listed(
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(str::to_string)
+                .collect(),
+        );
+    }
+    let top = std::fs::read_dir(vendor)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name())
+                .collect()
+        })
+        .unwrap_or_default();
+    let module = vendor
+        .parent()
+        .and_then(lang::go::gomod::nearest)
+        .filter(|m| vendor.parent() == Some(m.dir.as_path()))
+        .and_then(|m| m.module.clone());
+    Vendored::Unlisted { top, module }
 }
 
 /// The cancel-producing wrappers each Go target declares (targets declaring none are left
@@ -665,7 +733,7 @@ fn analyse(target: &Target, options: &CheckOptions) -> Outcome {
         }
         // One needle scan of the file, for the prefilter and the lint.
         let settings = options.settings.for_file(&target.path);
-        let scan = prefilter::Scan::new(text, &settings.go);
+        let scan = prefilter::Scan::new(text, Some(&target.path), &settings.go);
         let active = scan.rules(target.language, Some(&target.path), &settings);
         // Files the prefilter proves cannot produce a finding: linted, clean.
         if settings.prefilter && !prefilter::reports_any(&active, &settings) {
@@ -834,7 +902,7 @@ pub fn lint_file(
         Some(path) => settings.for_file(path),
         None => std::borrow::Cow::Borrowed(settings),
     };
-    let scan = prefilter::Scan::new(source, &settings.go);
+    let scan = prefilter::Scan::new(source, path, &settings.go);
     let active = scan.rules(language, path, &settings);
     let scanned = Scanned {
         settings: &settings,
@@ -1020,6 +1088,7 @@ pub(crate) fn package_files(dir: &Path) -> Option<Vec<PathBuf>> {
             p.extension().is_some_and(|x| x == "go") && !p.to_string_lossy().ends_with("_test.go")
         })
         .collect();
-    files.sort();
+    // All in one directory: in the order of their names.
+    files.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
     Some(files)
 }

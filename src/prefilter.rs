@@ -22,7 +22,7 @@ use aho_corasick::AhoCorasick;
 use crate::lang::go::outline::Item;
 use crate::lang::go::GoSettings;
 use crate::lang::Language;
-use crate::rules::{Needle, Rule, RULES};
+use crate::rules::{Needle, Rule, RULES, SLOG_LEVELS};
 use crate::settings::LintSettings;
 
 /// The rules of `settings` that can report something in a file of `language` at `path` with
@@ -33,7 +33,7 @@ pub fn rules_for(
     path: Option<&Path>,
     settings: &LintSettings,
 ) -> Vec<&'static Rule> {
-    Scan::new(text, &settings.go).rules(language, path, settings)
+    Scan::new(text, path, &settings.go).rules(language, path, settings)
 }
 
 /// Whether a file of `language` at `path` with this text must be parsed: without the
@@ -98,6 +98,7 @@ enum Reach {
 /// `errgroup.WithContext` call.
 const NARROW_RULES: &[(&str, Reach)] = &[
     ("abandoned-sender", Reach::Named),
+    ("context-not-passed", Reach::Itself),
     ("errgroup-context", Reach::Itself),
 ];
 
@@ -134,7 +135,7 @@ pub fn go_parse_ranges<'t>(
     path: Option<&Path>,
     settings: &LintSettings,
 ) -> Option<Partial<'t>> {
-    let scan = Scan::new(text, &settings.go);
+    let scan = Scan::new(text, path, &settings.go);
     let active = scan.rules(Language::Go, path, settings);
     go_parse_ranges_scanned(&scan, &active, settings)
 }
@@ -359,6 +360,8 @@ struct ItemHits {
     request_types: Vec<bool>,
     sibling_calls: Vec<bool>,
     root_calls: Vec<bool>,
+    /// Whether the Go settings report `log/slog` calls ([`Needle::SlogLevel`]).
+    slog_calls: bool,
     /// The patterns of [`AUTOMATON`] that are names of cancel functions, of handler types, of
     /// request types.
     cancel_patterns: Vec<usize>,
@@ -422,6 +425,7 @@ impl ItemHits {
             request_types: names_of(REQUEST),
             sibling_calls: by_item(&mut scan.sibling_calls().iter().copied()),
             root_calls: by_item(&mut scan.root_calls().iter().copied()),
+            slog_calls: scan.go.slog_calls,
             found,
             patterns,
             shared: Default::default(),
@@ -454,6 +458,7 @@ impl ItemHits {
             }
             Needle::SiblingCall => self.sibling_calls[k],
             Needle::RootCall => self.root_calls[k],
+            Needle::SlogLevel => self.slog_calls && slog_levels().any(found),
             _ => AUTOMATON.index.get(&needle).is_some_and(|id| found(*id)),
         }
     }
@@ -540,6 +545,7 @@ static AUTOMATON: LazyLock<Automaton> = LazyLock::new(|| {
                     .collect()
             }
             Needle::SiblingCall | Needle::RootCall => Vec::new(),
+            Needle::SlogLevel => SLOG_LEVELS.iter().map(|w| Needle::Word(w)).collect(),
             other => vec![*other],
         };
         for needle in expanded {
@@ -572,6 +578,13 @@ impl Automaton {
     }
 }
 
+/// The patterns of [`AUTOMATON`] of the words of [`Needle::SlogLevel`].
+fn slog_levels() -> impl Iterator<Item = usize> {
+    SLOG_LEVELS
+        .iter()
+        .filter_map(|w| AUTOMATON.index.get(&Needle::Word(w)).copied())
+}
+
 /// A built-in name as a `'static` needle (the automaton lives for the whole run).
 fn leak(name: String) -> &'static str {
     Box::leak(name.into_boxed_str())
@@ -586,7 +599,8 @@ fn text_of(needle: Needle) -> &'static str {
         | Needle::HandlerType
         | Needle::RequestType
         | Needle::SiblingCall
-        | Needle::RootCall => "",
+        | Needle::RootCall
+        | Needle::SlogLevel => "",
     }
 }
 
@@ -644,6 +658,8 @@ struct Names {
 /// the file's words, the first time one is asked about.
 pub struct Scan<'a, 'g> {
     text: &'a str,
+    /// The file's path, when known (the functions of the tree it can reach depend on it).
+    path: Option<&'g Path>,
     go: &'g GoSettings,
     /// Every occurrence of a pattern of [`AUTOMATON`]: (start, pattern); whether it counts is
     /// judged where it is asked.
@@ -660,8 +676,9 @@ pub struct Scan<'a, 'g> {
 }
 
 impl<'a, 'g> Scan<'a, 'g> {
-    /// Scans `text` for the needles of the registry and of the Go settings `go`.
-    pub fn new(text: &'a str, go: &'g GoSettings) -> Scan<'a, 'g> {
+    /// Scans `text`, of the file at `path`, for the needles of the registry and of the Go
+    /// settings `go`.
+    pub fn new(text: &'a str, path: Option<&'g Path>, go: &'g GoSettings) -> Scan<'a, 'g> {
         let automaton = &*AUTOMATON;
         let mut found = vec![false; automaton.patterns.len()];
         let mut occurrences = Vec::new();
@@ -701,6 +718,7 @@ impl<'a, 'g> Scan<'a, 'g> {
         });
         Scan {
             text,
+            path,
             go,
             occurrences,
             found,
@@ -714,6 +732,16 @@ impl<'a, 'g> Scan<'a, 'g> {
     /// The text scanned.
     pub fn text(&self) -> &'a str {
         self.text
+    }
+
+    /// The path of the file scanned, when known.
+    pub fn path(&self) -> Option<&'g Path> {
+        self.path
+    }
+
+    /// The Go settings the text was scanned with.
+    pub fn go(&self) -> &'g GoSettings {
+        self.go
     }
 
     /// The rules of `settings` (whose Go settings the scan was made with) that can report
@@ -736,7 +764,7 @@ impl<'a, 'g> Scan<'a, 'g> {
                 r.languages().contains(&language)
                     && (r.test_files || !test_file)
                     && self.satisfies(r)
-                    && crate::rules::may_report(r, self.text, path, self.go)
+                    && crate::rules::may_report(r, self)
             })
             .collect()
     }
@@ -750,6 +778,7 @@ impl<'a, 'g> Scan<'a, 'g> {
         match needle {
             Needle::SiblingCall => !self.sibling_calls().is_empty(),
             Needle::RootCall => !self.root_calls().is_empty(),
+            Needle::SlogLevel => self.go.slog_calls && slog_levels().any(|id| self.found[id]),
             _ => match kind_of(needle) {
                 Some(kind) => {
                     let names = &self.names[kind];
@@ -786,31 +815,23 @@ impl<'a, 'g> Scan<'a, 'g> {
         })
     }
 
-    fn sibling_calls(&self) -> &[usize] {
+    /// Where a function with a context-taking sibling that the file can reach is called.
+    pub(crate) fn sibling_calls(&self) -> &[usize] {
         self.sibling_calls.get_or_init(|| {
-            let siblings = &self.go.siblings;
-            calls_of(self.text, siblings.is_empty(), |n| siblings.has_name(n))
+            self.go
+                .siblings
+                .calls_in_file(self.text, self.path, &self.go.types)
         })
     }
 
-    fn root_calls(&self) -> &[usize] {
+    /// Where a function that starts a root and that the file can reach is called.
+    pub(crate) fn root_calls(&self) -> &[usize] {
         self.root_calls.get_or_init(|| {
-            let roots = &self.go.roots;
-            calls_of(self.text, roots.is_empty(), |n| roots.has_name(n))
+            self.go
+                .roots
+                .calls_in_file(self.text, self.path, &self.go.types)
         })
     }
-}
-
-/// Where a function whose name `has_name` accepts is called in `text` (by name followed by
-/// `(`), unless `none`.
-fn calls_of(text: &str, none: bool, has_name: impl Fn(&str) -> bool) -> Vec<usize> {
-    if none {
-        return Vec::new();
-    }
-    crate::lang::go::siblings::called_names(text, has_name)
-        .into_iter()
-        .map(|call| call.start)
-        .collect()
 }
 
 /// Whether the occurrence of `needle` at `start` counts: a word where the needle is one, and

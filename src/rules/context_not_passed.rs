@@ -10,7 +10,7 @@ use super::{Check, Needle, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity, Span};
 use crate::lang::go::siblings::Sibling;
 use crate::lang::go::types::{StdType, TypeRef};
-use crate::lang::go::{self, Callee, GoFile, GoSettings};
+use crate::lang::go::{self, Callee, GoFile};
 use crate::lang::named_children;
 use crate::lang::Language;
 
@@ -33,14 +33,15 @@ const NEEDLES: &[&[Needle]] = &[&[Needle::HandlerType], CALLS_OR_SIBLINGS];
 
 /// [`CALLS`], the calls of functions with a context-taking sibling, and the import of
 /// `log/slog` (its calls are reported with the `slog` option): [`NAMES`] but the levels.
-const CALLS_OR_SIBLINGS: &[Needle] = NAMES.split_at(NAMES.len() - SLOG_LEVELS.len()).0;
+const CALLS_OR_SIBLINGS: &[Needle] = NAMES.split_at(NAMES.len() - 1).0;
 
-/// Every finding is a call of [`CALLS`], of a function with a context-taking sibling or of a
-/// level of [`SLOG_LEVELS`], in the declaration of the finding: [`NAMES`] but the import.
+/// Every finding is a call of [`CALLS`], of a function with a context-taking sibling or, with
+/// the `slog` option, of a level of [`SLOG_LEVELS`], in the declaration of the finding:
+/// [`NAMES`] but the import.
 const CALLED: &[Needle] = NAMES.split_at(1).1;
 
 /// The import of `log/slog`, the calls of functions with a context-taking sibling, [`CALLS`],
-/// then the words of [`SLOG_LEVELS`].
+/// then the words of [`SLOG_LEVELS`] (with the `slog` option).
 const NAMES: &[Needle] = &[
     Needle::Text("log/slog\""),
     Needle::SiblingCall,
@@ -70,10 +71,7 @@ const NAMES: &[Needle] = &[
     Needle::Word("Query"),
     Needle::Word("QueryRow"),
     Needle::Word("Sleep"),
-    Needle::Word("Debug"),
-    Needle::Word("Error"),
-    Needle::Word("Info"),
-    Needle::Word("Warn"),
+    Needle::SlogLevel,
 ];
 
 /// The names of the calls this rule looks at: [`CALLS_OR_SIBLINGS`] past its first two needles.
@@ -122,7 +120,8 @@ const PACKAGE_CALLS: &[(&str, &[&str])] = &[
 /// - with the `slog` option, a `log/slog` function or `*slog.Logger` method.
 ///
 /// A byte scan: it may let a file through that has no such call, never the reverse.
-pub(crate) fn may_report(text: &str, path: Option<&Path>, go: &GoSettings) -> bool {
+pub(crate) fn may_report(scan: &crate::prefilter::Scan<'_, '_>) -> bool {
+    let (text, path, go) = (scan.text(), scan.path(), scan.go());
     let bytes = text.as_bytes();
     let mentions = |s: &str| memchr::memmem::find(bytes, s.as_bytes()).is_some();
     let dir = path.and_then(Path::parent);
@@ -131,7 +130,7 @@ pub(crate) fn may_report(text: &str, path: Option<&Path>, go: &GoSettings) -> bo
     let sql = [SqlDb, SqlTx, SqlConn, SqlStmt];
     let sql_methods = ["Query", "QueryRow", "Exec", "Prepare", "Ping", "Begin"];
     let any_word = |names: &[&str]| names.iter().any(|n| has_word(bytes, n));
-    go.siblings.called_in_file(text, path, &go.types)
+    !scan.sibling_calls().is_empty()
         || go.slog_calls && (mentions("log/slog") || facts(&[SlogLogger]))
         || any_word(&sql_methods) && (mentions("database/sql") || facts(&sql))
         || any_word(&["Get", "Head", "Post", "PostForm"])
@@ -206,10 +205,8 @@ fn is_ident(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }
 
-/// The `log/slog` calls that have a `…Context` variant, reported with the `slog` option:
-/// `slog.Info(…)` and `(*slog.Logger).Info(…)` → `InfoContext(ctx, …)`. (`Log` and `LogAttrs`
-/// take a context already.)
-const SLOG_LEVELS: &[&str] = &["Debug", "Error", "Info", "Warn"];
+/// The `log/slog` calls that have a `…Context` variant, reported with the `slog` option.
+use super::SLOG_LEVELS;
 
 /// A `log/slog` package function or `*slog.Logger` method of [`SLOG_LEVELS`].
 fn slog_variant(file: &GoFile<'_>, call: Node<'_>) -> Option<Variant> {
@@ -907,17 +904,11 @@ func g(ctx context.Context, db *sql.DB) {
 }
 ";
 
-    /// The needles end with the words of the `log/slog` levels the rule reports.
+    /// The needles end with the `log/slog` levels, which count only with the `slog` option.
     #[test]
-    fn needles_name_the_slog_levels() {
-        let words: Vec<&str> = super::NAMES[super::NAMES.len() - super::SLOG_LEVELS.len()..]
-            .iter()
-            .map(|n| match n {
-                super::Needle::Word(word) => *word,
-                other => panic!("{other:?} is not a word"),
-            })
-            .collect();
-        assert_eq!(words, super::SLOG_LEVELS);
+    fn needles_end_with_the_slog_levels() {
+        assert_eq!(super::NAMES.last(), Some(&super::Needle::SlogLevel));
+        assert!(!super::CALLS_OR_SIBLINGS.contains(&super::Needle::SlogLevel));
     }
 
     /// `testdata/go/context-not-passed-slog/`: with `[rules.context-not-passed] slog = true`
@@ -1010,7 +1001,7 @@ func g(ctx context.Context, db *sql.DB) {
     #[test]
     fn the_byte_scan_lets_through_only_files_that_may_call_a_reported_function() {
         let go = crate::lang::go::GoSettings::default();
-        let may = |src: &str| super::may_report(src, None, &go);
+        let may = |src: &str| super::may_report(&crate::prefilter::Scan::new(src, None, &go));
         let handler = "func h(w http.ResponseWriter, r *http.Request) {";
         // `Get` of a form, a header, a map: not a call of `net/http` nor of a client.
         assert!(!may(&format!(

@@ -125,7 +125,15 @@ pub enum Needle {
     /// A call of a function or method of the scanned tree that takes no context and starts its
     /// own root (see [`crate::lang::go::roots`]): its name followed by `(`.
     RootCall,
+    /// A word of [`SLOG_LEVELS`], only where the Go settings report `log/slog` calls
+    /// (`slog_calls`): elsewhere no rule looks at them.
+    SlogLevel,
 }
+
+/// The `log/slog` calls that have a `…Context` variant: `slog.Info(…)` and
+/// `(*slog.Logger).Info(…)` → `InfoContext(ctx, …)`. (`Log` and `LogAttrs` take a context
+/// already.)
+pub const SLOG_LEVELS: &[&str] = &["Debug", "Error", "Info", "Warn"];
 
 /// The import of the `context` package: `"context"` and `"golang.org/x/net/context"` both end
 /// in `context"`.
@@ -172,23 +180,17 @@ pub fn find(name: &str) -> Option<&'static Rule> {
 pub const CALLEE_DROPS_CONTEXT: &str = callee_drops_context::RULE.name;
 pub use callee_drops_context::{callers_in, roots_in};
 
-/// Whether `rule` can report something in a file of this text at `path` whose needles it has
+/// Whether `rule` can report something in the file scanned by `scan`, whose needles it has
 /// found: a closer byte scan of the rules whose needles alone let through many files they
-/// have nothing to say about (see [`context_not_passed::may_report`], and for
-/// callee-drops-context [`crate::lang::go::siblings::ByName::called_in_file`]); `true` for the
-/// others.
-pub(crate) fn may_report(
-    rule: &Rule,
-    text: &str,
-    path: Option<&std::path::Path>,
-    go: &crate::lang::go::GoSettings,
-) -> bool {
+/// have nothing to say about (see [`context_not_passed::may_report`]; for
+/// callee-drops-context, a call of a function that starts a root, declared where the file can
+/// reach it: [`crate::lang::go::siblings::ByName::calls_in_file`]); `true` for the others.
+pub(crate) fn may_report(rule: &Rule, scan: &crate::prefilter::Scan<'_, '_>) -> bool {
     if std::ptr::eq(rule, &context_not_passed::RULE) {
-        return context_not_passed::may_report(text, path, go);
+        return context_not_passed::may_report(scan);
     }
     if std::ptr::eq(rule, &callee_drops_context::RULE) {
-        // A call of a function that starts a root, declared where the file can reach it.
-        return go.roots.called_in_file(text, path, &go.types);
+        return !scan.root_calls().is_empty();
     }
     true
 }

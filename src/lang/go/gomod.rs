@@ -117,23 +117,7 @@ static PARSED: Mutex<Option<HashMap<PathBuf, Cached>>> = Mutex::new(None);
 
 /// The `go.mod` nearest to `dir` (in it or a parent), parsed.
 pub fn nearest(dir: &Path) -> Option<Arc<GoMod>> {
-    let dir = if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
-    };
-    let file = {
-        let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
-        let cache = cache.get_or_insert_with(HashMap::new);
-        match cache.get(dir) {
-            Some(found) => found.clone(),
-            None => {
-                let found = find(dir);
-                cache.insert(dir.to_path_buf(), found.clone());
-                found
-            }
-        }
-    }?;
+    let file = go_mod_file(dir)?;
     let modified = std::fs::metadata(&file).and_then(|m| m.modified()).ok();
     let mut parsed = PARSED.lock().unwrap_or_else(|e| e.into_inner());
     let parsed = parsed.get_or_insert_with(HashMap::new);
@@ -154,13 +138,44 @@ pub fn nearest(dir: &Path) -> Option<Arc<GoMod>> {
     Some(module)
 }
 
-/// The nearest `go.mod` as an absolute path.
-fn find(dir: &Path) -> Option<PathBuf> {
-    std::path::absolute(dir)
-        .ok()?
-        .ancestors()
-        .map(|d| d.join("go.mod"))
-        .find(|f| f.is_file())
+/// The directory of the `go.mod` nearest to `dir` (absolute), without reading it.
+pub fn module_dir(dir: &Path) -> Option<PathBuf> {
+    go_mod_file(dir)?.parent().map(Path::to_path_buf)
+}
+
+/// The nearest `go.mod` to `dir` as an absolute path. Every directory looked at on the way up
+/// is remembered, so the directories of a tree are each looked at once.
+fn go_mod_file(dir: &Path) -> Option<PathBuf> {
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    let cache = cache.get_or_insert_with(HashMap::new);
+    if let Some(found) = cache.get(dir) {
+        return found.clone();
+    }
+    let absolute = std::path::absolute(dir).ok()?;
+    let mut visited = Vec::new();
+    let mut found = None;
+    for ancestor in absolute.ancestors() {
+        if let Some(known) = cache.get(ancestor) {
+            found = known.clone();
+            break;
+        }
+        visited.push(ancestor.to_path_buf());
+        let file = ancestor.join("go.mod");
+        if file.is_file() {
+            found = Some(file);
+            break;
+        }
+    }
+    for ancestor in visited {
+        cache.insert(ancestor, found.clone());
+    }
+    cache.insert(dir.to_path_buf(), found.clone());
+    found
 }
 
 #[cfg(test)]

@@ -91,7 +91,7 @@ impl Wanted {
         Wanted {
             wrappers: self.wrappers && mentions_cancel_func(bytes),
             types: self.types && types::mentions_std_type(bytes),
-            siblings: self.siblings && siblings::mentions_variant(bytes),
+            siblings: self.siblings && siblings::may_declare_sibling(bytes),
             roots: self.roots && roots::mentions_root(bytes),
             partial: self.partial,
         }

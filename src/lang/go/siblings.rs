@@ -93,15 +93,56 @@ impl FileSiblings {
     }
 }
 
-/// Whether a Go file may declare a context-taking variant or an alias of `context.Context`:
+/// Whether a Go file may declare a context-taking sibling or an alias of `context.Context`:
 /// a line that declares (`func …`, or an interface method line) a name ending in `Context(`
-/// or `Ctx(` whose first parameter mentions `Context`, or a `= context.Context`.
-pub fn mentions_variant(bytes: &[u8]) -> bool {
-    if memchr::memmem::find(bytes, b"= context.Context").is_some() {
-        return true;
-    }
-    [&b"Context("[..], &b"Ctx("[..]].iter().any(|needle| {
-        memchr::memmem::find_iter(bytes, needle).any(|at| declares_variant(bytes, at, needle.len()))
+/// or `Ctx(` whose first parameter mentions `Context`, next to a declaration of a name it may
+/// be the variant of ([`declares_plain`]), or a `= context.Context`. A byte scan: it may let
+/// a file through that declares no sibling, never the reverse.
+pub fn may_declare_sibling(bytes: &[u8]) -> bool {
+    use memchr::memmem::Finder;
+    use std::sync::LazyLock;
+    // Two passes: `Context` (then `(` after it, or `= context.` before it) and `Ctx(`.
+    static CONTEXT: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("Context"));
+    static CTX: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("Ctx("));
+    let variant = |at: usize, len: usize| {
+        let open = at + len - 1;
+        declares_variant(bytes, at, len)
+            && std::str::from_utf8(&bytes[ident_start(bytes, open)..open])
+                .is_ok_and(|variant| plain_names(variant).any(|p| declares_plain(bytes, p)))
+    };
+    CONTEXT.find_iter(bytes).any(|at| match bytes.get(at + 7) {
+        Some(b'(') => variant(at, 8),
+        _ => bytes[..at].ends_with(b"= context."),
+    }) || CTX.find_iter(bytes).any(|at| variant(at, 4))
+}
+
+/// Where the identifier that ends at `end` starts.
+fn ident_start(bytes: &[u8], end: usize) -> usize {
+    bytes[..end]
+        .iter()
+        .rposition(|b| !is_ident_byte(*b))
+        .map_or(0, |i| i + 1)
+}
+
+fn is_ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+}
+
+/// Whether `name` may be declared in the file: the word followed by `(` or `[` (blanks
+/// aside), where the line before it is blank (an interface method), is `func` or ends with the
+/// `)` of a receiver or a comment's `*/`.
+fn declares_plain(bytes: &[u8], name: &str) -> bool {
+    memchr::memmem::find_iter(bytes, name.as_bytes()).any(|at| {
+        if at > 0 && is_ident_byte(bytes[at - 1]) {
+            return false;
+        }
+        let after = bytes[at + name.len()..].trim_ascii_start();
+        if !after.starts_with(b"(") && !after.starts_with(b"[") {
+            return false;
+        }
+        let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+        let before = bytes[line_start..at].trim_ascii();
+        before.is_empty() || before == b"func" || before.ends_with(b")") || before.ends_with(b"*/")
     })
 }
 
@@ -110,9 +151,8 @@ fn declares_variant(bytes: &[u8], at: usize, len: usize) -> bool {
     let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
     let line = &bytes[line_start..at];
     let trimmed = line.trim_ascii_start();
-    let is_ident = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
     let declares = trimmed.starts_with(b"func ")
-        || !trimmed.is_empty() && trimmed.iter().all(is_ident) && line_start != at;
+        || !trimmed.is_empty() && trimmed.iter().all(|b| is_ident_byte(*b)) && line_start != at;
     if !declares {
         return false;
     }
@@ -336,14 +376,23 @@ impl ByName<Sibling> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ByName<T> {
     by_name: HashMap<String, Vec<T>>,
+    /// The (first byte, last byte) pairs of the names, a bit each: most words of a text are
+    /// ruled out by it before any hashing.
+    ends: Vec<u64>,
 }
 
 impl<T> Default for ByName<T> {
     fn default() -> Self {
         ByName {
             by_name: HashMap::new(),
+            ends: Vec::new(),
         }
     }
+}
+
+/// The bit of [`ByName::ends`] of a non-empty name.
+fn ends_bit(name: &[u8]) -> usize {
+    usize::from(name[0]) << 8 | usize::from(name[name.len() - 1])
 }
 
 impl<T: AsRef<Declared> + Ord> ByName<T> {
@@ -357,7 +406,12 @@ impl<T: AsRef<Declared> + Ord> ByName<T> {
                 .or_default()
                 .push(declaration);
         }
-        ByName { by_name }
+        let mut ends = vec![0u64; 1 << 10];
+        for name in by_name.keys().filter(|n| !n.is_empty()) {
+            let bit = ends_bit(name.as_bytes());
+            ends[bit / 64] |= 1 << (bit % 64);
+        }
+        ByName { by_name, ends }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -370,7 +424,12 @@ impl<T: AsRef<Declared> + Ord> ByName<T> {
 
     /// Whether some declaration has this name.
     pub fn has_name(&self, name: &str) -> bool {
-        self.by_name.contains_key(name)
+        let bytes = name.as_bytes();
+        if bytes.is_empty() || self.ends.is_empty() {
+            return false;
+        }
+        let bit = ends_bit(bytes);
+        self.ends[bit / 64] & (1 << (bit % 64)) != 0 && self.by_name.contains_key(name)
     }
 
     /// Whether `text` may call one of the declarations: one of the names followed by `(`.
@@ -378,39 +437,56 @@ impl<T: AsRef<Declared> + Ord> ByName<T> {
         !self.is_empty() && !called_names(text, |name| self.has_name(name)).is_empty()
     }
 
-    /// Whether `text`, of a file in `dir`, may call one of the declarations: one of the names
-    /// followed by `(`, of a declaration in `dir` or of a package whose import path
-    /// `reachable` accepts (one the file imports, or the package of a type the file can
-    /// reach). A byte scan: never `false` where [`GoFile::find_declared`] can find one.
-    pub fn called_from(
+    /// Where `text`, of a file in `dir`, may call one of the declarations (the starts of the
+    /// names): one of the names followed by `(`, of a declaration in `dir` or of a package
+    /// whose import path `reachable` accepts (one the file imports, or the package of a type
+    /// the file can reach). A byte scan: never leaves out a call [`GoFile::find_declared`] can
+    /// find a declaration of.
+    pub fn calls_from<'t>(
         &self,
-        text: &str,
+        text: &'t str,
         dir: Option<&Path>,
         reachable: impl Fn(&str) -> bool,
-    ) -> bool {
-        let here = |name: &str| {
-            self.by_name.get(name).is_some_and(|all| {
+    ) -> Vec<usize> {
+        if self.is_empty() {
+            return Vec::new();
+        }
+        // Whether each name met so far is declared where the file can reach it.
+        let known: std::cell::RefCell<HashMap<&'t str, bool>> = Default::default();
+        let here = |name: &'t str| {
+            if !self.has_name(name) {
+                return false;
+            }
+            if let Some(&known) = known.borrow().get(name) {
+                return known;
+            }
+            let found = self.by_name.get(name).is_some_and(|all| {
                 all.iter().any(|d| {
                     let d = d.as_ref();
                     dir.is_none_or(|dir| d.dir == dir)
                         || d.import_path.as_deref().is_some_and(&reachable)
                 })
-            })
+            });
+            known.borrow_mut().insert(name, found);
+            found
         };
-        !self.is_empty() && !called_names(text, here).is_empty()
+        called_names(text, here)
+            .into_iter()
+            .map(|call| call.start)
+            .collect()
     }
 
-    /// [`ByName::called_from`] for the file at `path` with this text: the packages it can
-    /// reach are those whose import path it names and those of the types its package's type
-    /// facts `types` have.
-    pub fn called_in_file(
+    /// [`ByName::calls_from`] for the file at `path` with this text: the packages it can reach
+    /// are those whose import path it names and those of the types its package's type facts
+    /// `types` have.
+    pub fn calls_in_file(
         &self,
         text: &str,
         path: Option<&Path>,
         types: &super::types::TypeIndex,
-    ) -> bool {
+    ) -> Vec<usize> {
         let dir = path.and_then(Path::parent);
-        self.called_from(text, dir, |import| {
+        self.calls_from(text, dir, |import| {
             memchr::memmem::find(text.as_bytes(), import.as_bytes()).is_some()
                 || dir.is_some_and(|d| types.has_type_of_package_in(d, import))
         })
@@ -430,7 +506,10 @@ impl<T: AsRef<Declared> + Ord> ByName<T> {
 
 /// The byte ranges of the identifiers followed by `(` in `text` whose name satisfies `wanted`,
 /// in order (a text scan: comments and strings included).
-pub fn called_names(text: &str, wanted: impl Fn(&str) -> bool) -> Vec<std::ops::Range<usize>> {
+pub fn called_names<'t>(
+    text: &'t str,
+    wanted: impl Fn(&'t str) -> bool,
+) -> Vec<std::ops::Range<usize>> {
     let bytes = text.as_bytes();
     let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
     let mut found = Vec::new();
@@ -556,7 +635,7 @@ mod tests {
             func Run(a, b int) {}\n\
             func RunContext(ctx context.Context, a, b int) {}\n\
             type API interface {\n\tList(in *In) error\n\tListContext(context.Context, *In) error\n}\n";
-        assert!(mentions_variant(src.as_bytes()));
+        assert!(may_declare_sibling(src.as_bytes()));
         let some = |s: &str| Some(s.to_string());
         assert_eq!(
             found(src),
@@ -570,15 +649,28 @@ mod tests {
     }
 
     #[test]
-    fn the_byte_scan_skips_files_without_variant_declarations() {
-        assert!(!mentions_variant(
+    fn the_byte_scan_skips_files_without_sibling_declarations() {
+        assert!(!may_declare_sibling(
             b"package p\nfunc f(r *http.Request) { g(r.Context()) }\n"
         ));
-        assert!(mentions_variant(
-            b"package p\nfunc (c *C) GetContext(ctx context.Context) {}\n"
+        // A variant without a plain declaration beside it.
+        assert!(!may_declare_sibling(
+            b"package p\nfunc (c *C) GetContext(ctx context.Context) {}\nfunc f() { Get() }\n"
         ));
-        assert!(mentions_variant(
-            b"type I interface {\n\tGetCtx(ctx aws.Context) error\n}\n"
+        assert!(may_declare_sibling(
+            b"package p\nfunc (c *C) Get() {}\nfunc (c *C) GetContext(ctx context.Context) {}\n"
+        ));
+        assert!(may_declare_sibling(
+            b"package p\nfunc Get[T any]() {}\nfunc GetWithContext(ctx context.Context) {}\n"
+        ));
+        assert!(may_declare_sibling(
+            b"type I interface {\n\tGet() error\n\tGetCtx(ctx aws.Context) error\n}\n"
+        ));
+        assert!(may_declare_sibling(
+            b"package p\nfunc (\n\tc *C,\n) Get() {}\nfunc (c *C) GetCtx(ctx context.Context) {}\n"
+        ));
+        assert!(may_declare_sibling(
+            b"package p\ntype Context = context.Context\n"
         ));
     }
 }
