@@ -74,8 +74,14 @@ pub struct Oracle<'a> {
 /// a check not judged on this text).
 struct Judged {
     findings: BTreeMap<&'static str, usize>,
-    broken: HashSet<String>,
+    broken: Option<Before>,
     found: Vec<Option<Vec<String>>>,
+}
+
+/// A text that did not parse, with its syntax tree.
+struct Before {
+    text: String,
+    tree: Tree,
 }
 
 /// Findings per rule. A fix can settle what a suppression silenced (`defer cancel()` of a
@@ -99,43 +105,46 @@ fn findings(
     counts
 }
 
-/// The declarations of the text before the fixes that did not parse (ERROR nodes at the top
-/// level and declarations holding an ERROR node or a function with a syntax error), as text.
-/// A fix can change the parser's recovery so that such a declaration parses afterwards (an
-/// `exec.Command(ne)` made `exec.CommandContext(pt, ne)` in a broken function let the next
-/// `func ret(…) {http.Get(url)}` parse): its findings were there before, in broken code.
-fn broken_declarations(root: Node<'_>, source: &str) -> HashSet<String> {
-    let mut broken = HashSet::new();
-    if root.has_error() {
-        for node in named_children(root) {
-            if node.is_error() || node.has_error() {
-                broken.insert(text(node, source).to_string());
-            }
+/// Where each line of `after` was in `before`: the byte offset of the line it came from,
+/// by a line diff (an edited or inserted line maps to the first line it replaced, or to the
+/// line it was inserted before).
+fn line_origins(before: &str, after: &str) -> Vec<usize> {
+    let old: Vec<&str> = before.split_inclusive('\n').collect();
+    let new: Vec<&str> = after.split_inclusive('\n').collect();
+    let mut starts = Vec::with_capacity(old.len() + 1);
+    let mut offset = 0;
+    for line in &old {
+        starts.push(offset);
+        offset += line.len();
+    }
+    starts.push(offset);
+    let mut origins = vec![0; new.len()];
+    for op in similar::capture_diff_slices(similar::Algorithm::Myers, &old, &new) {
+        for (i, new_index) in op.new_range().enumerate() {
+            let old_index = match op.tag() {
+                similar::DiffTag::Equal => op.old_range().start + i,
+                _ => op.old_range().start,
+            };
+            origins[new_index] = starts[old_index];
         }
     }
-    broken
+    origins
 }
 
-/// Whether the byte `at` of `after` lies in a top-level declaration whose text is a
-/// substring of a declaration that did not parse before the fixes.
-fn in_a_declaration_broken_before(
-    root: Node<'_>,
-    after: &str,
-    at: usize,
-    broken: &HashSet<String>,
-) -> bool {
-    if broken.is_empty() {
+/// Whether the byte `at` of `after` was in code that did not parse before the fixes (see
+/// [`in_broken_code`]), found through the line it came from ([`line_origins`]) at the same
+/// column. A fix can change the parser's recovery so that such code parses afterwards (an
+/// `exec.Command(ne)` made `exec.CommandContext(pt, ne)` in a broken function let the next
+/// `func ret(…) {http.Get(url)}` parse): its findings were there before, in broken code.
+fn was_broken_before(before: &Before, after: &str, origins: &[usize], at: usize) -> bool {
+    let line = after[..at].matches('\n').count();
+    let column = at - after[..at].rfind('\n').map_or(0, |i| i + 1);
+    let Some(&start) = origins.get(line) else {
         return false;
-    }
-    let mut node = root.descendant_for_byte_range(at, at);
-    while let Some(n) = node {
-        if n.parent().is_some_and(|p| p.id() == root.id()) {
-            let declaration = text(n, after);
-            return broken.iter().any(|b| b.contains(declaration));
-        }
-        node = n.parent();
-    }
-    false
+    };
+    let rest = &before.text[start..];
+    let end = start + rest.find('\n').unwrap_or(rest.len());
+    in_broken_code(before.tree.root_node(), (start + column).min(end))
 }
 
 /// Whether the byte `at` lies in an ERROR node or in a function with a syntax error.
@@ -172,7 +181,10 @@ impl<'a> Oracle<'a> {
         let broken = broken_imports(root);
         let before = Judged {
             findings: findings(diagnostics, root, |_| false),
-            broken: broken_declarations(root, before),
+            broken: root.has_error().then(|| Before {
+                text: before.to_string(),
+                tree: tree.clone(),
+            }),
             found: CHECKS
                 .iter()
                 .map(|(what, check, _)| {
@@ -191,7 +203,10 @@ impl<'a> Oracle<'a> {
         let diagnostics =
             crate::lint_file(Language::Go, after, None, self.settings).unwrap_or_default();
         let root = tree.root_node();
-        let was_broken = |at| in_a_declaration_broken_before(root, after, at, &before.broken);
+        let origins = (before.broken.as_ref()).map(|b| (b, line_origins(&b.text, after)));
+        let was_broken = |at| {
+            (origins.as_ref()).is_some_and(|(b, lines)| was_broken_before(b, after, lines, at))
+        };
         for (rule, count) in &findings(&diagnostics, root, was_broken) {
             let had = before.findings.get(rule).copied().unwrap_or(0);
             if *count > had {

@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use ctxlint::diagnostic::Diagnostic;
 use ctxlint::incremental::Relint;
 use ctxlint::lang::{self, Language};
 use ctxlint::{rules, LintSettings};
@@ -253,6 +254,48 @@ fn relint_of_a_large_file_after_one_line_edits() {
     }
 }
 
+/// A document being edited, re-linted after each edit and checked against a whole lint.
+struct Editing {
+    text: String,
+    tree: Tree,
+    relint: Relint,
+    settings: LintSettings,
+}
+
+impl Editing {
+    /// Starts with `text`; returns the first lint's findings, checked against a whole lint.
+    fn start(text: &str) -> (Self, Vec<Diagnostic>) {
+        let tree = lang::parse(Language::Go, text).expect("parses");
+        let mut editing = Editing {
+            text: text.to_string(),
+            tree,
+            relint: Relint::new(),
+            settings: LintSettings::default(),
+        };
+        let found = editing.lint();
+        (editing, found)
+    }
+
+    /// Replaces the first `from` with `to`, reparses as the server does and re-lints.
+    fn edit(&mut self, from: &str, to: &str) -> Vec<Diagnostic> {
+        let at = self.text.find(from).expect("text to edit");
+        apply(&mut self.text, &mut self.tree, at..at + from.len(), to);
+        self.tree = lang::reparse(Language::Go, &self.text, Some(&self.tree)).expect("reparses");
+        self.lint()
+    }
+
+    fn lint(&mut self) -> Vec<Diagnostic> {
+        let (text, settings) = (&self.text, &self.settings);
+        let found = self
+            .relint
+            .lint(Language::Go, text, &self.tree, None, settings);
+        let tree = lang::parse(Language::Go, text).expect("parses");
+        let whole = ctxlint::lint_tree(Language::Go, text, &tree, None, settings);
+        assert_eq!(found, whole, "{text}");
+        found
+    }
+}
+
 /// An edit of a function that another reads (run with `go`, its send decides whether the
 /// caller abandons it) re-lints the caller too, and only an edit that can change what the
 /// caller reads does.
@@ -263,16 +306,7 @@ fn an_edit_of_a_callee_re_lints_its_callers() {
         func produce(ctx context.Context, out chan<- result) {\n\tr, _ := compute(ctx)\n\tout <- r\n}\n\n\
         func worker(ctx context.Context) (result, error) {\n\tout := make(chan result)\n\tgo produce(ctx, out)\n\
         \tselect {\n\tcase r := <-out:\n\t\treturn r, nil\n\tcase <-ctx.Done():\n\t\treturn result{}, ctx.Err()\n\t}\n}\n";
-    let settings = LintSettings::default();
-    let whole = |text: &str| {
-        let tree = lang::parse(Language::Go, text).expect("parses");
-        ctxlint::lint_tree(Language::Go, text, &tree, None, &settings)
-    };
-    let mut text = text.to_string();
-    let mut tree = lang::parse(Language::Go, &text).expect("parses");
-    let mut relint = Relint::new();
-    let before = relint.lint(Language::Go, &text, &tree, None, &settings);
-    assert_eq!(before, whole(&text));
+    let (mut editing, before) = Editing::start(text);
     assert_eq!(
         before.iter().map(|d| d.rule).collect::<Vec<_>>(),
         ["abandoned-sender"]
@@ -282,14 +316,10 @@ fn an_edit_of_a_callee_re_lints_its_callers() {
         ("\tout <- r\n", "\t_ = r\n", 0),
         ("\t_ = r\n", "\tout <- r\n", 1),
     ] {
-        let at = text.find(from).unwrap();
-        apply(&mut text, &mut tree, at..at + from.len(), to);
-        tree = lang::reparse(Language::Go, &text, Some(&tree)).expect("reparses");
-        let found = relint.lint(Language::Go, &text, &tree, None, &settings);
-        assert_eq!(found, whole(&text), "{text}");
-        assert_eq!(found.len(), findings, "{text}");
+        let found = editing.edit(from, to);
+        assert_eq!(found.len(), findings, "{}", editing.text);
         // `produce`, and `worker`, which reads it.
-        assert_eq!(relint.redone(), Some(2), "{text}");
+        assert_eq!(editing.relint.redone(), Some(2), "{}", editing.text);
     }
 }
 
@@ -303,29 +333,17 @@ fn an_edit_of_a_constant_out_of_scope_changes_no_loop() {
         func TestRounds(t *testing.T, load func() int) {\n\trounds := load()\n\
         \tfor i := 0; i < rounds; i++ {\n\t\tctx, cancel := context.WithCancel(t.Context())\n\
         \t\tdefer cancel()\n\t\t_ = ctx\n\t}\n}\n";
-    let settings = LintSettings::default();
-    let whole = |text: &str| {
-        let tree = lang::parse(Language::Go, text).expect("parses");
-        ctxlint::lint_tree(Language::Go, text, &tree, None, &settings)
-    };
-    let mut text = text.to_string();
-    let mut tree = lang::parse(Language::Go, &text).expect("parses");
-    let mut relint = Relint::new();
-    let before = relint.lint(Language::Go, &text, &tree, None, &settings);
-    assert_eq!(before, whole(&text));
+    let (mut editing, _) = Editing::start(text);
     for (from, to) in [
         ("rounds = 1000", "rounds = 3"),
         ("rounds = 3", "rounds = 1000"),
     ] {
-        let at = text.find(from).unwrap();
-        apply(&mut text, &mut tree, at..at + from.len(), to);
-        tree = lang::reparse(Language::Go, &text, Some(&tree)).expect("reparses");
-        let found = relint.lint(Language::Go, &text, &tree, None, &settings);
-        assert_eq!(found, whole(&text), "{text}");
+        let found = editing.edit(from, to);
         assert_eq!(
             found.iter().map(|d| d.rule).collect::<Vec<_>>(),
             ["defer-cancel-in-loop"],
-            "{text}"
+            "{}",
+            editing.text
         );
     }
 }
