@@ -89,17 +89,16 @@ enum Reach {
     /// The declaration and the functions and methods it names ([`named`]), not what those
     /// name in turn.
     Named,
-    /// The declaration alone.
-    Itself,
 }
 
 /// The rules whose findings need less than [`Reach::Closure`]: abandoned-sender reads the
-/// function a `go` statement runs, errgroup-context nothing but the function with the
-/// `errgroup.WithContext` call.
+/// function a `go` statement runs, context-not-passed nothing but the function with the call,
+/// errgroup-context the function with the `errgroup.WithContext` call and the functions it
+/// hands the group's context to.
 const NARROW_RULES: &[(&str, Reach)] = &[
     ("abandoned-sender", Reach::Named),
     ("context-not-passed", Reach::Itself),
-    ("errgroup-context", Reach::Itself),
+    ("errgroup-context", Reach::Named),
 ];
 
 fn reach(rule: &Rule) -> Reach {
@@ -183,8 +182,7 @@ pub(crate) fn go_parse_ranges_scanned<'t>(
     let reached: Vec<bool> = closure(&items, &candidates(Reach::Closure), Callees::Every)
         .into_iter()
         .zip(named(&items, &candidates(Reach::Named)))
-        .zip(candidates(Reach::Itself))
-        .map(|((deep, named), itself)| deep || named || itself)
+        .map(|(deep, named)| deep || named)
         .collect();
     if !reached.contains(&true) {
         return Some(Partial {
@@ -1369,9 +1367,10 @@ mod tests {
             .filter(|f| kept.contains(f))
             .collect()
         };
-        // errgroup-context: the function with the call alone; abandoned-sender: the function
-        // with the channel and the one its goroutine runs.
-        assert_eq!(kept("errgroup-context"), ["func f("]);
+        // errgroup-context: the function with the call and those it names (not what they name
+        // in turn); abandoned-sender: the function with the channel and the one its goroutine
+        // runs.
+        assert_eq!(kept("errgroup-context"), ["func f(", "func work"]);
         assert_eq!(kept("abandoned-sender"), ["func s(", "func send"]);
     }
 

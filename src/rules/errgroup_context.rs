@@ -288,7 +288,7 @@ fn wait_calls<'t>(file: &GoFile<'_>, function: Node<'t>, group: Node<'t>) -> Vec
 /// The first reference (in source order) to the group's context that some path from `wait`
 /// reaches before the variable is assigned again.
 fn first_use_after<'t>(
-    file: &GoFile<'_>,
+    file: &GoFile<'t>,
     cfg: &Cfg<'t>,
     wait: Node<'t>,
     binding: &GroupBinding<'t>,
@@ -356,9 +356,17 @@ fn is_assigned(reference: Node<'_>) -> bool {
     })
 }
 
-/// A use that does not depend on the context being live: `ctx.Value(...)`, or the context
-/// handed to a logging or tracing call (it only carries the logger or span).
-fn only_carries_values(file: &GoFile<'_>, reference: Node<'_>) -> bool {
+/// A use that does not depend on the context being live: `ctx.Value(...)`, the context handed
+/// to a logging or tracing call (it only carries the logger or span) or to a getter of a value
+/// it carries (`leases.FromContext(ctx)`), or to a function of this file that does nothing else
+/// with that parameter (buildkit's `sr.computeChainMetadata(ctx, filter)`, which only reads the
+/// lease). The callee is read one level down, not further: it is among the functions a partial
+/// parse keeps for the declaration (the prefilter's `Reach::Named`).
+fn only_carries_values<'a>(file: &GoFile<'a>, reference: Node<'a>) -> bool {
+    reads_values(file, reference, true)
+}
+
+fn reads_values<'a>(file: &GoFile<'a>, reference: Node<'a>, read_callee: bool) -> bool {
     let Some(parent) = reference.parent() else {
         return false;
     };
@@ -370,7 +378,53 @@ fn only_carries_values(file: &GoFile<'_>, reference: Node<'_>) -> bool {
     if parent.kind() != "argument_list" {
         return false;
     }
-    parent.parent().is_some_and(|call| is_sink(file, call))
+    let Some(call) = parent.parent() else {
+        return false;
+    };
+    if is_sink(file, call) || is_value_getter(file, call) {
+        return true;
+    }
+    if !read_callee {
+        return false;
+    }
+    let Some(index) = named_children(parent)
+        .filter(|n| n.kind() != "comment")
+        .position(|n| n == reference)
+    else {
+        return false;
+    };
+    let Some(callee) = super::abandoned_sender::declared_callee(file, call) else {
+        return false;
+    };
+    let Some(param) = go::function_parameters(callee)
+        .nth(index)
+        .filter(|p| !file.text(p.ty).starts_with("..."))
+        .and_then(|p| p.name)
+    else {
+        return false;
+    };
+    callee.child_by_field_name("body").is_some()
+        && go::references(callee, param, file.source)
+            .into_iter()
+            .filter(|r| *r != param)
+            .all(|r| reads_values(file, r, false))
+}
+
+/// A call named like a getter of a value a context carries: `FromContext`,
+/// `…FromContext` (`trace.SpanFromContext`, `leases.FromContext`) or `From…Context`
+/// (`metadata.FromIncomingContext`).
+fn is_value_getter(file: &GoFile<'_>, call: Node<'_>) -> bool {
+    let Some(function) = call.child_by_field_name("function") else {
+        return false;
+    };
+    let name = match function.kind() {
+        "selector_expression" => function
+            .child_by_field_name("field")
+            .map_or("", |f| file.text(f)),
+        "identifier" => file.text(function),
+        _ => "",
+    };
+    name.ends_with("FromContext") || (name.starts_with("From") && name.ends_with("Context"))
 }
 
 /// Logging and tracing calls: those of the shared table, or a qualifier or name that says so.

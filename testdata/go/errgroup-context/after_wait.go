@@ -110,3 +110,77 @@ func countedAfterWait(ctx context.Context) error {
 	}
 	return nil
 }
+
+type lease struct{ id string }
+
+type leaseKey struct{}
+
+func leaseFromContext(ctx context.Context) (lease, bool) {
+	l, ok := ctx.Value(leaseKey{}).(lease)
+	return l, ok
+}
+
+type ref struct{ chainID string }
+
+// Only reads the lease the context carries (buildkit's computeChainMetadata).
+func (r *ref) computeChainMetadata(ctx context.Context, filter map[string]struct{}) error {
+	if _, ok := leaseFromContext(ctx); !ok {
+		return nil
+	}
+	slog.DebugContext(ctx, "chain", "id", r.chainID)
+	r.chainID = "sha256:..."
+	return nil
+}
+
+// Hands its context on to work that the cancellation stops.
+func (r *ref) commit(ctx context.Context) error {
+	return store(ctx)
+}
+
+// Watches its context: after Wait it always finds it done.
+func (r *ref) stillWanted(ctx context.Context) bool {
+	select {
+	case <-ctx.Done():
+		return false
+	default:
+		return true
+	}
+}
+
+// A function of the file that only reads values from its context parameter does not fail
+// with the cancelled group context (buildkit's computeBlobChain).
+func valueReadingCallee(ctx context.Context, r *ref, filter map[string]struct{}) error {
+	eg, ctx := errgroup.WithContext(ctx)
+	eg.Go(func() error { return fetch(ctx, "a") })
+	if err := eg.Wait(); err != nil {
+		return err
+	}
+	return r.computeChainMetadata(ctx, filter)
+}
+
+// A callee that passes the context on to work is a use.
+func workingCallee(ctx context.Context, r *ref) error {
+	eg, ctx := errgroup.WithContext(ctx)
+	eg.Go(func() error { return fetch(ctx, "a") })
+	if err := eg.Wait(); err != nil {
+		return err
+	}
+	return r.commit(ctx) // want "errgroup-context"
+}
+
+// So is a callee that watches the context: it is always done after Wait.
+func watchingCallee(ctx context.Context, r *ref) bool {
+	eg, gctx := errgroup.WithContext(ctx)
+	eg.Go(func() error { return fetch(gctx, "a") })
+	_ = eg.Wait()
+	return r.stillWanted(gctx) // want "errgroup-context"
+}
+
+// A getter of a value the context carries, named like one, reads nothing else.
+func valueGetter(ctx context.Context) (lease, error) {
+	eg, gctx := errgroup.WithContext(ctx)
+	eg.Go(func() error { return fetch(gctx, "a") })
+	err := eg.Wait()
+	l, _ := leaseFromContext(gctx)
+	return l, err
+}
