@@ -89,6 +89,8 @@ enum Reach {
     /// The declaration and the functions and methods it names ([`named`]), not what those
     /// name in turn.
     Named,
+    /// The declaration alone.
+    Itself,
 }
 
 /// The rules whose findings need less than [`Reach::Closure`]: abandoned-sender reads the
@@ -182,7 +184,8 @@ pub(crate) fn go_parse_ranges_scanned<'t>(
     let reached: Vec<bool> = closure(&items, &candidates(Reach::Closure), Callees::Every)
         .into_iter()
         .zip(named(&items, &candidates(Reach::Named)))
-        .map(|(deep, named)| deep || named)
+        .zip(candidates(Reach::Itself))
+        .map(|((deep, named), itself)| deep || named || itself)
         .collect();
     if !reached.contains(&true) {
         return Some(Partial {
