@@ -390,10 +390,15 @@ fn gets_context_later(file: &GoFile<'_>, call: Node<'_>, parent: &Parent<'_>) ->
 }
 
 /// Whether the command of an `exec.Command` call is kept as state (`pm.proc = exec.Command(…)`):
-/// the process outlives the function, which starts it and leaves it to the owner to stop.
+/// the process outlives the function, which starts it and leaves it to the owner to stop. Or
+/// handed straight to a call (`return g.state(fs, exec.Command("go", "mod", "tidy"))`): run as
+/// the callee decides, as a command variable handed on is (see [`gets_context_later`]).
 fn command_stored(file: &GoFile<'_>, call: Node<'_>) -> bool {
     if file.calls_package(call, &["os/exec"]) != Some("Command") {
         return false;
+    }
+    if call.parent().is_some_and(|p| p.kind() == "argument_list") {
+        return true;
     }
     let Some(values) = call.parent().filter(|p| p.kind() == "expression_list") else {
         return false;

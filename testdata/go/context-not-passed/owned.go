@@ -63,3 +63,14 @@ func resultSet(ctx context.Context, url string) (*http.Response, error) {
 	}
 	return nil, nil
 }
+
+type tidyState struct{ cmd *exec.Cmd }
+
+func newTidyState(cmd *exec.Cmd) (*tidyState, error) { return &tidyState{cmd: cmd}, nil }
+
+// Clean: the command is handed straight to a state that runs it later (dagger's
+// generatedClientState(fs, exec.Command("go", "mod", "tidy"))).
+func clientState(ctx context.Context) (*tidyState, error) {
+	_ = ctx
+	return newTidyState(exec.Command("go", "mod", "tidy"))
+}
