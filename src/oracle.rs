@@ -48,8 +48,9 @@ pub fn fix_problems(
     Oracle::new(before, &old, &findings, settings).problems(after, &new, fixes)
 }
 
-/// What a check finds in a text, to compare before and after a fix.
-type Check = fn(Node<'_>, &str) -> Vec<String>;
+/// What a check finds in a text, to compare before and after a fix: each problem, with the
+/// byte where it lies.
+type Check = fn(Node<'_>, &str) -> Vec<(String, usize)>;
 
 /// The checks besides the findings: (what, check, whether only fixes that keep behaviour
 /// must pass it).
@@ -188,7 +189,8 @@ impl<'a> Oracle<'a> {
             found: CHECKS
                 .iter()
                 .map(|(what, check, _)| {
-                    (!(*what == "import not used" && broken)).then(|| check(root, before))
+                    let judged = !(*what == "import not used" && broken);
+                    judged.then(|| check(root, before).into_iter().map(|(w, _)| w).collect())
                 })
                 .collect(),
         };
@@ -223,11 +225,15 @@ impl<'a> Oracle<'a> {
             // Compared as multisets: a problem the input already had counts once, however
             // the fix rewrote its statement.
             let mut was = was.clone();
-            for found in check(tree.root_node(), after) {
+            // One in code that did not parse before is not news either: the check did not
+            // judge it there (an import inside a broken function becomes one when a fix
+            // changes where the recovery ends the function).
+            for (found, at) in check(tree.root_node(), after) {
                 match was.iter().position(|w| *w == found) {
                     Some(i) => {
                         was.swap_remove(i);
                     }
+                    None if was_broken(at) => {}
                     None => problems.push(format!("{what}: {found}")),
                 }
             }
@@ -242,7 +248,7 @@ impl<'a> Oracle<'a> {
 /// syntax error in it or in its function's signature is not judged: the parser's recovery
 /// can attach the statements to another scope (`func(ctx T{ctx := x}` has no body until
 /// an edit inside it makes one).
-fn redeclarations(root: Node<'_>, source: &str) -> Vec<String> {
+fn redeclarations(root: Node<'_>, source: &str) -> Vec<(String, usize)> {
     let mut found = Vec::new();
     walk_tree(root, |node| {
         if node.kind() != "block" {
@@ -309,7 +315,8 @@ fn redeclarations(root: Node<'_>, source: &str) -> Vec<String> {
                 // By name alone: a fix may rewrite a statement the input already had
                 // (`var ctx, _ =` redeclared, then given a cancel name).
                 if twice {
-                    found.push(format!("`{}`", again.join(", ")));
+                    let names = format!("`{}`", again.join(", "));
+                    found.push((names, statement.start_byte()));
                 }
                 declared.extend(names);
             }
@@ -325,8 +332,8 @@ fn broken_imports(root: Node<'_>) -> bool {
 }
 
 /// Imports whose package name is used nowhere (blank, dot and `"C"` imports aside).
-fn unused_imports(root: Node<'_>, source: &str) -> Vec<String> {
-    let mut imports: Vec<(String, &str)> = Vec::new();
+fn unused_imports(root: Node<'_>, source: &str) -> Vec<(String, usize)> {
+    let mut imports: Vec<(String, &str, usize)> = Vec::new();
     // An import declaration with a syntax error is not judged: which strings are imports is
     // whatever the parser's recovery makes of it (`import("context""o")`).
     for decl in named_children(root).filter(|n| n.kind() == "import_declaration" && !n.has_error())
@@ -344,7 +351,7 @@ fn unused_imports(root: Node<'_>, source: &str) -> Vec<String> {
                 None => default_package_name(path).to_string(),
             };
             if !matches!(name.as_str(), "_" | ".") && path != "C" && !path.is_empty() {
-                imports.push((name, path));
+                imports.push((name, path, n.start_byte()));
             }
             false
         });
@@ -369,8 +376,8 @@ fn unused_imports(root: Node<'_>, source: &str) -> Vec<String> {
     });
     imports
         .into_iter()
-        .filter(|(name, _)| !used.contains(name.as_str()))
-        .map(|(_, path)| format!("\"{path}\""))
+        .filter(|(name, _, _)| !used.contains(name.as_str()))
+        .map(|(_, path, at)| (format!("\"{path}\""), at))
         .collect()
 }
 
@@ -379,7 +386,7 @@ fn unused_imports(root: Node<'_>, source: &str) -> Vec<String> {
 /// statement: the deferred call ends it while it is still in use. A function with a syntax
 /// error is not judged: what it stores is whatever the parser's recovery makes of the text
 /// (`func r({b, cancel := ...` reads as a composite literal holding `b`).
-fn escaping_defers(root: Node<'_>, source: &str) -> Vec<String> {
+fn escaping_defers(root: Node<'_>, source: &str) -> Vec<(String, usize)> {
     let mut found = Vec::new();
     walk_tree(root, |function| {
         if !matches!(
@@ -434,9 +441,10 @@ fn escaping_defers(root: Node<'_>, source: &str) -> Vec<String> {
                 .filter(|c| *c != "_");
             for ctx in contexts {
                 if let Some(how) = escapes(body, ctx, source) {
-                    found.push(format!(
-                        "`defer {cancel}()` while `{ctx}` is {how} in {}",
-                        function_name(function, source)
+                    let name = function_name(function, source);
+                    found.push((
+                        format!("`defer {cancel}()` while `{ctx}` is {how} in {name}"),
+                        at,
                     ));
                 }
             }
