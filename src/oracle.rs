@@ -227,13 +227,18 @@ impl<'a> Oracle<'a> {
             let mut was = was.clone();
             // One in code that did not parse before is not news either: the check did not
             // judge it there (an import inside a broken function becomes one when a fix
-            // changes where the recovery ends the function).
-            for (found, at) in check(tree.root_node(), after) {
+            // changes where the recovery ends the function). Such problems are set aside
+            // before the multiset is matched, or one could use up the match of a problem
+            // the input already had elsewhere (`import("time")` in a broken function and
+            // an unused `"time"` of the real import declaration).
+            for (found, _) in check(tree.root_node(), after)
+                .into_iter()
+                .filter(|(_, at)| !was_broken(*at))
+            {
                 match was.iter().position(|w| *w == found) {
                     Some(i) => {
                         was.swap_remove(i);
                     }
-                    None if was_broken(at) => {}
                     None => problems.push(format!("{what}: {found}")),
                 }
             }
@@ -535,6 +540,16 @@ mod tests {
         let before = "package p\n\nimport \"context\"\n\nfunc f(p context.Context) {\n\tctx, _ := context.WithCancel(p)\n\t_ = ctx\n}\n";
         let after = "package p\n\nimport \"context\"\n\nfunc f(p context.Context) {\n\tctx, cancel := context.WithCancel(p)\n\tdefer cancel()\n\t_ = ctx\n}\n";
         assert_eq!(problems(before, after), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_problem_where_the_code_was_broken_before_does_not_use_up_an_old_one() {
+        // fix_go failure 15: `import("time")` lay in a broken func literal; the fix made it
+        // a top-level import, unused like the real declaration's `"time"`, which the input
+        // already had. The new one is set aside first, the old one matches.
+        let before = "\nfunc(c context.Context{d(){d(context.Background())}\nimport(\"time\")\n}import (\"context\"\n\"time\")t";
+        let after = before.replace("d(context.Background())", "d(c)");
+        assert_eq!(problems(before, &after), Vec::<String>::new());
     }
 
     #[test]
