@@ -16,7 +16,9 @@ With `--table`, it prints the README's precision table instead: per rule, the la
 that ctxlint still reports, split by label, and precision = TRUE / all of them (DEBATABLE,
 deliberate code, counts against the rule: a maintainer would not merge its fix), counting
 warnings and errors only (findings now reported as info are listed apart); with
-`--commits FILE` (`repo commit` lines) also the trees and their commits.
+`--commits FILE` (`repo commit` lines, or the `name owner/repo commit` rows of
+benches/precision/trees.tsv) also the trees and their commits. trees.tsv itself is no label file:
+given among the labels (`benches/precision/*.tsv`), it is skipped.
 """
 import argparse
 import collections
@@ -30,6 +32,8 @@ def read_labels(paths):
     """The label rows; a finding labelled in several files counts once (the first file's label)."""
     rows = {}
     for path in paths:
+        if os.path.basename(path) == "trees.tsv":
+            continue
         with open(path) as f:
             for line in f:
                 line = line.rstrip("\n")
@@ -130,6 +134,8 @@ def print_table(counts, repos, commits):
         with open(commits) as f:
             for line in sorted(f):
                 parts = line.split()
+                if len(parts) == 3 and not line.startswith("#"):
+                    parts = [parts[0], parts[2]]
                 if len(parts) == 2 and parts[0] in used:
                     print(f"| {parts[0]} | `{parts[1][:12]}` |")
 
