@@ -38,7 +38,7 @@ pub static RULE: Rule = Rule {
     default_severity: Severity::Warning,
     enabled_by_default: true,
     // The handler has the `go` statement, the parameter of a request type (a gRPC request's
-    // type ends in `Request`) and the context (`r.Context()`, fiber's `c.UserContext()`, gRPC's
+    // type ends in `Request`) and the context (`r.Context()`, `c.Request.Context()`, gRPC's
     // `ctx context.Context`).
     needles: &[],
     function_needles: &[
@@ -162,9 +162,10 @@ fn request_context<'t>(file: &GoFile<'_>, function: Node<'t>) -> Option<RequestC
             continue;
         };
         if let Some(handler) = file.handler_type(param.ty) {
-            // Contexts passed in as such are the caller's; fiber's user context is not
-            // cancelled with the request.
-            if handler.context.contains("Context()") {
+            // Contexts passed in as such are the caller's; fiber's user context
+            // (`c.UserContext()`, whose name merely ends in `Context`) is not cancelled with
+            // the request: only the request's own `….Context()` is.
+            if handler.context.ends_with(".Context()") {
                 request = Some(RequestContext {
                     scope: Scope::HttpHandler,
                     param: name,
