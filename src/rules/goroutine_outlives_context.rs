@@ -37,14 +37,15 @@ pub static RULE: Rule = Rule {
     language: Language::Go,
     default_severity: Severity::Warning,
     enabled_by_default: true,
-    // The handler has the `go` statement, the parameter of a request type (a gRPC request's
-    // type ends in `Request`) and the context (`r.Context()`, `c.Request.Context()`, gRPC's
-    // `ctx context.Context`).
+    // The handler has the `go` statement, the context (`r.Context()`, `c.Request.Context()`,
+    // gRPC's `ctx context.Context`) and the parameter of a request type: an HTTP handler's
+    // (`*http.Request`, `*gin.Context`, ...) or a gRPC request's, whose type ends in
+    // `Request`, in the method's parameter list (checked last: it reads the text back).
     needles: &[],
     function_needles: &[
         &[Needle::Statement("go")],
-        &[Needle::RequestType, Needle::Text("Request")],
         &[Needle::Text("Context")],
+        &[Needle::RequestType, Needle::Parameter("Request")],
     ],
     test_files: true,
     doc: include_str!("../../rules/goroutine-outlives-context.md"),
