@@ -89,9 +89,6 @@ enum Reach {
     /// The declaration and the functions and methods it names ([`named`]), not what those
     /// name in turn.
     Named,
-    /// [`Reach::Named`], and the functions named like a context constructor (`…Context`,
-    /// `…Ctx`) that those functions and methods name.
-    NamedAndWrappers,
     /// The declaration alone.
     Itself,
 }
@@ -99,14 +96,11 @@ enum Reach {
 /// The rules whose findings need less than [`Reach::Closure`]: abandoned-sender reads the
 /// function a `go` statement runs, context-not-passed nothing but the function with the call,
 /// errgroup-context the function with the `errgroup.WithContext` call and the functions it
-/// hands the group's context to, goroutine-outlives-context the handler, the function a `go`
-/// statement runs and, inside that, whether a `…Context(ctx)` call is of a function of the
-/// file (`is_unseen_context_wrapper`).
+/// hands the group's context to.
 const NARROW_RULES: &[(&str, Reach)] = &[
     ("abandoned-sender", Reach::Named),
     ("context-not-passed", Reach::Itself),
     ("errgroup-context", Reach::Named),
-    ("goroutine-outlives-context", Reach::NamedAndWrappers),
 ];
 
 fn reach(rule: &Rule) -> Reach {
@@ -189,14 +183,9 @@ pub(crate) fn go_parse_ranges_scanned<'t>(
     };
     let reached: Vec<bool> = closure(&items, &candidates(Reach::Closure), Callees::Every)
         .into_iter()
-        .zip(named(&items, &candidates(Reach::Named), None))
-        .zip(named(
-            &items,
-            &candidates(Reach::NamedAndWrappers),
-            Some(is_context_constructor),
-        ))
+        .zip(named(&items, &candidates(Reach::Named)))
         .zip(candidates(Reach::Itself))
-        .map(|(((deep, named), wrappers), itself)| deep || named || wrappers || itself)
+        .map(|((deep, named), itself)| deep || named || itself)
         .collect();
     if !reached.contains(&true) {
         return Some(Partial {
@@ -298,42 +287,19 @@ pub(crate) fn closure(items: &[Item<'_>], seeds: &[bool], which: Callees) -> Vec
     reached
 }
 
-/// The declarations `seeds`, every function or method whose name one of them mentions and,
-/// one step further, every one whose name passes `further` (if any) and is mentioned by a
-/// function or method of the step before.
-fn named(items: &[Item<'_>], seeds: &[bool], further: Option<fn(&str) -> bool>) -> Vec<bool> {
-    if !seeds.contains(&true) {
-        return seeds.to_vec();
-    }
-    let step = |from: &[bool], wanted: &dyn Fn(&str) -> bool| -> Vec<bool> {
-        let mentioned: HashSet<&str> = items
-            .iter()
-            .zip(from)
-            .filter(|(_, from)| **from)
-            .flat_map(|(item, _)| item.identifiers.iter().copied())
-            .filter(|w| wanted(w))
-            .collect();
-        items
-            .iter()
-            .zip(from)
-            .map(|(item, from)| *from || item.function.is_some_and(|f| mentioned.contains(f)))
-            .collect()
-    };
-    let first = step(seeds, &|_| true);
-    let Some(further) = further else {
-        return first;
-    };
-    let new: Vec<bool> = first.iter().zip(seeds).map(|(f, s)| *f && !*s).collect();
-    if !new.contains(&true) {
-        return first;
-    }
-    let second = step(&new, &|w| further(w));
-    first.iter().zip(second).map(|(f, s)| *f || s).collect()
-}
-
-/// A name like that of a context constructor: `…Context`, `…Ctx`.
-fn is_context_constructor(name: &str) -> bool {
-    name.ends_with("Context") || name.ends_with("Ctx")
+/// The declarations `seeds` and every function or method whose name one of them mentions.
+fn named(items: &[Item<'_>], seeds: &[bool]) -> Vec<bool> {
+    let mentioned: HashSet<&str> = items
+        .iter()
+        .zip(seeds)
+        .filter(|(_, seed)| **seed)
+        .flat_map(|(item, _)| item.identifiers.iter().copied())
+        .collect();
+    items
+        .iter()
+        .zip(seeds)
+        .map(|(item, seed)| *seed || item.function.is_some_and(|f| mentioned.contains(f)))
+        .collect()
 }
 
 /// The declarations whose [`closure`] (with the same `which`) holds one of `targets` (the
@@ -1591,15 +1557,6 @@ mod tests {
         // runs.
         assert_eq!(kept("errgroup-context"), ["func f(", "func work"]);
         assert_eq!(kept("abandoned-sender"), ["func s(", "func send"]);
-        // goroutine-outlives-context: the handler, the function its goroutine runs and the
-        // `…Ctx` function that one names; not what else it calls.
-        let text = "package p\n\nimport \"context\"\n\nfunc (s *S) Get(ctx context.Context, r *pb.GetRequest) (*pb.GetResponse, error) {\n\tgo s.work(ctx)\n\treturn nil, nil\n}\n\nfunc (s *S) work(ctx context.Context) {\n\trun(detachedCtx(ctx))\n}\n\nfunc detachedCtx(ctx context.Context) context.Context { return ctx }\n\nfunc run(ctx context.Context) { deeper() }\n\nfunc deeper() {}\n";
-        let settings = LintSettings::only(&[find("goroutine-outlives-context").unwrap()]);
-        let partial = go_parse_ranges(text, None, &settings).expect("partly parsed");
-        let kept: String = partial.ranges.iter().map(|r| &text[r.clone()]).collect();
-        assert!(kept.contains("func (s *S) Get(") && kept.contains("func (s *S) work("));
-        assert!(kept.contains("func detachedCtx("));
-        assert!(!kept.contains("func run(") && !kept.contains("func deeper("));
     }
 
     #[test]
