@@ -350,9 +350,16 @@ pub(crate) fn reaching(items: &[Item<'_>], targets: &[bool], which: Callees) -> 
 }
 
 /// The needles found in each item of a Go file's outline.
-struct ItemHits {
-    /// By item, then by pattern of [`AUTOMATON`].
+struct ItemHits<'t> {
+    /// By item, then by pattern of [`AUTOMATON`] (a [`Needle::Parameter`]: any occurrence,
+    /// see `parameters`).
     found: Vec<bool>,
+    /// The text, and the start of each item's scope (see [`counts`]).
+    text: &'t str,
+    scopes: Vec<usize>,
+    /// The occurrences of [`Needle::Parameter`] patterns: (item, start, pattern), in the order
+    /// of the scan; whether one is in code in a parameter list is judged when asked.
+    parameters: Vec<(usize, usize, usize)>,
     patterns: usize,
     /// By item: a name only the settings know of a cancel function, of a handler type, of a
     /// request type; a call of a function with a context-taking sibling.
@@ -374,19 +381,25 @@ struct ItemHits {
     functions: Vec<bool>,
 }
 
-impl ItemHits {
+impl<'t> ItemHits<'t> {
     /// The needles of the file `scan` in each of its declarations `items`, from the scan's
     /// occurrences (the text is not searched again).
-    fn scan(scan: &Scan<'_, '_>, items: &[Item<'_>]) -> ItemHits {
+    fn scan(scan: &Scan<'t, '_>, items: &[Item<'_>]) -> ItemHits<'t> {
         let automaton = &*AUTOMATON;
         let text = scan.text;
         let patterns = automaton.patterns.len();
         let item_of = |at: usize| items.partition_point(|i| i.range.end <= at);
         let mut found = vec![false; items.len() * patterns];
+        let mut parameters = Vec::new();
         let mut lines = CommentLines::default();
         for &(start, id) in &scan.occurrences {
             let item = item_of(start);
             let slot = item * patterns + id;
+            if slot < found.len() && matches!(automaton.patterns[id], Needle::Parameter(_)) {
+                found[slot] = true;
+                parameters.push((item, start, id));
+                continue;
+            }
             if slot < found.len() && !found[slot] {
                 // The declaration the hit is in (a hit between declarations: up to the end of
                 // the next one).
@@ -428,13 +441,17 @@ impl ItemHits {
             root_calls: by_item(&mut scan.root_calls().iter().copied()),
             slog_calls: scan.go.slog_calls,
             found,
+            text,
+            scopes: items.iter().map(|i| i.range.start).collect(),
+            parameters,
             patterns,
             shared: Default::default(),
             functions: items.iter().map(|i| i.function.is_some()).collect(),
         };
+        // Asked only of the needles anywhere in the file (`Rule::needles`).
         let needles: Vec<Needle> = RULES
             .iter()
-            .flat_map(|r| all_groups(r))
+            .flat_map(|r| r.needles.iter().copied())
             .flat_map(|g| g.iter().copied())
             .collect();
         for needle in needles {
@@ -460,6 +477,19 @@ impl ItemHits {
             Needle::SiblingCall => self.sibling_calls[k],
             Needle::RootCall => self.root_calls[k],
             Needle::SlogLevel => self.slog_calls && slog_levels().any(found),
+            Needle::Parameter(_) => AUTOMATON.index.get(&needle).is_some_and(|id| {
+                found(*id) && {
+                    let bytes = self.text.as_bytes();
+                    let mut lines = CommentLines::default();
+                    self.parameters
+                        .iter()
+                        .filter(|(item, _, pattern)| *item == k && pattern == id)
+                        .any(|(_, start, _)| {
+                            !lines.is_comment(bytes, *start)
+                                && in_parameter_list(bytes, *start, self.scopes[k].min(*start))
+                        })
+                }
+            }),
             _ => AUTOMATON.index.get(&needle).is_some_and(|id| found(*id)),
         }
     }
@@ -593,7 +623,11 @@ fn leak(name: String) -> &'static str {
 
 fn text_of(needle: Needle) -> &'static str {
     match needle {
-        Needle::Text(t) | Needle::Word(t) | Needle::Statement(t) | Needle::Comment(t) => t,
+        Needle::Text(t)
+        | Needle::Word(t)
+        | Needle::Statement(t)
+        | Needle::Comment(t)
+        | Needle::Parameter(t) => t,
         Needle::UnbufferedChannel => "make",
         Needle::GroupContext => "WithContext",
         Needle::CancelFunction
@@ -777,6 +811,19 @@ impl<'a, 'g> Scan<'a, 'g> {
 
     fn contains(&self, needle: Needle) -> bool {
         match needle {
+            // Judged only here, where a rule that runs asks (see `Scan::new`).
+            Needle::Parameter(_) => AUTOMATON.index.get(&needle).is_some_and(|id| {
+                let bytes = self.text.as_bytes();
+                let mut lines = CommentLines::default();
+                self.found[*id]
+                    && self
+                        .occurrences
+                        .iter()
+                        .filter(|(_, pattern)| pattern == id)
+                        .any(|(start, _)| {
+                            !lines.is_comment(bytes, *start) && in_parameter_list(bytes, *start, 0)
+                        })
+            }),
             Needle::SiblingCall => !self.sibling_calls().is_empty(),
             Needle::RootCall => !self.root_calls().is_empty(),
             Needle::SlogLevel => self.go.slog_calls && slog_levels().any(|id| self.found[id]),
@@ -873,6 +920,110 @@ fn counts(
                 && may_misuse_group_context(bytes, start, scope)
         }
         _ => !lines.is_comment(bytes, start),
+    }
+}
+
+/// Whether `bytes[at]` may be inside a parameter list (see [`Needle::Parameter`]): reading
+/// back from it, line by line (the code of each line only: no string, rune or `//` comment),
+/// the first `(`, `[` or `{` that is not matched is a `(` that opens parameters. Reading stops
+/// at `from` (not in a parameter list), and counts when a line is beyond this.
+fn in_parameter_list(bytes: &[u8], at: usize, from: usize) -> bool {
+    let mut depth = 0usize;
+    let mut end = at;
+    loop {
+        let start = memchr::memrchr(b'\n', &bytes[from..end]).map_or(from, |i| from + i + 1);
+        let Some(code) = code_of_line(&bytes[start..end]) else {
+            return true;
+        };
+        for (i, byte) in code.iter().enumerate().rev() {
+            match byte {
+                b')' | b']' | b'}' => depth += 1,
+                b'(' | b'[' | b'{' if depth > 0 => depth -= 1,
+                b'(' => return opens_parameters(bytes, start + i),
+                b'[' | b'{' => return false,
+                _ => {}
+            }
+        }
+        // A `type`, `var`, `const` or `import` at the start of a line outside brackets begins
+        // a declaration: no parameter list is open (none of them can be in one).
+        if start <= from || begins_declaration(&code) {
+            return false;
+        }
+        end = start - 1;
+    }
+}
+
+/// Whether a line's code begins, in its first column, with the keyword `type`, `var`,
+/// `const` or `import`.
+fn begins_declaration(code: &[u8]) -> bool {
+    ["type", "var", "const", "import"].iter().any(|keyword| {
+        code.starts_with(keyword.as_bytes())
+            && code
+                .get(keyword.len())
+                .is_none_or(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+    })
+}
+
+/// A line's bytes with its strings and runes blanked and its `//` comment cut, or `None` when
+/// that is beyond a line (a raw string, a `/*` comment) or the text is not ASCII.
+fn code_of_line(line: &[u8]) -> Option<Vec<u8>> {
+    let mut code = Vec::with_capacity(line.len());
+    let mut quote = None;
+    let mut escaped = false;
+    for (i, &byte) in line.iter().enumerate() {
+        if !byte.is_ascii() || byte == b'`' {
+            return None;
+        }
+        match quote {
+            Some(q) => {
+                if escaped {
+                    escaped = false;
+                } else if byte == b'\\' {
+                    escaped = true;
+                } else if byte == q {
+                    quote = None;
+                }
+                code.push(b' ');
+            }
+            None => match byte {
+                b'"' | b'\'' => {
+                    quote = Some(byte);
+                    code.push(b' ');
+                }
+                b'/' if line.get(i + 1) == Some(&b'/') => break,
+                b'/' if line.get(i + 1) == Some(&b'*') => return None,
+                b'*' if line.get(i + 1) == Some(&b'/') => return None,
+                _ => code.push(byte),
+            },
+        }
+    }
+    Some(code)
+}
+
+/// Whether the `(` at `open` opens parameters: it follows `func`, a name that follows `func`
+/// or `)` (a method's name after its receiver), a `]` (type parameters) or a `)` (results).
+fn opens_parameters(bytes: &[u8], open: usize) -> bool {
+    let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+    let before = |at: usize| bytes[..at].iter().rposition(|b| !matches!(b, b' ' | b'\t'));
+    let Some(last) = before(open) else {
+        return false;
+    };
+    match bytes[last] {
+        b']' | b')' => true,
+        b if is_ident(b) => {
+            let word_start = bytes[..=last]
+                .iter()
+                .rposition(|b| !is_ident(*b))
+                .map_or(0, |i| i + 1);
+            if &bytes[word_start..=last] == b"func" {
+                return true;
+            }
+            before(word_start).is_some_and(|i| {
+                bytes[i] == b')'
+                    || (i >= 3 && &bytes[i - 3..=i] == b"func" && is_word(bytes, i - 3, i + 1))
+            })
+        }
+        _ => false,
     }
 }
 
@@ -1261,6 +1412,37 @@ mod tests {
 
     fn parses(settings: &LintSettings, language: Language, text: &str) -> bool {
         worth_parsing(language, text, None, settings)
+    }
+
+    #[test]
+    fn parameter_needles_count_only_in_parameter_lists() {
+        let at = |text: &str| {
+            let start = text.find("Request").unwrap();
+            in_parameter_list(text.as_bytes(), start, 0)
+        };
+        // Parameters of a method, a function, a literal, over several lines, results.
+        assert!(at(
+            "func (s *S) Get(ctx context.Context, r *pb.GetRequest) {"
+        ));
+        assert!(at("func get(ctx context.Context, r *pb.GetRequest) {"));
+        assert!(at("x := func(w http.ResponseWriter, r *http.Request) {"));
+        assert!(at(
+            "func (s *S) Get(\n\tctx context.Context, // a (note)\n\tr *pb.GetRequest,\n) {"
+        ));
+        assert!(at("func f[T any](r map[string]*Request) {"));
+        // Arguments, bodies, strings and comments are not.
+        assert!(!at("func f() {\n\ts.do(r.Request)\n}"));
+        assert!(!at("func f(a int) {\n\tvar r *http.Request\n}"));
+        assert!(!at("func f(a int) {\n\tlog(\"(\", x.Request)\n}"));
+        assert!(!at("func f(a int) {\n\t// func(\n\tx := Request{}\n}"));
+        // Declarations at the top level: the reading stops at their first line.
+        assert!(!at("type GetRequest struct {\n\tKey string\n}"));
+        assert!(!at("func f(a int) {\n}\n\nvar x = pb.GetRequest{}"));
+        assert!(!at(
+            "import (\n\t\"x\"\n)\n\nconst (\n\tA = 1\n\tB = Request\n)"
+        ));
+        // Beyond a line: counts.
+        assert!(at("func f(a int) {\n\tx := `\n(`\n\ty := Request{}\n}"));
     }
 
     #[test]

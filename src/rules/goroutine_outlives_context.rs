@@ -37,14 +37,15 @@ pub static RULE: Rule = Rule {
     language: Language::Go,
     default_severity: Severity::Warning,
     enabled_by_default: true,
-    // The handler has the `go` statement, the parameter of a request type (a gRPC request's
-    // type ends in `Request`) and the context (`r.Context()`, fiber's `c.UserContext()`, gRPC's
-    // `ctx context.Context`).
+    // The handler has the `go` statement, the context (`r.Context()`, `c.Request.Context()`,
+    // gRPC's `ctx context.Context`) and the parameter of a request type: an HTTP handler's
+    // (`*http.Request`, `*gin.Context`, ...) or a gRPC request's, whose type ends in
+    // `Request`, in the method's parameter list (checked last: it reads the text back).
     needles: &[],
     function_needles: &[
         &[Needle::Statement("go")],
-        &[Needle::RequestType, Needle::Text("Request")],
         &[Needle::Text("Context")],
+        &[Needle::RequestType, Needle::Parameter("Request")],
     ],
     test_files: true,
     doc: include_str!("../../rules/goroutine-outlives-context.md"),
@@ -162,9 +163,10 @@ fn request_context<'t>(file: &GoFile<'_>, function: Node<'t>) -> Option<RequestC
             continue;
         };
         if let Some(handler) = file.handler_type(param.ty) {
-            // Contexts passed in as such are the caller's; fiber's user context is not
-            // cancelled with the request.
-            if handler.context.contains("Context()") {
+            // Contexts passed in as such are the caller's; fiber's user context
+            // (`c.UserContext()`, whose name merely ends in `Context`) is not cancelled with
+            // the request: only the request's own `….Context()` is.
+            if handler.context.ends_with(".Context()") {
                 request = Some(RequestContext {
                     scope: Scope::HttpHandler,
                     param: name,
