@@ -185,8 +185,9 @@ fn goroutines_use_parent(
         return false;
     };
     let go_calls = method_calls(file, function, group, "Go");
-    if let [only] = go_calls[..] {
-        if alone_with_nothing_to_cancel(file, function, group, only, parent_declaration) {
+    let tries = method_calls(file, function, group, "TryGo");
+    if let ([only], []) = (&go_calls[..], &tries[..]) {
+        if alone_with_nothing_to_cancel(file, function, group, *only, parent_declaration) {
             return false;
         }
     }

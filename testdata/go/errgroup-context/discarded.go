@@ -124,3 +124,13 @@ func plain(ctx context.Context, c client) error {
 	g.Go(func() error { return c.Fetch(ctx, "a") })
 	return g.Wait()
 }
+
+// One `Go`, but more goroutines started with `TryGo`.
+func oneGoManyTries(ctx context.Context, c client, keys []string) error {
+	g, _ := eg.WithContext(ctx) // want "errgroup-context"
+	g.Go(func() error { return c.Fetch(ctx, "first") })
+	for _, k := range keys {
+		g.TryGo(func() error { return c.Fetch(ctx, k) })
+	}
+	return g.Wait()
+}
