@@ -184,26 +184,73 @@ fn goroutines_use_parent(
     else {
         return false;
     };
-    method_calls(file, function, group, "Go")
+    let go_calls = method_calls(file, function, group, "Go");
+    let tries = method_calls(file, function, group, "TryGo");
+    if let ([only], []) = (&go_calls[..], &tries[..]) {
+        if alone_with_nothing_to_cancel(file, function, group, *only, parent_declaration) {
+            return false;
+        }
+    }
+    go_calls.into_iter().any(|call| {
+        let Some(literal) = call
+            .child_by_field_name("arguments")
+            .and_then(|a| a.named_child(0))
+            .filter(|a| a.kind() == "func_literal")
+        else {
+            return false;
+        };
+        if !may_fail(file, literal) {
+            return false;
+        }
+        match parent_declaration {
+            Some(declaration) => go::references(literal, declaration, file.source)
+                .iter()
+                .any(|r| *r != declaration),
+            None => file.text(literal).contains(file.text(parent)),
+        }
+    })
+}
+
+/// Whether `go_call` is the group's only goroutine and nothing else could be cancelled: it runs
+/// once (not in a loop or a func literal) and the function does not use the parent context
+/// between starting it and waiting for it. A failing goroutine then has no other work the
+/// group's context could stop: the group is a `go` statement with a wait (redpanda connect's
+/// Oracle CDC input runs its one streaming reader that way).
+fn alone_with_nothing_to_cancel(
+    file: &GoFile<'_>,
+    function: Node<'_>,
+    group: Node<'_>,
+    go_call: Node<'_>,
+    parent_declaration: Option<Node<'_>>,
+) -> bool {
+    let repeated = ancestors(go_call)
+        .take_while(|a| *a != function)
+        .any(|a| matches!(a.kind(), "for_statement" | "func_literal"));
+    // The group handed to another function may get more goroutines there.
+    let handed_on = go::references(function, group, file.source)
         .into_iter()
-        .any(|call| {
-            let Some(literal) = call
-                .child_by_field_name("arguments")
-                .and_then(|a| a.named_child(0))
-                .filter(|a| a.kind() == "func_literal")
-            else {
-                return false;
-            };
-            if !may_fail(file, literal) {
-                return false;
-            }
-            match parent_declaration {
-                Some(declaration) => go::references(literal, declaration, file.source)
-                    .iter()
-                    .any(|r| *r != declaration),
-                None => file.text(literal).contains(file.text(parent)),
-            }
-        })
+        .filter(|r| *r != group)
+        .any(|r| {
+            r.parent().is_none_or(|p| {
+                p.kind() != "selector_expression" || p.child_by_field_name("operand") != Some(r)
+            })
+        });
+    if repeated || handed_on {
+        return false;
+    }
+    let Some(last_wait) = method_calls(file, function, group, "Wait")
+        .into_iter()
+        .map(|w| w.start_byte())
+        .max()
+    else {
+        return false;
+    };
+    let Some(parent) = parent_declaration else {
+        return false;
+    };
+    !go::references(function, parent, file.source)
+        .iter()
+        .any(|r| go_call.end_byte() <= r.start_byte() && r.start_byte() < last_wait)
 }
 
 /// Whether a goroutine of the group can return an error: some `return` of the literal (not of
@@ -343,9 +390,20 @@ fn first_use_after<'t>(
     first
 }
 
-/// Whether `reference` is a target of an assignment or definition.
+/// Whether `reference` is a target of an assignment or definition: `ctx = ...`,
+/// `ctx := ...` or `var ctx context.Context`, which makes the variable a new one (a callback
+/// that waits for the previous call's group, then declares its context again).
 fn is_assigned(reference: Node<'_>) -> bool {
-    let Some(list) = reference.parent().filter(|p| p.kind() == "expression_list") else {
+    let Some(parent) = reference.parent() else {
+        return false;
+    };
+    if parent.kind() == "var_spec" {
+        let mut cursor = parent.walk();
+        return parent
+            .children_by_field_name("name", &mut cursor)
+            .any(|name| name == reference);
+    }
+    let Some(list) = Some(parent).filter(|p| p.kind() == "expression_list") else {
         return false;
     };
     list.parent().is_some_and(|statement| {

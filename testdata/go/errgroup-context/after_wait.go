@@ -184,3 +184,26 @@ func valueGetter(ctx context.Context) (lease, error) {
 	l, _ := leaseFromContext(gctx)
 	return l, err
 }
+
+type job struct{ id string }
+
+// Each call of the callback waits for the previous call's group, then declares a new context
+// with `var` and makes a new group: the declaration is not a use of the cancelled context
+// (pachyderm's service.Run).
+func restartPerJob(parent context.Context, subscribe func(func(job) error) error) error {
+	var cancel context.CancelFunc
+	var eg *errgroup.Group
+	return subscribe(func(j job) error {
+		if cancel != nil {
+			cancel()
+			if err := eg.Wait(); err != nil {
+				return err
+			}
+		}
+		var ctx context.Context
+		ctx, cancel = context.WithCancel(parent)
+		eg, ctx = errgroup.WithContext(ctx)
+		eg.Go(func() error { return fetch(ctx, j.id) })
+		return nil
+	})
+}
