@@ -758,26 +758,66 @@ fn analyse(target: &Target, options: &CheckOptions) -> Outcome {
 /// Reads a file into this thread's buffer and hands its bytes to `f`: each worker reads every
 /// file into the same buffer, so the many files that are dropped unparsed (prefilter, wrapper
 /// pass) cost no allocation. `Err` says why the file could not be read (or is too large).
+///
+/// Four system calls a file (open, a read of all of it into the buffer, the read that finds
+/// its end, close): its size is asked only past 1 MiB (not to read much of a huge file) and
+/// when it turns out larger than `max_file_size`, for the message. `File::read_to_end` would ask for the size twice more (a `statx` and an
+/// `lseek`) on top of the caller's `statx`: seven calls a file, 22 000 of the 57 000 of a run
+/// on moby.
 fn with_file_bytes<R>(
     path: &Path,
     max_file_size: u64,
     f: impl FnOnce(&[u8]) -> R,
 ) -> Result<R, String> {
     thread_local! {
+        // Zeroed bytes, as many as the largest file read so far needed (64 KiB at first); only
+        // the first `filled` of them are a file's.
         static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
     let mut file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let len = file.metadata().map_err(|e| e.to_string())?.len();
-    if len > max_file_size {
-        return Err(format!(
-            "file is {len} bytes, larger than --max-file-size {max_file_size}; skipped"
-        ));
-    }
+    let too_large = |len: u64| {
+        format!("file is {len} bytes, larger than --max-file-size {max_file_size}; skipped")
+    };
+    // One byte more than allowed: reading it tells the file is too large.
+    let limit = usize::try_from(max_file_size)
+        .unwrap_or(usize::MAX)
+        .saturating_add(1);
     BUFFER.with(|buffer| {
         let mut bytes = buffer.borrow_mut();
-        bytes.clear();
-        std::io::Read::read_to_end(&mut file, &mut bytes).map_err(|e| e.to_string())?;
-        Ok(f(&bytes))
+        let mut filled = 0;
+        let mut asked = false;
+        loop {
+            let end = bytes.len().min(limit);
+            if filled == end {
+                if filled == limit {
+                    break;
+                }
+                // A file past 1 MiB (few are) is asked its size before more of it is read.
+                if filled >= 1 << 20 && !asked {
+                    asked = true;
+                    match file.metadata() {
+                        Ok(m) if m.len() > max_file_size => return Err(too_large(m.len())),
+                        _ => {}
+                    }
+                }
+                let grown = (bytes.len() * 2).max(64 * 1024).min(limit);
+                bytes.resize(grown, 0);
+                continue;
+            }
+            match std::io::Read::read(&mut file, &mut bytes[filled..end]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e.to_string()),
+            }
+        }
+        if filled as u64 > max_file_size {
+            let len = file
+                .metadata()
+                .map_or(filled as u64, |m| m.len().max(filled as u64));
+            return Err(too_large(len));
+        }
+        Ok(f(&bytes[..filled]))
     })
 }
 
