@@ -145,7 +145,7 @@ pub(crate) fn may_report(scan: &crate::prefilter::Scan<'_, '_>) -> bool {
 }
 
 /// Whether `word` occurs in `bytes` as a whole identifier (comments and strings included).
-fn has_word(bytes: &[u8], word: &str) -> bool {
+pub(crate) fn has_word(bytes: &[u8], word: &str) -> bool {
     memchr::memmem::find_iter(bytes, word.as_bytes()).any(|at| {
         let end = at + word.len();
         (at == 0 || !is_ident(bytes[at - 1])) && bytes.get(end).is_none_or(|b| !is_ident(*b))

@@ -327,7 +327,16 @@ mod tests {
 /// first other declaration), without parsing: for choosing which `vendor/` packages to read.
 /// A quoted string in a comment inside an import group counts too (a harmless extra path).
 pub fn import_paths(bytes: &[u8]) -> Vec<&str> {
-    let mut paths = Vec::new();
+    import_lines(bytes)
+        .into_iter()
+        .map(|(_, path)| path)
+        .collect()
+}
+
+/// The imports [`import_paths`] finds, each with what its line has before the path (the
+/// alias, `_`, `.`, or nothing; blanks trimmed; `import` and `(` left out).
+pub fn import_lines(bytes: &[u8]) -> Vec<(&[u8], &str)> {
+    let mut specs = Vec::new();
     let mut in_group = false;
     for line in bytes.split(|b| *b == b'\n') {
         let line = line.trim_ascii();
@@ -352,7 +361,8 @@ pub fn import_paths(bytes: &[u8]) -> Vec<&str> {
         };
         let after = match quoted(rest) {
             Some((path, end)) => {
-                paths.push(path);
+                let open = end - path.len() - 2;
+                specs.push((rest[..open].trim_ascii(), path));
                 &rest[end..]
             }
             None => rest,
@@ -366,7 +376,54 @@ pub fn import_paths(bytes: &[u8]) -> Vec<&str> {
             in_group = false;
         }
     }
-    paths
+    specs
+}
+
+/// The import paths (of [`import_lines`]) through whose package the file's code may name
+/// something: those whose name (the alias, else [`default_package_name`]) occurs as a word
+/// followed by a `.` (blanks and comments between allowed). A blank or dot import names
+/// nothing (a dot-imported function is called like a local one). An import whose line has
+/// anything else before the path (a comment) counts as used.
+pub fn used_import_paths(bytes: &[u8]) -> Vec<&str> {
+    import_lines(bytes)
+        .into_iter()
+        .filter(|&(before, path)| match before {
+            b"_" | b"." => false,
+            b"" => qualifies(bytes, default_package_name(path).as_bytes()),
+            alias if alias.iter().all(|b| is_ident_byte(*b)) => qualifies(bytes, alias),
+            _ => true,
+        })
+        .map(|(_, path)| path)
+        .collect()
+}
+
+fn is_ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+}
+
+/// Whether `name` occurs in `bytes` as a whole word followed by a `.`, blanks and comments
+/// between allowed (`name.X`, `name .X`, `name /* c */ .X`).
+fn qualifies(bytes: &[u8], name: &[u8]) -> bool {
+    if name.is_empty() {
+        return false;
+    }
+    memchr::memmem::find_iter(bytes, name).any(|at| {
+        if at > 0 && is_ident_byte(bytes[at - 1]) {
+            return false;
+        }
+        let mut rest = &bytes[at + name.len()..];
+        loop {
+            rest = rest.trim_ascii_start();
+            if let Some(comment) = rest.strip_prefix(b"//") {
+                rest = memchr::memchr(b'\n', comment).map_or(&[][..], |end| &comment[end..]);
+            } else if let Some(comment) = rest.strip_prefix(b"/*") {
+                rest =
+                    memchr::memmem::find(comment, b"*/").map_or(&[][..], |end| &comment[end + 2..]);
+            } else {
+                return rest.first() == Some(&b'.');
+            }
+        }
+    })
 }
 
 /// The first `"…"` or `` `…` `` string of a line, if valid UTF-8, and where it ends.
@@ -380,7 +437,25 @@ fn quoted(line: &[u8]) -> Option<(&str, usize)> {
 
 #[cfg(test)]
 mod import_path_tests {
-    use super::import_paths;
+    use super::{import_paths, used_import_paths};
+
+    #[test]
+    fn used_imports_are_those_whose_name_qualifies_something() {
+        let src =
+            b"package p\nimport (\n\t\"fmt\"\n\tx \"example.com/x\"\n\t\"example.com/go-y/v2\"\n\
+                    \t_ \"embed\"\n\t. \"example.com/dot\"\n\t\"example.com/unused\"\n\
+                    \t/* odd */ \"example.com/odd\"\n\tz \"example.com/z\"\n)\n\
+                    func f() { fmt.Println(x /* c */ .A, y.\n\tB); _ = unused; dot.C(); zz.D() }\n";
+        assert_eq!(
+            used_import_paths(src),
+            [
+                "fmt",
+                "example.com/x",
+                "example.com/go-y/v2",
+                "example.com/odd"
+            ]
+        );
+    }
 
     #[test]
     fn import_paths_come_from_the_import_declarations() {

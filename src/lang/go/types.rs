@@ -184,6 +184,18 @@ impl PackageTypes {
         self.fields.is_empty() && self.vars.is_empty()
     }
 
+    /// The import paths of the packages whose types these fields and variables have
+    /// ([`TypeRef::Imported`]).
+    pub fn imported_packages(&self) -> impl Iterator<Item = &str> {
+        self.fields
+            .values()
+            .chain(self.vars.values())
+            .filter_map(|ty| match ty {
+                Some(TypeRef::Imported(path, _)) => Some(path.as_str()),
+                _ => None,
+            })
+    }
+
     fn field(&self, owner: &str, field: &str) -> Option<Option<&TypeRef>> {
         self.fields
             .get(&(owner.to_string(), field.to_string()))
