@@ -351,7 +351,7 @@ impl<'t> Builder<'t, '_> {
                 let target = self.label_block(name);
                 self.edge(self.current, target);
                 self.current = target;
-                if let Some(inner) = named_children(node).find(|n| n.kind() != "label_name") {
+                if let Some(inner) = super::labeled_body(node) {
                     self.statement(inner, Some(name));
                 }
             }

@@ -30,6 +30,12 @@ pub fn is_test_path(path: Option<&Path>) -> bool {
         .is_some_and(|n| n.to_string_lossy().ends_with("_test.go"))
 }
 
+/// The statement a label names: `loop: // comment` + newline + `for { … }` has the comment
+/// between the label and the loop.
+pub fn labeled_body(labeled: Node<'_>) -> Option<Node<'_>> {
+    named_children(labeled).find(|n| !matches!(n.kind(), "label_name" | "comment"))
+}
+
 /// Whether a Go file can declare a wrapper at all: it names `CancelFunc` or `CancelCauseFunc`.
 pub fn mentions_cancel_func(bytes: &[u8]) -> bool {
     memchr::memmem::find(bytes, b"CancelFunc").is_some()

@@ -248,8 +248,7 @@ fn declared_idents<'t>(statement: Node<'t>) -> Vec<Node<'t>> {
     match statement.kind() {
         "short_var_declaration" => left(statement),
         "range_clause" | "receive_statement" if has_define(statement) => left(statement),
-        "labeled_statement" => named_children(statement)
-            .find(|n| n.kind() != "label_name")
+        "labeled_statement" => super::labeled_body(statement)
             .map(declared_idents)
             .unwrap_or_default(),
         "var_declaration" | "const_declaration" | "var_spec_list" => named_children(statement)

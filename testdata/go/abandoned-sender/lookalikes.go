@@ -217,3 +217,25 @@ func notMadeHere(done chan error, d time.Duration) error {
 		return errTimeout
 	}
 }
+
+// Every exit receives: the labelled loop ends only by `break loop` after the receive, and a
+// comment between the label and the loop changes nothing.
+func commentedLabel(progress chan int) error {
+	done := make(chan error)
+	go func() {
+		done <- slow()
+	}()
+outer: // until the work is done
+	for {
+		select {
+		case n := <-progress:
+			_ = n
+		case err := <-done:
+			if err != nil {
+				return err
+			}
+			break outer
+		}
+	}
+	return nil
+}

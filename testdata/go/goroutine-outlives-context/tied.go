@@ -56,3 +56,24 @@ func netperf(w http.ResponseWriter, r *http.Request) {
 	}()
 	w.WriteHeader(http.StatusOK)
 }
+
+// The handler's loop ends only after receiving the goroutine's result (podman's CompatPull),
+// with a comment between the label and the loop: the `break loop` still leaves that loop.
+func pullImage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	progress := make(chan int)
+	result := make(chan error)
+	go func() {
+		result <- serveStream(ctx, w)
+	}()
+loop: // break out of for/select infinite loop
+	for {
+		select {
+		case n := <-progress:
+			_ = n
+		case err := <-result:
+			_ = err
+			break loop
+		}
+	}
+}
