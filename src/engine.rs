@@ -216,8 +216,8 @@ fn with_go_declarations(targets: &[Target], options: &mut CheckOptions, rules: &
     // [`SiblingReach`]); with a target inside a `vendor/` directory (named on the command line,
     // or a document of the language server), the packages it shares a directory with may
     // matter too, and every imported one is read.
-    let in_vendor_dir = |t: &Target| t.path.components().any(|c| c.as_os_str() == "vendor");
-    let reach = (read_vendor && !roots && !targets.iter().any(in_vendor_dir))
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let reach = (read_vendor && !roots && !targets.iter().any(|t| in_vendor_dir(&cwd, &t.path)))
         .then(|| SiblingReach::new(&options.settings.go));
     let (declared, mut file_imports, reached) = collect_declarations(
         targets,
@@ -574,14 +574,13 @@ fn vendor_targets(
         return Vec::new();
     }
     // The vendored files that are targets too (with --no-default-excludes), known by their
-    // absolute path; only paths with a `vendor` directory can be one.
+    // absolute path (the current directory asked once, not once a file); only paths in a
+    // `vendor` directory can be one.
+    let cwd = std::env::current_dir().unwrap_or_default();
     let known: std::collections::HashSet<PathBuf> = targets
         .iter()
-        .filter(|t| {
-            memchr::memmem::find(t.path.as_os_str().as_encoded_bytes(), b"vendor").is_some()
-        })
-        .filter_map(|t| std::path::absolute(&t.path).ok())
-        .filter(|p| p.components().any(|c| c.as_os_str() == "vendor"))
+        .filter(|t| in_vendor_dir(&cwd, &t.path))
+        .map(|t| cwd.join(&t.path))
         .collect();
     let mut vendored = Vec::new();
     for package in dirs.iter().flat_map(|vendor| {
@@ -595,7 +594,7 @@ fn vendor_targets(
             continue;
         };
         if !known.is_empty() {
-            files.retain(|p| !std::path::absolute(p).is_ok_and(|a| known.contains(&a)));
+            files.retain(|p| !known.contains(&cwd.join(p)));
         }
         vendored.extend(files.into_iter().map(|path| Target {
             display: path.to_string_lossy().into_owned(),
@@ -605,6 +604,14 @@ fn vendor_targets(
         }));
     }
     vendored
+}
+
+/// Whether `path`, made absolute against `cwd`, lies in a `vendor/` directory (a relative
+/// path named from inside one, `.` in `vendor/example.com/x`, does too).
+fn in_vendor_dir(cwd: &Path, path: &Path) -> bool {
+    cwd.join(path)
+        .components()
+        .any(|c| c.as_os_str() == "vendor")
 }
 
 /// What a `vendor/` directory can hold: the packages its `modules.txt` lists (`go mod vendor`
@@ -780,7 +787,7 @@ impl SiblingReach {
             || !self
                 .handler_types
                 .iter()
-                .any(|name| crate::rules::has_word(bytes, name))
+                .any(|name| lang::has_word(bytes, name))
         {
             return None;
         }
@@ -847,9 +854,9 @@ fn analyse(target: &Target, options: &CheckOptions) -> Outcome {
 ///
 /// Four system calls a file (open, a read of all of it into the buffer, the read that finds
 /// its end, close): its size is asked only past 1 MiB (not to read much of a huge file) and
-/// when it turns out larger than `max_file_size`, for the message. `File::read_to_end` would ask for the size twice more (a `statx` and an
-/// `lseek`) on top of the caller's `statx`: seven calls a file, 22 000 of the 57 000 of a run
-/// on moby.
+/// when it turns out larger than `max_file_size`, for the message. `File::read_to_end` would
+/// ask for the size twice more (a `statx` and an `lseek`) on top of the caller's `statx`:
+/// seven calls a file, 22 000 of the 57 000 of a run on moby.
 fn with_file_bytes<R>(
     path: &Path,
     max_file_size: u64,
