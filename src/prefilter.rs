@@ -21,7 +21,7 @@ use aho_corasick::AhoCorasick;
 
 use crate::lang::go::outline::Item;
 use crate::lang::go::GoSettings;
-use crate::lang::Language;
+use crate::lang::{is_ident_byte, Language};
 use crate::rules::{Needle, Rule, RULES, SLOG_LEVELS};
 use crate::settings::LintSettings;
 
@@ -478,17 +478,15 @@ impl<'t> ItemHits<'t> {
             Needle::RootCall => self.root_calls[k],
             Needle::SlogLevel => self.slog_calls && slog_levels().any(found),
             Needle::Parameter(_) => AUTOMATON.index.get(&needle).is_some_and(|id| {
-                found(*id) && {
-                    let bytes = self.text.as_bytes();
-                    let mut lines = CommentLines::default();
-                    self.parameters
-                        .iter()
-                        .filter(|(item, _, pattern)| *item == k && pattern == id)
-                        .any(|(_, start, _)| {
-                            !lines.is_comment(bytes, *start)
-                                && in_parameter_list(bytes, *start, self.scopes[k].min(*start))
-                        })
-                }
+                found(*id)
+                    && any_in_parameter_list(
+                        self.text.as_bytes(),
+                        self.parameters
+                            .iter()
+                            .filter(|(item, _, pattern)| *item == k && pattern == id)
+                            .map(|(_, start, _)| *start),
+                        self.scopes[k],
+                    )
             }),
             _ => AUTOMATON.index.get(&needle).is_some_and(|id| found(*id)),
         }
@@ -504,7 +502,6 @@ impl<'t> ItemHits<'t> {
 /// name. Most identifiers are ruled out by their length and first byte before any hashing.
 fn word_positions(names: &HashMap<&str, u8>, text: &str) -> Vec<(usize, u8)> {
     let bytes = text.as_bytes();
-    let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
     // Bit `n` of `lengths`: a name of `n` bytes (bit 63: 63 bytes or more).
     let mut lengths = 0u64;
     let mut first = [false; 256];
@@ -518,12 +515,12 @@ fn word_positions(names: &HashMap<&str, u8>, text: &str) -> Vec<(usize, u8)> {
     let mut found = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
-        if !is_ident(bytes[i]) {
+        if !is_ident_byte(bytes[i]) {
             i += 1;
             continue;
         }
         let start = i;
-        while i < bytes.len() && is_ident(bytes[i]) {
+        while i < bytes.len() && is_ident_byte(bytes[i]) {
             i += 1;
         }
         if lengths & (1 << (i - start).min(63)) == 0 || !first[usize::from(bytes[start])] {
@@ -813,16 +810,15 @@ impl<'a, 'g> Scan<'a, 'g> {
         match needle {
             // Judged only here, where a rule that runs asks (see `Scan::new`).
             Needle::Parameter(_) => AUTOMATON.index.get(&needle).is_some_and(|id| {
-                let bytes = self.text.as_bytes();
-                let mut lines = CommentLines::default();
                 self.found[*id]
-                    && self
-                        .occurrences
-                        .iter()
-                        .filter(|(_, pattern)| pattern == id)
-                        .any(|(start, _)| {
-                            !lines.is_comment(bytes, *start) && in_parameter_list(bytes, *start, 0)
-                        })
+                    && any_in_parameter_list(
+                        self.text.as_bytes(),
+                        self.occurrences
+                            .iter()
+                            .filter(|(_, pattern)| pattern == id)
+                            .map(|(start, _)| *start),
+                        0,
+                    )
             }),
             Needle::SiblingCall => !self.sibling_calls().is_empty(),
             Needle::RootCall => !self.root_calls().is_empty(),
@@ -923,6 +919,19 @@ fn counts(
     }
 }
 
+/// Whether one of these occurrences of a [`Needle::Parameter`] (their starts, in text order)
+/// is in code, not a comment, and may be in a parameter list; reading back stops at `from`.
+fn any_in_parameter_list(
+    bytes: &[u8],
+    mut starts: impl Iterator<Item = usize>,
+    from: usize,
+) -> bool {
+    let mut lines = CommentLines::default();
+    starts.any(|start| {
+        !lines.is_comment(bytes, start) && in_parameter_list(bytes, start, from.min(start))
+    })
+}
+
 /// Whether `bytes[at]` may be inside a parameter list (see [`Needle::Parameter`]): reading
 /// back from it, line by line (the code of each line only: no string, rune or `//` comment),
 /// the first `(`, `[` or `{` that is not matched is a `(` that opens parameters. Reading stops
@@ -1003,17 +1012,16 @@ fn code_of_line(line: &[u8]) -> Option<Vec<u8>> {
 /// Whether the `(` at `open` opens parameters: it follows `func`, a name that follows `func`
 /// or `)` (a method's name after its receiver), a `]` (type parameters) or a `)` (results).
 fn opens_parameters(bytes: &[u8], open: usize) -> bool {
-    let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
     let before = |at: usize| bytes[..at].iter().rposition(|b| !matches!(b, b' ' | b'\t'));
     let Some(last) = before(open) else {
         return false;
     };
     match bytes[last] {
         b']' | b')' => true,
-        b if is_ident(b) => {
+        b if is_ident_byte(b) => {
             let word_start = bytes[..=last]
                 .iter()
-                .rposition(|b| !is_ident(*b))
+                .rposition(|b| !is_ident_byte(*b))
                 .map_or(0, |i| i + 1);
             if &bytes[word_start..=last] == b"func" {
                 return true;
@@ -1355,8 +1363,8 @@ fn unsure(byte: u8) -> bool {
 
 /// Whether `bytes[start..end]` is not part of a longer identifier.
 fn is_word(bytes: &[u8], start: usize, end: usize) -> bool {
-    let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
-    !(start > 0 && is_ident(bytes[start - 1]) || bytes.get(end).is_some_and(|b| is_ident(*b)))
+    !(start > 0 && is_ident_byte(bytes[start - 1])
+        || bytes.get(end).is_some_and(|b| is_ident_byte(*b)))
 }
 
 /// Whether a statement can begin at `start`: only blanks before it on its line, or a `{`, `;`,

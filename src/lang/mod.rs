@@ -216,8 +216,7 @@ where
     't: 's,
 {
     let haystack = source.as_bytes().get(range.clone()).unwrap_or_default();
-    let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
-    let word_like = word.bytes().all(is_ident);
+    let word_like = word.bytes().all(is_ident_byte);
     memchr::memmem::find_iter(haystack, word.as_bytes())
         .take_while(|_| !crate::deadline::expired())
         .filter_map(move |offset| {
@@ -225,8 +224,8 @@ where
             let end = start + word.len();
             let bytes = source.as_bytes();
             if word_like
-                && (start > 0 && is_ident(bytes[start - 1])
-                    || bytes.get(end).is_some_and(|b| is_ident(*b)))
+                && (start > 0 && is_ident_byte(bytes[start - 1])
+                    || bytes.get(end).is_some_and(|b| is_ident_byte(*b)))
             {
                 return None;
             }
@@ -503,6 +502,21 @@ fn inside_literal(node: Node<'_>, at: usize) -> bool {
         inner = n.parent();
     }
     false
+}
+
+/// Whether `b` can be part of an identifier (ASCII letters, digits, `_`, and any byte of a
+/// non-ASCII character), as the byte scans take it.
+pub fn is_ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+}
+
+/// Whether `word` occurs in `bytes` as a whole identifier (comments and strings included).
+pub fn has_word(bytes: &[u8], word: &str) -> bool {
+    memchr::memmem::find_iter(bytes, word.as_bytes()).any(|at| {
+        let end = at + word.len();
+        (at == 0 || !is_ident_byte(bytes[at - 1]))
+            && bytes.get(end).is_none_or(|b| !is_ident_byte(*b))
+    })
 }
 
 #[cfg(test)]

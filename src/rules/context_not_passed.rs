@@ -11,8 +11,7 @@ use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity, S
 use crate::lang::go::siblings::Sibling;
 use crate::lang::go::types::{StdType, TypeRef};
 use crate::lang::go::{self, Callee, GoFile};
-use crate::lang::named_children;
-use crate::lang::Language;
+use crate::lang::{has_word, is_ident_byte, named_children, Language};
 
 pub static RULE: Rule = Rule {
     name: "context-not-passed",
@@ -144,14 +143,6 @@ pub(crate) fn may_report(scan: &crate::prefilter::Scan<'_, '_>) -> bool {
         })
 }
 
-/// Whether `word` occurs in `bytes` as a whole identifier (comments and strings included).
-pub(crate) fn has_word(bytes: &[u8], word: &str) -> bool {
-    memchr::memmem::find_iter(bytes, word.as_bytes()).any(|at| {
-        let end = at + word.len();
-        (at == 0 || !is_ident(bytes[at - 1])) && bytes.get(end).is_none_or(|b| !is_ident(*b))
-    })
-}
-
 /// The names a file may import the package `path` under: the alias written before each
 /// `"path"` (or `` `path` ``) in the text, else the package's default name. A dot or blank
 /// import gives none (a dot-imported function is not reported); the same quoted text in other
@@ -166,7 +157,7 @@ fn imported_as<'t>(bytes: &'t [u8], path: &'t str) -> Vec<&'t [u8]> {
             let before = bytes[line_start..at].trim_ascii_end();
             let start = before
                 .iter()
-                .rposition(|b| !is_ident(*b))
+                .rposition(|b| !is_ident_byte(*b))
                 .map_or(0, |i| i + 1);
             match &before[start..] {
                 b"" if before.ends_with(b".") => {}
@@ -184,7 +175,7 @@ fn imported_as<'t>(bytes: &'t [u8], path: &'t str) -> Vec<&'t [u8]> {
 fn qualified_call(bytes: &[u8], alias: &[u8], name: &str) -> bool {
     memchr::memmem::find_iter(bytes, name.as_bytes()).any(|at| {
         let end = at + name.len();
-        if bytes.get(end).is_some_and(|b| is_ident(*b)) {
+        if bytes.get(end).is_some_and(|b| is_ident_byte(*b)) {
             return false;
         }
         let before = bytes[..at].trim_ascii_end();
@@ -197,12 +188,8 @@ fn qualified_call(bytes: &[u8], alias: &[u8], name: &str) -> bool {
                 && before
                     .len()
                     .checked_sub(alias.len() + 1)
-                    .is_none_or(|i| !is_ident(before[i]))
+                    .is_none_or(|i| !is_ident_byte(before[i]))
     })
-}
-
-fn is_ident(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }
 
 /// The `log/slog` calls that have a `…Context` variant, reported with the `slog` option.

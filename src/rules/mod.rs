@@ -188,7 +188,6 @@ pub fn find(name: &str) -> Option<&'static Rule> {
 /// them (see [`crate::lang::go::RootPass`]).
 pub const CALLEE_DROPS_CONTEXT: &str = callee_drops_context::RULE.name;
 pub use callee_drops_context::{callers_in, roots_in};
-pub(crate) use context_not_passed::has_word;
 
 /// Whether `rule` can report something in the file scanned by `scan`, whose needles it has
 /// found: a closer byte scan of the rules whose needles alone let through many files they

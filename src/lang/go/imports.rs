@@ -8,7 +8,7 @@ use tree_sitter::{Node, Tree};
 
 use super::default_package_name;
 use crate::diagnostic::Span;
-use crate::lang::{self, named_children, text, walk_tree, Language};
+use crate::lang::{self, is_ident_byte, named_children, text, walk_tree, Language};
 
 /// The spans of `after` to delete so that no import used in `before` is left unused in
 /// `after`: a spec's whole line inside a group, or the whole declaration when it was the only
@@ -395,10 +395,6 @@ pub fn used_import_paths(bytes: &[u8]) -> Vec<&str> {
         })
         .map(|(_, path)| path)
         .collect()
-}
-
-fn is_ident_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }
 
 /// Whether `name` occurs in `bytes` as a whole word followed by a `.`, blanks and comments

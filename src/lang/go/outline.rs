@@ -13,6 +13,8 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
+use crate::lang::is_ident_byte;
+
 /// One top-level item: a declaration with the comment and blank lines before it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Item<'a> {
@@ -36,7 +38,6 @@ const DECLARATION_KEYWORDS: &[&str] = &["package", "import", "type", "var", "con
 /// lexer cannot follow the text.
 pub fn outline(text: &str) -> Option<Vec<Item<'_>>> {
     let bytes = text.as_bytes();
-    let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
     let mut items: Vec<Item<'_>> = Vec::new();
     // The current item's tokens: (keyword-ness aside) identifiers and brackets at depth.
     let mut tokens: Vec<Token<'_>> = Vec::new();
@@ -84,9 +85,9 @@ pub fn outline(text: &str) -> Option<Vec<Item<'_>>> {
                 (last_code_end, line_has_code) = (i, true);
                 tokens.push(Token::Close);
             }
-            _ if is_ident(b) => {
+            _ if is_ident_byte(b) => {
                 let start = i;
-                while i < bytes.len() && is_ident(bytes[i]) {
+                while i < bytes.len() && is_ident_byte(bytes[i]) {
                     i += 1;
                 }
                 // Identifier runs split only at ASCII bytes: on character boundaries.

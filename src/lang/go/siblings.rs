@@ -18,7 +18,7 @@ use tree_sitter::Node;
 
 use super::types::TypeRef;
 use super::{parameters, GoFile, Param};
-use crate::lang::named_children;
+use crate::lang::{is_ident_byte, named_children};
 
 /// The suffixes of a context-taking variant, longest first.
 const SUFFIXES: &[&str] = &["WithContext", "Context", "Ctx"];
@@ -122,10 +122,6 @@ fn ident_start(bytes: &[u8], end: usize) -> usize {
         .iter()
         .rposition(|b| !is_ident_byte(*b))
         .map_or(0, |i| i + 1)
-}
-
-fn is_ident_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }
 
 /// Whether `name` may be declared in the file: the word followed by `(` or `[` (blanks
@@ -511,15 +507,14 @@ pub fn called_names<'t>(
     wanted: impl Fn(&'t str) -> bool,
 ) -> Vec<std::ops::Range<usize>> {
     let bytes = text.as_bytes();
-    let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
     let mut found = Vec::new();
     for open in memchr::memchr_iter(b'(', bytes) {
-        if open == 0 || !is_ident(bytes[open - 1]) {
+        if open == 0 || !is_ident_byte(bytes[open - 1]) {
             continue;
         }
         let start = bytes[..open]
             .iter()
-            .rposition(|b| !is_ident(*b))
+            .rposition(|b| !is_ident_byte(*b))
             .map_or(0, |i| i + 1);
         if text.get(start..open).is_some_and(&wanted) {
             found.push(start..open);
