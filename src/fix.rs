@@ -296,33 +296,103 @@ fn fix_pass(
     }
 
     let baseline = lang::error_spans(tree).len();
-    // The text and its tree, if it has no more syntax errors than `source`.
-    let no_worse = |text: String| {
-        let tree = lang::parse(language, &text)?;
-        (lang::error_spans(&tree).len() <= baseline).then_some((text, tree))
+    // The text and its tree, if it has no more syntax errors than `source` and, in a file
+    // with syntax errors, the code away from the edits still parses as it did: there a small
+    // edit can change how the parser recovers far from it (a stray backquote that was skipped
+    // opens a raw string that swallows the next lines), and the fix would then rewrite what
+    // the file means rather than the line it names.
+    let no_worse = |fixes: &[&Fix]| {
+        let text = apply(source, fixes.iter().copied());
+        let after = lang::parse(language, &text).ok_or("could not be parsed")?;
+        if lang::error_spans(&after).len() > baseline {
+            return Err("would have more syntax errors");
+        }
+        if baseline > 0 && !same_parse_outside(tree, &after, fixes) {
+            return Err("would change how the broken code around it parses");
+        }
+        Ok((text, after))
     };
-    if let Some((all, tree)) = no_worse(apply(source, accepted.iter().map(|(_, f)| *f))) {
-        return Some((all, tree, accepted.len()));
+    let all: Vec<&Fix> = accepted.iter().map(|(_, f)| *f).collect();
+    if let Ok((text, tree)) = no_worse(&all) {
+        return Some((text, tree, accepted.len()));
     }
     let mut kept: Vec<&Fix> = Vec::new();
     let mut result = None;
     for (d, fix) in &accepted {
-        match no_worse(apply(source, kept.iter().copied().chain([*fix]))) {
-            Some(trial) => {
+        let trial: Vec<&Fix> = kept.iter().copied().chain([*fix]).collect();
+        match no_worse(&trial) {
+            Ok(trial) => {
                 kept.push(fix);
                 result = Some(trial);
             }
-            None => notes.push(Note {
+            Err(why) => notes.push(Note {
                 line: Some(line(d.span.start)),
-                message: format!(
-                    "the fix of `{}` was not applied: the result would have more syntax errors",
-                    d.rule
-                ),
+                message: format!("the fix of `{}` was not applied: the result {why}", d.rule),
             }),
         }
     }
     let (text, tree) = result?;
     Some((text, tree, kept.len()))
+}
+
+/// Whether every node of `before` that neither contains nor touches an edit of `fixes` is
+/// found in `after` with the same kind at the same place (moved by the edits before it), and
+/// `after` has no other such node: the edits changed how their own surroundings parse, not how
+/// the rest of the file does.
+fn same_parse_outside(before: &Tree, after: &Tree, fixes: &[&Fix]) -> bool {
+    let mut edits: Vec<&Edit> = fixes.iter().flat_map(|f| &f.edits).collect();
+    edits.sort_by_key(|e| (e.span.start, e.span.end));
+    // Each edit's span in `before` and in `after`, and the shift it leaves behind it.
+    let mut regions = Vec::with_capacity(edits.len());
+    let mut shift: isize = 0;
+    for e in &edits {
+        let start_after = e.span.start.saturating_add_signed(shift);
+        regions.push((
+            e.span,
+            Span::new(start_after, start_after + e.new_text.len()),
+        ));
+        shift += e.new_text.len() as isize - (e.span.end - e.span.start) as isize;
+    }
+    let touches = |node: &Span, edit: Span| node.start <= edit.end && edit.start <= node.end;
+    let untouched = |tree: &Tree, in_after: bool| {
+        let mut nodes = Vec::new();
+        let mut cursor = tree.walk();
+        loop {
+            let node = cursor.node();
+            let span = Span::of(node);
+            let mut shift: isize = 0;
+            let mut clear = true;
+            for (before, after) in &regions {
+                let edit = if in_after { *after } else { *before };
+                if touches(&span, edit) {
+                    clear = false;
+                    break;
+                }
+                if edit.end < span.start && !in_after {
+                    shift +=
+                        (after.end - after.start) as isize - (before.end - before.start) as isize;
+                }
+            }
+            if clear {
+                let start = span.start.saturating_add_signed(shift);
+                let end = span.end.saturating_add_signed(shift);
+                nodes.push((start, end, node.kind_id(), node.is_missing()));
+            }
+            if cursor.goto_first_child() {
+                continue;
+            }
+            loop {
+                if cursor.goto_next_sibling() {
+                    break;
+                }
+                if !cursor.goto_parent() {
+                    nodes.sort_unstable();
+                    return nodes;
+                }
+            }
+        }
+    };
+    untouched(before, false) == untouched(after, true)
 }
 
 /// Edits inside the source, on character boundaries, not overlapping each other.
@@ -728,6 +798,37 @@ mod tests {
         assert_eq!(
             edits_with_import_cleanup(Language::Go, source, &keeps),
             keeps.edits
+        );
+    }
+
+    #[test]
+    fn in_broken_code_a_fix_must_leave_the_rest_parsed_as_it_was() {
+        // A stray backquote on line 3 is skipped by the parser; a fix that only touches line 4
+        // goes through.
+        let src = "package p\n\nfunc f(p`) {\n\tx := 1\n}\n\nfunc g() {}\n";
+        let x = src.find("x :=").unwrap();
+        let rename = finding("good", x, Applicability::Safe, vec![edit(x, x + 1, "y")]);
+        let fixed = run(src, vec![rename], SAFE);
+        assert_eq!(fixed.applied, 1, "{:?}", said(&fixed));
+        assert!(fixed.source.contains("y := 1"));
+        // The fuzzer's case: `defer n()` after line 2 of a file whose backquote on line 2 was
+        // skipped makes it open a raw string down to the next backquote, five lines on.
+        let src = include_str!("../testdata/fuzz/fix_go/backquote-that-opens-a-raw-string.bin");
+        let eol = src.find(".S)\n").unwrap() + 3;
+        let opening = finding(
+            "opens",
+            eol,
+            Applicability::Safe,
+            vec![edit(eol, eol, "\ndefer n()")],
+        );
+        let fixed = run(src, vec![opening], SAFE);
+        assert_eq!(fixed.source, src);
+        assert_eq!(
+            said(&fixed),
+            [
+                "2: the fix of `opens` was not applied: the result would change how the broken \
+              code around it parses"
+            ]
         );
     }
 
