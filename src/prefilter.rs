@@ -937,26 +937,35 @@ fn any_in_parameter_list(
 /// the first `(`, `[` or `{` that is not matched is a `(` that opens parameters. Reading stops
 /// at `from` (not in a parameter list), and counts when a line is beyond this.
 fn in_parameter_list(bytes: &[u8], at: usize, from: usize) -> bool {
+    match open_bracket(bytes, at, from) {
+        Some(Some(open)) => bytes[open] == b'(' && opens_parameters(bytes, open),
+        Some(None) => false,
+        None => true,
+    }
+}
+
+/// The innermost `(`, `[` or `{` still open at `bytes[at]`, read back from it line by line
+/// (the code of each line only: no string, rune or `//` comment): `Some(None)` when reading
+/// reaches `from` or the start of a declaration first (a line whose code begins with `type`,
+/// `var`, `const` or `import`: none of them can be in brackets), `None` when a line is beyond
+/// this.
+fn open_bracket(bytes: &[u8], at: usize, from: usize) -> Option<Option<usize>> {
+    let from = from.min(at);
     let mut depth = 0usize;
     let mut end = at;
     loop {
         let start = memchr::memrchr(b'\n', &bytes[from..end]).map_or(from, |i| from + i + 1);
-        let Some(code) = code_of_line(&bytes[start..end]) else {
-            return true;
-        };
+        let code = code_of_line(&bytes[start..end])?;
         for (i, byte) in code.iter().enumerate().rev() {
             match byte {
                 b')' | b']' | b'}' => depth += 1,
                 b'(' | b'[' | b'{' if depth > 0 => depth -= 1,
-                b'(' => return opens_parameters(bytes, start + i),
-                b'[' | b'{' => return false,
+                b'(' | b'[' | b'{' => return Some(Some(start + i)),
                 _ => {}
             }
         }
-        // A `type`, `var`, `const` or `import` at the start of a line outside brackets begins
-        // a declaration: no parameter list is open (none of them can be in one).
         if start <= from || begins_declaration(&code) {
-            return false;
+            return Some(None);
         }
         end = start - 1;
     }
@@ -1091,12 +1100,14 @@ fn may_make_unbuffered_channel(rest: &[u8]) -> bool {
 }
 
 /// Whether the channel made by the `make` at `start` can be sent on by a goroutine, as far as
-/// the text of its declaration `scope` tells: the name it is bound to (`name :=`, `name =`,
-/// `var name =` right before the `make`) occurs in `scope` followed by `<-` (a send, in a func
-/// literal), or alone between `(` or `,` and `,` or `)` (an argument, as of the call of a
-/// `go` statement: the function it runs sends on its parameter). A channel used neither way
-/// is never handed to a goroutine that sends on it. Whatever this does not follow (a list of
-/// names or values, a typed `var`, a comment, non-ASCII text) counts.
+/// the text of its declaration `scope` tells: it is bound to a new variable (`name :=`,
+/// `var name =`, `name =` in a `var ( … )` group right before the `make`; not an assignment
+/// to a field or to a variable declared before, nor an argument or element after a comma),
+/// whose name occurs in `scope` followed by `<-` (a send, in a func literal), or alone between
+/// `(` or `,` and `,` or `)` (an argument, as of the call of a `go` statement: the function it
+/// runs sends on its parameter). A channel used neither way is never handed to a goroutine
+/// that sends on it. Whatever this does not follow (a list of names or values, a typed `var`,
+/// a comment, non-ASCII text) counts.
 fn may_reach_a_sender(bytes: &[u8], start: usize, scope: std::ops::Range<usize>) -> bool {
     let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
     let inline_blank = |b: u8| matches!(b, b' ' | b'\t' | b'\r');
@@ -1105,11 +1116,15 @@ fn may_reach_a_sender(bytes: &[u8], start: usize, scope: std::ops::Range<usize>)
     while at > 0 && is_blank(bytes[at - 1]) {
         at -= 1;
     }
+    if at > 0 && bytes[at - 1] == b',' {
+        return may_be_declared_value(bytes, at - 1);
+    }
     if at == 0 || bytes[at - 1] != b'=' {
         return true;
     }
     at -= 1;
-    if at > 0 && bytes[at - 1] == b':' {
+    let short = at > 0 && bytes[at - 1] == b':';
+    if short {
         at -= 1;
     }
     while at > 0 && inline_blank(bytes[at - 1]) {
@@ -1123,15 +1138,23 @@ fn may_reach_a_sender(bytes: &[u8], start: usize, scope: std::ops::Range<usize>)
     if name.is_empty() || name[0].is_ascii_digit() || (at > 0 && !bytes[at - 1].is_ascii()) {
         return true;
     }
+    // `x.f = make(chan T)` assigns a field: no variable is declared.
+    if !short && at > 0 && bytes[at - 1] == b'.' {
+        return false;
+    }
     let mut before = at;
     while before > 0 && inline_blank(bytes[before - 1]) {
         before -= 1;
     }
-    let starts_statement = before == 0
-        || matches!(bytes[before - 1], b'\n' | b'{' | b';' | b'(')
-        || (bytes[..before].ends_with(b"var") && is_word(bytes, before - 3, before));
+    let after_var = bytes[..before].ends_with(b"var") && is_word(bytes, before - 3, before);
+    let starts_statement =
+        before == 0 || matches!(bytes[before - 1], b'\n' | b'{' | b';' | b'(') || after_var;
     if !starts_statement {
         return true;
+    }
+    // `name = make(chan T)` outside `var (…)` assigns a variable declared before.
+    if !short && !after_var && !in_var_group(bytes, at, scope.start) {
+        return false;
     }
     // `var _ = make(chan T)` binds no channel.
     if name == b"_" {
@@ -1167,6 +1190,44 @@ fn may_reach_a_sender(bytes: &[u8], start: usize, scope: std::ops::Range<usize>)
             None => false,
         }
     })
+}
+
+/// Whether `bytes[at]` may be in the `( … )` of a `var` declaration, read back to `from` (see
+/// [`open_bracket`]; a line beyond this counts).
+fn in_var_group(bytes: &[u8], at: usize, from: usize) -> bool {
+    match open_bracket(bytes, at, from) {
+        Some(Some(open)) => {
+            let before = bytes[..open].trim_ascii_end();
+            bytes[open] == b'('
+                && before.ends_with(b"var")
+                && is_word(bytes, before.len() - 3, before.len())
+        }
+        Some(None) => false,
+        None => true,
+    }
+}
+
+/// Whether the `,` at `comma`, before a `make`, may separate the values of a declaration
+/// (`a, c := 1, make(chan T)`): reading back on its line (its code: no string, rune or
+/// comment), an `=` comes before any bracket left open. One left open first makes the `make`
+/// an argument of a call or an element of a composite literal (`f(x, make(chan T))`,
+/// `T{a, make(chan T)}`); a line beyond this, or its start reached first, counts.
+fn may_be_declared_value(bytes: &[u8], comma: usize) -> bool {
+    let start = memchr::memrchr(b'\n', &bytes[..comma]).map_or(0, |i| i + 1);
+    let Some(code) = code_of_line(&bytes[start..comma]) else {
+        return true;
+    };
+    let mut depth = 0usize;
+    for byte in code.iter().rev() {
+        match byte {
+            b')' | b']' | b'}' => depth += 1,
+            b'(' | b'[' | b'{' if depth > 0 => depth -= 1,
+            b'(' | b'[' | b'{' => return false,
+            b'=' if depth == 0 => return true,
+            _ => {}
+        }
+    }
+    true
 }
 
 /// Whether the group context bound from the `WithContext` call at `start` can be discarded or
@@ -1599,7 +1660,7 @@ mod tests {
         };
         for unbuffered in [
             ":= make(chan int)",
-            "= make( chan int )",
+            ":= make( chan int )",
             ":=\n\t\tmake(\n\t\t\tchan int,\n\t\t)",
             ", d := 1, make(chan int, 0)",
             ":= make(chan struct{ a, b int })",
@@ -1621,6 +1682,10 @@ mod tests {
             ":= (make(chan int))",
             ":= remake(chan int)",
             ":= x.makeChan(chan int)",
+            "= make(chan int)",
+            ":= f(x, make(chan int))",
+            ":= T{x, make(chan int)}",
+            ", d := f(1, make(chan int))",
         ] {
             assert!(!runs(other), "{other}");
         }
@@ -1640,7 +1705,9 @@ mod tests {
             "c := make(chan int)\n\tgo func(c chan int) {}(c)",
             "var c chan int = make(chan int)\n\tgo g()",
             "var (\n\t\tc = make(chan int)\n\t)\n\tgo g(1, c)",
+            "var (c = make(chan int))\n\tgo g(1, c)",
             "a, c := 1, make(chan int)\n\tgo g()",
+            "a, c := f(1, 2), make(chan int)\n\tgo g(c)",
         ] {
             assert!(declares(sent), "{sent}");
         }
@@ -1650,6 +1717,10 @@ mod tests {
             "c := make(chan int)\n\tgo g(cc)\n\tx := <-c",
             "c := make(chan int)\n\tgo g(c.x)\n\ts.c = c",
             "var _ = make(chan int)\n\tgo g(c)",
+            "c = make(chan int)\n\tgo g(c)",
+            "s.c = make(chan int)\n\tgo g(s.c)\n\tc <- 1",
+            "if true {\n\t\tc = make(chan int)\n\t}\n\tgo g(c)",
+            "f(x, make(chan int))\n\tgo g(c)",
             "c := make(chan int)\n\tgo g()\n\tclose(c)\n\tsignal.Notify(c, x)\n\tf(1, c)",
         ] {
             assert!(!declares(unsent), "{unsent}");

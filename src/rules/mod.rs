@@ -104,12 +104,14 @@ pub enum Needle {
     /// when the other groups before it hold there): for the file as a whole, and for rules
     /// that do not run, an occurrence in code counts, as for [`Needle::Text`].
     Parameter(&'static str),
-    /// A `make(chan T)` or `make(chan T, 0)` call that is a value of an assignment or
-    /// declaration: the word `make`, in code, after `=` or `,` and then `(chan` (blanks
-    /// aside), with no buffer size other than `0` before the closing parenthesis, whose name
-    /// (`name :=`, `name =`, `var name =`) the declaration sends on (`name <-`) or passes as an
-    /// argument (`(name)`, `, name,`). Where the text is beyond this (a string, a comment, a
-    /// list of names), it counts.
+    /// A `make(chan T)` or `make(chan T, 0)` call that is a value of a variable declaration:
+    /// the word `make`, in code, after `=` or `,` and then `(chan` (blanks aside), with no
+    /// buffer size other than `0` before the closing parenthesis, whose name (`name :=`,
+    /// `var name =`, `name =` in a `var ( … )` group) the declaration sends on (`name <-`) or
+    /// passes as an argument (`(name)`, `, name,`). Not one: a value assigned to a variable
+    /// declared before or to a field (`name =`, `x.f =`), an argument or element after a
+    /// comma (`f(x, make(chan T))`, `T{a, make(chan T)}`). Where the text is beyond this (a
+    /// string, a comment, a list of names), it counts.
     UnbufferedChannel,
     /// A `WithContext` call (the word, in code) bound as `g, ctx :=` (`=`, `var g, ctx =`)
     /// whose context is `_` or may be used after a `Wait` of the declaration: its name occurs
