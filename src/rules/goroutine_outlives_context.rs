@@ -54,7 +54,13 @@ pub static RULE: Rule = Rule {
 
 fn check(file: &GoFile<'_>, out: &mut Vec<Diagnostic>) {
     // Only a function with a `go` statement of its own can start a goroutine that outlives it.
-    for function in file.functions_around(file.go_statements().iter().copied()) {
+    // (The innermost function node itself: the model's list of functions, with their
+    // parameters' types, would be built for this file only to find it.)
+    let statements = file
+        .go_statements()
+        .iter()
+        .map(|&statement| (statement, ()));
+    for (function, _) in go::by_innermost_function(statements) {
         check_function(file, function, out);
     }
 }

@@ -196,19 +196,6 @@ impl<'a> GoFile<'a> {
         Some((index, &functions[index]))
     }
 
-    /// The innermost function around each of `nodes` (see [`GoFile::function_of`]), each
-    /// once, in document order: the functions a rule looking for these nodes has to check.
-    pub fn functions_around(&self, nodes: impl IntoIterator<Item = Node<'a>>) -> Vec<Node<'a>> {
-        let mut indexes: Vec<usize> = nodes
-            .into_iter()
-            .filter_map(|n| Some(self.function_of(n)?.0))
-            .collect();
-        indexes.sort_unstable();
-        indexes.dedup();
-        let functions = self.functions();
-        indexes.into_iter().map(|i| functions[i].node).collect()
-    }
-
     /// The calls of `context.Background()` and `context.TODO()` (any alias, dot imports), in
     /// document order.
     pub fn new_root_calls(&self) -> &[Node<'a>] {
