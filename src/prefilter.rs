@@ -983,8 +983,13 @@ fn begins_declaration(code: &[u8]) -> bool {
 }
 
 /// A line's bytes with its strings and runes blanked and its `//` comment cut, or `None` when
-/// that is beyond a line (a raw string, a `/*` comment) or the text is not ASCII.
-fn code_of_line(line: &[u8]) -> Option<Vec<u8>> {
+/// that is beyond a line (a raw string, a `/*` comment) or the text is not ASCII. A line with
+/// none of these (most) is its own code, borrowed.
+fn code_of_line(line: &[u8]) -> Option<std::borrow::Cow<'_, [u8]>> {
+    let plain = |b: &u8| b.is_ascii() && !matches!(b, b'"' | b'\'' | b'`' | b'/');
+    if line.iter().all(plain) {
+        return Some(std::borrow::Cow::Borrowed(line));
+    }
     let mut code = Vec::with_capacity(line.len());
     let mut quote = None;
     let mut escaped = false;
@@ -1015,7 +1020,7 @@ fn code_of_line(line: &[u8]) -> Option<Vec<u8>> {
             },
         }
     }
-    Some(code)
+    Some(std::borrow::Cow::Owned(code))
 }
 
 /// Whether the `(` at `open` opens parameters: it follows `func`, a name that follows `func`
