@@ -263,17 +263,22 @@ pub(crate) fn closure(items: &[Item<'_>], seeds: &[bool], which: Callees) -> Vec
         .collect();
     let mut seen_variables = HashSet::new();
     let by_name = callees(items, which);
+    // The words of each item as a set, made when the users of a variable are first looked for.
+    let mut word_sets: Option<Vec<HashSet<&str>>> = None;
     let mut reached = seeds.to_vec();
     let mut pending: Vec<usize> = (0..items.len()).filter(|k| seeds[*k]).collect();
     while let Some(k) = pending.pop() {
         let mut wanted = Vec::new();
-        for word in &items[k].identifiers {
+        for word in &items[k].words {
             wanted.extend(by_name.get(word).into_iter().flatten());
             if variables.contains(word) && seen_variables.insert(*word) {
-                let users = items
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, i)| i.identifiers.contains(word));
+                let sets = word_sets.get_or_insert_with(|| {
+                    items
+                        .iter()
+                        .map(|i| i.words.iter().copied().collect())
+                        .collect()
+                });
+                let users = sets.iter().enumerate().filter(|(_, s)| s.contains(word));
                 wanted.extend(users.map(|(j, _)| j));
             }
         }
@@ -293,7 +298,7 @@ fn named(items: &[Item<'_>], seeds: &[bool]) -> Vec<bool> {
         .iter()
         .zip(seeds)
         .filter(|(_, seed)| **seed)
-        .flat_map(|(item, _)| item.identifiers.iter().copied())
+        .flat_map(|(item, _)| item.words.iter().copied())
         .collect();
     items
         .iter()
@@ -320,9 +325,12 @@ pub(crate) fn reaching(items: &[Item<'_>], targets: &[bool], which: Callees) -> 
     // The declarations that mention each function name and package variable.
     let mut mentions: HashMap<&str, Vec<usize>> = HashMap::new();
     for (k, item) in items.iter().enumerate() {
-        for word in &item.identifiers {
+        for word in &item.words {
             if names.contains(word) || variables.contains(word) {
-                mentions.entry(word).or_default().push(k);
+                let mentioning = mentions.entry(word).or_default();
+                if mentioning.last() != Some(&k) {
+                    mentioning.push(k);
+                }
             }
         }
     }
@@ -331,11 +339,12 @@ pub(crate) fn reaching(items: &[Item<'_>], targets: &[bool], which: Callees) -> 
     while let Some(j) = pending.pop() {
         // One step of `closure` reaches `j` from a declaration that names it or that shares
         // a package variable with it.
-        let shared = items[j]
-            .identifiers
+        let shared: HashSet<&str> = items[j]
+            .words
             .iter()
             .copied()
-            .filter(|w| variables.contains(w));
+            .filter(|w| variables.contains(w))
+            .collect();
         let name = items[j].function.filter(|_| is_callee(j));
         for word in name.into_iter().chain(shared) {
             for &k in mentions.get(word).into_iter().flatten() {

@@ -235,12 +235,12 @@ fn declaration_ranges(source: &str, wanted: Wanted) -> Option<Vec<std::ops::Rang
 /// file declares: anything but a `var`, `const` or `type` declaration without `interface`
 /// and without `=` (no interface, no alias).
 fn sibling_context(item: &outline::Item<'_>, source: &str) -> bool {
-    let words = &item.identifiers;
+    let words = &item.words;
     let plain = ["package", "import", "func", "interface"]
         .iter()
         .all(|w| !words.contains(w));
     let declaration = ["var", "const", "type"].iter().any(|w| words.contains(w));
-    let alias = words.contains("type")
+    let alias = words.contains(&"type")
         && source
             .as_bytes()
             .get(item.range.clone())

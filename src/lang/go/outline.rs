@@ -10,7 +10,6 @@
 //! cannot follow (an unterminated string or comment, brackets that do not balance) gives no
 //! outline: the file is then parsed whole.
 
-use std::collections::HashSet;
 use std::ops::Range;
 
 use crate::lang::is_ident_byte;
@@ -28,8 +27,9 @@ pub struct Item<'a> {
     pub method: bool,
     /// The names a `var` item declares.
     pub variables: Vec<&'a str>,
-    /// Every identifier (and keyword) in code in the item.
-    pub identifiers: HashSet<&'a str>,
+    /// Every identifier (and keyword) in code in the item, in order, repeats included (a set
+    /// of them would be built for every item of every file outlined; few are asked about).
+    pub words: Vec<&'a str>,
 }
 
 const DECLARATION_KEYWORDS: &[&str] = &["package", "import", "type", "var", "const", "func"];
@@ -155,7 +155,7 @@ fn quoted_end(bytes: &[u8], start: usize) -> Option<usize> {
 }
 
 fn item<'a>(range: Range<usize>, tokens: &[Token<'a>]) -> Item<'a> {
-    let identifiers = tokens
+    let words = tokens
         .iter()
         .filter_map(|t| match t {
             Token::Word(w, _) => Some(*w),
@@ -182,7 +182,7 @@ fn item<'a>(range: Range<usize>, tokens: &[Token<'a>]) -> Item<'a> {
         function,
         method,
         variables,
-        identifiers,
+        words,
     }
 }
 
@@ -281,7 +281,7 @@ mod tests {
         assert_eq!(all.first().map(|i| i.range.start), Some(0));
         assert_eq!(all.last().map(|i| i.range.end), Some(text.len()));
         assert!(all[4].variables.contains(&"a") && all[4].variables.contains(&"b"));
-        assert!(all[2].identifiers.contains("s") && !all[2].identifiers.contains("G"));
+        assert!(all[2].words.contains(&"s") && !all[2].words.contains(&"G"));
     }
 
     #[test]
