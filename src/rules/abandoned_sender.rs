@@ -450,12 +450,33 @@ fn writes_to_local_pipe(file: &GoFile<'_>, function: Node<'_>, go: Node<'_>) -> 
     if !file.text(function).contains("Pipe") {
         return false;
     }
+    // Only a name declared in the statement of an `io.Pipe()` call can be bound from it: the
+    // other identifiers of the `go` statement need no resolving. (The calls are looked for
+    // where the rules look, as the `make` calls were: the top-level declaration of
+    // `function` is there.)
+    let is_pipe = |call: &Node<'_>| file.calls_package(*call, &["io"]) == Some("Pipe");
+    let mut bound: Vec<&str> = Vec::new();
+    for call in file.calls_named(&["Pipe"]).iter().filter(|c| is_pipe(c)) {
+        let statement =
+            ancestors(*call).find(|a| matches!(a.kind(), "short_var_declaration" | "var_spec"));
+        if let Some(statement) = statement {
+            walk_tree(statement, |node| {
+                if node.kind() == "identifier" {
+                    bound.push(file.text(node));
+                }
+                true
+            });
+        }
+    }
+    if bound.is_empty() {
+        return false;
+    }
     let mut found = false;
     walk_tree(go, |node| {
         if found {
             return false;
         }
-        if node.kind() == "identifier" {
+        if node.kind() == "identifier" && bound.contains(&file.text(node)) {
             found = go::declaration_of(node, file.source)
                 .filter(|d| contains(function, *d))
                 .and_then(|d| {
