@@ -944,9 +944,12 @@ fn any_in_parameter_list(
 /// Whether `bytes[at]` may be inside a parameter list (see [`Needle::Parameter`]): reading
 /// back from it, line by line (the code of each line only: no string, rune or `//` comment),
 /// the first `(`, `[` or `{` that is not matched is a `(` that opens parameters. Reading stops
-/// at `from` (not in a parameter list), and counts when a line is beyond this.
+/// at `from` (not in a parameter list), and counts when a line is beyond this. It stops too
+/// after a line whose code begins, in its first column, with `func` and leaves no bracket
+/// open: a function declaration's parameters open on or after the line of its keyword, and
+/// the declarations before it are closed.
 fn in_parameter_list(bytes: &[u8], at: usize, from: usize) -> bool {
-    match open_bracket(bytes, at, from) {
+    match open_bracket(bytes, at, from, &["type", "var", "const", "import", "func"]) {
         Some(Some(open)) => bytes[open] == b'(' && opens_parameters(bytes, open),
         Some(None) => false,
         None => true,
@@ -955,10 +958,11 @@ fn in_parameter_list(bytes: &[u8], at: usize, from: usize) -> bool {
 
 /// The innermost `(`, `[` or `{` still open at `bytes[at]`, read back from it line by line
 /// (the code of each line only: no string, rune or `//` comment): `Some(None)` when reading
-/// reaches `from` or the start of a declaration first (a line whose code begins with `type`,
-/// `var`, `const` or `import`: none of them can be in brackets), `None` when a line is beyond
-/// this.
-fn open_bracket(bytes: &[u8], at: usize, from: usize) -> Option<Option<usize>> {
+/// reaches `from` or, with none open on it, a line whose code begins with one of the
+/// keywords `starts` in its first column (a declaration's start: with
+/// [`DECLARATION_KEYWORDS`], `type`, `var`, `const` or `import`, none of which can be in
+/// brackets), `None` when a line is beyond this.
+fn open_bracket(bytes: &[u8], at: usize, from: usize, starts: &[&str]) -> Option<Option<usize>> {
     let from = from.min(at);
     let mut depth = 0usize;
     let mut end = at;
@@ -973,17 +977,19 @@ fn open_bracket(bytes: &[u8], at: usize, from: usize) -> Option<Option<usize>> {
                 _ => {}
             }
         }
-        if start <= from || begins_declaration(&code) {
+        if start <= from || begins_with_keyword(&code, starts) {
             return Some(None);
         }
         end = start - 1;
     }
 }
 
-/// Whether a line's code begins, in its first column, with the keyword `type`, `var`,
-/// `const` or `import`.
-fn begins_declaration(code: &[u8]) -> bool {
-    ["type", "var", "const", "import"].iter().any(|keyword| {
+/// The keywords of the declarations that cannot be inside brackets.
+const DECLARATION_KEYWORDS: &[&str] = &["type", "var", "const", "import"];
+
+/// Whether a line's code begins, in its first column, with one of `keywords`.
+fn begins_with_keyword(code: &[u8], keywords: &[&str]) -> bool {
+    keywords.iter().any(|keyword| {
         code.starts_with(keyword.as_bytes())
             && code
                 .get(keyword.len())
@@ -1209,7 +1215,7 @@ fn may_reach_a_sender(bytes: &[u8], start: usize, scope: std::ops::Range<usize>)
 /// Whether `bytes[at]` may be in the `( … )` of a `var` declaration, read back to `from` (see
 /// [`open_bracket`]; a line beyond this counts).
 fn in_var_group(bytes: &[u8], at: usize, from: usize) -> bool {
-    match open_bracket(bytes, at, from) {
+    match open_bracket(bytes, at, from, DECLARATION_KEYWORDS) {
         Some(Some(open)) => {
             let before = bytes[..open].trim_ascii_end();
             bytes[open] == b'('
@@ -1524,6 +1530,11 @@ mod tests {
         assert!(!at(
             "import (\n\t\"x\"\n)\n\nconst (\n\tA = 1\n\tB = Request\n)"
         ));
+        // A function's name or result: the reading stops at the line of its `func`, before
+        // the raw string of the declaration above.
+        assert!(!at("var s = `\n`\n\nfunc (s *S) RequestProgress() error {"));
+        assert!(!at("var s = `\n`\n\nfunc f() *pb.GetRequest {"));
+        assert!(at("var s = `\n`\n\nfunc f(\n\tr *pb.GetRequest,\n) {"));
         // Beyond a line: counts.
         assert!(at("func f(a int) {\n\tx := `\n(`\n\ty := Request{}\n}"));
     }
