@@ -12,7 +12,7 @@
 
 use tree_sitter::Node;
 
-use super::{Check, Needle, Rule};
+use super::{context_values, Check, Needle, Rule};
 use crate::diagnostic::{Diagnostic, Label, Severity, Span};
 use crate::lang::go::cfg::{Cfg, End};
 use crate::lang::go::{self, GoFile};
@@ -418,93 +418,9 @@ fn is_assigned(reference: Node<'_>) -> bool {
 /// to a logging or tracing call (it only carries the logger or span) or to a getter of a value
 /// it carries (`leases.FromContext(ctx)`), or to a function of this file that does nothing else
 /// with that parameter (buildkit's `sr.computeChainMetadata(ctx, filter)`, which only reads the
-/// lease). The callee is read one level down, not further: it is among the functions a partial
-/// parse keeps for the declaration (the prefilter's `Reach::Named`).
+/// lease): see [`context_values::reads_values`].
 fn only_carries_values<'a>(file: &GoFile<'a>, reference: Node<'a>) -> bool {
-    reads_values(file, reference, true)
-}
-
-fn reads_values<'a>(file: &GoFile<'a>, reference: Node<'a>, read_callee: bool) -> bool {
-    let Some(parent) = reference.parent() else {
-        return false;
-    };
-    if parent.kind() == "selector_expression" {
-        return parent
-            .child_by_field_name("field")
-            .is_some_and(|f| file.text(f) == "Value");
-    }
-    if parent.kind() != "argument_list" {
-        return false;
-    }
-    let Some(call) = parent.parent() else {
-        return false;
-    };
-    if is_sink(file, call) || is_value_getter(file, call) {
-        return true;
-    }
-    if !read_callee {
-        return false;
-    }
-    let Some(index) = named_children(parent)
-        .filter(|n| n.kind() != "comment")
-        .position(|n| n == reference)
-    else {
-        return false;
-    };
-    let Some(callee) = super::abandoned_sender::declared_callee(file, call) else {
-        return false;
-    };
-    let Some(param) = go::function_parameters(callee)
-        .nth(index)
-        .filter(|p| !file.text(p.ty).starts_with("..."))
-        .and_then(|p| p.name)
-    else {
-        return false;
-    };
-    callee.child_by_field_name("body").is_some()
-        && go::references(callee, param, file.source)
-            .into_iter()
-            .filter(|r| *r != param)
-            .all(|r| reads_values(file, r, false))
-}
-
-/// A call named like a getter of a value a context carries: `FromContext`,
-/// `…FromContext` (`trace.SpanFromContext`, `leases.FromContext`) or `From…Context`
-/// (`metadata.FromIncomingContext`).
-fn is_value_getter(file: &GoFile<'_>, call: Node<'_>) -> bool {
-    let Some(function) = call.child_by_field_name("function") else {
-        return false;
-    };
-    let name = match function.kind() {
-        "selector_expression" => function
-            .child_by_field_name("field")
-            .map_or("", |f| file.text(f)),
-        "identifier" => file.text(function),
-        _ => "",
-    };
-    name.ends_with("FromContext") || (name.starts_with("From") && name.ends_with("Context"))
-}
-
-/// Logging and tracing calls: those of the shared table, or a qualifier or name that says so.
-pub(super) fn is_sink(file: &GoFile<'_>, call: Node<'_>) -> bool {
-    if super::new_root::is_sink(file, call) {
-        return true;
-    }
-    let Some(function) = call.child_by_field_name("function") else {
-        return false;
-    };
-    let written = file.text(function).to_ascii_lowercase();
-    // Counting calls (`fs.CountError(ctx, err)`) only read the stats the context carries.
-    let name = match function.kind() {
-        "selector_expression" => function
-            .child_by_field_name("field")
-            .map_or("", |f| file.text(f)),
-        _ => file.text(function),
-    };
-    ["log", "trace", "span", "metric", "otel"]
-        .iter()
-        .any(|w| written.contains(w))
-        || name.starts_with("Count")
+    context_values::reads_values(file, reference, true)
 }
 
 fn discarded(file: &GoFile<'_>, binding: &GroupBinding<'_>) -> Diagnostic {

@@ -16,7 +16,8 @@
 //! interrupts) — not a logging or tracing call, not `context.WithoutCancel(ctx)` — or passes it
 //! to the function it runs. Watching it (`<-ctx.Done()`, `ctx.Err()`) is how a goroutine stops
 //! with the request: not a use. A named function of the file that only watches its context
-//! parameter is not a use either.
+//! parameter, or only carries its values ([`context_values`]: logging, metrics, value getters,
+//! a function of the file that only does that), is not a use either.
 //!
 //! The handler waits for the goroutine on a path when it calls `Wait()` (a `sync.WaitGroup`, an
 //! errgroup), receives from or ranges over a channel the goroutine sends on or closes (or that
@@ -25,7 +26,7 @@
 
 use tree_sitter::Node;
 
-use super::{Check, Needle, Rule};
+use super::{context_values, Check, Needle, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity, Span};
 use crate::lang::go::cfg::{Cfg, End};
 use crate::lang::go::{self, GoFile};
@@ -435,8 +436,10 @@ fn still_from_request(request: &RequestContext<'_>, declaration: Node<'_>, at: u
         .is_none_or(|(_, _, from_request)| *from_request)
 }
 
-/// Whether a context reference is an argument of a call that does work with it: not a
-/// logging or tracing call, not `context.WithoutCancel`.
+/// Whether a context reference is an argument of a call that does work with it: not
+/// `context.WithoutCancel`, not a call that only carries the context's values (a logging,
+/// tracing or metrics call, a getter of a value, a function of this file that only hands its
+/// parameter to those: [`context_values`]).
 fn passed_to_work<'t>(file: &GoFile<'t>, reference: Node<'t>) -> bool {
     let Some(call) = reference
         .parent()
@@ -447,7 +450,7 @@ fn passed_to_work<'t>(file: &GoFile<'t>, reference: Node<'t>) -> bool {
         return false;
     };
     !is_detach(file, call)
-        && !super::errgroup_context::is_sink(file, call)
+        && !context_values::reads_values(file, reference, true)
         && !is_unseen_context_wrapper(file, call)
 }
 

@@ -5,6 +5,7 @@ mod background_in_handler;
 mod blocking_in_async;
 mod callee_drops_context;
 mod context_not_passed;
+mod context_values;
 mod defer_cancel_in_loop;
 mod discarded_cancel;
 mod discarded_drop_guard;

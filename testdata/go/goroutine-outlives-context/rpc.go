@@ -31,15 +31,6 @@ func (s *rpcServer) Publish(ctx context.Context, name string) (*pb.CreateItemRes
 	return nil, nil
 }
 
-type logEvent struct{}
-
-func (e *logEvent) Ctx(ctx context.Context) *logEvent { return e }
-func (e *logEvent) Msg(string)                        {}
-
-type eventLogger struct{}
-
-func (eventLogger) Debug() *logEvent { return &logEvent{} }
-
 type plugin struct {
 	m           metrics
 	l           eventLogger
