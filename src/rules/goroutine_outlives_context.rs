@@ -21,8 +21,11 @@
 //!
 //! The handler waits for the goroutine on a path when it calls `Wait()` (a `sync.WaitGroup`, an
 //! errgroup), receives from or ranges over a channel the goroutine sends on or closes (or that
-//! is passed to it), or waits for the request's context to be done. The finding needs one path
-//! from the `go` statement to a return (or the end of the handler) without any of them.
+//! is passed to it), or waits for the request's context to be done; or calls a method of the
+//! file whose body does so on a field of its receiver that the goroutine's methods close or
+//! send on (`es.waitForExit()` with `<-es.exited`, and `close(es.exited)` in the goroutine's).
+//! The finding needs one path from the `go` statement to a return (or the end of the handler)
+//! without any of them.
 
 use tree_sitter::Node;
 
@@ -490,7 +493,7 @@ enum Exit<'t> {
 }
 
 fn unwaited_exit<'t>(
-    file: &GoFile<'_>,
+    file: &GoFile<'t>,
     cfg: &Cfg<'t>,
     request: &RequestContext<'t>,
     statement: Node<'t>,
@@ -507,15 +510,16 @@ fn unwaited_exit<'t>(
                     n.child_by_field_name("operator")
                         .is_some_and(|o| file.text(o) == "<-")
                         && n.child_by_field_name("operand").is_some_and(|operand| {
-                            signals.contains(&file.text(operand))
+                            signals.iter().any(|s| s == file.text(operand))
                                 || is_done_of_request(file, request, operand)
                         })
                 }
                 "range_clause" => n
                     .child_by_field_name("right")
-                    .is_some_and(|r| signals.contains(&file.text(r))),
-                // `wg.Wait()`, `g.Wait()`; or a call handed a channel the goroutine feeds
-                // (`streamResponse(c, ch)` drains it).
+                    .is_some_and(|r| signals.iter().any(|s| s == file.text(r))),
+                // `wg.Wait()`, `g.Wait()`; a call handed a channel the goroutine feeds
+                // (`streamResponse(c, ch)` drains it); or a method of this file that waits
+                // (`es.waitForExit()`).
                 "call_expression" => {
                     n.child_by_field_name("function")
                         .filter(|f| f.kind() == "selector_expression")
@@ -523,9 +527,11 @@ fn unwaited_exit<'t>(
                         .is_some_and(|f| file.text(f) == "Wait")
                         || n.child_by_field_name("arguments").is_some_and(|args| {
                             named_children(args).any(|a| {
-                                a.kind() == "identifier" && signals.contains(&file.text(a))
+                                a.kind() == "identifier"
+                                    && signals.iter().any(|s| s == file.text(a))
                             })
                         })
+                        || waits_through_method(file, n, &signals)
                 }
                 _ => false,
             };
@@ -580,15 +586,17 @@ fn is_done_of_request(file: &GoFile<'_>, request: &RequestContext<'_>, operand: 
         })
 }
 
-/// What the goroutine signals on: channels it sends on or closes, and the channels passed to
-/// the function it runs.
-fn signals<'t>(file: &GoFile<'t>, statement: Node<'_>) -> Vec<&'t str> {
+/// What the goroutine signals on, as written in the handler: channels it sends on or closes,
+/// the channels passed to the function it runs, and the channel fields that the methods of
+/// this file it calls (`es.outboxWriteLoop(...)`, `es.exit()`) close or send on through their
+/// receiver, written on the operand of the call (`es.openUntilExit`).
+fn signals<'t>(file: &GoFile<'t>, statement: Node<'t>) -> Vec<String> {
     let mut found = Vec::new();
     walk_tree(statement, |node| {
         match node.kind() {
             "send_statement" => {
                 if let Some(channel) = node.child_by_field_name("channel") {
-                    found.push(file.text(channel));
+                    found.push(file.text(channel).to_string());
                 }
             }
             "call_expression" => {
@@ -598,19 +606,150 @@ fn signals<'t>(file: &GoFile<'t>, statement: Node<'_>) -> Vec<&'t str> {
                     let is_close = f.kind() == "identifier" && file.text(f) == "close";
                     let is_go_call = node.parent() == Some(statement);
                     if is_close {
-                        found.extend(named_children(args).map(|a| file.text(a)));
+                        found.extend(named_children(args).map(|a| file.text(a).to_string()));
                     } else if is_go_call {
                         found.extend(
                             named_children(args)
                                 .filter(|a| is_channel_variable(file, *a))
-                                .map(|a| file.text(a)),
+                                .map(|a| file.text(a).to_string()),
                         );
+                    }
+                    if let Some((operand, method)) = method_call(file, node) {
+                        let mut fields = Vec::new();
+                        receiver_signals(file, method, &mut vec![method], &mut fields);
+                        let operand = file.text(operand);
+                        found.extend(fields.into_iter().map(|f| format!("{operand}.{f}")));
                     }
                 }
             }
             _ => {}
         }
         true
+    });
+    found
+}
+
+/// `x.m(...)` where `m` is the one method of this file so named: the operand `x` and the
+/// method's declaration.
+fn method_call<'t>(file: &GoFile<'t>, call: Node<'t>) -> Option<(Node<'t>, Node<'t>)> {
+    let operand = call
+        .child_by_field_name("function")
+        .filter(|f| f.kind() == "selector_expression")?
+        .child_by_field_name("operand")?;
+    let method = declared_callee(file, call).filter(|m| m.kind() == "method_declaration")?;
+    Some((operand, method))
+}
+
+/// The name of a method's receiver, when it has one.
+fn receiver<'t>(method: Node<'t>) -> Option<Node<'t>> {
+    go::parameters(method.child_by_field_name("receiver")?)
+        .next()?
+        .name
+}
+
+/// The field `f` of a selector `r.f` on the receiver `receiver` of the method around it.
+fn receiver_field<'t>(file: &GoFile<'t>, receiver: Node<'_>, node: Node<'t>) -> Option<&'t str> {
+    if node.kind() != "selector_expression" {
+        return None;
+    }
+    let operand = node
+        .child_by_field_name("operand")
+        .filter(|o| o.kind() == "identifier")?;
+    (go::declaration_of(operand, file.source) == Some(receiver))
+        .then(|| node.child_by_field_name("field").map(|f| file.text(f)))
+        .flatten()
+}
+
+/// The fields of its receiver that `method` closes or sends on (`close(es.openUntilExit)`),
+/// itself or through the methods of this file it calls on the same receiver (`es.exit()`);
+/// `seen` holds the methods already read.
+fn receiver_signals<'t>(
+    file: &GoFile<'t>,
+    method: Node<'t>,
+    seen: &mut Vec<Node<'t>>,
+    fields: &mut Vec<&'t str>,
+) {
+    let (Some(receiver), Some(body)) = (receiver(method), method.child_by_field_name("body"))
+    else {
+        return;
+    };
+    let mut called = Vec::new();
+    walk_tree(body, |node| {
+        match node.kind() {
+            "send_statement" => {
+                fields.extend(
+                    node.child_by_field_name("channel")
+                        .and_then(|c| receiver_field(file, receiver, c)),
+                );
+            }
+            "call_expression" => {
+                let function = node.child_by_field_name("function");
+                let arguments = node.child_by_field_name("arguments");
+                if let (Some(f), Some(args)) = (function, arguments) {
+                    if f.kind() == "identifier" && file.text(f) == "close" {
+                        fields.extend(
+                            named_children(args).filter_map(|a| receiver_field(file, receiver, a)),
+                        );
+                    } else if let Some((operand, callee)) = method_call(file, node) {
+                        if go::declaration_of(operand, file.source) == Some(receiver) {
+                            called.push(callee);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        true
+    });
+    for callee in called {
+        if !seen.contains(&callee) {
+            seen.push(callee);
+            receiver_signals(file, callee, seen, fields);
+        }
+    }
+}
+
+/// Whether `call` is `x.m()` of a method of this file whose body (outside func literals)
+/// waits for what the goroutine signals on through the receiver: it receives from or ranges
+/// over a channel field (`<-es.openUntilExit` for `es.waitForExit()`) the goroutine closes or
+/// sends on as `x.<field>` (see [`signals`]), or calls `Wait()` on a field (`r.wg.Wait()`).
+fn waits_through_method<'t>(file: &GoFile<'t>, call: Node<'t>, signals: &[String]) -> bool {
+    let Some((operand, method)) = method_call(file, call) else {
+        return false;
+    };
+    let (Some(receiver), Some(body)) = (receiver(method), method.child_by_field_name("body"))
+    else {
+        return false;
+    };
+    let operand = file.text(operand);
+    let signalled = |channel: Node<'t>| {
+        receiver_field(file, receiver, channel)
+            .is_some_and(|f| signals.iter().any(|s| *s == format!("{operand}.{f}")))
+    };
+    let mut found = false;
+    walk_tree(body, |n| {
+        if found || matches!(n.kind(), "func_literal" | "go_statement") {
+            return false;
+        }
+        found = match n.kind() {
+            "unary_expression" => {
+                n.child_by_field_name("operator")
+                    .is_some_and(|o| file.text(o) == "<-")
+                    && n.child_by_field_name("operand").is_some_and(signalled)
+            }
+            "range_clause" => n.child_by_field_name("right").is_some_and(signalled),
+            "call_expression" => n
+                .child_by_field_name("function")
+                .filter(|f| f.kind() == "selector_expression")
+                .is_some_and(|f| {
+                    f.child_by_field_name("field")
+                        .is_some_and(|w| file.text(w) == "Wait")
+                        && f.child_by_field_name("operand")
+                            .is_some_and(|o| receiver_field(file, receiver, o).is_some())
+                }),
+            _ => false,
+        };
+        !found
     });
     found
 }
