@@ -340,22 +340,12 @@ fn fix_pass(
 /// `after` has no other such node: the edits changed how their own surroundings parse, not how
 /// the rest of the file does.
 fn same_parse_outside(before: &Tree, after: &Tree, fixes: &[&Fix]) -> bool {
-    let mut edits: Vec<&Edit> = fixes.iter().flat_map(|f| &f.edits).collect();
-    edits.sort_by_key(|e| (e.span.start, e.span.end));
-    // Each edit's span in `before` and in `after`, and the shift it leaves behind it.
-    let mut regions = Vec::with_capacity(edits.len());
-    let mut shift: isize = 0;
-    for e in &edits {
-        let start_after = e.span.start.saturating_add_signed(shift);
-        regions.push((
-            e.span,
-            Span::new(start_after, start_after + e.new_text.len()),
-        ));
-        shift += e.new_text.len() as isize - (e.span.end - e.span.start) as isize;
-    }
+    let regions = edit_regions(fixes.iter().flat_map(|f| &f.edits));
     let touches = |node: &Span, edit: Span| node.start <= edit.end && edit.start <= node.end;
     let untouched = |tree: &Tree, in_after: bool| {
         let mut nodes = Vec::new();
+        // Every node, whatever the time (`lang::walk_tree` stops when `--file-timeout`
+        // expires, and two cut walks could compare equal), as `lang::error_spans` does.
         let mut cursor = tree.walk();
         loop {
             let node = cursor.node();
@@ -369,8 +359,7 @@ fn same_parse_outside(before: &Tree, after: &Tree, fixes: &[&Fix]) -> bool {
                     break;
                 }
                 if edit.end < span.start && !in_after {
-                    shift +=
-                        (after.end - after.start) as isize - (before.end - before.start) as isize;
+                    shift += growth(*before, *after);
                 }
             }
             if clear {
@@ -393,6 +382,28 @@ fn same_parse_outside(before: &Tree, after: &Tree, fixes: &[&Fix]) -> bool {
         }
     };
     untouched(before, false) == untouched(after, true)
+}
+
+/// Where each of `edits` (well formed, not overlapping) lies in the text before them and in
+/// the text after them, in the order of the text.
+fn edit_regions<'e>(edits: impl IntoIterator<Item = &'e Edit>) -> Vec<(Span, Span)> {
+    let mut edits: Vec<&Edit> = edits.into_iter().collect();
+    edits.sort_by_key(|e| (e.span.start, e.span.end));
+    let mut shift: isize = 0;
+    edits
+        .into_iter()
+        .map(|e| {
+            let start = e.span.start.saturating_add_signed(shift);
+            let after = Span::new(start, start + e.new_text.len());
+            shift += growth(e.span, after);
+            (e.span, after)
+        })
+        .collect()
+}
+
+/// How many bytes an edit of `before` into `after` adds (negative: removes).
+fn growth(before: Span, after: Span) -> isize {
+    (after.end - after.start) as isize - (before.end - before.start) as isize
 }
 
 /// Edits inside the source, on character boundaries, not overlapping each other.
@@ -451,22 +462,18 @@ pub fn edits_with_import_cleanup(language: Language, source: &str, fix: &Fix) ->
     if unused.is_empty() {
         return edits;
     }
-    let mut sorted: Vec<&Edit> = fix.edits.iter().collect();
-    sorted.sort_by_key(|e| (e.span.start, e.span.end));
+    let regions = edit_regions(&fix.edits);
     // An offset of the fixed text outside every edit, as an offset of `source`.
     let to_source = |span: Span| -> Option<Span> {
         let mut shift: isize = 0;
-        for e in &sorted {
-            // Where the edit's text is in the fixed text.
-            let start = e.span.start.checked_add_signed(shift)?;
-            let end = start + e.new_text.len();
-            if span.end <= start {
+        for (before, after) in &regions {
+            if span.end <= after.start {
                 break;
             }
-            if span.start < end {
+            if span.start < after.end {
                 return None;
             }
-            shift += e.new_text.len() as isize - (e.span.end - e.span.start) as isize;
+            shift += growth(*before, *after);
         }
         Some(Span::new(
             span.start.checked_add_signed(-shift)?,

@@ -1166,7 +1166,7 @@ fn may_reach_a_sender(bytes: &[u8], start: usize, scope: std::ops::Range<usize>)
     while before > 0 && inline_blank(bytes[before - 1]) {
         before -= 1;
     }
-    let after_var = bytes[..before].ends_with(b"var") && is_word(bytes, before - 3, before);
+    let after_var = var_ends_at(bytes, before);
     let starts_statement =
         before == 0 || matches!(bytes[before - 1], b'\n' | b'{' | b';' | b'(') || after_var;
     if !starts_statement {
@@ -1217,10 +1217,7 @@ fn may_reach_a_sender(bytes: &[u8], start: usize, scope: std::ops::Range<usize>)
 fn in_var_group(bytes: &[u8], at: usize, from: usize) -> bool {
     match open_bracket(bytes, at, from, DECLARATION_KEYWORDS) {
         Some(Some(open)) => {
-            let before = bytes[..open].trim_ascii_end();
-            bytes[open] == b'('
-                && before.ends_with(b"var")
-                && is_word(bytes, before.len() - 3, before.len())
+            bytes[open] == b'(' && var_ends_at(bytes, bytes[..open].trim_ascii_end().len())
         }
         Some(None) => false,
         None => true,
@@ -1304,7 +1301,7 @@ fn may_misuse_group_context(bytes: &[u8], start: usize, scope: std::ops::Range<u
     }
     let starts_statement = before == 0
         || matches!(bytes[before - 1], b'\n' | b'{' | b';' | b'(')
-        || (bytes[..before].ends_with(b"var") && is_word(bytes, before - 3, before));
+        || var_ends_at(bytes, before);
     let context = &bytes[context_start..context_end];
     if !starts_statement || context == b"_" {
         return true;
@@ -1443,6 +1440,11 @@ fn unsure(byte: u8) -> bool {
 }
 
 /// Whether `bytes[start..end]` is not part of a longer identifier.
+/// Whether the keyword `var` ends at `end` (a word of its own).
+fn var_ends_at(bytes: &[u8], end: usize) -> bool {
+    bytes[..end].ends_with(b"var") && is_word(bytes, end - 3, end)
+}
+
 fn is_word(bytes: &[u8], start: usize, end: usize) -> bool {
     !(start > 0 && is_ident_byte(bytes[start - 1])
         || bytes.get(end).is_some_and(|b| is_ident_byte(*b)))

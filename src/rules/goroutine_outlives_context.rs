@@ -723,8 +723,12 @@ fn waits_through_method<'t>(file: &GoFile<'t>, call: Node<'t>, signals: &[String
     };
     let operand = file.text(operand);
     let signalled = |channel: Node<'t>| {
-        receiver_field(file, receiver, channel)
-            .is_some_and(|f| signals.iter().any(|s| *s == format!("{operand}.{f}")))
+        receiver_field(file, receiver, channel).is_some_and(|f| {
+            // `{operand}.{f}`, as `signals` writes it, without building it per signal.
+            signals
+                .iter()
+                .any(|s| s.strip_prefix(operand).and_then(|r| r.strip_prefix('.')) == Some(f))
+        })
     };
     let mut found = false;
     walk_tree(body, |n| {
