@@ -8,6 +8,7 @@
 //! applies what is applicable now (a fix set aside for a conflict is offered again), until
 //! nothing is left or [`MAX_PASSES`] is reached. The file is written once, atomically.
 
+use std::collections::HashMap;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -16,6 +17,7 @@ use tree_sitter::Tree;
 
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, LineIndex, Span};
 use crate::lang::{self, Language};
+use crate::rules::UNUSED_SUPPRESSION;
 
 /// Lint–fix passes per file before giving up on converging.
 pub const MAX_PASSES: usize = 10;
@@ -161,6 +163,7 @@ pub fn fix_parsed_source(
                 None => break,
             },
         };
+        let broken = current_tree.root_node().has_error();
         let Some((text, text_tree, count)) = fix_pass(
             language,
             &current,
@@ -229,6 +232,19 @@ pub fn fix_parsed_source(
                 notes,
             };
         };
+        // In a file with syntax errors the parser's recovery can read a line a fix inserts
+        // otherwise than it would anywhere else (`defer cancel(nil)` as a type conversion after
+        // a stray backquote), and the fix then does not do what it says: a pass that leaves
+        // more findings than it started with is not applied.
+        if broken && adds_findings(&current_diagnostics, &relinted) {
+            notes.push(Note {
+                line: None,
+                message: "the fixes would add findings to this file, which has syntax errors; \
+                          not applied"
+                    .into(),
+            });
+            break;
+        }
         current = text;
         next_tree = tree;
         current_diagnostics = relinted;
@@ -243,6 +259,22 @@ pub fn fix_parsed_source(
         applied,
         notes,
     }
+}
+
+/// Whether some rule finds more in `after` than in `before` (stale suppressions aside: a fix
+/// that removes what a suppression was for is news, not damage).
+fn adds_findings(before: &[Diagnostic], after: &[Diagnostic]) -> bool {
+    let counts = |diagnostics: &[Diagnostic]| {
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for d in diagnostics.iter().filter(|d| d.rule != UNUSED_SUPPRESSION) {
+            *counts.entry(d.rule).or_default() += 1;
+        }
+        counts
+    };
+    let had = counts(before);
+    counts(after)
+        .iter()
+        .any(|(rule, n)| *n > had.get(rule).copied().unwrap_or(0))
 }
 
 /// One pass: the applicable, well-formed, non-overlapping fixes of `diagnostics`, applied to
@@ -836,6 +868,34 @@ mod tests {
                 "2: the fix of `opens` was not applied: the result would change how the broken \
               code around it parses"
             ]
+        );
+    }
+
+    #[test]
+    fn in_broken_code_a_pass_that_adds_findings_is_refused() {
+        // The fuzzer's case: after a stray backquote, discarded-cancel's `defer cancel(nil)`
+        // parses as a type conversion, so missing-defer-cancel finds `cancel` never called
+        // (and its own fix added one more such line in each pass).
+        let src = include_str!("../testdata/fuzz/fix_go/defer-read-as-a-type-conversion.bin");
+        let settings = crate::LintSettings::only(crate::rules::RULES);
+        let lint = |text: &str| crate::lint_file(Language::Go, text, None, &settings);
+        let first = lint(src).unwrap();
+        assert!(first.iter().any(|d| d.rule == "discarded-cancel"));
+        let fixed = fix_source(Language::Go, src, first, SAFE, lint);
+        assert_eq!(fixed.source, src);
+        assert_eq!(
+            said(&fixed),
+            ["the fixes would add findings to this file, which has syntax errors; not applied"]
+        );
+        // The same fix in a file that parses goes through (findings are not compared there:
+        // the fuzzers' oracle holds fixes to that).
+        let clean = "package p\n\nimport \"context\"\n\nfunc A(p context.Context) {\n\te, _ := \
+                     context.WithCancelCause(p)\n\t_ = e\n}\n";
+        let fixed = fix_source(Language::Go, clean, lint(clean).unwrap(), SAFE, lint);
+        assert!(
+            fixed.source.contains("defer cancel(nil)"),
+            "{}",
+            fixed.source
         );
     }
 

@@ -462,15 +462,16 @@ pub fn indentation<'s>(node: Node<'_>, source: &'s str) -> &'s str {
 }
 
 /// An edit that puts `line` on a new line after `node`, indented like `node`'s line: after a
-/// trailing `// comment` (not a `///` doc comment), so the comment stays with its statement,
-/// and with the file's own line ending (LF or CRLF).
+/// trailing comment as the parser reads it (not a Rust doc comment), so the comment stays
+/// with its statement, and with the file's own line ending (LF or CRLF).
 pub fn insert_line_after(node: Node<'_>, line: &str, source: &str) -> crate::diagnostic::Edit {
     let end = node.end_byte();
     let line_end = source[end..].find('\n').map_or(source.len(), |i| end + i);
     let crlf = source[..line_end].ends_with('\r');
     let line_end = if crlf { line_end - 1 } else { line_end };
     let rest = source[end..line_end].trim();
-    let trailing_comment = rest.starts_with("//") && !rest.starts_with("///");
+    let rest_start = line_end - source[end..line_end].trim_start().len();
+    let trailing_comment = rest.starts_with("//") && plain_comment_to(node, rest_start, line_end);
     let at = if (rest.is_empty() || trailing_comment) && !inside_literal(node, line_end) {
         line_end
     } else {
@@ -481,6 +482,26 @@ pub fn insert_line_after(node: Node<'_>, line: &str, source: &str) -> crate::dia
         span: Span::empty(at),
         new_text: format!("{newline}{}{line}", indentation(node, source)),
     }
+}
+
+/// Whether the parser reads a comment from `start` to `line_end` (a Go `// …` or `/// …`, or a
+/// Rust `// …`), not a Rust doc comment (`///`, `//!`), which belongs to what follows it.
+fn plain_comment_to(node: Node<'_>, start: usize, line_end: usize) -> bool {
+    let mut root = node;
+    while let Some(parent) = root.parent() {
+        root = parent;
+    }
+    let mut inner = root.descendant_for_byte_range(start, start);
+    while let Some(n) = inner {
+        if n.kind().ends_with("comment") && n.start_byte() == start {
+            let doc = (0..n.child_count())
+                .filter_map(|i| n.child(i))
+                .any(|c| c.kind().ends_with("doc_comment_marker"));
+            return n.end_byte() >= line_end && !doc;
+        }
+        inner = n.parent();
+    }
+    false
 }
 
 /// Whether byte `at` lies strictly inside a string or character literal of the tree `node`
@@ -557,11 +578,20 @@ mod tests {
         let statement = first_let(&tree);
         let edit = insert_line_after(statement, "let _guard = token.clone().drop_guard();", src);
         assert_eq!(edit.span.start, statement.end_byte());
-        // A trailing comment the parser reads as one keeps the line after it.
-        let src = "async{let token=CancellationToken::new(); // owner\n}";
-        let tree = parse(Language::Rust, src).unwrap();
-        let edit = insert_line_after(first_let(&tree), "let _guard = x;", src);
-        assert_eq!(edit.span.start, src.find('\n').unwrap());
+        // A trailing comment the parser reads as one keeps the line after it; a doc comment
+        // belongs to what follows, so the line goes before it.
+        for (comment, after_it) in [("// owner", true), ("//// owner", true), ("/// doc", false)] {
+            let src = format!("async{{let token=CancellationToken::new(); {comment}\n}}");
+            let tree = parse(Language::Rust, &src).unwrap();
+            let statement = first_let(&tree);
+            let edit = insert_line_after(statement, "let _guard = x;", &src);
+            let expected = if after_it {
+                src.find('\n').unwrap()
+            } else {
+                statement.end_byte()
+            };
+            assert_eq!(edit.span.start, expected, "{comment}");
+        }
     }
 
     #[test]
@@ -629,6 +659,12 @@ mod tests {
         assert_eq!(
             insert("package p\r\nfunc f() {\r\n  x := g()\r\n}\r\n"),
             "package p\r\nfunc f() {\r\n  x := g()\r\n  defer c()\r\n}\r\n"
+        );
+        // In Go `///` is a plain comment: it stays with its statement (a comment saying why a
+        // root is deliberate must not move to the inserted line). fix_go fuzz failure 17.
+        assert_eq!(
+            insert("package p\nfunc f() {\n\tx := g() /// background on purpose\n}\n"),
+            "package p\nfunc f() {\n\tx := g() /// background on purpose\n\tdefer c()\n}\n"
         );
         // Code after the statement on its line: right after the statement.
         assert_eq!(
