@@ -6,6 +6,7 @@
 //! path that reaches a `return` or the closing brace, an assignment that overwrites the
 //! variable, or the definition itself again (a loop or a `goto` back), without passing a use.
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -13,7 +14,7 @@ use tree_sitter::Node;
 
 use super::{Check, Needle, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity, Span};
-use crate::lang::go::cfg::{BlockId, Cfg, End};
+use crate::lang::go::cfg::{BlockId, Cfg, End, Reach};
 use crate::lang::go::{self, CancelBinding, GoFile};
 use crate::lang::{ancestors, named_children, walk_tree, Language};
 
@@ -106,6 +107,17 @@ struct VariableUses<'t> {
     references: Vec<Node<'t>>,
     /// The graph nodes holding a reference, as (block, index), sorted.
     nodes: Vec<(BlockId, usize)>,
+    /// The lowest rank in the function's [`Reach`] of a block holding a reference, found
+    /// once: each of thousands of bindings of one variable asks.
+    lowest_rank: OnceCell<Option<usize>>,
+}
+
+impl VariableUses<'_> {
+    fn lowest_rank(&self, reach: &Reach) -> Option<usize> {
+        *self
+            .lowest_rank
+            .get_or_init(|| self.nodes.iter().map(|&(b, _)| reach.rank[b]).min())
+    }
 }
 
 impl<'t> Uses<'t> {
@@ -125,7 +137,11 @@ impl<'t> Uses<'t> {
                     references.iter().filter_map(|r| cfg.locate(*r)).collect();
                 nodes.sort_unstable();
                 nodes.dedup();
-                Rc::new(VariableUses { references, nodes })
+                Rc::new(VariableUses {
+                    references,
+                    nodes,
+                    lowest_rank: OnceCell::new(),
+                })
             })
             .clone()
     }
@@ -333,9 +349,14 @@ fn find_leak<'t>(
     // A later spec of the same `var ( … )` block that uses the cancel function
     // (`store = &Store{shutdown: cancel}`) shares the definition's node in the graph.
     let defining = cfg.blocks[start].nodes[index];
-    if facts.cancel.references.iter().any(|r| {
-        binding.statement.end_byte() <= r.start_byte() && r.end_byte() <= defining.end_byte()
-    }) {
+    let references = &facts.cancel.references;
+    let after_statement =
+        references.partition_point(|r| r.start_byte() < binding.statement.end_byte());
+    if references[after_statement..]
+        .iter()
+        .take_while(|r| r.start_byte() < defining.end_byte())
+        .any(|r| r.end_byte() <= defining.end_byte())
+    {
         return None;
     }
     let mut seen = vec![false; cfg.blocks.len()];
@@ -352,10 +373,12 @@ fn find_leak<'t>(
             .map(|check| cfg.blocks_within(check.consequence.byte_range()));
         std::iter::once(&facts.cancel)
             .chain(&facts.context_uses)
-            .flat_map(|uses| uses.nodes.iter().map(|&(b, _)| b))
-            .chain(std::iter::once(start))
-            .chain(error_branch.into_iter().flatten())
-            .map(|b| reach.rank[b])
+            .filter_map(|uses| uses.lowest_rank(reach))
+            .chain(
+                std::iter::once(start)
+                    .chain(error_branch.into_iter().flatten())
+                    .map(|b| reach.rank[b]),
+            )
             .min()
             .unwrap_or(0)
     };
