@@ -609,9 +609,13 @@ fn vendor_targets(
 /// Whether `path`, made absolute against `cwd`, lies in a `vendor/` directory (a relative
 /// path named from inside one, `.` in `vendor/example.com/x`, does too).
 fn in_vendor_dir(cwd: &Path, path: &Path) -> bool {
-    cwd.join(path)
-        .components()
-        .any(|c| c.as_os_str() == "vendor")
+    // What `cwd.join(path).components()` would go through, without building the path; a
+    // path without the bytes `vendor` has no such component.
+    let in_vendor = |p: &Path| {
+        memchr::memmem::find(p.as_os_str().as_encoded_bytes(), b"vendor").is_some()
+            && p.components().any(|c| c.as_os_str() == "vendor")
+    };
+    in_vendor(path) || !path.is_absolute() && in_vendor(cwd)
 }
 
 /// What a `vendor/` directory can hold: the packages its `modules.txt` lists (`go mod vendor`
@@ -719,17 +723,16 @@ fn collect_declarations(
         .filter(|t| t.language == Language::Go)
         .filter_map(|target| {
             let read = with_file_bytes(&target.path, max_file_size, |bytes| {
-                let imported: Vec<String> = if imports {
-                    lang::go::imports::import_paths(bytes)
-                        .into_iter()
-                        .map(str::to_string)
-                        .collect()
+                let lines = if imports {
+                    lang::go::imports::import_lines(bytes)
                 } else {
                     Vec::new()
                 };
+                let imported = lines.iter().map(|(_, path)| path.to_string()).collect();
                 let imported = (target.path.clone(), imported);
-                let used = reach.and_then(|r| r.used_imports(&target.path, bytes));
-                if !wanted.in_file(bytes).any() {
+                let used = reach.and_then(|r| r.used_imports(&target.path, bytes, &lines));
+                let wanted = wanted.in_file(bytes);
+                if !wanted.any() {
                     return (None, imported, used);
                 }
                 let declared = std::str::from_utf8(bytes)
@@ -779,10 +782,15 @@ impl SiblingReach {
         SiblingReach { handler_types }
     }
 
-    /// The imports of the file at `path` with these bytes through which a lookup can go
-    /// ([`lang::go::imports::used_import_paths`]); `None` for a file where the rule does not
-    /// look (a test, or no handler type's name as a word, comments included).
-    fn used_imports(&self, path: &Path, bytes: &[u8]) -> Option<Vec<String>> {
+    /// The imports of the file at `path` with these bytes and import lines through which a
+    /// lookup can go ([`lang::go::imports::used_import_paths`]); `None` for a file where the
+    /// rule does not look (a test, or no handler type's name as a word, comments included).
+    fn used_imports(
+        &self,
+        path: &Path,
+        bytes: &[u8],
+        lines: &[(&[u8], &str)],
+    ) -> Option<Vec<String>> {
         if lang::go::is_test_path(Some(path))
             || !self
                 .handler_types
@@ -792,7 +800,7 @@ impl SiblingReach {
             return None;
         }
         Some(
-            lang::go::imports::used_import_paths(bytes)
+            lang::go::imports::used_import_paths(bytes, lines)
                 .into_iter()
                 .map(str::to_string)
                 .collect(),
@@ -1212,16 +1220,16 @@ pub(crate) fn finish(
 
 /// The non-test `.go` files of one package directory, sorted; `None` when it cannot be read.
 pub(crate) fn package_files(dir: &Path) -> Option<Vec<PathBuf>> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+    let mut files: Vec<(std::ffi::OsString, PathBuf)> = std::fs::read_dir(dir)
         .ok()?
         .filter_map(|e| e.ok())
         .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-        .map(|e| e.path())
-        .filter(|p| {
+        .map(|e| (e.file_name(), e.path()))
+        .filter(|(_, p)| {
             p.extension().is_some_and(|x| x == "go") && !p.to_string_lossy().ends_with("_test.go")
         })
         .collect();
     // All in one directory: in the order of their names.
-    files.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
-    Some(files)
+    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    Some(files.into_iter().map(|(_, path)| path).collect())
 }

@@ -167,17 +167,27 @@ pub(crate) fn go_parse_ranges_scanned<'t>(
         return None;
     }
     let found = ItemHits::scan(scan, &items);
+    // The closer needle group of each active rule that has one in this file.
+    let reported: Vec<Option<Vec<Needle>>> = active
+        .iter()
+        .map(|r| crate::rules::reported_calls(r, scan))
+        .collect();
     // The declarations where a finding of an active rule with each reach can be.
     let candidates = |wanted: Reach| -> Vec<bool> {
         (0..items.len())
             .map(|k| {
-                active.iter().filter(|r| reach(r) == wanted).any(|rule| {
-                    let here = |group: &&[Needle]| group.iter().any(|n| found.has(k, *n));
-                    let anywhere = |group: &&[Needle]| {
-                        group.iter().any(|n| found.has(k, *n) || found.shared(*n))
-                    };
-                    rule.needles.iter().all(anywhere) && rule.function_needles.iter().all(here)
-                })
+                let rules = active.iter().zip(&reported);
+                rules
+                    .filter(|(r, _)| reach(r) == wanted)
+                    .any(|(rule, calls)| {
+                        let here = |group: &[Needle]| group.iter().any(|n| found.has(k, *n));
+                        let anywhere = |group: &&[Needle]| {
+                            group.iter().any(|n| found.has(k, *n) || found.shared(*n))
+                        };
+                        rule.needles.iter().all(anywhere)
+                            && rule.function_needles.iter().all(|group| here(group))
+                            && calls.as_deref().is_none_or(here)
+                    })
             })
             .collect()
     };
@@ -1467,6 +1477,18 @@ fn begins_statement(bytes: &[u8], start: usize) -> bool {
     }
 }
 
+/// Whether `bytes` has `word` as a whole word in code: not on a line whose first non-blank
+/// characters are `//` (see [`CommentLines`]).
+pub(crate) fn has_code_word(bytes: &[u8], word: &str) -> bool {
+    let mut lines = CommentLines::default();
+    memchr::memmem::find_iter(bytes, word.as_bytes()).any(|at| {
+        let end = at + word.len();
+        (at == 0 || !is_ident_byte(bytes[at - 1]))
+            && bytes.get(end).is_none_or(|b| !is_ident_byte(*b))
+            && !lines.is_comment(bytes, at)
+    })
+}
+
 /// Whether a byte lies on a line whose first non-blank characters are `//`: a line comment,
 /// or a line of a raw string or block comment — never code. Hits come in increasing order,
 /// so the last line looked at is remembered.
@@ -1653,6 +1675,24 @@ mod tests {
         // runs.
         assert_eq!(kept("errgroup-context"), ["func f(", "func work"]);
         assert_eq!(kept("abandoned-sender"), ["func s(", "func send"]);
+    }
+
+    /// context-not-passed parses only the functions with a handler type that call what the
+    /// file can have it report: here `time.Sleep` (and not `Get`, which no `*http.Client`
+    /// receiver can be, `Client` being written only in a comment).
+    #[test]
+    fn context_not_passed_parses_only_functions_with_a_reported_call() {
+        let text = "package p\n\nimport (\n\t\"context\"\n\t\"net/http\"\n\t\"time\"\n)\n\n\
+                    // Client: see the docs.\nfunc a(r *http.Request) { _ = r.Form.Get(\"x\") }\n\n\
+                    func b(r *http.Request) { time.Sleep(time.Second) }\n\n\
+                    func c() { time.Sleep(time.Second) }\n\n\
+                    func d(ctx context.Context) { _ = ctx }\n";
+        let settings = LintSettings::only(&[find("context-not-passed").unwrap()]);
+        let partial = go_parse_ranges(text, None, &settings).expect("partly parsed");
+        let kept: String = partial.ranges.iter().map(|r| &text[r.clone()]).collect();
+        let functions = ["func a(", "func b(", "func c(", "func d("];
+        let kept: Vec<&str> = functions.into_iter().filter(|f| kept.contains(f)).collect();
+        assert_eq!(kept, ["func b("]);
     }
 
     #[test]

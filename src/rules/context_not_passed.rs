@@ -11,7 +11,8 @@ use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity, S
 use crate::lang::go::siblings::Sibling;
 use crate::lang::go::types::{StdType, TypeRef};
 use crate::lang::go::{self, Callee, GoFile};
-use crate::lang::{has_word, is_ident_byte, named_children, Language};
+use crate::lang::{is_ident_byte, named_children, Language};
+use crate::prefilter::has_code_word;
 
 pub static RULE: Rule = Rule {
     name: "context-not-passed",
@@ -19,16 +20,18 @@ pub static RULE: Rule = Rule {
     language: Language::Go,
     default_severity: Severity::Warning,
     enabled_by_default: true,
-    needles: NEEDLES,
-    function_needles: &[CALLED],
+    // The handler type first: it rules out files more cheaply than the calls of siblings.
+    needles: &[HANDLER_TYPE, CALLS_OR_SIBLINGS],
+    function_needles: &[HANDLER_TYPE, CALLED],
     test_files: false,
     doc: include_str!("../../rules/context-not-passed.md"),
     check: Check::Go(check),
 };
 
-/// A function has a parent context only through a parameter of a handler type (`Context`,
-/// `Request`, configured ones), and the rule looks only at calls of [`CALLS`].
-const NEEDLES: &[&[Needle]] = &[&[Needle::HandlerType], CALLS_OR_SIBLINGS];
+/// A call has a parent context only through a parameter of a handler type (`Context`,
+/// `Request`, configured ones) of its function or of one around it: the type's name is in the
+/// top-level declaration that holds the call, as is the call's name.
+const HANDLER_TYPE: &[Needle] = &[Needle::HandlerType];
 
 /// [`CALLS`], the calls of functions with a context-taking sibling, and the import of
 /// `log/slog` (its calls are reported with the `slog` option): [`NAMES`] but the levels.
@@ -104,6 +107,43 @@ const PACKAGE_CALLS: &[(&str, &[&str])] = &[
     ("time", &["Sleep"]),
 ];
 
+/// The methods of standard library types this rule reports ([`method_variant`]), by the
+/// package of the types.
+struct Methods {
+    names: &'static [&'static str],
+    package: &'static str,
+    /// The types' names, one of which a file that knows a receiver of them without type facts
+    /// writes in code (none: the import suffices).
+    written: &'static [&'static str],
+    types: &'static [StdType],
+}
+
+const METHODS: &[Methods] = &[
+    Methods {
+        names: &["Query", "QueryRow", "Exec", "Prepare", "Ping", "Begin"],
+        package: "database/sql",
+        written: &[],
+        types: &[
+            StdType::SqlDb,
+            StdType::SqlTx,
+            StdType::SqlConn,
+            StdType::SqlStmt,
+        ],
+    },
+    Methods {
+        names: &["Get", "Head", "Post", "PostForm"],
+        package: "net/http",
+        written: &["Client", "DefaultClient"],
+        types: &[StdType::HttpClient],
+    },
+    Methods {
+        names: &["Handshake"],
+        package: "crypto/tls",
+        written: &[],
+        types: &[StdType::TlsConn],
+    },
+];
+
 /// Whether a file whose text has this rule's needles can hold a call it reports. The needles
 /// ask only for names, and most of them (`Get`, `Query`, `Exec`) are far more often methods of
 /// other types (`r.Form.Get`, `r.URL.Query`), so a file is parsed for this rule only if it may
@@ -112,35 +152,70 @@ const PACKAGE_CALLS: &[(&str, &[&str])] = &[
 ///   file's directory or in a package the file names the import path of or has the type facts
 ///   of a type of;
 /// - a function of [`PACKAGE_CALLS`], qualified by a name the file imports its package under;
-/// - a method of a standard library type ([`method_variant`]): its receiver's type is known
-///   only where the file imports the type's package (a parameter, variable or constructor of
-///   the type; for `*http.Client` one that names `Client` or `DefaultClient`), or where its
-///   package declares a field or variable of the type (the type facts of the first pass);
+/// - a method of [`METHODS`], by name in code, where its receiver's type can be known
+///   ([`receivers_known`]);
 /// - with the `slog` option, a `log/slog` function or `*slog.Logger` method.
 ///
 /// A byte scan: it may let a file through that has no such call, never the reverse.
 pub(crate) fn may_report(scan: &crate::prefilter::Scan<'_, '_>) -> bool {
-    let (text, path, go) = (scan.text(), scan.path(), scan.go());
-    let bytes = text.as_bytes();
-    let mentions = |s: &str| memchr::memmem::find(bytes, s.as_bytes()).is_some();
-    let dir = path.and_then(Path::parent);
-    let facts = |wanted: &[StdType]| dir.is_some_and(|d| go.types.has_std_type_in(d, wanted));
-    use StdType::*;
-    let sql = [SqlDb, SqlTx, SqlConn, SqlStmt];
-    let sql_methods = ["Query", "QueryRow", "Exec", "Prepare", "Ping", "Begin"];
-    let any_word = |names: &[&str]| names.iter().any(|n| has_word(bytes, n));
+    let bytes = scan.text().as_bytes();
     !scan.sibling_calls().is_empty()
-        || go.slog_calls && (mentions("log/slog") || facts(&[SlogLogger]))
-        || any_word(&sql_methods) && (mentions("database/sql") || facts(&sql))
-        || any_word(&["Get", "Head", "Post", "PostForm"])
-            && (mentions("net/http") && any_word(&["Client", "DefaultClient"])
-                || facts(&[HttpClient]))
-        || has_word(bytes, "Handshake") && (mentions("crypto/tls") || facts(&[TlsConn]))
+        || slog_known(scan)
+        || METHODS
+            .iter()
+            .any(|m| m.names.iter().any(|n| has_code_word(bytes, n)) && receivers_known(scan, m))
         || PACKAGE_CALLS.iter().any(|(path, names)| {
             imported_as(bytes, path)
                 .iter()
                 .any(|alias| names.iter().any(|n| qualified_call(bytes, alias, n)))
         })
+}
+
+/// The calls [`may_report`] lets through, as needles: a declaration where this rule reports
+/// something has one of them (as the prefilter counts them, in code).
+pub(crate) fn reported_calls(scan: &crate::prefilter::Scan<'_, '_>) -> Vec<Needle> {
+    let bytes = scan.text().as_bytes();
+    let mut calls = Vec::new();
+    if !scan.sibling_calls().is_empty() {
+        calls.push(Needle::SiblingCall);
+    }
+    if slog_known(scan) {
+        calls.push(Needle::SlogLevel);
+    }
+    for methods in METHODS.iter().filter(|m| receivers_known(scan, m)) {
+        calls.extend(methods.names.iter().map(|&n| Needle::Word(n)));
+    }
+    for (path, names) in PACKAGE_CALLS {
+        for alias in imported_as(bytes, path) {
+            let qualified = names.iter().filter(|n| qualified_call(bytes, alias, n));
+            calls.extend(qualified.map(|&n| Needle::Word(n)));
+        }
+    }
+    calls
+}
+
+/// Whether a receiver of the types of `methods` can be known in the file: only where the file
+/// imports their package (a parameter, variable or constructor of the type; for `*http.Client`
+/// one that names `Client` or `DefaultClient` in code), or where its package declares a field
+/// or variable of one of them (the type facts of the first pass).
+fn receivers_known(scan: &crate::prefilter::Scan<'_, '_>, methods: &Methods) -> bool {
+    let bytes = scan.text().as_bytes();
+    memchr::memmem::find(bytes, methods.package.as_bytes()).is_some()
+        && (methods.written.is_empty() || methods.written.iter().any(|n| has_code_word(bytes, n)))
+        || facts(scan, methods.types)
+}
+
+/// Whether `log/slog` calls are reported (the `slog` option) and the file may make one.
+fn slog_known(scan: &crate::prefilter::Scan<'_, '_>) -> bool {
+    scan.go().slog_calls
+        && (memchr::memmem::find(scan.text().as_bytes(), b"log/slog").is_some()
+            || facts(scan, &[StdType::SlogLogger]))
+}
+
+/// Whether the type facts of the file's directory have a field or variable of one of `types`.
+fn facts(scan: &crate::prefilter::Scan<'_, '_>, types: &[StdType]) -> bool {
+    let dir = scan.path().and_then(Path::parent);
+    dir.is_some_and(|d| scan.go().types.has_std_type_in(d, types))
 }
 
 /// The names a file may import the package `path` under: the alias written before each
@@ -1011,6 +1086,10 @@ func g(ctx context.Context, db *sql.DB) {
         )));
         assert!(may(&format!(
             "package p\nimport \"net/http\"\n{handler} c := &http.Client{{}}; c.Get(\"a\") }}"
+        )));
+        // `Client` only in a comment: no receiver can be a client.
+        assert!(!may(&format!(
+            "package p\nimport \"net/http\"\n// Client\n{handler} s.c.Get(\"a\") }}"
         )));
         assert!(may(&format!(
             "package p\nimport (\n\t\"database/sql\"\n\t\"net/http\"\n)\n{handler} s.db.Query(\"a\") }}"

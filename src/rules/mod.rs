@@ -194,7 +194,7 @@ pub use callee_drops_context::{callers_in, roots_in};
 
 /// Whether `rule` can report something in the file scanned by `scan`, whose needles it has
 /// found: a closer byte scan of the rules whose needles alone let through many files they
-/// have nothing to say about (see [`context_not_passed::may_report`]; for
+/// have nothing to say about (see [`context_not_passed::reported_calls`]; for
 /// callee-drops-context, a call of a function that starts a root, declared where the file can
 /// reach it: [`crate::lang::go::siblings::ByName::calls_in_file`]); `true` for the others.
 pub(crate) fn may_report(rule: &Rule, scan: &crate::prefilter::Scan<'_, '_>) -> bool {
@@ -205,6 +205,17 @@ pub(crate) fn may_report(rule: &Rule, scan: &crate::prefilter::Scan<'_, '_>) -> 
         return !scan.root_calls().is_empty();
     }
     true
+}
+
+/// For a rule whose `function_needles` let through many declarations it has nothing to say
+/// about, a closer needle group for the file scanned by `scan`: each declaration where the
+/// rule reports something has a member of it (see [`context_not_passed::reported_calls`]).
+/// `None` for the others.
+pub(crate) fn reported_calls(
+    rule: &Rule,
+    scan: &crate::prefilter::Scan<'_, '_>,
+) -> Option<Vec<Needle>> {
+    std::ptr::eq(rule, &context_not_passed::RULE).then(|| context_not_passed::reported_calls(scan))
 }
 
 /// The name of the rule that reports suppressions silencing nothing.

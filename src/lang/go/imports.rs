@@ -379,21 +379,22 @@ pub fn import_lines(bytes: &[u8]) -> Vec<(&[u8], &str)> {
     specs
 }
 
-/// The import paths (of [`import_lines`]) through whose package the file's code may name
-/// something: those whose name (the alias, else [`default_package_name`]) occurs as a word
-/// followed by a `.` (blanks and comments between allowed). A blank or dot import names
-/// nothing (a dot-imported function is called like a local one). An import whose line has
-/// anything else before the path (a comment) counts as used.
-pub fn used_import_paths(bytes: &[u8]) -> Vec<&str> {
-    import_lines(bytes)
-        .into_iter()
-        .filter(|&(before, path)| match before {
+/// The import paths of the file with these bytes and [`import_lines`] `lines` through whose
+/// package its code may name something: those whose name (the alias, else
+/// [`default_package_name`]) occurs as a word followed by a `.` (blanks and comments between
+/// allowed). A blank or dot import names nothing (a dot-imported function is called like a
+/// local one). An import whose line has anything else before the path (a comment) counts as
+/// used.
+pub fn used_import_paths<'b>(bytes: &[u8], lines: &[(&[u8], &'b str)]) -> Vec<&'b str> {
+    lines
+        .iter()
+        .filter(|&&(before, path)| match before {
             b"_" | b"." => false,
             b"" => qualifies(bytes, default_package_name(path).as_bytes()),
             alias if alias.iter().all(|b| is_ident_byte(*b)) => qualifies(bytes, alias),
             _ => true,
         })
-        .map(|(_, path)| path)
+        .map(|&(_, path)| path)
         .collect()
 }
 
@@ -443,7 +444,7 @@ mod import_path_tests {
                     \t/* odd */ \"example.com/odd\"\n\tz \"example.com/z\"\n)\n\
                     func f() { fmt.Println(x /* c */ .A, y.\n\tB); _ = unused; dot.C(); zz.D() }\n";
         assert_eq!(
-            used_import_paths(src),
+            used_import_paths(src, &super::import_lines(src)),
             [
                 "fmt",
                 "example.com/x",

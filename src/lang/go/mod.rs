@@ -116,15 +116,14 @@ pub struct RootPass<'a> {
     pub judge: &'a (dyn Fn(&GoFile<'_>, &Path) -> Vec<roots::RootStart> + Sync),
 }
 
-/// What the Go file at `path` with this text declares (see [`Declarations`]); the roots only
-/// with a [`RootPass`].
+/// What the Go file at `path` with this text declares (see [`Declarations`]) of what it may
+/// declare, `wanted` ([`Wanted::in_file`] of its text); the roots only with a [`RootPass`].
 pub fn declarations(
     source: &str,
     path: &Path,
-    wanted: Wanted,
+    mut wanted: Wanted,
     root_pass: Option<&RootPass<'_>>,
 ) -> Declarations {
-    let mut wanted = wanted.in_file(source.as_bytes());
     let test_file = is_test_path(Some(path));
     // Test files start roots that no rule asks about (their functions are not callees).
     wanted.roots &= root_pass.is_some() && !test_file;
@@ -938,8 +937,18 @@ mod tests {
                 roots: false,
                 partial,
             };
-            let whole = declarations(&source, &file, wanted(false), None);
-            let part = declarations(&source, &file, wanted(true), None);
+            let whole = declarations(
+                &source,
+                &file,
+                wanted(false).in_file(source.as_bytes()),
+                None,
+            );
+            let part = declarations(
+                &source,
+                &file,
+                wanted(true).in_file(source.as_bytes()),
+                None,
+            );
             assert_eq!(
                 format!("{part:?}"),
                 format!("{whole:?}"),
