@@ -170,8 +170,9 @@ pub fn check(options: &CheckOptions) -> Result<Report, Error> {
 /// The options with what the scanned tree declares added to the Go settings: the
 /// cancel-producing wrappers, the types of struct fields and package variables (see
 /// [`lang::go::types`]), the functions with a context-taking sibling (see
-/// [`lang::go::siblings`]) and the functions that start their own root (see
-/// [`lang::go::roots`]), found by one parallel first pass that parses only the files a byte
+/// [`lang::go::siblings`]), the functions that start their own root (see
+/// [`lang::go::roots`]) and, unparsed, those that may detach a context parameter (see
+/// [`lang::go::detached`]), found by one parallel first pass that parses only the files a byte
 /// scan picks. The `vendor/` directories of the scanned modules are read for siblings and
 /// roots even when they are not linted. Files that cannot be read are left to the main pass to
 /// report. For the Rust rules, the `JoinHandle` aliases, spawn wrappers and test-only module
@@ -203,11 +204,17 @@ fn with_go_declarations(targets: &[Target], options: &mut CheckOptions, rules: &
         settings: &root_settings,
         judge: &crate::rules::roots_in,
     };
+    // Only goroutine-outlives-context asks which functions detach a context parameter, and
+    // only of the packages it lints.
+    let detachers = rules
+        .iter()
+        .any(|r| r.name == crate::rules::GOROUTINE_OUTLIVES_CONTEXT);
     let in_targets = lang::go::Wanted {
         wrappers: true,
         types: true,
         siblings,
         roots,
+        detachers,
         partial: options.settings.partial_parse,
     };
     let read_vendor = (siblings || roots) && options.walk.default_excludes;
@@ -260,6 +267,7 @@ fn with_go_declarations(targets: &[Target], options: &mut CheckOptions, rules: &
     let in_vendor = lang::go::Wanted {
         wrappers: false,
         types: false,
+        detachers: false,
         ..in_targets
     };
     let (mut vendor_declared, vendor_imports, _) = collect_declarations(
@@ -300,8 +308,13 @@ fn with_go_declarations(targets: &[Target], options: &mut CheckOptions, rules: &
     let mut types = Vec::new();
     let mut sibling_files = Vec::new();
     let mut root_files = Vec::new();
+    let mut detacher_files = Vec::new();
     for (path, declarations) in declared.into_iter().chain(vendor_declared) {
         wrappers.extend(declarations.wrappers);
+        if !declarations.detachers.is_empty() {
+            let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
+            detacher_files.push((dir, declarations.detachers));
+        }
         if !declarations.types.is_empty() {
             let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
             types.push((dir, declarations.package, declarations.types));
@@ -321,6 +334,7 @@ fn with_go_declarations(targets: &[Target], options: &mut CheckOptions, rules: &
     go.wrappers = wrappers;
     go.types = std::sync::Arc::new(lang::go::types::TypeIndex::new(types));
     go.siblings = std::sync::Arc::new(lang::go::siblings::SiblingIndex::siblings(sibling_files));
+    go.detached = std::sync::Arc::new(lang::go::detached::DetachIndex::new(detacher_files));
     let direct: Vec<lang::go::roots::RootStart> = root_files.into_iter().flatten().collect();
     let all_roots = if roots && !direct.is_empty() {
         let go_targets: Vec<&Target> = targets
@@ -452,15 +466,18 @@ fn with_callers(
 /// For the language server, which lints one document at a time: `settings` with what the Go
 /// package in `dir` declares (the files of the directory, tests excluded, and the `vendor/`
 /// packages they import, as `check` reads them): the types of its struct fields, the functions
-/// with a context-taking sibling and the functions that start their own root, chains included.
-/// Only when context-not-passed or callee-drops-context runs (no other rule asks); the
-/// workspace's cancel wrappers in `settings` are kept. Files that cannot be read are left out.
+/// with a context-taking sibling and the functions that start their own root, chains included,
+/// and the functions that may detach a context parameter at once. Only when
+/// context-not-passed, callee-drops-context or goroutine-outlives-context runs (no other rule
+/// asks); the workspace's cancel wrappers in `settings` are kept. Files that cannot be read
+/// are left out.
 pub fn with_package_declarations(dir: &Path, settings: &LintSettings) -> LintSettings {
     let rules = settings.rules_to_run();
-    if !rules
-        .iter()
-        .any(|r| r.name == crate::rules::CALLEE_DROPS_CONTEXT || r.name == "context-not-passed")
-    {
+    if !rules.iter().any(|r| {
+        r.name == crate::rules::CALLEE_DROPS_CONTEXT
+            || r.name == crate::rules::GOROUTINE_OUTLIVES_CONTEXT
+            || r.name == "context-not-passed"
+    }) {
         return settings.clone();
     }
     let files = package_files(dir).unwrap_or_default();
@@ -681,6 +698,7 @@ pub fn collect_wrappers(
         types: false,
         siblings: false,
         roots: false,
+        detachers: false,
         partial: true,
     };
     collect_declarations(targets, max_file_size, wanted, None, false, None)

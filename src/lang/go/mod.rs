@@ -5,6 +5,7 @@
 
 pub mod align;
 pub mod cfg;
+pub mod detached;
 pub mod gomod;
 pub mod imports;
 pub mod model;
@@ -57,7 +58,8 @@ pub fn cancel_wrappers(source: &str, dir: &Path) -> Vec<CancelWrapper> {
 
 /// What a Go file declares for the rest of its package and tree: its cancel-producing
 /// wrappers, the types of its struct fields and package variables, its functions with a
-/// context-taking sibling and its functions that start their own root, as far as [`Wanted`].
+/// context-taking sibling and its functions that start their own root, as far as [`Wanted`],
+/// and, unparsed, the functions that may detach a context parameter (see [`detached`]).
 /// A file mentioning none of `CancelFunc`, a standard library type with context-taking
 /// methods, a variant's declaration or a new root is not parsed.
 #[derive(Debug, Default)]
@@ -67,6 +69,8 @@ pub struct Declarations {
     pub types: types::PackageTypes,
     pub siblings: siblings::FileSiblings,
     pub roots: Vec<roots::RootStart>,
+    /// The text of the functions that may detach a context parameter (see [`detached`]).
+    pub detachers: Vec<detached::Candidate>,
 }
 
 impl Declarations {
@@ -75,6 +79,7 @@ impl Declarations {
             && self.types.is_empty()
             && self.siblings.is_empty()
             && self.roots.is_empty()
+            && self.detachers.is_empty()
     }
 }
 
@@ -86,6 +91,9 @@ pub struct Wanted {
     pub siblings: bool,
     /// The functions that start their own root (with a [`RootPass`]).
     pub roots: bool,
+    /// The functions that may detach a context parameter (see [`detached`]): found from the
+    /// outline, without parsing.
+    pub detachers: bool,
     /// Parse only the declarations that can hold what is wanted (see [`declaration_ranges`]),
     /// not the whole file.
     pub partial: bool,
@@ -99,12 +107,13 @@ impl Wanted {
             types: self.types && types::mentions_std_type(bytes),
             siblings: self.siblings && siblings::may_declare_sibling(bytes),
             roots: self.roots && roots::mentions_root(bytes),
+            detachers: self.detachers && detached::mentions_detach(bytes),
             partial: self.partial,
         }
     }
 
     pub fn any(self) -> bool {
-        self.wrappers || self.types || self.siblings || self.roots
+        self.wrappers || self.types || self.siblings || self.roots || self.detachers
     }
 }
 
@@ -128,15 +137,28 @@ pub fn declarations(
     let test_file = is_test_path(Some(path));
     // Test files start roots that no rule asks about (their functions are not callees).
     wanted.roots &= root_pass.is_some() && !test_file;
+    // The detaching functions are only kept as text: they change nothing of what is parsed.
+    let detachers = if wanted.detachers {
+        detached::candidates_in(source)
+    } else {
+        Vec::new()
+    };
+    wanted.detachers = false;
     if !wanted.any() {
-        return Declarations::default();
+        return Declarations {
+            detachers,
+            ..Declarations::default()
+        };
     }
     let tree = match declaration_ranges(source, wanted) {
         Some(ranges) => crate::lang::parse_ranges(crate::lang::Language::Go, source, &ranges),
         None => crate::lang::parse(crate::lang::Language::Go, source),
     };
     let Some(tree) = tree else {
-        return Declarations::default();
+        return Declarations {
+            detachers,
+            ..Declarations::default()
+        };
     };
     let dir = path.parent().unwrap_or(Path::new(""));
     let settings = GoSettings::empty();
@@ -172,6 +194,7 @@ pub fn declarations(
             types,
             siblings,
             roots,
+            detachers,
         }
     })
 }
@@ -876,6 +899,7 @@ mod tests {
             func PutCtx(ctx context.Context, k string) error { return nil }\n\n\
             func Start(p context.Context) (context.Context, context.CancelFunc) {\n\treturn context.WithTimeout(p, 1)\n}\n\n\
             func (s *S) Stop() context.CancelFunc { return nil }\n\n\
+            func (s *S) Later(ctx context.Context) { s.Get(context.WithoutCancel(ctx)) }\n\n\
             type API interface {\n\tList(k string) error\n\tListContext(ctx context.Context, k string) error\n}\n\n\
             func a() {}; func b() {}\n\nfunc unrelated() { var db *sql.DB; _ = db }\n";
         let path = Path::new("d/p.go");
@@ -884,6 +908,7 @@ mod tests {
             types: true,
             siblings: true,
             roots: false,
+            detachers: true,
             partial: true,
         };
         let ranges = declaration_ranges(src, wanted).expect("some functions are left out");
@@ -905,6 +930,7 @@ mod tests {
             ("siblings", "variant: \"ListContext\""),
             ("types", "\"pool\""),
             ("types", "\"db\""),
+            ("detachers", "name: Some(\"Later\")"),
         ] {
             assert!(partial.contains(found), "{field}: {found} in {partial}");
         }
@@ -936,6 +962,7 @@ mod tests {
                 types: true,
                 siblings: true,
                 roots: false,
+                detachers: true,
                 partial,
             };
             let whole = declarations(&source, &file, wanted(false), None);
