@@ -171,8 +171,8 @@ pub fn check(options: &CheckOptions) -> Result<Report, Error> {
 /// cancel-producing wrappers, the types of struct fields and package variables (see
 /// [`lang::go::types`]), the functions with a context-taking sibling (see
 /// [`lang::go::siblings`]), the functions that start their own root (see
-/// [`lang::go::roots`]) and, unparsed, those that may detach a context parameter (see
-/// [`lang::go::detached`]), found by one parallel first pass that parses only the files a byte
+/// [`lang::go::roots`]) and, unparsed, the files that may declare a function detaching a
+/// context parameter (see [`lang::go::detached`]), found by one parallel first pass that parses only the files a byte
 /// scan picks. The `vendor/` directories of the scanned modules are read for siblings and
 /// roots even when they are not linted. Files that cannot be read are left to the main pass to
 /// report. For the Rust rules, the `JoinHandle` aliases, spawn wrappers and test-only module
@@ -311,9 +311,9 @@ fn with_go_declarations(targets: &[Target], options: &mut CheckOptions, rules: &
     let mut detacher_files = Vec::new();
     for (path, declarations) in declared.into_iter().chain(vendor_declared) {
         wrappers.extend(declarations.wrappers);
-        if !declarations.detachers.is_empty() {
+        if let Some(text) = declarations.detachers {
             let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
-            detacher_files.push((dir, declarations.detachers));
+            detacher_files.push((dir, text));
         }
         if !declarations.types.is_empty() {
             let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();

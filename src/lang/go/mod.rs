@@ -59,7 +59,8 @@ pub fn cancel_wrappers(source: &str, dir: &Path) -> Vec<CancelWrapper> {
 /// What a Go file declares for the rest of its package and tree: its cancel-producing
 /// wrappers, the types of its struct fields and package variables, its functions with a
 /// context-taking sibling and its functions that start their own root, as far as [`Wanted`],
-/// and, unparsed, the functions that may detach a context parameter (see [`detached`]).
+/// and, unparsed, the text of a file that may declare a function detaching a context parameter
+/// (see [`detached`]).
 /// A file mentioning none of `CancelFunc`, a standard library type with context-taking
 /// methods, a variant's declaration or a new root is not parsed.
 #[derive(Debug, Default)]
@@ -69,8 +70,9 @@ pub struct Declarations {
     pub types: types::PackageTypes,
     pub siblings: siblings::FileSiblings,
     pub roots: Vec<roots::RootStart>,
-    /// The text of the functions that may detach a context parameter (see [`detached`]).
-    pub detachers: Vec<detached::Candidate>,
+    /// The file's text, when it may declare a function that detaches a context parameter (see
+    /// [`detached`]): read only if a rule asks.
+    pub detachers: Option<String>,
 }
 
 impl Declarations {
@@ -79,7 +81,7 @@ impl Declarations {
             && self.types.is_empty()
             && self.siblings.is_empty()
             && self.roots.is_empty()
-            && self.detachers.is_empty()
+            && self.detachers.is_none()
     }
 }
 
@@ -91,8 +93,8 @@ pub struct Wanted {
     pub siblings: bool,
     /// The functions that start their own root (with a [`RootPass`]).
     pub roots: bool,
-    /// The functions that may detach a context parameter (see [`detached`]): found from the
-    /// outline, without parsing.
+    /// The files that may declare a function detaching a context parameter (see [`detached`]):
+    /// kept as text, not parsed.
     pub detachers: bool,
     /// Parse only the declarations that can hold what is wanted (see [`declaration_ranges`]),
     /// not the whole file.
@@ -137,12 +139,9 @@ pub fn declarations(
     let test_file = is_test_path(Some(path));
     // Test files start roots that no rule asks about (their functions are not callees).
     wanted.roots &= root_pass.is_some() && !test_file;
-    // The detaching functions are only kept as text: they change nothing of what is parsed.
-    let detachers = if wanted.detachers {
-        detached::candidates_in(source)
-    } else {
-        Vec::new()
-    };
+    // The file that may declare a detaching function is only kept as text: that changes
+    // nothing of what is parsed.
+    let detachers = wanted.detachers.then(|| source.to_string());
     wanted.detachers = false;
     if !wanted.any() {
         return Declarations {
@@ -930,7 +929,7 @@ mod tests {
             ("siblings", "variant: \"ListContext\""),
             ("types", "\"pool\""),
             ("types", "\"db\""),
-            ("detachers", "name: Some(\"Later\")"),
+            ("detachers", "func (s *S) Later"),
         ] {
             assert!(partial.contains(found), "{field}: {found} in {partial}");
         }
