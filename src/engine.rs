@@ -171,9 +171,9 @@ pub fn check(options: &CheckOptions) -> Result<Report, Error> {
 /// cancel-producing wrappers, the types of struct fields and package variables (see
 /// [`lang::go::types`]), the functions with a context-taking sibling (see
 /// [`lang::go::siblings`]), the functions that start their own root (see
-/// [`lang::go::roots`]) and, unparsed, the files that may declare a function detaching a
-/// context parameter (see [`lang::go::detached`]), found by one parallel first pass that parses only the files a byte
-/// scan picks. The `vendor/` directories of the scanned modules are read for siblings and
+/// [`lang::go::roots`]), found by one parallel first pass that parses only the files a byte
+/// scan picks, and the linted Go files where the functions that detach a context parameter at
+/// once are looked for when a rule asks (see [`lang::go::detached`]). The `vendor/` directories of the scanned modules are read for siblings and
 /// roots even when they are not linted. Files that cannot be read are left to the main pass to
 /// report. For the Rust rules, the `JoinHandle` aliases, spawn wrappers and test-only module
 /// files of the tree (see [`lang::rust::TreeTypes`]).
@@ -205,7 +205,7 @@ fn with_go_declarations(targets: &[Target], options: &mut CheckOptions, rules: &
         judge: &crate::rules::roots_in,
     };
     // Only goroutine-outlives-context asks which functions detach a context parameter, and
-    // only of the packages it lints.
+    // only of the packages it lints: the index holds their files, read when asked.
     let detachers = rules
         .iter()
         .any(|r| r.name == crate::rules::GOROUTINE_OUTLIVES_CONTEXT);
@@ -214,7 +214,6 @@ fn with_go_declarations(targets: &[Target], options: &mut CheckOptions, rules: &
         types: true,
         siblings,
         roots,
-        detachers,
         partial: options.settings.partial_parse,
     };
     let read_vendor = (siblings || roots) && options.walk.default_excludes;
@@ -267,7 +266,6 @@ fn with_go_declarations(targets: &[Target], options: &mut CheckOptions, rules: &
     let in_vendor = lang::go::Wanted {
         wrappers: false,
         types: false,
-        detachers: false,
         ..in_targets
     };
     let (mut vendor_declared, vendor_imports, _) = collect_declarations(
@@ -308,13 +306,8 @@ fn with_go_declarations(targets: &[Target], options: &mut CheckOptions, rules: &
     let mut types = Vec::new();
     let mut sibling_files = Vec::new();
     let mut root_files = Vec::new();
-    let mut detacher_files = Vec::new();
     for (path, declarations) in declared.into_iter().chain(vendor_declared) {
         wrappers.extend(declarations.wrappers);
-        if let Some(text) = declarations.detachers {
-            let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
-            detacher_files.push((dir, text));
-        }
         if !declarations.types.is_empty() {
             let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
             types.push((dir, declarations.package, declarations.types));
@@ -334,7 +327,16 @@ fn with_go_declarations(targets: &[Target], options: &mut CheckOptions, rules: &
     go.wrappers = wrappers;
     go.types = std::sync::Arc::new(lang::go::types::TypeIndex::new(types));
     go.siblings = std::sync::Arc::new(lang::go::siblings::SiblingIndex::siblings(sibling_files));
-    go.detached = std::sync::Arc::new(lang::go::detached::DetachIndex::new(detacher_files));
+    if detachers {
+        let files = targets
+            .iter()
+            .filter(|t| t.language == Language::Go)
+            .map(|t| t.path.clone());
+        go.detached = std::sync::Arc::new(lang::go::detached::DetachIndex::new(
+            files.collect(),
+            max_file_size,
+        ));
+    }
     let direct: Vec<lang::go::roots::RootStart> = root_files.into_iter().flatten().collect();
     let all_roots = if roots && !direct.is_empty() {
         let go_targets: Vec<&Target> = targets
@@ -698,7 +700,6 @@ pub fn collect_wrappers(
         types: false,
         siblings: false,
         roots: false,
-        detachers: false,
         partial: true,
     };
     collect_declarations(targets, max_file_size, wanted, None, false, None)

@@ -4,13 +4,14 @@
 //! d)`). Handing the parameter such a function runs no work the caller's cancellation can cut
 //! short.
 //!
-//! Few calls ever need to know, so nothing is read for it up front: the engine's first pass
-//! keeps the text of the files that write `WithoutCancel` ([`mentions_detach`], a byte search),
-//! by directory. When a rule asks about a function of a directory ([`DetachIndex::detaches`]),
-//! the first time, those files are outlined and their functions that write `WithoutCancel`
-//! parsed (with every declaration other than a function), once. A lookup asks whether any file
-//! of the directory declares such a function of that package, receiver type and name, so the
-//! answer does not depend on the order the files came in.
+//! Few calls ever need to know, so nothing is read for it up front: the engine hands the index
+//! the linted Go files, and a rule asks about a function of a directory
+//! ([`DetachIndex::detaches`]) only for a finding it is about to make. The first time a directory
+//! is asked about, its files that write `WithoutCancel` ([`mentions_detach`]) are read, outlined,
+//! and parsed in part (every declaration other than a function, and the functions that write
+//! `WithoutCancel`), once. A lookup asks whether any file of the directory declares such a
+//! function of that package, receiver type and name, so the answer does not depend on the order
+//! the files came in nor on which file asked first.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -102,95 +103,104 @@ fn receiver_type(file: &GoFile<'_>, method: Node<'_>) -> Option<String> {
     }
 }
 
-/// A file that writes `WithoutCancel` and, once a lookup has needed it, what it declares: its
-/// package's name and its detaching functions.
-#[derive(Debug)]
-struct Source {
-    text: String,
-    read: OnceLock<(String, Vec<Detacher>)>,
+/// What a file declares: its package's name and its detaching functions.
+type Declared = (String, Vec<Detacher>);
+
+/// What the Go text `text` declares: `None` when its parse did not finish (a time budget ran
+/// out). Only every declaration other than a lone function and the functions that write
+/// `WithoutCancel` are parsed (see [`super::needed_ranges`]).
+fn declared_in(text: &str) -> Option<Declared> {
+    let ranges = outline::outline(text).and_then(|items| {
+        super::needed_ranges(text, &items, |_, _, function| mentions_detach(function))
+    });
+    let tree = match ranges {
+        Some(ranges) => crate::lang::parse_ranges(crate::lang::Language::Go, text, &ranges)?,
+        None => crate::lang::parse(crate::lang::Language::Go, text)?,
+    };
+    let settings = GoSettings::empty();
+    Some(crate::lang::with_root(&tree, || {
+        let file = GoFile::new(text, &tree, &settings);
+        (file.package.clone(), detachers_in(&file))
+    }))
 }
 
-impl Source {
-    /// What the file declares, parsed on the first call: every declaration other than a lone
-    /// function, and the functions that write `WithoutCancel` (see [`super::needed_ranges`]).
-    /// A parse that does not finish (a time budget ran out) is not kept: the next lookup tries
-    /// again.
-    fn read(&self) -> Option<&(String, Vec<Detacher>)> {
-        if let Some(read) = self.read.get() {
-            return Some(read);
-        }
-        let text = self.text.as_str();
-        let ranges = outline::outline(text).and_then(|items| {
-            super::needed_ranges(text, &items, |_, _, function| mentions_detach(function))
-        });
-        let tree = match ranges {
-            Some(ranges) => crate::lang::parse_ranges(crate::lang::Language::Go, text, &ranges)?,
-            None => crate::lang::parse(crate::lang::Language::Go, text)?,
+/// The detaching functions the files `paths` declare; `None` when a parse did not finish. Files
+/// that cannot be read, are larger than `max_file_size` or are not UTF-8 are left out.
+fn read_files(paths: &[PathBuf], max_file_size: u64) -> Option<Vec<Declared>> {
+    let mut found = Vec::new();
+    for path in paths {
+        let small = std::fs::metadata(path).is_ok_and(|m| m.len() <= max_file_size);
+        let Some(text) = small
+            .then(|| std::fs::read(path).ok())
+            .flatten()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+        else {
+            continue;
         };
-        let settings = GoSettings::empty();
-        let read = crate::lang::with_root(&tree, || {
-            let file = GoFile::new(text, &tree, &settings);
-            (file.package.clone(), detachers_in(&file))
-        });
-        Some(self.read.get_or_init(|| read))
+        if !mentions_detach(text.as_bytes()) {
+            continue;
+        }
+        found.push(declared_in(&text)?);
+    }
+    Some(found)
+}
+
+/// One directory's linted Go files and, once a lookup has read them, what they declare.
+#[derive(Debug, Default)]
+struct Directory {
+    paths: Vec<PathBuf>,
+    read: OnceLock<Vec<Declared>>,
+}
+
+impl Directory {
+    /// What the directory's files declare, read on the first call. A read cut short by a time
+    /// budget is not kept: the next lookup reads again.
+    fn declared(&self, max_file_size: u64) -> std::borrow::Cow<'_, [Declared]> {
+        if let Some(read) = self.read.get() {
+            return std::borrow::Cow::Borrowed(read);
+        }
+        match read_files(&self.paths, max_file_size) {
+            Some(read) => std::borrow::Cow::Borrowed(self.read.get_or_init(|| read)),
+            None => std::borrow::Cow::Owned(Vec::new()),
+        }
     }
 }
 
-/// The files of the scanned tree that may declare a detaching function, by directory (see the
-/// module docs).
+/// The linted Go files, grouped by directory at the first lookup (see the module docs).
 #[derive(Debug, Default)]
 pub struct DetachIndex {
-    /// Each directory's files, sorted by text, without repeats.
-    sources: HashMap<PathBuf, Vec<Source>>,
+    files: Vec<PathBuf>,
+    max_file_size: u64,
+    directories: OnceLock<HashMap<PathBuf, Directory>>,
 }
 
 impl PartialEq for DetachIndex {
-    /// Equal texts (what has been read of them is a cache).
+    /// The same files (what has been read of them is a cache).
     fn eq(&self, other: &DetachIndex) -> bool {
-        self.sources.len() == other.sources.len()
-            && self.sources.iter().all(|(dir, sources)| {
-                other.sources.get(dir).is_some_and(|others| {
-                    sources.len() == others.len()
-                        && sources.iter().zip(others).all(|(a, b)| a.text == b.text)
-                })
-            })
+        self.files == other.files && self.max_file_size == other.max_file_size
     }
 }
 
 impl Eq for DetachIndex {}
 
 impl DetachIndex {
-    /// From the directory and text of each file that writes `WithoutCancel`.
-    pub fn new(files: impl IntoIterator<Item = (PathBuf, String)>) -> DetachIndex {
-        let mut texts: HashMap<PathBuf, Vec<String>> = HashMap::new();
-        for (dir, text) in files {
-            texts.entry(dir).or_default().push(text);
+    /// Over the linted Go files `files`, each read when a lookup asks about its directory and
+    /// only when no larger than `max_file_size`.
+    pub fn new(files: Vec<PathBuf>, max_file_size: u64) -> DetachIndex {
+        DetachIndex {
+            files,
+            max_file_size,
+            directories: OnceLock::new(),
         }
-        let sources = texts
-            .into_iter()
-            .map(|(dir, mut texts)| {
-                texts.sort();
-                texts.dedup();
-                let sources = texts
-                    .into_iter()
-                    .map(|text| Source {
-                        text,
-                        read: OnceLock::new(),
-                    })
-                    .collect();
-                (dir, sources)
-            })
-            .collect();
-        DetachIndex { sources }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.sources.is_empty()
+        self.files.is_empty()
     }
 
     /// Whether the function (or method of the type `receiver`) `name` of the package `package`
-    /// in `dir` detaches its parameter `param`. Reads (parses) the directory's files the first
-    /// time it is asked about.
+    /// in `dir` detaches its parameter `param`. Reads the directory's files the first time it
+    /// is asked about.
     pub fn detaches(
         &self,
         dir: &Path,
@@ -199,7 +209,22 @@ impl DetachIndex {
         name: &str,
         param: usize,
     ) -> bool {
-        let Some(sources) = self.sources.get(dir) else {
+        if self.files.is_empty() {
+            return false;
+        }
+        let directories = self.directories.get_or_init(|| {
+            let mut directories: HashMap<PathBuf, Directory> = HashMap::new();
+            for path in &self.files {
+                let dir = path.parent().unwrap_or(Path::new(""));
+                directories
+                    .entry(dir.to_path_buf())
+                    .or_default()
+                    .paths
+                    .push(path.clone());
+            }
+            directories
+        });
+        let Some(directory) = directories.get(dir) else {
             return false;
         };
         let wanted = Detacher {
@@ -207,9 +232,9 @@ impl DetachIndex {
             name: name.to_string(),
             param,
         };
-        sources
+        directory
+            .declared(self.max_file_size)
             .iter()
-            .filter_map(Source::read)
             .any(|(declared, detachers)| declared == package && detachers.contains(&wanted))
     }
 }
@@ -231,23 +256,26 @@ mod tests {
 
     #[test]
     fn a_lookup_reads_the_functions_of_its_directory_that_write_it() {
-        let index = DetachIndex::new([
-            (PathBuf::from("va"), VA.to_string()),
-            (PathBuf::from("va"), VA.to_string()),
-        ]);
-        let dir = Path::new("va");
-        assert!(index.detaches(dir, "va", Some("VA"), "runExperiment", 0));
-        assert!(index.detaches(dir, "va", None, "notify", 0));
-        assert!(index.detaches(dir, "va", None, "b", 0));
-        assert!(!index.detaches(dir, "va", None, "runExperiment", 0));
-        assert!(!index.detaches(dir, "va", Some("Other"), "runExperiment", 0));
-        assert!(!index.detaches(dir, "va", Some("VA"), "runExperiment", 1));
-        assert!(!index.detaches(dir, "va", Some("VA"), "work", 0));
-        assert!(!index.detaches(dir, "va", None, "both", 0));
-        assert!(!index.detaches(dir, "va_test", None, "notify", 0));
-        assert!(!index.detaches(Path::new("other"), "va", None, "notify", 0));
-        let again = DetachIndex::new([(PathBuf::from("va"), VA.to_string())]);
-        assert_eq!(index, again);
+        let dir = tempfile::tempdir().unwrap();
+        let va = dir.path().join("va");
+        std::fs::create_dir(&va).unwrap();
+        std::fs::write(va.join("va.go"), VA).unwrap();
+        std::fs::write(va.join("other.go"), "package va\n\nfunc other() {}\n").unwrap();
+        let files = vec![va.join("va.go"), va.join("other.go")];
+        let index = DetachIndex::new(files.clone(), u64::MAX);
+        assert!(index.detaches(&va, "va", Some("VA"), "runExperiment", 0));
+        assert!(index.detaches(&va, "va", None, "notify", 0));
+        assert!(index.detaches(&va, "va", None, "b", 0));
+        assert!(!index.detaches(&va, "va", None, "runExperiment", 0));
+        assert!(!index.detaches(&va, "va", Some("Other"), "runExperiment", 0));
+        assert!(!index.detaches(&va, "va", Some("VA"), "runExperiment", 1));
+        assert!(!index.detaches(&va, "va", Some("VA"), "work", 0));
+        assert!(!index.detaches(&va, "va", None, "both", 0));
+        assert!(!index.detaches(&va, "va_test", None, "notify", 0));
+        assert!(!index.detaches(dir.path(), "va", None, "notify", 0));
+        assert_eq!(index, DetachIndex::new(files.clone(), u64::MAX));
+        let too_small = DetachIndex::new(files, 100);
+        assert!(!too_small.detaches(&va, "va", None, "notify", 0));
         assert!(mentions_detach(VA.as_bytes()) && !mentions_detach(b"package va\n"));
     }
 }

@@ -58,9 +58,7 @@ pub fn cancel_wrappers(source: &str, dir: &Path) -> Vec<CancelWrapper> {
 
 /// What a Go file declares for the rest of its package and tree: its cancel-producing
 /// wrappers, the types of its struct fields and package variables, its functions with a
-/// context-taking sibling and its functions that start their own root, as far as [`Wanted`],
-/// and, unparsed, the text of a file that may declare a function detaching a context parameter
-/// (see [`detached`]).
+/// context-taking sibling and its functions that start their own root, as far as [`Wanted`].
 /// A file mentioning none of `CancelFunc`, a standard library type with context-taking
 /// methods, a variant's declaration or a new root is not parsed.
 #[derive(Debug, Default)]
@@ -70,9 +68,6 @@ pub struct Declarations {
     pub types: types::PackageTypes,
     pub siblings: siblings::FileSiblings,
     pub roots: Vec<roots::RootStart>,
-    /// The file's text, when it may declare a function that detaches a context parameter (see
-    /// [`detached`]): read only if a rule asks.
-    pub detachers: Option<String>,
 }
 
 impl Declarations {
@@ -81,7 +76,6 @@ impl Declarations {
             && self.types.is_empty()
             && self.siblings.is_empty()
             && self.roots.is_empty()
-            && self.detachers.is_none()
     }
 }
 
@@ -93,9 +87,6 @@ pub struct Wanted {
     pub siblings: bool,
     /// The functions that start their own root (with a [`RootPass`]).
     pub roots: bool,
-    /// The files that may declare a function detaching a context parameter (see [`detached`]):
-    /// kept as text, not parsed.
-    pub detachers: bool,
     /// Parse only the declarations that can hold what is wanted (see [`declaration_ranges`]),
     /// not the whole file.
     pub partial: bool,
@@ -109,13 +100,12 @@ impl Wanted {
             types: self.types && types::mentions_std_type(bytes),
             siblings: self.siblings && siblings::may_declare_sibling(bytes),
             roots: self.roots && roots::mentions_root(bytes),
-            detachers: self.detachers && detached::mentions_detach(bytes),
             partial: self.partial,
         }
     }
 
     pub fn any(self) -> bool {
-        self.wrappers || self.types || self.siblings || self.roots || self.detachers
+        self.wrappers || self.types || self.siblings || self.roots
     }
 }
 
@@ -139,25 +129,15 @@ pub fn declarations(
     let test_file = is_test_path(Some(path));
     // Test files start roots that no rule asks about (their functions are not callees).
     wanted.roots &= root_pass.is_some() && !test_file;
-    // The file that may declare a detaching function is only kept as text: that changes
-    // nothing of what is parsed.
-    let detachers = wanted.detachers.then(|| source.to_string());
-    wanted.detachers = false;
     if !wanted.any() {
-        return Declarations {
-            detachers,
-            ..Declarations::default()
-        };
+        return Declarations::default();
     }
     let tree = match declaration_ranges(source, wanted) {
         Some(ranges) => crate::lang::parse_ranges(crate::lang::Language::Go, source, &ranges),
         None => crate::lang::parse(crate::lang::Language::Go, source),
     };
     let Some(tree) = tree else {
-        return Declarations {
-            detachers,
-            ..Declarations::default()
-        };
+        return Declarations::default();
     };
     let dir = path.parent().unwrap_or(Path::new(""));
     let settings = GoSettings::empty();
@@ -193,7 +173,6 @@ pub fn declarations(
             types,
             siblings,
             roots,
-            detachers,
         }
     })
 }
@@ -898,7 +877,6 @@ mod tests {
             func PutCtx(ctx context.Context, k string) error { return nil }\n\n\
             func Start(p context.Context) (context.Context, context.CancelFunc) {\n\treturn context.WithTimeout(p, 1)\n}\n\n\
             func (s *S) Stop() context.CancelFunc { return nil }\n\n\
-            func (s *S) Later(ctx context.Context) { s.Get(context.WithoutCancel(ctx)) }\n\n\
             type API interface {\n\tList(k string) error\n\tListContext(ctx context.Context, k string) error\n}\n\n\
             func a() {}; func b() {}\n\nfunc unrelated() { var db *sql.DB; _ = db }\n";
         let path = Path::new("d/p.go");
@@ -907,7 +885,6 @@ mod tests {
             types: true,
             siblings: true,
             roots: false,
-            detachers: true,
             partial: true,
         };
         let ranges = declaration_ranges(src, wanted).expect("some functions are left out");
@@ -929,7 +906,6 @@ mod tests {
             ("siblings", "variant: \"ListContext\""),
             ("types", "\"pool\""),
             ("types", "\"db\""),
-            ("detachers", "func (s *S) Later"),
         ] {
             assert!(partial.contains(found), "{field}: {found} in {partial}");
         }
@@ -961,7 +937,6 @@ mod tests {
                 types: true,
                 siblings: true,
                 roots: false,
-                detachers: true,
                 partial,
             };
             let whole = declarations(&source, &file, wanted(false), None);
