@@ -173,8 +173,9 @@ pub fn check(options: &CheckOptions) -> Result<Report, Error> {
 /// [`lang::go::siblings`]), the functions that start their own root (see
 /// [`lang::go::roots`]), found by one parallel first pass that parses only the files a byte
 /// scan picks, and the linted Go files where the functions that detach a context parameter at
-/// once are looked for when a rule asks (see [`lang::go::detached`]). The `vendor/` directories of the scanned modules are read for siblings and
-/// roots even when they are not linted. Files that cannot be read are left to the main pass to
+/// once are looked for when a rule asks (see [`lang::go::detached`]). The `vendor/`
+/// directories of the scanned modules are read for siblings and roots even when they are not
+/// linted. Files that cannot be read are left to the main pass to
 /// report. For the Rust rules, the `JoinHandle` aliases, spawn wrappers and test-only module
 /// files of the tree (see [`lang::rust::TreeTypes`]).
 fn with_wrappers(targets: &[Target], options: &CheckOptions) -> CheckOptions {

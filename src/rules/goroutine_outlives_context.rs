@@ -18,9 +18,8 @@
 //! with the request: not a use. A named function of the file that only watches its context
 //! parameter, or only carries its values ([`context_values`]: logging, metrics, value getters,
 //! a function of the file that only does that), is not a use either; nor is a function of the
-//! package declared in another file that detaches it at once (a fact the engine's first pass
-//! keeps unread, [`crate::lang::go::detached`]: it is looked up only for a goroutine about to
-//! be reported).
+//! package declared in another file that detaches it at once (looked up in the package's
+//! other files, [`crate::lang::go::detached`], only for a goroutine about to be reported).
 //!
 //! The handler waits for the goroutine on a path when it calls `Wait()` (a `sync.WaitGroup`, an
 //! errgroup), receives from or ranges over a channel the goroutine sends on or closes (or that
@@ -521,7 +520,7 @@ fn only_watches<'t>(file: &GoFile<'t>, function: Node<'t>, param: Node<'t>) -> b
 /// Whether `call` runs a function of the package declared in another file (`f(...)`, or
 /// `x.m(...)` with `x` of a type of the package) that detaches its parameter `index` at once
 /// (`context.WithoutCancel`): see [`crate::lang::go::detached`]; known only when the file's
-/// directory is. Reads the candidates of that name the first time they are asked about.
+/// directory is. The directory's files are read the first time it is asked about.
 fn detached_in_package(file: &GoFile<'_>, call: Node<'_>, index: usize) -> bool {
     let index_of = &file.settings.detached;
     let (Some(dir), Some(function)) = (file.dir, call.child_by_field_name("function")) else {
