@@ -170,10 +170,12 @@ pub fn check(options: &CheckOptions) -> Result<Report, Error> {
 /// The options with what the scanned tree declares added to the Go settings: the
 /// cancel-producing wrappers, the types of struct fields and package variables (see
 /// [`lang::go::types`]), the functions with a context-taking sibling (see
-/// [`lang::go::siblings`]) and the functions that start their own root (see
+/// [`lang::go::siblings`]), the functions that start their own root (see
 /// [`lang::go::roots`]), found by one parallel first pass that parses only the files a byte
-/// scan picks. The `vendor/` directories of the scanned modules are read for siblings and
-/// roots even when they are not linted. Files that cannot be read are left to the main pass to
+/// scan picks, and the linted Go files where the functions that detach a context parameter at
+/// once are looked for when a rule asks (see [`lang::go::detached`]). The `vendor/`
+/// directories of the scanned modules are read for siblings and roots even when they are not
+/// linted. Files that cannot be read are left to the main pass to
 /// report. For the Rust rules, the `JoinHandle` aliases, spawn wrappers and test-only module
 /// files of the tree (see [`lang::rust::TreeTypes`]).
 fn with_wrappers(targets: &[Target], options: &CheckOptions) -> CheckOptions {
@@ -203,6 +205,11 @@ fn with_go_declarations(targets: &[Target], options: &mut CheckOptions, rules: &
         settings: &root_settings,
         judge: &crate::rules::roots_in,
     };
+    // Only goroutine-outlives-context asks which functions detach a context parameter, and
+    // only of the packages it lints: the index holds their files, read when asked.
+    let detachers = rules
+        .iter()
+        .any(|r| r.name == crate::rules::GOROUTINE_OUTLIVES_CONTEXT);
     let in_targets = lang::go::Wanted {
         wrappers: true,
         types: true,
@@ -321,6 +328,16 @@ fn with_go_declarations(targets: &[Target], options: &mut CheckOptions, rules: &
     go.wrappers = wrappers;
     go.types = std::sync::Arc::new(lang::go::types::TypeIndex::new(types));
     go.siblings = std::sync::Arc::new(lang::go::siblings::SiblingIndex::siblings(sibling_files));
+    if detachers {
+        let files = targets
+            .iter()
+            .filter(|t| t.language == Language::Go)
+            .map(|t| t.path.clone());
+        go.detached = std::sync::Arc::new(lang::go::detached::DetachIndex::new(
+            files.collect(),
+            max_file_size,
+        ));
+    }
     let direct: Vec<lang::go::roots::RootStart> = root_files.into_iter().flatten().collect();
     let all_roots = if roots && !direct.is_empty() {
         let go_targets: Vec<&Target> = targets
@@ -452,15 +469,18 @@ fn with_callers(
 /// For the language server, which lints one document at a time: `settings` with what the Go
 /// package in `dir` declares (the files of the directory, tests excluded, and the `vendor/`
 /// packages they import, as `check` reads them): the types of its struct fields, the functions
-/// with a context-taking sibling and the functions that start their own root, chains included.
-/// Only when context-not-passed or callee-drops-context runs (no other rule asks); the
-/// workspace's cancel wrappers in `settings` are kept. Files that cannot be read are left out.
+/// with a context-taking sibling and the functions that start their own root, chains included,
+/// and the functions that may detach a context parameter at once. Only when
+/// context-not-passed, callee-drops-context or goroutine-outlives-context runs (no other rule
+/// asks); the workspace's cancel wrappers in `settings` are kept. Files that cannot be read
+/// are left out.
 pub fn with_package_declarations(dir: &Path, settings: &LintSettings) -> LintSettings {
     let rules = settings.rules_to_run();
-    if !rules
-        .iter()
-        .any(|r| r.name == crate::rules::CALLEE_DROPS_CONTEXT || r.name == "context-not-passed")
-    {
+    if !rules.iter().any(|r| {
+        r.name == crate::rules::CALLEE_DROPS_CONTEXT
+            || r.name == crate::rules::GOROUTINE_OUTLIVES_CONTEXT
+            || r.name == "context-not-passed"
+    }) {
         return settings.clone();
     }
     let files = package_files(dir).unwrap_or_default();

@@ -17,7 +17,9 @@
 //! to the function it runs. Watching it (`<-ctx.Done()`, `ctx.Err()`) is how a goroutine stops
 //! with the request: not a use. A named function of the file that only watches its context
 //! parameter, or only carries its values ([`context_values`]: logging, metrics, value getters,
-//! a function of the file that only does that), is not a use either.
+//! a function of the file that only does that), is not a use either; nor is a function of the
+//! package declared in another file that detaches it at once (looked up in the package's
+//! other files, [`crate::lang::go::detached`], only for a goroutine about to be reported).
 //!
 //! The handler waits for the goroutine on a path when it calls `Wait()` (a `sync.WaitGroup`, an
 //! errgroup), receives from or ranges over a channel the goroutine sends on or closes (or that
@@ -118,15 +120,28 @@ fn check_function<'a>(file: &GoFile<'a>, function: Node<'a>, out: &mut Vec<Diagn
         if file.mentions_any(statement, &tied) {
             continue;
         }
-        let uses = context_uses(file, &request, statement);
-        let Some(&first) = uses.first() else {
+        let Uses { mut uses, unseen } = context_uses(file, &request, statement);
+        if uses.is_empty() {
             continue;
-        };
+        }
         let graph = cfg.get_or_insert_with(|| Cfg::build(function, file.source, &never_returns));
         let Some(graph) = graph.as_ref() else {
             return;
         };
         let Some(exit) = unwaited_exit(file, graph, &request, statement) else {
+            continue;
+        };
+        // Only now, with a finding at hand, the arguments handed to a function declared in
+        // another file: one that detaches its parameter at once does no work with it.
+        if let Some((call, arguments)) = unseen {
+            uses.retain(|u| {
+                arguments
+                    .iter()
+                    .find(|(a, _)| a == u)
+                    .is_none_or(|(_, index)| !detached_in_package(file, call, *index))
+            });
+        }
+        let Some(&first) = uses.first() else {
             continue;
         };
         out.push(diagnostic(file, &request, statement, first, &uses, exit));
@@ -330,19 +345,34 @@ fn is_detach(file: &GoFile<'_>, call: Node<'_>) -> bool {
     file.calls_package(call, go::CONTEXT_PATHS) == Some("WithoutCancel")
 }
 
-/// Where the goroutine of `statement` passes the request's context to a call, in source order.
+/// Where the goroutine of a `go` statement passes the request's context to a call.
+struct Uses<'t> {
+    /// In source order.
+    uses: Vec<Node<'t>>,
+    /// The statement's call, when it runs a function not declared in the file (`f(...)`,
+    /// `x.m(...)`), and the arguments of `uses` it is handed, each with its index: whether
+    /// that function detaches them is asked only of a finding (see [`detached_in_package`]).
+    unseen: Option<(Node<'t>, Vec<(Node<'t>, usize)>)>,
+}
+
+/// Where the goroutine of `statement` passes the request's context to a call.
 fn context_uses<'t>(
     file: &GoFile<'t>,
     request: &RequestContext<'t>,
     statement: Node<'t>,
-) -> Vec<Node<'t>> {
+) -> Uses<'t> {
+    let none = Uses {
+        uses: Vec::new(),
+        unseen: None,
+    };
     let Some(call) = named_children(statement).find(|c| c.kind() == "call_expression") else {
-        return Vec::new();
+        return none;
     };
     let Some(function) = call.child_by_field_name("function") else {
-        return Vec::new();
+        return none;
     };
     let mut uses = Vec::new();
+    let mut unseen = Vec::new();
     let arguments: Vec<Node<'t>> = call
         .child_by_field_name("arguments")
         .map(|a| {
@@ -369,6 +399,9 @@ fn context_uses<'t>(
         });
         if !watcher {
             uses.push(*argument);
+            if callee.is_none() {
+                unseen.push((*argument, index));
+            }
         }
     }
     if function.kind() == "func_literal" {
@@ -388,7 +421,10 @@ fn context_uses<'t>(
     }
     uses.sort_by_key(|n| n.start_byte());
     uses.dedup();
-    uses
+    Uses {
+        uses,
+        unseen: (!unseen.is_empty()).then_some((call, unseen)),
+    }
 }
 
 /// The end of the first statement of the literal's body that waits for the request's
@@ -479,6 +515,44 @@ fn only_watches<'t>(file: &GoFile<'t>, function: Node<'t>, param: Node<'t>) -> b
             .into_iter()
             .filter(|r| *r != param)
             .all(|r| !passed_to_work(file, r))
+}
+
+/// Whether `call` runs a function of the package declared in another file (`f(...)`, or
+/// `x.m(...)` with `x` of a type of the package) that detaches its parameter `index` at once
+/// (`context.WithoutCancel`): see [`crate::lang::go::detached`]; known only when the file's
+/// directory is. The directory's files are read the first time it is asked about.
+fn detached_in_package(file: &GoFile<'_>, call: Node<'_>, index: usize) -> bool {
+    let index_of = &file.settings.detached;
+    let (Some(dir), Some(function)) = (file.dir, call.child_by_field_name("function")) else {
+        return false;
+    };
+    if index_of.is_empty() {
+        return false;
+    }
+    match function.kind() {
+        "identifier" => {
+            go::declaration_of(function, file.source).is_none()
+                && index_of.detaches(dir, &file.package, None, file.text(function), index)
+        }
+        "selector_expression" => {
+            let (Some(operand), Some(field)) = (
+                function.child_by_field_name("operand"),
+                function.child_by_field_name("field"),
+            ) else {
+                return false;
+            };
+            if matches!(file.callee(call), Some(go::Callee::Package { .. })) {
+                return false;
+            }
+            match file.type_of(operand) {
+                Some(go::types::TypeRef::Local(receiver)) => {
+                    index_of.detaches(dir, &file.package, Some(&receiver), file.text(field), index)
+                }
+                _ => false,
+            }
+        }
+        _ => false,
+    }
 }
 
 /// The one function (`f(...)`) or method (`x.f(...)`) of this file a call can mean.

@@ -192,6 +192,10 @@ pub fn find(name: &str) -> Option<&'static Rule> {
 pub const CALLEE_DROPS_CONTEXT: &str = callee_drops_context::RULE.name;
 pub use callee_drops_context::{callers_in, roots_in};
 
+/// The name of the rule that asks which functions of the linted packages detach a context
+/// parameter at once (see [`crate::lang::go::detached`]): the engine hands it their files.
+pub const GOROUTINE_OUTLIVES_CONTEXT: &str = goroutine_outlives_context::RULE.name;
+
 /// Whether `rule` can report something in the file scanned by `scan`, whose needles it has
 /// found: a closer byte scan of the rules whose needles alone let through many files they
 /// have nothing to say about (see [`context_not_passed::reported_calls`]; for

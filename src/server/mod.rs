@@ -1183,6 +1183,41 @@ mod tests {
     }
 
     #[test]
+    fn a_goroutine_handed_to_a_detaching_function_of_the_package_is_silent_from_the_cache_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let experiment = "package va\n\nimport \"context\"\n\ntype VA struct{}\n\n\
+             func (va *VA) runExperiment(ctx context.Context) {\n\
+             \tctx, cancel := context.WithCancel(context.WithoutCancel(ctx))\n\
+             \tdefer cancel()\n\t_ = ctx\n}\n";
+        std::fs::write(dir.path().join("va.go"), experiment).unwrap();
+        let path = dir.path().join("caa.go");
+        let text = "package va\n\nimport (\n\t\"context\"\n\n\tpb \"example.com/va/proto\"\n)\n\n\
+             func (va *VA) DoCAA(ctx context.Context, req *pb.IsCAAValidRequest) (*pb.IsCAAValidResponse, error) {\n\
+             \tgo va.runExperiment(ctx)\n\treturn &pb.IsCAAValidResponse{}, nil\n}\n";
+        std::fs::write(&path, text).unwrap();
+        let packages = Arc::new(PackageCache::default());
+        let first = lint_job(&path, 1, text, None, Relint::new(), &packages);
+        assert!(
+            first.linted.diagnostics.is_empty(),
+            "{:?}",
+            first.linted.diagnostics
+        );
+        let second = lint_job(&path, 2, text, None, first.relint, &packages);
+        assert!(
+            second.linted.diagnostics.is_empty(),
+            "{:?}",
+            second.linted.diagnostics
+        );
+        // The same goroutine without the package's file is reported.
+        let alone = tempfile::tempdir().unwrap();
+        let path = alone.path().join("caa.go");
+        std::fs::write(&path, text).unwrap();
+        let third = lint_job(&path, 1, text, None, Relint::new(), &packages);
+        let rules: Vec<&str> = third.linted.diagnostics.iter().map(|d| d.rule).collect();
+        assert_eq!(rules, ["goroutine-outlives-context"]);
+    }
+
+    #[test]
     fn a_re_lint_after_an_edit_reuses_the_package_read_and_the_previous_lint() {
         let dir = tempfile::tempdir().unwrap();
         // Another file of the package declares a method with a context-taking sibling, so

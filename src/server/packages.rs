@@ -1,5 +1,6 @@
 //! What each Go package directory declares (the type facts, context-taking siblings and
-//! root-starting functions of its files and of the `vendor/` packages they import, see
+//! root-starting functions of its files and of the `vendor/` packages they import, and its files
+//! where functions detaching a context parameter are looked for, see
 //! [`engine::with_package_declarations`]), read from disk once and kept while the directory's
 //! files are unchanged. Re-linting a document after an edit then neither reads its package
 //! again nor loses the incremental re-lint, which reuses the previous lint only when the
@@ -55,6 +56,7 @@ struct Declared {
     types: Arc<go::types::TypeIndex>,
     siblings: Arc<go::siblings::SiblingIndex>,
     roots: Arc<go::roots::RootIndex>,
+    detached: Arc<go::detached::DetachIndex>,
     wrappers: Vec<CancelWrapper>,
 }
 
@@ -83,6 +85,7 @@ impl PackageCache {
             types: Arc::clone(&go.types),
             siblings: Arc::clone(&go.siblings),
             roots: Arc::clone(&go.roots),
+            detached: Arc::clone(&go.detached),
             wrappers: go.wrappers.clone(),
         };
         let mut state = self.lock();
@@ -126,6 +129,7 @@ fn with(settings: &LintSettings, declared: &Declared) -> LintSettings {
     go.types = Arc::clone(&declared.types);
     go.siblings = Arc::clone(&declared.siblings);
     go.roots = Arc::clone(&declared.roots);
+    go.detached = Arc::clone(&declared.detached);
     go.wrappers = declared.wrappers.clone();
     settings
 }

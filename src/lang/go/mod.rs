@@ -5,6 +5,7 @@
 
 pub mod align;
 pub mod cfg;
+pub mod detached;
 pub mod gomod;
 pub mod imports;
 pub mod model;

@@ -47,6 +47,9 @@ pub struct GoSettings {
     /// The functions and methods of the scanned tree (its `vendor/` included) that take no
     /// context and start their own root (see [`roots`](super::roots)).
     pub roots: std::sync::Arc<super::roots::RootIndex>,
+    /// The functions and methods of the scanned tree that may detach a context parameter at
+    /// once, read when asked about (see [`detached`](super::detached)).
+    pub detached: std::sync::Arc<super::detached::DetachIndex>,
     /// `[rules.context-not-passed] slog = true`: `log/slog` calls without the context are
     /// reported too (info).
     pub slog_calls: bool,
@@ -166,6 +169,7 @@ impl GoSettings {
             types: Default::default(),
             siblings: Default::default(),
             roots: Default::default(),
+            detached: Default::default(),
             slog_calls: false,
         }
     }
