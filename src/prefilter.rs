@@ -103,6 +103,17 @@ const NARROW_RULES: &[(&str, Reach)] = &[
     ("errgroup-context", Reach::Named),
 ];
 
+/// The rules that read, of the file's declarations other than functions, only the package
+/// clause and the imports (the package's name, import paths and aliases): not its types,
+/// constants and variables (a name declared outside any function resolves to no
+/// declaration for them). A file where only these rules have candidates parses its type,
+/// constant and variable declarations only where they are candidates or reached themselves.
+const LIGHT_RULES: &[&str] = &[
+    "abandoned-sender",
+    "errgroup-context",
+    "goroutine-outlives-context",
+];
+
 fn reach(rule: &Rule) -> Reach {
     NARROW_RULES
         .iter()
@@ -124,7 +135,9 @@ pub struct Partial<'t> {
 /// where some rule that runs has a member of every needle group (counting members in the
 /// file's other non-function declarations, except for its `function_needles`); without any,
 /// nothing is parsed. Kept: every declaration other than a function (the package clause,
-/// imports, types, variables, constants), the candidates, then, until nothing changes, every
+/// imports, types, variables, constants; only the package clause and imports, and the types,
+/// variables and constants that are candidates or reached, when only [`LIGHT_RULES`] have
+/// candidates), the candidates, then, until nothing changes, every
 /// function or method whose name a candidate or kept function mentions and every one that
 /// mentions a package-level variable one of them mentions ([`closure`]); less for the
 /// candidates of rules that read less ([`Reach`]). Whole files:
@@ -167,17 +180,21 @@ pub(crate) fn go_parse_ranges_scanned<'t>(
         return None;
     }
     let found = ItemHits::scan(scan, &items);
+    // Whether declaration `k` is where a finding of `rule` can be.
+    let is_candidate = |rule: &Rule, k: usize| {
+        let here = |group: &&[Needle]| group.iter().any(|n| found.has(k, *n));
+        let anywhere =
+            |group: &&[Needle]| group.iter().any(|n| found.has(k, *n) || found.shared(*n));
+        rule.needles.iter().all(anywhere) && rule.function_needles.iter().all(here)
+    };
     // The declarations where a finding of an active rule with each reach can be.
     let candidates = |wanted: Reach| -> Vec<bool> {
         (0..items.len())
             .map(|k| {
-                active.iter().filter(|r| reach(r) == wanted).any(|rule| {
-                    let here = |group: &&[Needle]| group.iter().any(|n| found.has(k, *n));
-                    let anywhere = |group: &&[Needle]| {
-                        group.iter().any(|n| found.has(k, *n) || found.shared(*n))
-                    };
-                    rule.needles.iter().all(anywhere) && rule.function_needles.iter().all(here)
-                })
+                active
+                    .iter()
+                    .filter(|r| reach(r) == wanted)
+                    .any(|rule| is_candidate(rule, k))
             })
             .collect()
     };
@@ -193,10 +210,19 @@ pub(crate) fn go_parse_ranges_scanned<'t>(
             left_out_functions: Vec::new(),
         });
     }
+    // The types, constants and variables are read only when a rule other than
+    // [`LIGHT_RULES`] has a candidate.
+    let values_and_types_read = active
+        .iter()
+        .filter(|r| !LIGHT_RULES.contains(&r.name))
+        .any(|rule| (0..items.len()).any(|k| is_candidate(rule, k)));
     let kept: Vec<bool> = items
         .iter()
         .zip(&reached)
-        .map(|(item, reached)| item.function.is_none() || *reached)
+        .map(|(item, reached)| {
+            *reached
+                || item.function.is_none() && (values_and_types_read || !item.only_values_and_types)
+        })
         .collect();
     if kept.iter().all(|k| *k) {
         return None;
