@@ -89,16 +89,20 @@ enum Reach {
     /// The declaration and the functions and methods it names ([`named`]), not what those
     /// name in turn.
     Named,
+    /// The declaration and the functions and methods its `go` statements run
+    /// ([`go_callees`]).
+    GoCallees,
     /// The declaration alone.
     Itself,
 }
 
 /// The rules whose findings need less than [`Reach::Closure`]: abandoned-sender reads the
-/// function a `go` statement runs, context-not-passed nothing but the function with the call,
-/// errgroup-context the function with the `errgroup.WithContext` call and the functions it
-/// hands the group's context to.
+/// function a `go` statement runs (`declared_callee`: a function or method of the file named
+/// as the callee of the statement's call), context-not-passed nothing but the function with
+/// the call, errgroup-context the function with the `errgroup.WithContext` call and the
+/// functions it hands the group's context to.
 const NARROW_RULES: &[(&str, Reach)] = &[
-    ("abandoned-sender", Reach::Named),
+    ("abandoned-sender", Reach::GoCallees),
     ("context-not-passed", Reach::Itself),
     ("errgroup-context", Reach::Named),
 ];
@@ -201,8 +205,9 @@ pub(crate) fn go_parse_ranges_scanned<'t>(
     let reached: Vec<bool> = closure(&items, &candidates(Reach::Closure), Callees::Every)
         .into_iter()
         .zip(named(&items, &candidates(Reach::Named)))
+        .zip(go_callees(scan, &items, &candidates(Reach::GoCallees)))
         .zip(candidates(Reach::Itself))
-        .map(|((deep, named), itself)| deep || named || itself)
+        .map(|(((deep, named), go), itself)| deep || named || go || itself)
         .collect();
     if !reached.contains(&true) {
         return Some(Partial {
@@ -316,6 +321,90 @@ pub(crate) fn closure(items: &[Item<'_>], seeds: &[bool], which: Callees) -> Vec
         }
     }
     reached
+}
+
+/// The declarations `seeds` and every function or method named as the callee of the call of
+/// one of their `go` statements (`go f(…)`, `go x.y.f(…)`: `f`); every one whose name a seed
+/// mentions ([`named`]) when a `go` statement of the seed is beyond this (`go f[T](x)`, a
+/// callee across lines; a func literal, `go func(…) {…}(…)`, names none).
+fn go_callees(scan: &Scan<'_, '_>, items: &[Item<'_>], seeds: &[bool]) -> Vec<bool> {
+    let Some(go) = AUTOMATON.index.get(&Needle::Statement("go")).copied() else {
+        return named(items, seeds);
+    };
+    let bytes = scan.text.as_bytes();
+    let item_of = |at: usize| items.partition_point(|i| i.range.end <= at);
+    let mut lines = CommentLines::default();
+    let mut callees: Vec<&[u8]> = Vec::new();
+    let mut unsure_seeds = vec![false; items.len()];
+    for &(start, id) in &scan.occurrences {
+        let k = item_of(start);
+        if id != go || !seeds.get(k).copied().unwrap_or(false) || unsure_seeds[k] {
+            continue;
+        }
+        if !counts(
+            Needle::Statement("go"),
+            scan.text,
+            start,
+            0..bytes.len(),
+            &mut lines,
+        ) {
+            continue;
+        }
+        match go_callee(bytes, start + "go".len()) {
+            Some(Some(name)) => callees.push(name),
+            Some(None) => {}
+            None => unsure_seeds[k] = true,
+        }
+    }
+    let unsure = named(items, &unsure_seeds);
+    items
+        .iter()
+        .zip(seeds)
+        .zip(unsure)
+        .map(|((item, seed), unsure)| {
+            *seed
+                || unsure
+                || item
+                    .function
+                    .is_some_and(|f| callees.contains(&f.as_bytes()))
+        })
+        .collect()
+}
+
+/// The name of the function or method called by the `go` statement whose keyword ends at
+/// `at`: `Some(Some(f))` for `go f(` and `go x.y.f(` (blanks between, on the keyword's line),
+/// `Some(None)` for a func literal (`go func`), `None` for anything else.
+fn go_callee(bytes: &[u8], at: usize) -> Option<Option<&[u8]>> {
+    let mut i = at;
+    let mut last: Option<&[u8]> = None;
+    let mut after_dot = true;
+    while i < bytes.len() {
+        match bytes[i] {
+            b' ' | b'\t' => i += 1,
+            b'.' if !after_dot => {
+                after_dot = true;
+                i += 1;
+            }
+            b'(' if !after_dot => return Some(last),
+            b if is_ident_byte(b) && after_dot => {
+                let start = i;
+                while i < bytes.len() && is_ident_byte(bytes[i]) {
+                    i += 1;
+                }
+                let word = &bytes[start..i];
+                if last.is_none() && word == b"func" {
+                    return Some(None);
+                }
+                if !word.is_ascii() || word[0].is_ascii_digit() {
+                    return None;
+                }
+                last = Some(word);
+                after_dot = false;
+            }
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// The declarations `seeds` and every function or method whose name one of them mentions.
