@@ -217,10 +217,12 @@ pub(crate) fn go_parse_ranges_scanned<'t>(
     }
     // The types, constants and variables are read only when a rule other than
     // [`LIGHT_RULES`] has a candidate.
-    let values_and_types_read = active
-        .iter()
-        .filter(|r| !LIGHT_RULES.contains(&r.name))
-        .any(|rule| (0..items.len()).any(|k| is_candidate(rule, k)));
+    // (Without one of them active, the candidates found are another rule's.)
+    let values_and_types_read = !active.iter().any(|r| LIGHT_RULES.contains(&r.name))
+        || active
+            .iter()
+            .filter(|r| !LIGHT_RULES.contains(&r.name))
+            .any(|rule| (0..items.len()).any(|k| is_candidate(rule, k)));
     let kept: Vec<bool> = items
         .iter()
         .zip(&reached)
@@ -328,6 +330,9 @@ pub(crate) fn closure(items: &[Item<'_>], seeds: &[bool], which: Callees) -> Vec
 /// mentions ([`named`]) when a `go` statement of the seed is beyond this (`go f[T](x)`, a
 /// callee across lines; a func literal, `go func(…) {…}(…)`, names none).
 fn go_callees(scan: &Scan<'_, '_>, items: &[Item<'_>], seeds: &[bool]) -> Vec<bool> {
+    if !seeds.contains(&true) {
+        return seeds.to_vec();
+    }
     let Some(go) = AUTOMATON.index.get(&Needle::Statement("go")).copied() else {
         return named(items, seeds);
     };
