@@ -1370,7 +1370,8 @@ fn may_be_declared_value(bytes: &[u8], comma: usize) -> bool {
 /// Whether the group context bound from the `WithContext` call at `start` can be discarded or
 /// used after the group's `Wait`, as far as the text of its declaration `scope` tells: it is
 /// `_` (`g, _ := errgroup.WithContext(ctx)`), or after a `Wait` in `scope` its name occurs
-/// again, or a `for` loop may hold that `Wait` (a later iteration reaches earlier uses), or
+/// again, or a `for` loop may hold that `Wait` (a later iteration reaches earlier uses; not a
+/// loop that also holds a `:=` or `var` binding, which declares the context again first), or
 /// there is a `goto`. Otherwise no path from a `Wait` reaches a use. Whatever this does not
 /// follow (other bindings, a comment, non-ASCII text) counts.
 fn may_misuse_group_context(bytes: &[u8], start: usize, scope: std::ops::Range<usize>) -> bool {
@@ -1401,7 +1402,8 @@ fn may_misuse_group_context(bytes: &[u8], start: usize, scope: std::ops::Range<u
         return true;
     }
     at -= 1;
-    if at > 0 && bytes[at - 1] == b':' {
+    let short = at > 0 && bytes[at - 1] == b':';
+    if short {
         at -= 1;
     }
     let context_end = blank_before(at);
@@ -1419,13 +1421,27 @@ fn may_misuse_group_context(bytes: &[u8], start: usize, scope: std::ops::Range<u
     while before > 0 && matches!(bytes[before - 1], b' ' | b'\t' | b'\r') {
         before -= 1;
     }
-    let starts_statement = before == 0
-        || matches!(bytes[before - 1], b'\n' | b'{' | b';' | b'(')
-        || var_ends_at(bytes, before);
+    let after_var = var_ends_at(bytes, before);
+    let starts_statement =
+        before == 0 || matches!(bytes[before - 1], b'\n' | b'{' | b';' | b'(') || after_var;
     let context = &bytes[context_start..context_end];
     if !starts_statement || context == b"_" {
         return true;
     }
+    // A `:=` or `var` binding declares its variables each time its block runs: a loop that
+    // holds the binding as well as the `Wait` comes back to it before any use of the
+    // variable (a use before it in the loop is of another variable), unless the binding is
+    // the loop's initial statement (`for g, ctx := …; ; {`: right after the keyword).
+    let declares = short || after_var || in_var_group(bytes, group, scope.start);
+    let comes_back = |keyword: usize| {
+        let header = keyword + "for".len();
+        declares
+            && header < group
+            && bytes[header..group]
+                .iter()
+                .find(|b| !is_blank(**b))
+                .is_some_and(|b| *b != b'/')
+    };
     // Where a statement can begin (not in a comment after `//`, as `for` often is).
     let statements = |word: &'static [u8], from: usize, to: usize| {
         memchr::memmem::find_iter(&bytes[from..to], word)
@@ -1441,7 +1457,9 @@ fn may_misuse_group_context(bytes: &[u8], start: usize, scope: std::ops::Range<u
     waits.into_iter().any(|wait| {
         let used_after = memchr::memmem::find_iter(&bytes[wait..scope.end], context)
             .any(|i| is_word(bytes, wait + i, wait + i + context.len()));
-        used_after || statements(b"for", scope.start, wait).any(|f| may_be_in_loop(bytes, f, wait))
+        used_after
+            || statements(b"for", scope.start, wait)
+                .any(|f| !comes_back(f) && may_be_in_loop(bytes, f, wait))
     })
 }
 
@@ -1898,6 +1916,24 @@ mod tests {
             "// Wait for the group's goroutines\n\t// for a while.\n\treturn g.Wait()",
         ] {
             assert!(!binds(fine), "{fine}");
+        }
+        // A loop around the `Wait` that holds a `:=` or `var` binding too comes back to it
+        // (a new context) first, unless the binding is the loop's initial statement; to an
+        // assignment, it does not.
+        let in_loop = |header: &str, binding: &str| {
+            let text = format!("package p\nimport \"golang.org/x/sync/errgroup\"\nfunc f() error {{\n\tfor {header}{{\n\t\tuse(gctx)\n\t\t{binding}\n\t\tg.Wait()\n\t}}\n}}\n");
+            !rules_for(Language::Go, &text, None, &group).is_empty()
+        };
+        let declared = "g, gctx := errgroup.WithContext(ctx)";
+        let in_group = "var (\n\t\t\tn = 1\n\t\t\tg, gctx = errgroup.WithContext(ctx)\n\t\t)";
+        assert!(!in_loop("_, x := range xs ", declared));
+        assert!(!in_loop("", in_group));
+        assert!(in_loop("", "g, gctx = errgroup.WithContext(ctx)"));
+        for header in [
+            "\n\tg, gctx := errgroup.WithContext(ctx); ; ",
+            "/* c */ g, gctx := errgroup.WithContext(ctx); ; ",
+        ] {
+            assert!(in_loop(header, ""), "{header}");
         }
         let discarded = "package p\nimport \"golang.org/x/sync/errgroup\"\nfunc f() {\n\tg, _ := errgroup.WithContext(ctx)\n\tg.Go(h)\n}\n";
         assert!(!rules_for(Language::Go, discarded, None, &group).is_empty());

@@ -116,7 +116,9 @@ pub enum Needle {
     UnbufferedChannel,
     /// A `WithContext` call (the word, in code) bound as `g, ctx :=` (`=`, `var g, ctx =`)
     /// whose context is `_` or may be used after a `Wait` of the declaration: its name occurs
-    /// after a `Wait`, a `for` loop may hold the `Wait`, or there is a `goto`. Where the text
+    /// after a `Wait`, a `for` loop may hold the `Wait` (for a `:=` or `var` binding, a loop
+    /// that begins after it or whose initial statement it may be: a loop holding it and the
+    /// `Wait` declares the context anew before a use), or there is a `goto`. Where the text
     /// is beyond this (another binding, a comment), it counts.
     GroupContext,
     /// These bytes anywhere, comments included (suppression comments).
