@@ -1245,9 +1245,11 @@ fn may_make_unbuffered_channel(rest: &[u8]) -> bool {
 /// to a field or to a variable declared before, nor an argument or element after a comma),
 /// whose name occurs in `scope` followed by `<-` (a send, in a func literal), or alone between
 /// `(` or `,` and `,` or `)` (an argument, as of the call of a `go` statement: the function it
-/// runs sends on its parameter). A channel used neither way is never handed to a goroutine
-/// that sends on it. Whatever this does not follow (a list of names or values, a typed `var`,
-/// a comment, non-ASCII text) counts.
+/// runs sends on its parameter), and not received right after every `go` statement that
+/// names it ([`received_after_every_go`]). A channel used neither way is never handed to a
+/// goroutine that sends on it; one received so is never given up while its sender may still
+/// send. Whatever this does not follow (a list of names or values, a typed `var`, a comment,
+/// non-ASCII text) counts.
 fn may_reach_a_sender(bytes: &[u8], start: usize, scope: std::ops::Range<usize>) -> bool {
     let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
     let inline_blank = |b: u8| matches!(b, b' ' | b'\t' | b'\r');
@@ -1301,7 +1303,7 @@ fn may_reach_a_sender(bytes: &[u8], start: usize, scope: std::ops::Range<usize>)
         return false;
     }
     let text = &bytes[scope.clone()];
-    memchr::memmem::find_iter(text, name).any(|found| {
+    let sent_or_passed = memchr::memmem::find_iter(text, name).any(|found| {
         let (from, to) = (scope.start + found, scope.start + found + name.len());
         if !is_word(bytes, from, to) {
             return false;
@@ -1329,6 +1331,190 @@ fn may_reach_a_sender(bytes: &[u8], start: usize, scope: std::ops::Range<usize>)
             Some(b) => unsure(b),
             None => false,
         }
+    });
+    sent_or_passed && !received_after_every_go(bytes, start, name, scope.end)
+}
+
+/// Whether every `go` statement that names the channel `name` after the `make` at `start`,
+/// up to `end` (the end of the declaration), is followed in its block by a receive from it
+/// (`v := <-name`, `v = <-name`, `if v := <-name; …`, `<-name`, `return <-name`) that every
+/// path from the statement reaches: nothing between them returns or jumps (`return`, `goto`,
+/// `break`, `continue`, `fallthrough`), begins another case of a `switch` or `select` or
+/// closes the block, and the name does not occur before the receive (another variable could
+/// have it there). Then no path from the goroutine's start gives up the channel. Whatever
+/// this does not follow (the end of a `go` statement, a literal or comment left open, a `/*`
+/// comment, non-ASCII code) does not hold.
+fn received_after_every_go(bytes: &[u8], start: usize, name: &[u8], end: usize) -> bool {
+    let mut from = start;
+    while let Some(found) = memchr::memmem::find(&bytes[from..end], b"go") {
+        let go = from + found;
+        from = go + "go".len();
+        if !is_word(bytes, go, from) || !begins_statement(bytes, go) {
+            continue;
+        }
+        // The statement: to the end of the line (or a `;`) where no bracket is left open,
+        // after the `)` that ends its call.
+        let mut depth = 0usize;
+        let mut last = None;
+        let mut names = false;
+        let mut statement_end = None;
+        for code in code_from(bytes, from, end) {
+            let Some(code) = code else {
+                return false;
+            };
+            match code {
+                Code::Word(first, past) => {
+                    names |= &bytes[first..past] == name;
+                    last = None;
+                }
+                Code::Byte(at, b'\n' | b';') if depth == 0 => {
+                    statement_end = Some(at);
+                    break;
+                }
+                Code::Byte(_, b) => {
+                    match b {
+                        b'(' | b'[' | b'{' => depth += 1,
+                        b')' | b']' | b'}' => match depth.checked_sub(1) {
+                            Some(d) => depth = d,
+                            None => return false,
+                        },
+                        _ => {}
+                    }
+                    if b != b'\n' {
+                        last = Some(b);
+                    }
+                }
+            }
+        }
+        let Some(statement_end) = statement_end.filter(|_| last == Some(b')')) else {
+            return false;
+        };
+        if names && !received_next(bytes, statement_end, name, end) {
+            return false;
+        }
+        from = statement_end;
+    }
+    true
+}
+
+/// Whether a receive from `name` (as [`received_after_every_go`] takes one) comes next in
+/// the block after the statement that ends at `from`, up to `end`.
+fn received_next(bytes: &[u8], from: usize, name: &[u8], end: usize) -> bool {
+    let mut depth = 0usize;
+    // The last three bytes of code before the current word (`None`: a word).
+    let mut before: [Option<(usize, u8)>; 3] = [None; 3];
+    let mut codes = code_from(bytes, from, end);
+    while let Some(code) = codes.next() {
+        let Some(code) = code else {
+            return false;
+        };
+        match code {
+            Code::Word(first, past) => {
+                let word = &bytes[first..past];
+                if word == name {
+                    // `<-name` after the start of a statement or an assignment's `=` (not `==`,
+                    // `!=`, `<=` or `>=`: a receive in a condition may not be made).
+                    let statement_or_assignment = |before: Option<(usize, u8)>| match before {
+                        Some((_, b'\n' | b';')) => true,
+                        Some((e, b'=')) => !matches!(bytes[e - 1], b'=' | b'!' | b'<' | b'>'),
+                        _ => false,
+                    };
+                    return depth == 0
+                        && matches!(before, [a, Some((l, b'<')), Some((m, b'-'))]
+                            if m == l + 1 && statement_or_assignment(a));
+                }
+                match word {
+                    b"return" => {
+                        let rest: Vec<Option<Code>> = codes.by_ref().take(3).collect();
+                        return depth == 0
+                            && matches!(rest.as_slice(),
+                                [Some(Code::Byte(l, b'<')), Some(Code::Byte(m, b'-')), Some(Code::Word(s, e))]
+                                if *m == l + 1 && &bytes[*s..*e] == name);
+                    }
+                    b"goto" | b"break" | b"continue" | b"fallthrough" => return false,
+                    b"case" | b"default" if depth == 0 => return false,
+                    _ => {}
+                }
+                before = [None; 3];
+            }
+            Code::Byte(at, b) => {
+                match b {
+                    b'(' | b'[' | b'{' => depth += 1,
+                    b')' | b']' | b'}' => match depth.checked_sub(1) {
+                        Some(d) => depth = d,
+                        None => return false,
+                    },
+                    _ => {}
+                }
+                before = [before[1], before[2], Some((at, b))];
+            }
+        }
+    }
+    false
+}
+
+/// A piece of code: a word (an identifier or keyword) or another byte (a string, rune or raw
+/// string stands as its opening quote).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Code {
+    Word(usize, usize),
+    Byte(usize, u8),
+}
+
+/// The code of `bytes[from..end]`, in order, with blanks and `//` comments left out; an item
+/// `None` where the text is beyond this (a literal left open before `end`, a `/*` comment, a
+/// byte that is not ASCII outside literals), after which nothing more comes.
+fn code_from(bytes: &[u8], from: usize, end: usize) -> impl Iterator<Item = Option<Code>> + '_ {
+    let mut i = from;
+    let mut stopped = false;
+    std::iter::from_fn(move || {
+        while i < end && !stopped {
+            let b = bytes[i];
+            let at = i;
+            match b {
+                b' ' | b'\t' | b'\r' => i += 1,
+                b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                    i = memchr::memchr(b'\n', &bytes[i..end]).map_or(end, |n| i + n);
+                }
+                b'/' if bytes.get(i + 1) == Some(&b'*') => stopped = true,
+                b'`' => match memchr::memchr(b'`', &bytes[i + 1..end]) {
+                    Some(n) => {
+                        i += n + 2;
+                        return Some(Some(Code::Byte(at, b)));
+                    }
+                    None => stopped = true,
+                },
+                b'"' | b'\'' => {
+                    let mut j = i + 1;
+                    while j < end && bytes[j] != b && bytes[j] != b'\n' {
+                        j += if bytes[j] == b'\\' { 2 } else { 1 };
+                    }
+                    if j >= end || bytes[j] != b {
+                        stopped = true;
+                    } else {
+                        i = j + 1;
+                        return Some(Some(Code::Byte(at, b)));
+                    }
+                }
+                _ if !b.is_ascii() => stopped = true,
+                _ if is_ident_byte(b) => {
+                    while i < end && is_ident_byte(bytes[i]) {
+                        i += 1;
+                    }
+                    return Some(Some(Code::Word(at, i)));
+                }
+                _ => {
+                    i += 1;
+                    return Some(Some(Code::Byte(at, b)));
+                }
+            }
+        }
+        if stopped {
+            i = end;
+            stopped = false;
+            return Some(None);
+        }
+        None
     })
 }
 
@@ -1769,7 +1955,7 @@ mod tests {
 
     #[test]
     fn narrow_rules_keep_less() {
-        let text = "package p\n\nimport (\n\t\"context\"\n\n\t\"golang.org/x/sync/errgroup\"\n)\n\nfunc f(ctx context.Context) error {\n\tg, _ := errgroup.WithContext(ctx)\n\tg.Go(work)\n\treturn g.Wait()\n}\n\nfunc work() error { return deeper() }\n\nfunc deeper() error { return nil }\n\nfunc s() int {\n\tc := make(chan int)\n\tgo send(c)\n\treturn <-c\n}\n\nfunc send(c chan int) { c <- deeper2() }\n\nfunc deeper2() int { return 1 }\n";
+        let text = "package p\n\nimport (\n\t\"context\"\n\n\t\"golang.org/x/sync/errgroup\"\n)\n\nfunc f(ctx context.Context) error {\n\tg, _ := errgroup.WithContext(ctx)\n\tg.Go(work)\n\treturn g.Wait()\n}\n\nfunc work() error { return deeper() }\n\nfunc deeper() error { return nil }\n\nfunc s() int {\n\tc := make(chan int)\n\tgo send(c)\n\tif late {\n\t\treturn 0\n\t}\n\treturn <-c\n}\n\nfunc send(c chan int) { c <- deeper2() }\n\nfunc deeper2() int { return 1 }\n";
         let kept = |rule: &str| -> Vec<&str> {
             let settings = LintSettings::only(&[find(rule).unwrap()]);
             let partial = go_parse_ranges(text, None, &settings).expect("partly parsed");
@@ -1890,6 +2076,36 @@ mod tests {
         ] {
             assert!(!declares(unsent), "{unsent}");
         }
+        // ... unless every `go` statement naming it is followed by a receive from it that
+        // every path from there reaches.
+        let sent = "c := make(chan int)\n\tgo func() { c <- 1 }()";
+        for received in [
+            "\n\t<-c",
+            "\n\tv, ok := <-c",
+            "\n\tif err := <-c; err != nil {\n\t\treturn\n\t}",
+            "\n\tif ok {\n\t\tlog(\"c\") // c\n\t}\n\tfor i := range n {\n\t\twork(i)\n\t}\n\treturn <-c",
+        ] {
+            assert!(!declares(&format!("{sent}{received}")), "{received}");
+        }
+        for abandoned in [
+            "\n\tif x {\n\t\treturn\n\t}\n\t<-c",
+            "\n\tfor _, x := range xs {\n\t\tif x {\n\t\t\tbreak\n\t\t}\n\t}\n\t<-c",
+            "\n\tif ready && <-c {\n\t}",
+            "\n\tx = a == <-c",
+            "\n\tselect {\n\tcase <-c:\n\tcase <-done:\n\t}",
+            "\n\tc := other\n\t<-c",
+            "\n\tgo func() { c <- 2 }()\n\t<-c",
+            " /* started */\n\t<-c",
+            "\n\tf(<-c)",
+        ] {
+            assert!(declares(&format!("{sent}{abandoned}")), "{abandoned}");
+        }
+        assert!(declares(
+            "for {\n\t\tc := make(chan int)\n\t\tgo send(c)\n\t}\n\t<-c"
+        ));
+        assert!(declares(
+            "c := make(chan int)\n\tswitch {\n\tcase a:\n\t\tgo send(c)\n\tcase b:\n\t\t<-c\n\t}"
+        ));
         let off = LintSettings {
             prefilter: false,
             ..LintSettings::only(&[find("abandoned-sender").unwrap()])

@@ -109,10 +109,12 @@ pub enum Needle {
     /// the word `make`, in code, after `=` or `,` and then `(chan` (blanks aside), with no
     /// buffer size other than `0` before the closing parenthesis, whose name (`name :=`,
     /// `var name =`, `name =` in a `var ( … )` group) the declaration sends on (`name <-`) or
-    /// passes as an argument (`(name)`, `, name,`). Not one: a value assigned to a variable
-    /// declared before or to a field (`name =`, `x.f =`), an argument or element after a
-    /// comma (`f(x, make(chan T))`, `T{a, make(chan T)}`). Where the text is beyond this (a
-    /// string, a comment, a list of names), it counts.
+    /// passes as an argument (`(name)`, `, name,`), unless every `go` statement naming it is
+    /// followed in its block by a receive from it that every path reaches (`v := <-name`,
+    /// `return <-name`, with no `return`, jump or other case between). Not one: a value
+    /// assigned to a variable declared before or to a field (`name =`, `x.f =`), an argument
+    /// or element after a comma (`f(x, make(chan T))`, `T{a, make(chan T)}`). Where the text
+    /// is beyond this (a string, a comment, a list of names), it counts.
     UnbufferedChannel,
     /// A `WithContext` call (the word, in code) bound as `g, ctx :=` (`=`, `var g, ctx =`)
     /// whose context is `_` or may be used after a `Wait` of the declaration: its name occurs
