@@ -825,7 +825,8 @@ pub struct Scan<'a, 'g> {
     /// Every occurrence of a pattern of [`AUTOMATON`]: (start, pattern); whether it counts is
     /// judged where it is asked.
     occurrences: Vec<(usize, usize)>,
-    /// By pattern of [`AUTOMATON`]: whether an occurrence counts.
+    /// By pattern of [`AUTOMATON`]: whether an occurrence counts (for a needle
+    /// [`judged_when_asked`], whether one is in code).
     found: Vec<bool>,
     /// By [`CANCEL`], [`HANDLER`], [`REQUEST`].
     names: [Names; 3],
@@ -849,9 +850,12 @@ impl<'a, 'g> Scan<'a, 'g> {
                 let id = hit.pattern().as_usize();
                 occurrences.push((hit.start(), id));
                 if !found[id] {
-                    let scope = 0..text.len();
-                    found[id] =
-                        counts(automaton.patterns[id], text, hit.start(), scope, &mut lines);
+                    let needle = automaton.patterns[id];
+                    found[id] = if judged_when_asked(needle) {
+                        !lines.is_comment(text.as_bytes(), hit.start())
+                    } else {
+                        counts(needle, text, hit.start(), 0..text.len(), &mut lines)
+                    };
                 }
             }
         }
@@ -949,6 +953,19 @@ impl<'a, 'g> Scan<'a, 'g> {
                         0,
                     )
             }),
+            Needle::UnbufferedChannel | Needle::GroupContext => {
+                AUTOMATON.index.get(&needle).is_some_and(|id| {
+                    let mut lines = CommentLines::default();
+                    self.found[*id]
+                        && self
+                            .occurrences
+                            .iter()
+                            .filter(|(_, pattern)| pattern == id)
+                            .any(|(start, _)| {
+                                counts(needle, self.text, *start, 0..self.text.len(), &mut lines)
+                            })
+                })
+            }
             Needle::SiblingCall => !self.sibling_calls().is_empty(),
             Needle::RootCall => !self.root_calls().is_empty(),
             Needle::SlogLevel => self.go.slog_calls && slog_levels().any(|id| self.found[id]),
@@ -1005,6 +1022,17 @@ impl<'a, 'g> Scan<'a, 'g> {
                 .calls_in_file(self.text, self.path, &self.go.types)
         })
     }
+}
+
+/// Whether the occurrences of `needle` in a file are judged only where a rule that runs asks
+/// ([`Scan::contains`]), not when the file is scanned: their check reads far beyond the hit
+/// (a parameter list's opening, a channel's or group's uses), which a run without the rules
+/// that need them should not pay for.
+fn judged_when_asked(needle: Needle) -> bool {
+    matches!(
+        needle,
+        Needle::Parameter(_) | Needle::UnbufferedChannel | Needle::GroupContext
+    )
 }
 
 /// Whether the occurrence of `needle` at `start` counts: a word where the needle is one, and
@@ -1245,10 +1273,11 @@ fn may_make_unbuffered_channel(rest: &[u8]) -> bool {
 /// to a field or to a variable declared before, nor an argument or element after a comma),
 /// whose name occurs in `scope` followed by `<-` (a send, in a func literal), or alone between
 /// `(` or `,` and `,` or `)` (an argument, as of the call of a `go` statement: the function it
-/// runs sends on its parameter), and not received right after every `go` statement that
-/// names it ([`received_after_every_go`]). A channel used neither way is never handed to a
-/// goroutine that sends on it; one received so is never given up while its sender may still
-/// send. Whatever this does not follow (a list of names or values, a typed `var`, a comment,
+/// runs sends on its parameter), and neither used in its block other than by a receive
+/// ([`used_in_its_block`]) nor received right after every `go` statement that names it
+/// ([`received_after_every_go`]). A channel used neither way is never handed to a goroutine
+/// that sends on it; one used so has no sender the rule knows, one received so is never
+/// given up while its sender may still send. Whatever this does not follow (a list of names or values, a typed `var`, a comment,
 /// non-ASCII text) counts.
 fn may_reach_a_sender(bytes: &[u8], start: usize, scope: std::ops::Range<usize>) -> bool {
     let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
@@ -1332,7 +1361,59 @@ fn may_reach_a_sender(bytes: &[u8], start: usize, scope: std::ops::Range<usize>)
             None => false,
         }
     });
-    sent_or_passed && !received_after_every_go(bytes, start, name, scope.end)
+    sent_or_passed
+        && !used_in_its_block(bytes, start, name, scope.end)
+        && !received_after_every_go(bytes, start, name, scope.end)
+}
+
+/// Whether the variable `name` bound from the `make` at `start` is used after it directly in
+/// its block, out of any bracket, other than by a receive (`return name`, `for range name`,
+/// `name <- v`, `x = name`, `if name != nil`): only receives and arguments of `go` statements
+/// may use a channel outside its goroutine for the goroutine to be its sender. Not counted:
+/// a field (`x.name`), a label (`name:`, `goto name`), a name before `:` or `,` (it may be
+/// declared again there) or after `var`, `const` or `type`. Reading stops at the end of the
+/// block, a case of a `switch` or `select`, or `end`; where the text is beyond this (see
+/// [`code_from`]), there is no use.
+fn used_in_its_block(bytes: &[u8], start: usize, name: &[u8], end: usize) -> bool {
+    let mut depth = 0usize;
+    let mut previous: [Option<Code>; 2] = [None, None];
+    let mut codes = code_from(bytes, start, end).peekable();
+    while let Some(code) = codes.next() {
+        let Some(code) = code else {
+            return false;
+        };
+        match code {
+            Code::Byte(_, b'(' | b'[' | b'{') => depth += 1,
+            Code::Byte(_, b')' | b']' | b'}') => match depth.checked_sub(1) {
+                Some(d) => depth = d,
+                None => return false,
+            },
+            Code::Word(first, past) if depth == 0 => {
+                let word = &bytes[first..past];
+                if matches!(word, b"case" | b"default") {
+                    return false;
+                }
+                if word == name {
+                    let not_a_use =
+                        match previous {
+                            [_, Some(Code::Byte(_, b'.'))] => true,
+                            [Some(Code::Byte(l, b'<')), Some(Code::Byte(m, b'-'))] => m == l + 1,
+                            [_, Some(Code::Word(s, e))] => matches!(
+                                &bytes[s..e],
+                                b"goto" | b"break" | b"continue" | b"var" | b"const" | b"type"
+                            ),
+                            _ => false,
+                        } || matches!(codes.peek(), Some(Some(Code::Byte(_, b':' | b','))));
+                    if !not_a_use {
+                        return true;
+                    }
+                }
+            }
+            _ => {}
+        }
+        previous = [previous[1], Some(code)];
+    }
+    false
 }
 
 /// Whether every `go` statement that names the channel `name` after the `make` at `start`,
@@ -2100,6 +2181,27 @@ mod tests {
         ] {
             assert!(declares(&format!("{sent}{abandoned}")), "{abandoned}");
         }
+        // ... or used directly in its block other than by a receive (not by the goroutine).
+        for used in [
+            "\n\treturn c",
+            "\n\treturn nil, c",
+            "\n\tfor v := range c {\n\t\tuse(v)\n\t}",
+            "\n\tif c != nil {\n\t}",
+            "\n\tc <- 2",
+        ] {
+            assert!(!declares(&format!("{sent}{used}")), "{used}");
+        }
+        for not_used in [
+            "\n\ts.c = 1",
+            "\n\tif x {\n\t\treturn c\n\t}",
+            "\n\tc, err := f()",
+            "\n\tgoto c",
+        ] {
+            assert!(declares(&format!("{sent}{not_used}")), "{not_used}");
+        }
+        assert!(declares(
+            "switch {\n\tcase a:\n\t\tc := make(chan int)\n\t\tgo send(c)\n\tcase b:\n\t\treturn c\n\t}"
+        ));
         assert!(declares(
             "for {\n\t\tc := make(chan int)\n\t\tgo send(c)\n\t}\n\t<-c"
         ));

@@ -109,9 +109,11 @@ pub enum Needle {
     /// the word `make`, in code, after `=` or `,` and then `(chan` (blanks aside), with no
     /// buffer size other than `0` before the closing parenthesis, whose name (`name :=`,
     /// `var name =`, `name =` in a `var ( … )` group) the declaration sends on (`name <-`) or
-    /// passes as an argument (`(name)`, `, name,`), unless every `go` statement naming it is
-    /// followed in its block by a receive from it that every path reaches (`v := <-name`,
-    /// `return <-name`, with no `return`, jump or other case between). Not one: a value
+    /// passes as an argument (`(name)`, `, name,`), unless its block uses it out of brackets
+    /// other than by a receive (`return name`, `for range name`) or every `go` statement
+    /// naming it is followed in its block by a receive from it that every path reaches
+    /// (`v := <-name`, `return <-name`, with no `return`, jump or other case between). Judged
+    /// only where partial parsing or a rule that runs asks. Not one: a value
     /// assigned to a variable declared before or to a field (`name =`, `x.f =`), an argument
     /// or element after a comma (`f(x, make(chan T))`, `T{a, make(chan T)}`). Where the text
     /// is beyond this (a string, a comment, a list of names), it counts.
@@ -121,7 +123,8 @@ pub enum Needle {
     /// after a `Wait`, a `for` loop may hold the `Wait` (for a `:=` or `var` binding, a loop
     /// that begins after it or whose initial statement it may be: a loop holding it and the
     /// `Wait` declares the context anew before a use), or there is a `goto`. Where the text
-    /// is beyond this (another binding, a comment), it counts.
+    /// is beyond this (another binding, a comment), it counts. Judged only where partial
+    /// parsing or a rule that runs asks.
     GroupContext,
     /// These bytes anywhere, comments included (suppression comments).
     Comment(&'static str),
