@@ -480,15 +480,15 @@ pub(crate) fn reaching(items: &[Item<'_>], targets: &[bool], which: Callees) -> 
 
 /// The needles found in each item of a Go file's outline.
 struct ItemHits<'t> {
-    /// By item, then by pattern of [`AUTOMATON`] (a [`Needle::Parameter`]: any occurrence,
-    /// see `parameters`).
+    /// By item, then by pattern of [`AUTOMATON`] (a needle [`judged_when_asked`]: any
+    /// occurrence, see `asked`).
     found: Vec<bool>,
-    /// The text, and the start of each item's scope (see [`counts`]).
+    /// The text, and each item's scope (see [`counts`]).
     text: &'t str,
-    scopes: Vec<usize>,
-    /// The occurrences of [`Needle::Parameter`] patterns: (item, start, pattern), in the order
-    /// of the scan; whether one is in code in a parameter list is judged when asked.
-    parameters: Vec<(usize, usize, usize)>,
+    scopes: Vec<std::ops::Range<usize>>,
+    /// The occurrences of the patterns of needles [`judged_when_asked`]: (item, start,
+    /// pattern), in the order of the scan; whether one counts is judged when asked.
+    asked: Vec<(usize, usize, usize)>,
     patterns: usize,
     /// By item: a name only the settings know of a cancel function, of a handler type, of a
     /// request type; a call of a function with a context-taking sibling.
@@ -519,14 +519,14 @@ impl<'t> ItemHits<'t> {
         let patterns = automaton.patterns.len();
         let item_of = |at: usize| items.partition_point(|i| i.range.end <= at);
         let mut found = vec![false; items.len() * patterns];
-        let mut parameters = Vec::new();
+        let mut asked = Vec::new();
         let mut lines = CommentLines::default();
         for &(start, id) in &scan.occurrences {
             let item = item_of(start);
             let slot = item * patterns + id;
-            if slot < found.len() && matches!(automaton.patterns[id], Needle::Parameter(_)) {
+            if slot < found.len() && judged_when_asked(automaton.patterns[id]) {
                 found[slot] = true;
-                parameters.push((item, start, id));
+                asked.push((item, start, id));
                 continue;
             }
             if slot < found.len() && !found[slot] {
@@ -571,8 +571,8 @@ impl<'t> ItemHits<'t> {
             slog_calls: scan.go.slog_calls,
             found,
             text,
-            scopes: items.iter().map(|i| i.range.start).collect(),
-            parameters,
+            scopes: items.iter().map(|i| i.range.clone()).collect(),
+            asked,
             patterns,
             shared: Default::default(),
             functions: items.iter().map(|i| i.function.is_some()).collect(),
@@ -610,15 +610,31 @@ impl<'t> ItemHits<'t> {
                 found(*id)
                     && any_in_parameter_list(
                         self.text.as_bytes(),
-                        self.parameters
-                            .iter()
-                            .filter(|(item, _, pattern)| *item == k && pattern == id)
-                            .map(|(_, start, _)| *start),
-                        self.scopes[k],
+                        self.asked_in(k, *id),
+                        self.scopes[k].start,
                     )
             }),
+            Needle::UnbufferedChannel | Needle::GroupContext => {
+                AUTOMATON.index.get(&needle).is_some_and(|id| {
+                    let mut lines = CommentLines::default();
+                    found(*id)
+                        && self.asked_in(k, *id).any(|start| {
+                            let scope = self.scopes[k].clone();
+                            counts(needle, self.text, start, scope, &mut lines)
+                        })
+                })
+            }
             _ => AUTOMATON.index.get(&needle).is_some_and(|id| found(*id)),
         }
+    }
+
+    /// The starts of the occurrences of the pattern `id` (of a needle [`judged_when_asked`])
+    /// in item `k`.
+    fn asked_in(&self, k: usize, id: usize) -> impl Iterator<Item = usize> + '_ {
+        self.asked
+            .iter()
+            .filter(move |(item, _, pattern)| *item == k && *pattern == id)
+            .map(|(_, start, _)| *start)
     }
 
     /// Whether an item that is not a function has `needle`.
