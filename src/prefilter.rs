@@ -610,6 +610,7 @@ impl<'t> ItemHits<'t> {
                 found(*id)
                     && any_in_parameter_list(
                         self.text.as_bytes(),
+                        text_of(needle),
                         self.asked_in(k, *id),
                         self.scopes[k].start,
                     )
@@ -962,6 +963,7 @@ impl<'a, 'g> Scan<'a, 'g> {
                 self.found[*id]
                     && any_in_parameter_list(
                         self.text.as_bytes(),
+                        text_of(needle),
                         self.occurrences
                             .iter()
                             .filter(|(_, pattern)| pattern == id)
@@ -1092,17 +1094,74 @@ fn counts(
     }
 }
 
-/// Whether one of these occurrences of a [`Needle::Parameter`] (their starts, in text order)
-/// is in code, not a comment, and may be in a parameter list; reading back stops at `from`.
+/// Whether one of these occurrences of the [`Needle::Parameter`] `needle` (their starts, in
+/// text order) is in code, not a comment, may end the type of the last parameter of a list
+/// ([`may_end_last_pointer_parameter`]) and may be in a parameter list; reading back stops at
+/// `from`.
 fn any_in_parameter_list(
     bytes: &[u8],
+    needle: &str,
     mut starts: impl Iterator<Item = usize>,
     from: usize,
 ) -> bool {
     let mut lines = CommentLines::default();
     starts.any(|start| {
-        !lines.is_comment(bytes, start) && in_parameter_list(bytes, start, from.min(start))
+        !lines.is_comment(bytes, start)
+            && may_end_last_pointer_parameter(bytes, start, start + needle.len())
+            && in_parameter_list(bytes, start, from.min(start))
     })
+}
+
+/// Whether `bytes[start..end]` may end the name of a package's type that the last parameter
+/// of a list points to (`req *pb.GetRequest)`, `r *http.Request,\n)`): after it a `)`, or a
+/// `,` and a `)`; before it the rest of the name, a `.`, the package's name and a `*`
+/// (blanks aside). A comment or non-ASCII text on the way counts.
+fn may_end_last_pointer_parameter(bytes: &[u8], start: usize, end: usize) -> bool {
+    let after_blanks = |mut at: usize| {
+        while bytes.get(at).is_some_and(|b| is_blank(*b)) {
+            at += 1;
+        }
+        at
+    };
+    let mut after = after_blanks(end);
+    if bytes.get(after) == Some(&b',') {
+        after = after_blanks(after + 1);
+    }
+    match bytes.get(after) {
+        Some(b')') => {}
+        Some(b) => return unsure(*b),
+        None => return false,
+    }
+    // Back over the rest of the name, the `.`, the package and the `*`.
+    let before_blanks = |mut at: usize| {
+        while at > 0 && is_blank(bytes[at - 1]) {
+            at -= 1;
+        }
+        at
+    };
+    let word_start = |mut at: usize| {
+        while at > 0 && is_ident_byte(bytes[at - 1]) {
+            at -= 1;
+        }
+        at
+    };
+    let mut at = before_blanks(word_start(start));
+    for expected in [b'.', b'*'] {
+        match at.checked_sub(1).map(|i| bytes[i]) {
+            Some(b) if b == expected => {}
+            Some(b) => return unsure(b),
+            None => return false,
+        }
+        at = before_blanks(at - 1);
+        if expected == b'.' {
+            let package = word_start(at);
+            if package == at {
+                return at > 0 && unsure(bytes[at - 1]);
+            }
+            at = before_blanks(package);
+        }
+    }
+    true
 }
 
 /// Whether `bytes[at]` may be inside a parameter list (see [`Needle::Parameter`]): reading
@@ -1960,6 +2019,27 @@ mod tests {
         assert!(at("var s = `\n`\n\nfunc f(\n\tr *pb.GetRequest,\n) {"));
         // Beyond a line: counts.
         assert!(at("func f(a int) {\n\tx := `\n(`\n\ty := Request{}\n}"));
+        // The type a pointer parameter, the last of its list, points to (`*pb.GetRequest`).
+        let last = |text: &str| {
+            let start = text.find("Request").unwrap();
+            may_end_last_pointer_parameter(text.as_bytes(), start, start + "Request".len())
+        };
+        for pointer in [
+            "(ctx context.Context, r *pb.GetRequest)",
+            "(w http.ResponseWriter, r *http.Request)",
+            "(\n\tctx context.Context,\n\tr *pb.GetRequest,\n)",
+            "(r * pb.GetRequest /* the request */)",
+        ] {
+            assert!(last(pointer), "{pointer}");
+        }
+        for other in [
+            "(p *conditionalProgressRequestor) run(",
+            "(ctx context.Context, request model.WatchRequest)",
+            "(r *GetRequest)",
+            "(r *pb.GetRequest, n int)",
+        ] {
+            assert!(!last(other), "{other}");
+        }
     }
 
     #[test]

@@ -96,14 +96,14 @@ pub enum Needle {
     /// its line or follows `{`, `;`, `:` or the end of a `/* */` comment on it. A Go statement
     /// begins only there, so `go` in `"github.com/x/go-y"` or `go.etcd.io` is not one.
     Statement(&'static str),
-    /// These bytes, in code, in a parameter list: inside the parentheses that follow `func`
-    /// (a func literal or type, a receiver), a function's name (`func Name(`, `) Name(`) or
-    /// type parameters (`](`). Read back from the bytes to the unmatched `(`, a line at a time
-    /// with its strings and `//` comment left out; where the text is beyond this (a raw string
-    /// or `/*` comment on the way, non-ASCII text), it counts. Judged only where partial
-    /// parsing asks whether a declaration may hold a finding of a rule that runs (and only
-    /// when the other groups before it hold there): for the file as a whole, and for rules
-    /// that do not run, an occurrence in code counts, as for [`Needle::Text`].
+    /// These bytes, in code, ending the name of a package's type that the last parameter of a
+    /// parameter list points to (`req *pb.GetRequest)`: a gRPC unary handler's request):
+    /// inside the parentheses that follow `func` (a func literal or type, a receiver), a
+    /// function's name (`func Name(`, `) Name(`) or type parameters (`](`). Read back from
+    /// the bytes to the unmatched `(`, a line at a time with its strings and `//` comment left
+    /// out; where the text is beyond this (a raw string or `/*` comment on the way, non-ASCII
+    /// text), it counts. Judged only where a rule that runs or partial parsing asks (and only
+    /// when the other groups before it hold there).
     Parameter(&'static str),
     /// A `make(chan T)` or `make(chan T, 0)` call that is a value of a variable declaration:
     /// the word `make`, in code, after `=` or `,` and then `(chan` (blanks aside), with no
