@@ -1442,16 +1442,21 @@ fn may_reach_a_sender(bytes: &[u8], start: usize, scope: std::ops::Range<usize>)
 }
 
 /// Whether the variable `name` bound from the `make` at `start` is used after it directly in
-/// its block, out of any bracket, other than by a receive (`return name`, `for range name`,
-/// `name <- v`, `x = name`, `if name != nil`): only receives and arguments of `go` statements
-/// may use a channel outside its goroutine for the goroutine to be its sender. Not counted:
-/// a field (`x.name`), a label (`name:`, `goto name`), a name before `:` or `,` (it may be
-/// declared again there) or after `var`, `const` or `type`. Reading stops at the end of the
-/// block, a case of a `switch` or `select`, or `end`; where the text is beyond this (see
-/// [`code_from`]), there is no use.
+/// its block, out of any bracket, other than by a receive (`return name`, `return x, name`,
+/// `for range name`, `name <- v`, `x = name`, `if name != nil`), or first mentioned in a
+/// `return` anywhere in the block, before any func literal in it (`return R{C: name}`): only
+/// receives and arguments of `go` statements may use a channel outside its goroutine, and
+/// only sends and `close` inside it, for the goroutine to be its sender. Not counted: a field
+/// (`x.name`), a label (`name:`, `goto name`), a key (`name:`), a name before `,` outside a
+/// `return` (it may be declared again there) or after `var`, `const` or `type`. Reading stops
+/// at the end of the block, a case of a `switch` or `select`, or `end`; where the text is
+/// beyond this (see [`code_from`]), there is no use.
 fn used_in_its_block(bytes: &[u8], start: usize, name: &[u8], end: usize) -> bool {
     let mut depth = 0usize;
     let mut previous: [Option<Code>; 2] = [None, None];
+    // The depth of the `return` statement being read, and whether a `func` came in it.
+    let mut returning: Option<(usize, bool)> = None;
+    let mut named_before = false;
     let mut codes = code_from(bytes, start, end).peekable();
     while let Some(code) = codes.next() {
         let Some(code) = code else {
@@ -1463,28 +1468,54 @@ fn used_in_its_block(bytes: &[u8], start: usize, name: &[u8], end: usize) -> boo
                 Some(d) => depth = d,
                 None => return false,
             },
-            Code::Word(first, past) if depth == 0 => {
+            Code::Word(first, past) => {
                 let word = &bytes[first..past];
-                if matches!(word, b"case" | b"default") {
+                if depth == 0 && matches!(word, b"case" | b"default") {
                     return false;
                 }
+                match word {
+                    b"return" => returning = Some((depth, false)),
+                    b"func" => returning = returning.map(|(d, _)| (d, true)),
+                    _ => {}
+                }
                 if word == name {
-                    let not_a_use =
-                        match previous {
-                            [_, Some(Code::Byte(_, b'.'))] => true,
-                            [Some(Code::Byte(l, b'<')), Some(Code::Byte(m, b'-'))] => m == l + 1,
-                            [_, Some(Code::Word(s, e))] => matches!(
-                                &bytes[s..e],
-                                b"goto" | b"break" | b"continue" | b"var" | b"const" | b"type"
-                            ),
-                            _ => false,
-                        } || matches!(codes.peek(), Some(Some(Code::Byte(_, b':' | b','))));
-                    if !not_a_use {
+                    let field_or_receive = match previous {
+                        [_, Some(Code::Byte(_, b'.'))] => true,
+                        [Some(Code::Byte(l, b'<')), Some(Code::Byte(m, b'-'))] => m == l + 1,
+                        _ => false,
+                    };
+                    let before_colon = matches!(codes.peek(), Some(Some(Code::Byte(_, b':'))));
+                    // The first mention, in a `return` with no func literal before it: the
+                    // variable itself (no other declaration of the name came first), handed
+                    // out (`return T{Result: name}`).
+                    if !named_before
+                        && returning.is_some_and(|(_, func)| !func)
+                        && !field_or_receive
+                        && !before_colon
+                    {
+                        return true;
+                    }
+                    named_before = true;
+                    let not_a_use = field_or_receive
+                        || before_colon
+                        || returning.is_none()
+                            && matches!(codes.peek(), Some(Some(Code::Byte(_, b','))))
+                        || matches!(previous, [_, Some(Code::Word(s, e))] if matches!(
+                            &bytes[s..e],
+                            b"goto" | b"break" | b"continue" | b"var" | b"const" | b"type"
+                        ));
+                    if depth == 0 && !not_a_use {
                         return true;
                     }
                 }
             }
+            Code::Byte(_, b'\n' | b';') if returning.is_some_and(|(d, _)| d == depth) => {
+                returning = None;
+            }
             _ => {}
+        }
+        if returning.is_some_and(|(d, _)| depth < d) {
+            returning = None;
         }
         previous = [previous[1], Some(code)];
     }
@@ -2281,11 +2312,23 @@ mod tests {
         for used in [
             "\n\treturn c",
             "\n\treturn nil, c",
+            "\n\treturn true, c, nil",
             "\n\tfor v := range c {\n\t\tuse(v)\n\t}",
             "\n\tif c != nil {\n\t}",
             "\n\tc <- 2",
         ] {
             assert!(!declares(&format!("{sent}{used}")), "{used}");
+        }
+        // ... or first mentioned in a `return` that hands it out, anywhere after it.
+        let handed_out = "c := make(chan int)\n\tif err != nil {\n\t\treturn R{C: c}\n\t}\n\tgo func() { c <- 1 }()";
+        assert!(!declares(handed_out));
+        for kept in [
+            "c := make(chan int)\n\tif err != nil {\n\t\treturn R{c: 1}\n\t}\n\tgo func() { c <- 1 }()",
+            "c := make(chan int)\n\tf := func(c int) int {\n\t\treturn c\n\t}\n\tgo func() { c <- 1 }()",
+            "c := make(chan int)\n\tif err != nil {\n\t\treturn func(c int) {}\n\t}\n\tgo func() { c <- 1 }()",
+            "c := make(chan int)\n\tif err != nil {\n\t\treturn x.c\n\t}\n\tgo func() { c <- 1 }()",
+        ] {
+            assert!(declares(kept), "{kept}");
         }
         for not_used in [
             "\n\ts.c = 1",
