@@ -1349,7 +1349,7 @@ fn may_make_unbuffered_channel(rest: &[u8]) -> bool {
 /// whose name occurs in `scope` followed by `<-` (a send, in a func literal), or alone between
 /// `(` or `,` and `,` or `)` (an argument, as of the call of a `go` statement: the function it
 /// runs sends on its parameter), and neither used in its block other than by a receive
-/// ([`used_in_its_block`]) nor received right after every `go` statement that names it
+/// ([`unused_in_its_block`]) nor received right after every `go` statement that names it
 /// ([`received_after_every_go`]). A channel used neither way is never handed to a goroutine
 /// that sends on it; one used so has no sender the rule knows, one received so is never
 /// given up while its sender may still send. Whatever this does not follow (a list of names or values, a typed `var`, a comment,
@@ -1437,21 +1437,22 @@ fn may_reach_a_sender(bytes: &[u8], start: usize, scope: std::ops::Range<usize>)
         }
     });
     sent_or_passed
-        && !used_in_its_block(bytes, start, name, scope.end)
-        && !received_after_every_go(bytes, start, name, scope.end)
+        && unused_in_its_block(bytes, start, name, scope.end)
+            .is_some_and(|block_end| !received_after_every_go(bytes, start, name, block_end))
 }
 
-/// Whether the variable `name` bound from the `make` at `start` is used after it directly in
+/// Unless the variable `name` bound from the `make` at `start` is used after it directly in
 /// its block, out of any bracket, other than by a receive (`return name`, `return x, name`,
 /// `for range name`, `name <- v`, `x = name`, `if name != nil`), or first mentioned in a
 /// `return` anywhere in the block, before any func literal in it (`return R{C: name}`): only
 /// receives and arguments of `go` statements may use a channel outside its goroutine, and
 /// only sends and `close` inside it, for the goroutine to be its sender. Not counted: a field
 /// (`x.name`), a label (`name:`, `goto name`), a key (`name:`), a name before `,` outside a
-/// `return` (it may be declared again there) or after `var`, `const` or `type`. Reading stops
-/// at the end of the block, a case of a `switch` or `select`, or `end`; where the text is
-/// beyond this (see [`code_from`]), there is no use.
-fn used_in_its_block(bytes: &[u8], start: usize, name: &[u8], end: usize) -> bool {
+/// `return` (it may be declared again there) or after `var`, `const` or `type`. `None` when it
+/// is used so, else where reading stopped: at the end of the block or a case of a `switch` or
+/// `select` (no `go` statement after it can name the variable), or at `end`, where the text
+/// is beyond this (see [`code_from`]).
+fn unused_in_its_block(bytes: &[u8], start: usize, name: &[u8], end: usize) -> Option<usize> {
     let mut depth = 0usize;
     let mut previous: [Option<Code>; 2] = [None, None];
     // The depth of the `return` statement being read, and whether a `func` came in it.
@@ -1460,18 +1461,19 @@ fn used_in_its_block(bytes: &[u8], start: usize, name: &[u8], end: usize) -> boo
     let mut codes = code_from(bytes, start, end).peekable();
     while let Some(code) = codes.next() {
         let Some(code) = code else {
-            return false;
+            return Some(end);
         };
         match code {
             Code::Byte(_, b'(' | b'[' | b'{') => depth += 1,
-            Code::Byte(_, b')' | b']' | b'}') => match depth.checked_sub(1) {
+            Code::Byte(at, b')' | b']' | b'}') => match depth.checked_sub(1) {
                 Some(d) => depth = d,
-                None => return false,
+                // (A `)` closes a `var ( … )` group: the block goes on.)
+                None => return Some(if bytes[at] == b'}' { at } else { end }),
             },
             Code::Word(first, past) => {
                 let word = &bytes[first..past];
                 if depth == 0 && matches!(word, b"case" | b"default") {
-                    return false;
+                    return Some(first);
                 }
                 match word {
                     b"return" => returning = Some((depth, false)),
@@ -1493,7 +1495,7 @@ fn used_in_its_block(bytes: &[u8], start: usize, name: &[u8], end: usize) -> boo
                         && !field_or_receive
                         && !before_colon
                     {
-                        return true;
+                        return None;
                     }
                     named_before = true;
                     let not_a_use = field_or_receive
@@ -1505,7 +1507,7 @@ fn used_in_its_block(bytes: &[u8], start: usize, name: &[u8], end: usize) -> boo
                             b"goto" | b"break" | b"continue" | b"var" | b"const" | b"type"
                         ));
                     if depth == 0 && !not_a_use {
-                        return true;
+                        return None;
                     }
                 }
             }
@@ -1519,7 +1521,7 @@ fn used_in_its_block(bytes: &[u8], start: usize, name: &[u8], end: usize) -> boo
         }
         previous = [previous[1], Some(code)];
     }
-    false
+    Some(end)
 }
 
 /// Whether every `go` statement that names the channel `name` after the `make` at `start`,
@@ -2340,6 +2342,14 @@ mod tests {
         }
         assert!(declares(
             "switch {\n\tcase a:\n\t\tc := make(chan int)\n\t\tgo send(c)\n\tcase b:\n\t\treturn c\n\t}"
+        ));
+        // A `var ( … )` group does not end the block: the `go` statement after it counts.
+        assert!(declares(
+            "var (\n\t\tc = make(chan int)\n\t)\n\tgo func() { c <- 1 }()"
+        ));
+        // After the block, no `go` statement can name the channel: received in it, not one.
+        assert!(!declares(
+            "{\n\t\tc := make(chan int)\n\t\tgo send(c)\n\t\t<-c\n\t}\n\tgo send(c)"
         ));
         assert!(declares(
             "for {\n\t\tc := make(chan int)\n\t\tgo send(c)\n\t}\n\t<-c"
