@@ -89,18 +89,33 @@ enum Reach {
     /// The declaration and the functions and methods it names ([`named`]), not what those
     /// name in turn.
     Named,
+    /// The declaration and the functions and methods its `go` statements run
+    /// ([`go_callees`]).
+    GoCallees,
     /// The declaration alone.
     Itself,
 }
 
 /// The rules whose findings need less than [`Reach::Closure`]: abandoned-sender reads the
-/// function a `go` statement runs, context-not-passed nothing but the function with the call,
-/// errgroup-context the function with the `errgroup.WithContext` call and the functions it
-/// hands the group's context to.
+/// function a `go` statement runs (`declared_callee`: a function or method of the file named
+/// as the callee of the statement's call), context-not-passed nothing but the function with
+/// the call, errgroup-context the function with the `errgroup.WithContext` call and the
+/// functions it hands the group's context to.
 const NARROW_RULES: &[(&str, Reach)] = &[
-    ("abandoned-sender", Reach::Named),
+    ("abandoned-sender", Reach::GoCallees),
     ("context-not-passed", Reach::Itself),
     ("errgroup-context", Reach::Named),
+];
+
+/// The rules that read, of the file's declarations other than functions, only the package
+/// clause and the imports (the package's name, import paths and aliases): not its types,
+/// constants and variables (a name declared outside any function resolves to no
+/// declaration for them). A file where only these rules have candidates parses its type,
+/// constant and variable declarations only where they are candidates or reached themselves.
+const LIGHT_RULES: &[&str] = &[
+    "abandoned-sender",
+    "errgroup-context",
+    "goroutine-outlives-context",
 ];
 
 fn reach(rule: &Rule) -> Reach {
@@ -124,7 +139,9 @@ pub struct Partial<'t> {
 /// where some rule that runs has a member of every needle group (counting members in the
 /// file's other non-function declarations, except for its `function_needles`); without any,
 /// nothing is parsed. Kept: every declaration other than a function (the package clause,
-/// imports, types, variables, constants), the candidates, then, until nothing changes, every
+/// imports, types, variables, constants; only the package clause and imports, and the types,
+/// variables and constants that are candidates or reached, when only [`LIGHT_RULES`] have
+/// candidates), the candidates, then, until nothing changes, every
 /// function or method whose name a candidate or kept function mentions and every one that
 /// mentions a package-level variable one of them mentions ([`closure`]); less for the
 /// candidates of rules that read less ([`Reach`]). Whole files:
@@ -172,30 +189,32 @@ pub(crate) fn go_parse_ranges_scanned<'t>(
         .iter()
         .map(|r| crate::rules::reported_calls(r, scan))
         .collect();
+    // Whether declaration `k` is where a finding of the `i`-th active rule can be.
+    let is_candidate = |i: usize, k: usize| {
+        let rule = active[i];
+        let here = |group: &[Needle]| group.iter().any(|n| found.has(k, *n));
+        let anywhere =
+            |group: &&[Needle]| group.iter().any(|n| found.has(k, *n) || found.shared(*n));
+        rule.needles.iter().all(anywhere)
+            && rule.function_needles.iter().all(|group| here(group))
+            && reported[i].as_deref().is_none_or(here)
+    };
     // The declarations where a finding of an active rule with each reach can be.
     let candidates = |wanted: Reach| -> Vec<bool> {
         (0..items.len())
             .map(|k| {
-                let rules = active.iter().zip(&reported);
-                rules
-                    .filter(|(r, _)| reach(r) == wanted)
-                    .any(|(rule, calls)| {
-                        let here = |group: &[Needle]| group.iter().any(|n| found.has(k, *n));
-                        let anywhere = |group: &&[Needle]| {
-                            group.iter().any(|n| found.has(k, *n) || found.shared(*n))
-                        };
-                        rule.needles.iter().all(anywhere)
-                            && rule.function_needles.iter().all(|group| here(group))
-                            && calls.as_deref().is_none_or(here)
-                    })
+                (0..active.len())
+                    .filter(|&i| reach(active[i]) == wanted)
+                    .any(|i| is_candidate(i, k))
             })
             .collect()
     };
     let reached: Vec<bool> = closure(&items, &candidates(Reach::Closure), Callees::Every)
         .into_iter()
         .zip(named(&items, &candidates(Reach::Named)))
+        .zip(go_callees(scan, &items, &candidates(Reach::GoCallees)))
         .zip(candidates(Reach::Itself))
-        .map(|((deep, named), itself)| deep || named || itself)
+        .map(|(((deep, named), go), itself)| deep || named || go || itself)
         .collect();
     if !reached.contains(&true) {
         return Some(Partial {
@@ -203,10 +222,22 @@ pub(crate) fn go_parse_ranges_scanned<'t>(
             left_out_functions: Vec::new(),
         });
     }
+    // The types, constants and variables are read only when a rule other than
+    // [`LIGHT_RULES`] has a candidate.
+    // (Without one of them active, the candidates found are another rule's.)
+    let values_and_types_read = !active.iter().any(|r| LIGHT_RULES.contains(&r.name))
+        || active
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| !LIGHT_RULES.contains(&r.name))
+            .any(|(i, _)| (0..items.len()).any(|k| is_candidate(i, k)));
     let kept: Vec<bool> = items
         .iter()
         .zip(&reached)
-        .map(|(item, reached)| item.function.is_none() || *reached)
+        .map(|(item, reached)| {
+            *reached
+                || item.function.is_none() && (values_and_types_read || !item.only_values_and_types)
+        })
         .collect();
     if kept.iter().all(|k| *k) {
         return None;
@@ -302,6 +333,93 @@ pub(crate) fn closure(items: &[Item<'_>], seeds: &[bool], which: Callees) -> Vec
     reached
 }
 
+/// The declarations `seeds` and every function or method named as the callee of the call of
+/// one of their `go` statements (`go f(…)`, `go x.y.f(…)`: `f`); every one whose name a seed
+/// mentions ([`named`]) when a `go` statement of the seed is beyond this (`go f[T](x)`, a
+/// callee across lines; a func literal, `go func(…) {…}(…)`, names none).
+fn go_callees(scan: &Scan<'_, '_>, items: &[Item<'_>], seeds: &[bool]) -> Vec<bool> {
+    if !seeds.contains(&true) {
+        return seeds.to_vec();
+    }
+    let Some(go) = AUTOMATON.index.get(&Needle::Statement("go")).copied() else {
+        return named(items, seeds);
+    };
+    let bytes = scan.text.as_bytes();
+    let item_of = |at: usize| items.partition_point(|i| i.range.end <= at);
+    let mut lines = CommentLines::default();
+    let mut callees: Vec<&[u8]> = Vec::new();
+    let mut unsure_seeds = vec![false; items.len()];
+    for &(start, id) in &scan.occurrences {
+        let k = item_of(start);
+        if id != go || !seeds.get(k).copied().unwrap_or(false) || unsure_seeds[k] {
+            continue;
+        }
+        if !counts(
+            Needle::Statement("go"),
+            scan.text,
+            start,
+            0..bytes.len(),
+            &mut lines,
+        ) {
+            continue;
+        }
+        match go_callee(bytes, start + "go".len()) {
+            Some(Some(name)) => callees.push(name),
+            Some(None) => {}
+            None => unsure_seeds[k] = true,
+        }
+    }
+    let unsure = named(items, &unsure_seeds);
+    items
+        .iter()
+        .zip(seeds)
+        .zip(unsure)
+        .map(|((item, seed), unsure)| {
+            *seed
+                || unsure
+                || item
+                    .function
+                    .is_some_and(|f| callees.contains(&f.as_bytes()))
+        })
+        .collect()
+}
+
+/// The name of the function or method called by the `go` statement whose keyword ends at
+/// `at`: `Some(Some(f))` for `go f(` and `go x.y.f(` (blanks between, on the keyword's line),
+/// `Some(None)` for a func literal (`go func`), `None` for anything else.
+fn go_callee(bytes: &[u8], at: usize) -> Option<Option<&[u8]>> {
+    let mut i = at;
+    let mut last: Option<&[u8]> = None;
+    let mut after_dot = true;
+    while i < bytes.len() {
+        match bytes[i] {
+            b' ' | b'\t' => i += 1,
+            b'.' if !after_dot => {
+                after_dot = true;
+                i += 1;
+            }
+            b'(' if !after_dot => return Some(last),
+            b if is_ident_byte(b) && after_dot => {
+                let start = i;
+                while i < bytes.len() && is_ident_byte(bytes[i]) {
+                    i += 1;
+                }
+                let word = &bytes[start..i];
+                if last.is_none() && word == b"func" {
+                    return Some(None);
+                }
+                if !word.is_ascii() || word[0].is_ascii_digit() {
+                    return None;
+                }
+                last = Some(word);
+                after_dot = false;
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
 /// The declarations `seeds` and every function or method whose name one of them mentions.
 fn named(items: &[Item<'_>], seeds: &[bool]) -> Vec<bool> {
     let mentioned: HashSet<&str> = items
@@ -370,15 +488,15 @@ pub(crate) fn reaching(items: &[Item<'_>], targets: &[bool], which: Callees) -> 
 
 /// The needles found in each item of a Go file's outline.
 struct ItemHits<'t> {
-    /// By item, then by pattern of [`AUTOMATON`] (a [`Needle::Parameter`]: any occurrence,
-    /// see `parameters`).
+    /// By item, then by pattern of [`AUTOMATON`] (a needle [`judged_when_asked`]: any
+    /// occurrence, see `asked`).
     found: Vec<bool>,
-    /// The text, and the start of each item's scope (see [`counts`]).
+    /// The text, and each item's scope (see [`counts`]).
     text: &'t str,
-    scopes: Vec<usize>,
-    /// The occurrences of [`Needle::Parameter`] patterns: (item, start, pattern), in the order
-    /// of the scan; whether one is in code in a parameter list is judged when asked.
-    parameters: Vec<(usize, usize, usize)>,
+    scopes: Vec<std::ops::Range<usize>>,
+    /// The occurrences of the patterns of needles [`judged_when_asked`]: (item, start,
+    /// pattern), in the order of the scan; whether one counts is judged when asked.
+    asked: Vec<(usize, usize, usize)>,
     patterns: usize,
     /// By item: a name only the settings know of a cancel function, of a handler type, of a
     /// request type; a call of a function with a context-taking sibling.
@@ -409,14 +527,14 @@ impl<'t> ItemHits<'t> {
         let patterns = automaton.patterns.len();
         let item_of = |at: usize| items.partition_point(|i| i.range.end <= at);
         let mut found = vec![false; items.len() * patterns];
-        let mut parameters = Vec::new();
+        let mut asked = Vec::new();
         let mut lines = CommentLines::default();
         for &(start, id) in &scan.occurrences {
             let item = item_of(start);
             let slot = item * patterns + id;
-            if slot < found.len() && matches!(automaton.patterns[id], Needle::Parameter(_)) {
+            if slot < found.len() && judged_when_asked(automaton.patterns[id]) {
                 found[slot] = true;
-                parameters.push((item, start, id));
+                asked.push((item, start, id));
                 continue;
             }
             if slot < found.len() && !found[slot] {
@@ -461,8 +579,8 @@ impl<'t> ItemHits<'t> {
             slog_calls: scan.go.slog_calls,
             found,
             text,
-            scopes: items.iter().map(|i| i.range.start).collect(),
-            parameters,
+            scopes: items.iter().map(|i| i.range.clone()).collect(),
+            asked,
             patterns,
             shared: Default::default(),
             functions: items.iter().map(|i| i.function.is_some()).collect(),
@@ -500,15 +618,32 @@ impl<'t> ItemHits<'t> {
                 found(*id)
                     && any_in_parameter_list(
                         self.text.as_bytes(),
-                        self.parameters
-                            .iter()
-                            .filter(|(item, _, pattern)| *item == k && pattern == id)
-                            .map(|(_, start, _)| *start),
-                        self.scopes[k],
+                        text_of(needle),
+                        self.asked_in(k, *id),
+                        self.scopes[k].start,
                     )
             }),
+            Needle::UnbufferedChannel | Needle::GroupContext => {
+                AUTOMATON.index.get(&needle).is_some_and(|id| {
+                    let mut lines = CommentLines::default();
+                    found(*id)
+                        && self.asked_in(k, *id).any(|start| {
+                            let scope = self.scopes[k].clone();
+                            counts(needle, self.text, start, scope, &mut lines)
+                        })
+                })
+            }
             _ => AUTOMATON.index.get(&needle).is_some_and(|id| found(*id)),
         }
+    }
+
+    /// The starts of the occurrences of the pattern `id` (of a needle [`judged_when_asked`])
+    /// in item `k`.
+    fn asked_in(&self, k: usize, id: usize) -> impl Iterator<Item = usize> + '_ {
+        self.asked
+            .iter()
+            .filter(move |(item, _, pattern)| *item == k && *pattern == id)
+            .map(|(_, start, _)| *start)
     }
 
     /// Whether an item that is not a function has `needle`.
@@ -715,7 +850,8 @@ pub struct Scan<'a, 'g> {
     /// Every occurrence of a pattern of [`AUTOMATON`]: (start, pattern); whether it counts is
     /// judged where it is asked.
     occurrences: Vec<(usize, usize)>,
-    /// By pattern of [`AUTOMATON`]: whether an occurrence counts.
+    /// By pattern of [`AUTOMATON`]: whether an occurrence counts (for a needle
+    /// [`judged_when_asked`], whether one is in code).
     found: Vec<bool>,
     /// By [`CANCEL`], [`HANDLER`], [`REQUEST`].
     names: [Names; 3],
@@ -739,9 +875,12 @@ impl<'a, 'g> Scan<'a, 'g> {
                 let id = hit.pattern().as_usize();
                 occurrences.push((hit.start(), id));
                 if !found[id] {
-                    let scope = 0..text.len();
-                    found[id] =
-                        counts(automaton.patterns[id], text, hit.start(), scope, &mut lines);
+                    let needle = automaton.patterns[id];
+                    found[id] = if judged_when_asked(needle) {
+                        !lines.is_comment(text.as_bytes(), hit.start())
+                    } else {
+                        counts(needle, text, hit.start(), 0..text.len(), &mut lines)
+                    };
                 }
             }
         }
@@ -832,6 +971,7 @@ impl<'a, 'g> Scan<'a, 'g> {
                 self.found[*id]
                     && any_in_parameter_list(
                         self.text.as_bytes(),
+                        text_of(needle),
                         self.occurrences
                             .iter()
                             .filter(|(_, pattern)| pattern == id)
@@ -839,6 +979,19 @@ impl<'a, 'g> Scan<'a, 'g> {
                         0,
                     )
             }),
+            Needle::UnbufferedChannel | Needle::GroupContext => {
+                AUTOMATON.index.get(&needle).is_some_and(|id| {
+                    let mut lines = CommentLines::default();
+                    self.found[*id]
+                        && self
+                            .occurrences
+                            .iter()
+                            .filter(|(_, pattern)| pattern == id)
+                            .any(|(start, _)| {
+                                counts(needle, self.text, *start, 0..self.text.len(), &mut lines)
+                            })
+                })
+            }
             Needle::SiblingCall => !self.sibling_calls().is_empty(),
             Needle::RootCall => !self.root_calls().is_empty(),
             Needle::SlogLevel => self.go.slog_calls && slog_levels().any(|id| self.found[id]),
@@ -897,6 +1050,17 @@ impl<'a, 'g> Scan<'a, 'g> {
     }
 }
 
+/// Whether the occurrences of `needle` in a file are judged only where a rule that runs asks
+/// ([`Scan::contains`]), not when the file is scanned: their check reads far beyond the hit
+/// (a parameter list's opening, a channel's or group's uses), which a run without the rules
+/// that need them should not pay for.
+fn judged_when_asked(needle: Needle) -> bool {
+    matches!(
+        needle,
+        Needle::Parameter(_) | Needle::UnbufferedChannel | Needle::GroupContext
+    )
+}
+
 /// Whether the occurrence of `needle` at `start` counts: a word where the needle is one, and
 /// in code unless the needle is a comment's. `scope` is the part of the text the needle's
 /// declaration spans (all of it when declarations do not matter).
@@ -938,17 +1102,74 @@ fn counts(
     }
 }
 
-/// Whether one of these occurrences of a [`Needle::Parameter`] (their starts, in text order)
-/// is in code, not a comment, and may be in a parameter list; reading back stops at `from`.
+/// Whether one of these occurrences of the [`Needle::Parameter`] `needle` (their starts, in
+/// text order) is in code, not a comment, may end the type of the last parameter of a list
+/// ([`may_end_last_pointer_parameter`]) and may be in a parameter list; reading back stops at
+/// `from`.
 fn any_in_parameter_list(
     bytes: &[u8],
+    needle: &str,
     mut starts: impl Iterator<Item = usize>,
     from: usize,
 ) -> bool {
     let mut lines = CommentLines::default();
     starts.any(|start| {
-        !lines.is_comment(bytes, start) && in_parameter_list(bytes, start, from.min(start))
+        !lines.is_comment(bytes, start)
+            && may_end_last_pointer_parameter(bytes, start, start + needle.len())
+            && in_parameter_list(bytes, start, from.min(start))
     })
+}
+
+/// Whether `bytes[start..end]` may end the name of a package's type that the last parameter
+/// of a list points to (`req *pb.GetRequest)`, `r *http.Request,\n)`): after it a `)`, or a
+/// `,` and a `)`; before it the rest of the name, a `.`, the package's name and a `*`
+/// (blanks aside). A comment or non-ASCII text on the way counts.
+fn may_end_last_pointer_parameter(bytes: &[u8], start: usize, end: usize) -> bool {
+    let after_blanks = |mut at: usize| {
+        while bytes.get(at).is_some_and(|b| is_blank(*b)) {
+            at += 1;
+        }
+        at
+    };
+    let mut after = after_blanks(end);
+    if bytes.get(after) == Some(&b',') {
+        after = after_blanks(after + 1);
+    }
+    match bytes.get(after) {
+        Some(b')') => {}
+        Some(b) => return unsure(*b),
+        None => return false,
+    }
+    // Back over the rest of the name, the `.`, the package and the `*`.
+    let before_blanks = |mut at: usize| {
+        while at > 0 && is_blank(bytes[at - 1]) {
+            at -= 1;
+        }
+        at
+    };
+    let word_start = |mut at: usize| {
+        while at > 0 && is_ident_byte(bytes[at - 1]) {
+            at -= 1;
+        }
+        at
+    };
+    let mut at = before_blanks(word_start(start));
+    for expected in [b'.', b'*'] {
+        match at.checked_sub(1).map(|i| bytes[i]) {
+            Some(b) if b == expected => {}
+            Some(b) => return unsure(b),
+            None => return false,
+        }
+        at = before_blanks(at - 1);
+        if expected == b'.' {
+            let package = word_start(at);
+            if package == at {
+                return at > 0 && unsure(bytes[at - 1]);
+            }
+            at = before_blanks(package);
+        }
+    }
+    true
 }
 
 /// Whether `bytes[at]` may be inside a parameter list (see [`Needle::Parameter`]): reading
@@ -1135,9 +1356,12 @@ fn may_make_unbuffered_channel(rest: &[u8]) -> bool {
 /// to a field or to a variable declared before, nor an argument or element after a comma),
 /// whose name occurs in `scope` followed by `<-` (a send, in a func literal), or alone between
 /// `(` or `,` and `,` or `)` (an argument, as of the call of a `go` statement: the function it
-/// runs sends on its parameter). A channel used neither way is never handed to a goroutine
-/// that sends on it. Whatever this does not follow (a list of names or values, a typed `var`,
-/// a comment, non-ASCII text) counts.
+/// runs sends on its parameter), and neither used in its block other than by a receive
+/// ([`unused_in_its_block`]) nor received right after every `go` statement that names it
+/// ([`received_after_every_go`]). A channel used neither way is never handed to a goroutine
+/// that sends on it; one used so has no sender the rule knows, one received so is never
+/// given up while its sender may still send. Whatever this does not follow (a list of names or values, a typed `var`, a comment,
+/// non-ASCII text) counts.
 fn may_reach_a_sender(bytes: &[u8], start: usize, scope: std::ops::Range<usize>) -> bool {
     let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
     let inline_blank = |b: u8| matches!(b, b' ' | b'\t' | b'\r');
@@ -1191,7 +1415,7 @@ fn may_reach_a_sender(bytes: &[u8], start: usize, scope: std::ops::Range<usize>)
         return false;
     }
     let text = &bytes[scope.clone()];
-    memchr::memmem::find_iter(text, name).any(|found| {
+    let sent_or_passed = memchr::memmem::find_iter(text, name).any(|found| {
         let (from, to) = (scope.start + found, scope.start + found + name.len());
         if !is_word(bytes, from, to) {
             return false;
@@ -1219,6 +1443,275 @@ fn may_reach_a_sender(bytes: &[u8], start: usize, scope: std::ops::Range<usize>)
             Some(b) => unsure(b),
             None => false,
         }
+    });
+    sent_or_passed
+        && unused_in_its_block(bytes, start, name, scope.end)
+            .is_some_and(|block_end| !received_after_every_go(bytes, start, name, block_end))
+}
+
+/// Unless the variable `name` bound from the `make` at `start` is used after it directly in
+/// its block, out of any bracket, other than by a receive (`return name`, `return x, name`,
+/// `for range name`, `name <- v`, `x = name`, `if name != nil`), or first mentioned in a
+/// `return` anywhere in the block, before any func literal in it (`return R{C: name}`): only
+/// receives and arguments of `go` statements may use a channel outside its goroutine, and
+/// only sends and `close` inside it, for the goroutine to be its sender. Not counted: a field
+/// (`x.name`), a label (`name:`, `goto name`), a key (`name:`), a name before `,` outside a
+/// `return` (it may be declared again there) or after `var`, `const` or `type`. `None` when it
+/// is used so, else where reading stopped: at the end of the block or a case of a `switch` or
+/// `select` (no `go` statement after it can name the variable), or at `end`, where the text
+/// is beyond this (see [`code_from`]).
+fn unused_in_its_block(bytes: &[u8], start: usize, name: &[u8], end: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut previous: [Option<Code>; 2] = [None, None];
+    // The depth of the `return` statement being read, and whether a `func` came in it.
+    let mut returning: Option<(usize, bool)> = None;
+    let mut named_before = false;
+    let mut codes = code_from(bytes, start, end).peekable();
+    while let Some(code) = codes.next() {
+        let Some(code) = code else {
+            return Some(end);
+        };
+        match code {
+            Code::Byte(_, b'(' | b'[' | b'{') => depth += 1,
+            Code::Byte(at, b')' | b']' | b'}') => match depth.checked_sub(1) {
+                Some(d) => depth = d,
+                // (A `)` closes a `var ( … )` group: the block goes on.)
+                None => return Some(if bytes[at] == b'}' { at } else { end }),
+            },
+            Code::Word(first, past) => {
+                let word = &bytes[first..past];
+                if depth == 0 && matches!(word, b"case" | b"default") {
+                    return Some(first);
+                }
+                match word {
+                    b"return" => returning = Some((depth, false)),
+                    b"func" => returning = returning.map(|(d, _)| (d, true)),
+                    _ => {}
+                }
+                if word == name {
+                    let field_or_receive = match previous {
+                        [_, Some(Code::Byte(_, b'.'))] => true,
+                        [Some(Code::Byte(l, b'<')), Some(Code::Byte(m, b'-'))] => m == l + 1,
+                        _ => false,
+                    };
+                    let before_colon = matches!(codes.peek(), Some(Some(Code::Byte(_, b':'))));
+                    // The first mention, in a `return` with no func literal before it: the
+                    // variable itself (no other declaration of the name came first), handed
+                    // out (`return T{Result: name}`).
+                    if !named_before
+                        && returning.is_some_and(|(_, func)| !func)
+                        && !field_or_receive
+                        && !before_colon
+                    {
+                        return None;
+                    }
+                    named_before = true;
+                    let not_a_use = field_or_receive
+                        || before_colon
+                        || returning.is_none()
+                            && matches!(codes.peek(), Some(Some(Code::Byte(_, b','))))
+                        || matches!(previous, [_, Some(Code::Word(s, e))] if matches!(
+                            &bytes[s..e],
+                            b"goto" | b"break" | b"continue" | b"var" | b"const" | b"type"
+                        ));
+                    if depth == 0 && !not_a_use {
+                        return None;
+                    }
+                }
+            }
+            Code::Byte(_, b'\n' | b';') if returning.is_some_and(|(d, _)| d == depth) => {
+                returning = None;
+            }
+            _ => {}
+        }
+        if returning.is_some_and(|(d, _)| depth < d) {
+            returning = None;
+        }
+        previous = [previous[1], Some(code)];
+    }
+    Some(end)
+}
+
+/// Whether every `go` statement that names the channel `name` after the `make` at `start`,
+/// up to `end` (the end of the declaration), is followed in its block by a receive from it
+/// (`v := <-name`, `v = <-name`, `if v := <-name; …`, `<-name`, `return <-name`) that every
+/// path from the statement reaches: nothing between them returns or jumps (`return`, `goto`,
+/// `break`, `continue`, `fallthrough`), begins another case of a `switch` or `select` or
+/// closes the block, and the name does not occur before the receive (another variable could
+/// have it there). Then no path from the goroutine's start gives up the channel. Whatever
+/// this does not follow (the end of a `go` statement, a literal or comment left open, a `/*`
+/// comment, non-ASCII code) does not hold.
+fn received_after_every_go(bytes: &[u8], start: usize, name: &[u8], end: usize) -> bool {
+    let mut from = start;
+    while let Some(found) = memchr::memmem::find(&bytes[from..end], b"go") {
+        let go = from + found;
+        from = go + "go".len();
+        if !is_word(bytes, go, from) || !begins_statement(bytes, go) {
+            continue;
+        }
+        // The statement: to the end of the line (or a `;`) where no bracket is left open,
+        // after the `)` that ends its call.
+        let mut depth = 0usize;
+        let mut last = None;
+        let mut names = false;
+        let mut statement_end = None;
+        for code in code_from(bytes, from, end) {
+            let Some(code) = code else {
+                return false;
+            };
+            match code {
+                Code::Word(first, past) => {
+                    names |= &bytes[first..past] == name;
+                    last = None;
+                }
+                Code::Byte(at, b'\n' | b';') if depth == 0 => {
+                    statement_end = Some(at);
+                    break;
+                }
+                Code::Byte(_, b) => {
+                    match b {
+                        b'(' | b'[' | b'{' => depth += 1,
+                        b')' | b']' | b'}' => match depth.checked_sub(1) {
+                            Some(d) => depth = d,
+                            None => return false,
+                        },
+                        _ => {}
+                    }
+                    if b != b'\n' {
+                        last = Some(b);
+                    }
+                }
+            }
+        }
+        let Some(statement_end) = statement_end.filter(|_| last == Some(b')')) else {
+            return false;
+        };
+        if names && !received_next(bytes, statement_end, name, end) {
+            return false;
+        }
+        from = statement_end;
+    }
+    true
+}
+
+/// Whether a receive from `name` (as [`received_after_every_go`] takes one) comes next in
+/// the block after the statement that ends at `from`, up to `end`.
+fn received_next(bytes: &[u8], from: usize, name: &[u8], end: usize) -> bool {
+    let mut depth = 0usize;
+    // The last three bytes of code before the current word (`None`: a word).
+    let mut before: [Option<(usize, u8)>; 3] = [None; 3];
+    let mut codes = code_from(bytes, from, end);
+    while let Some(code) = codes.next() {
+        let Some(code) = code else {
+            return false;
+        };
+        match code {
+            Code::Word(first, past) => {
+                let word = &bytes[first..past];
+                if word == name {
+                    // `<-name` after the start of a statement or an assignment's `=` (not `==`,
+                    // `!=`, `<=` or `>=`: a receive in a condition may not be made).
+                    let statement_or_assignment = |before: Option<(usize, u8)>| match before {
+                        Some((_, b'\n' | b';')) => true,
+                        Some((e, b'=')) => !matches!(bytes[e - 1], b'=' | b'!' | b'<' | b'>'),
+                        _ => false,
+                    };
+                    return depth == 0
+                        && matches!(before, [a, Some((l, b'<')), Some((m, b'-'))]
+                            if m == l + 1 && statement_or_assignment(a));
+                }
+                match word {
+                    b"return" => {
+                        let rest: Vec<Option<Code>> = codes.by_ref().take(3).collect();
+                        return depth == 0
+                            && matches!(rest.as_slice(),
+                                [Some(Code::Byte(l, b'<')), Some(Code::Byte(m, b'-')), Some(Code::Word(s, e))]
+                                if *m == l + 1 && &bytes[*s..*e] == name);
+                    }
+                    b"goto" | b"break" | b"continue" | b"fallthrough" => return false,
+                    b"case" | b"default" if depth == 0 => return false,
+                    _ => {}
+                }
+                before = [None; 3];
+            }
+            Code::Byte(at, b) => {
+                match b {
+                    b'(' | b'[' | b'{' => depth += 1,
+                    b')' | b']' | b'}' => match depth.checked_sub(1) {
+                        Some(d) => depth = d,
+                        None => return false,
+                    },
+                    _ => {}
+                }
+                before = [before[1], before[2], Some((at, b))];
+            }
+        }
+    }
+    false
+}
+
+/// A piece of code: a word (an identifier or keyword) or another byte (a string, rune or raw
+/// string stands as its opening quote).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Code {
+    Word(usize, usize),
+    Byte(usize, u8),
+}
+
+/// The code of `bytes[from..end]`, in order, with blanks and `//` comments left out; an item
+/// `None` where the text is beyond this (a literal left open before `end`, a `/*` comment, a
+/// byte that is not ASCII outside literals), after which nothing more comes.
+fn code_from(bytes: &[u8], from: usize, end: usize) -> impl Iterator<Item = Option<Code>> + '_ {
+    let mut i = from;
+    let mut stopped = false;
+    std::iter::from_fn(move || {
+        while i < end && !stopped {
+            let b = bytes[i];
+            let at = i;
+            match b {
+                b' ' | b'\t' | b'\r' => i += 1,
+                b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                    i = memchr::memchr(b'\n', &bytes[i..end]).map_or(end, |n| i + n);
+                }
+                b'/' if bytes.get(i + 1) == Some(&b'*') => stopped = true,
+                b'`' => match memchr::memchr(b'`', &bytes[i + 1..end]) {
+                    Some(n) => {
+                        i += n + 2;
+                        return Some(Some(Code::Byte(at, b)));
+                    }
+                    None => stopped = true,
+                },
+                b'"' | b'\'' => {
+                    let mut j = i + 1;
+                    while j < end && bytes[j] != b && bytes[j] != b'\n' {
+                        j += if bytes[j] == b'\\' { 2 } else { 1 };
+                    }
+                    if j >= end || bytes[j] != b {
+                        stopped = true;
+                    } else {
+                        i = j + 1;
+                        return Some(Some(Code::Byte(at, b)));
+                    }
+                }
+                _ if !b.is_ascii() => stopped = true,
+                _ if is_ident_byte(b) => {
+                    while i < end && is_ident_byte(bytes[i]) {
+                        i += 1;
+                    }
+                    return Some(Some(Code::Word(at, i)));
+                }
+                _ => {
+                    i += 1;
+                    return Some(Some(Code::Byte(at, b)));
+                }
+            }
+        }
+        if stopped {
+            i = end;
+            stopped = false;
+            return Some(None);
+        }
+        None
     })
 }
 
@@ -1260,7 +1753,8 @@ fn may_be_declared_value(bytes: &[u8], comma: usize) -> bool {
 /// Whether the group context bound from the `WithContext` call at `start` can be discarded or
 /// used after the group's `Wait`, as far as the text of its declaration `scope` tells: it is
 /// `_` (`g, _ := errgroup.WithContext(ctx)`), or after a `Wait` in `scope` its name occurs
-/// again, or a `for` loop may hold that `Wait` (a later iteration reaches earlier uses), or
+/// again, or a `for` loop may hold that `Wait` (a later iteration reaches earlier uses; not a
+/// loop that also holds a `:=` or `var` binding, which declares the context again first), or
 /// there is a `goto`. Otherwise no path from a `Wait` reaches a use. Whatever this does not
 /// follow (other bindings, a comment, non-ASCII text) counts.
 fn may_misuse_group_context(bytes: &[u8], start: usize, scope: std::ops::Range<usize>) -> bool {
@@ -1291,7 +1785,8 @@ fn may_misuse_group_context(bytes: &[u8], start: usize, scope: std::ops::Range<u
         return true;
     }
     at -= 1;
-    if at > 0 && bytes[at - 1] == b':' {
+    let short = at > 0 && bytes[at - 1] == b':';
+    if short {
         at -= 1;
     }
     let context_end = blank_before(at);
@@ -1309,13 +1804,27 @@ fn may_misuse_group_context(bytes: &[u8], start: usize, scope: std::ops::Range<u
     while before > 0 && matches!(bytes[before - 1], b' ' | b'\t' | b'\r') {
         before -= 1;
     }
-    let starts_statement = before == 0
-        || matches!(bytes[before - 1], b'\n' | b'{' | b';' | b'(')
-        || var_ends_at(bytes, before);
+    let after_var = var_ends_at(bytes, before);
+    let starts_statement =
+        before == 0 || matches!(bytes[before - 1], b'\n' | b'{' | b';' | b'(') || after_var;
     let context = &bytes[context_start..context_end];
     if !starts_statement || context == b"_" {
         return true;
     }
+    // A `:=` or `var` binding declares its variables each time its block runs: a loop that
+    // holds the binding as well as the `Wait` comes back to it before any use of the
+    // variable (a use before it in the loop is of another variable), unless the binding is
+    // the loop's initial statement (`for g, ctx := …; ; {`: right after the keyword).
+    let declares = short || after_var || in_var_group(bytes, group, scope.start);
+    let comes_back = |keyword: usize| {
+        let header = keyword + "for".len();
+        declares
+            && header < group
+            && bytes[header..group]
+                .iter()
+                .find(|b| !is_blank(**b))
+                .is_some_and(|b| *b != b'/')
+    };
     // Where a statement can begin (not in a comment after `//`, as `for` often is).
     let statements = |word: &'static [u8], from: usize, to: usize| {
         memchr::memmem::find_iter(&bytes[from..to], word)
@@ -1331,7 +1840,9 @@ fn may_misuse_group_context(bytes: &[u8], start: usize, scope: std::ops::Range<u
     waits.into_iter().any(|wait| {
         let used_after = memchr::memmem::find_iter(&bytes[wait..scope.end], context)
             .any(|i| is_word(bytes, wait + i, wait + i + context.len()));
-        used_after || statements(b"for", scope.start, wait).any(|f| may_be_in_loop(bytes, f, wait))
+        used_after
+            || statements(b"for", scope.start, wait)
+                .any(|f| !comes_back(f) && may_be_in_loop(bytes, f, wait))
     })
 }
 
@@ -1561,6 +2072,27 @@ mod tests {
         assert!(at("var s = `\n`\n\nfunc f(\n\tr *pb.GetRequest,\n) {"));
         // Beyond a line: counts.
         assert!(at("func f(a int) {\n\tx := `\n(`\n\ty := Request{}\n}"));
+        // The type a pointer parameter, the last of its list, points to (`*pb.GetRequest`).
+        let last = |text: &str| {
+            let start = text.find("Request").unwrap();
+            may_end_last_pointer_parameter(text.as_bytes(), start, start + "Request".len())
+        };
+        for pointer in [
+            "(ctx context.Context, r *pb.GetRequest)",
+            "(w http.ResponseWriter, r *http.Request)",
+            "(\n\tctx context.Context,\n\tr *pb.GetRequest,\n)",
+            "(r * pb.GetRequest /* the request */)",
+        ] {
+            assert!(last(pointer), "{pointer}");
+        }
+        for other in [
+            "(p *conditionalProgressRequestor) run(",
+            "(ctx context.Context, request model.WatchRequest)",
+            "(r *GetRequest)",
+            "(r *pb.GetRequest, n int)",
+        ] {
+            assert!(!last(other), "{other}");
+        }
     }
 
     #[test]
@@ -1653,7 +2185,7 @@ mod tests {
 
     #[test]
     fn narrow_rules_keep_less() {
-        let text = "package p\n\nimport (\n\t\"context\"\n\n\t\"golang.org/x/sync/errgroup\"\n)\n\nfunc f(ctx context.Context) error {\n\tg, _ := errgroup.WithContext(ctx)\n\tg.Go(work)\n\treturn g.Wait()\n}\n\nfunc work() error { return deeper() }\n\nfunc deeper() error { return nil }\n\nfunc s() int {\n\tc := make(chan int)\n\tgo send(c)\n\treturn <-c\n}\n\nfunc send(c chan int) { c <- deeper2() }\n\nfunc deeper2() int { return 1 }\n";
+        let text = "package p\n\nimport (\n\t\"context\"\n\n\t\"golang.org/x/sync/errgroup\"\n)\n\nfunc f(ctx context.Context) error {\n\tg, _ := errgroup.WithContext(ctx)\n\tg.Go(work)\n\treturn g.Wait()\n}\n\nfunc work() error { return deeper() }\n\nfunc deeper() error { return nil }\n\nfunc s() int {\n\tc := make(chan int)\n\tgo send(c)\n\tif late {\n\t\treturn 0\n\t}\n\treturn <-c\n}\n\nfunc send(c chan int) { c <- deeper2() }\n\nfunc deeper2() int { return 1 }\n";
         let kept = |rule: &str| -> Vec<&str> {
             let settings = LintSettings::only(&[find(rule).unwrap()]);
             let partial = go_parse_ranges(text, None, &settings).expect("partly parsed");
@@ -1792,6 +2324,77 @@ mod tests {
         ] {
             assert!(!declares(unsent), "{unsent}");
         }
+        // ... unless every `go` statement naming it is followed by a receive from it that
+        // every path from there reaches.
+        let sent = "c := make(chan int)\n\tgo func() { c <- 1 }()";
+        for received in [
+            "\n\t<-c",
+            "\n\tv, ok := <-c",
+            "\n\tif err := <-c; err != nil {\n\t\treturn\n\t}",
+            "\n\tif ok {\n\t\tlog(\"c\") // c\n\t}\n\tfor i := range n {\n\t\twork(i)\n\t}\n\treturn <-c",
+        ] {
+            assert!(!declares(&format!("{sent}{received}")), "{received}");
+        }
+        for abandoned in [
+            "\n\tif x {\n\t\treturn\n\t}\n\t<-c",
+            "\n\tfor _, x := range xs {\n\t\tif x {\n\t\t\tbreak\n\t\t}\n\t}\n\t<-c",
+            "\n\tif ready && <-c {\n\t}",
+            "\n\tx = a == <-c",
+            "\n\tselect {\n\tcase <-c:\n\tcase <-done:\n\t}",
+            "\n\tc := other\n\t<-c",
+            "\n\tgo func() { c <- 2 }()\n\t<-c",
+            " /* started */\n\t<-c",
+            "\n\tf(<-c)",
+        ] {
+            assert!(declares(&format!("{sent}{abandoned}")), "{abandoned}");
+        }
+        // ... or used directly in its block other than by a receive (not by the goroutine).
+        for used in [
+            "\n\treturn c",
+            "\n\treturn nil, c",
+            "\n\treturn true, c, nil",
+            "\n\tfor v := range c {\n\t\tuse(v)\n\t}",
+            "\n\tif c != nil {\n\t}",
+            "\n\tc <- 2",
+        ] {
+            assert!(!declares(&format!("{sent}{used}")), "{used}");
+        }
+        // ... or first mentioned in a `return` that hands it out, anywhere after it.
+        let handed_out = "c := make(chan int)\n\tif err != nil {\n\t\treturn R{C: c}\n\t}\n\tgo func() { c <- 1 }()";
+        assert!(!declares(handed_out));
+        for kept in [
+            "c := make(chan int)\n\tif err != nil {\n\t\treturn R{c: 1}\n\t}\n\tgo func() { c <- 1 }()",
+            "c := make(chan int)\n\tf := func(c int) int {\n\t\treturn c\n\t}\n\tgo func() { c <- 1 }()",
+            "c := make(chan int)\n\tif err != nil {\n\t\treturn func(c int) {}\n\t}\n\tgo func() { c <- 1 }()",
+            "c := make(chan int)\n\tif err != nil {\n\t\treturn x.c\n\t}\n\tgo func() { c <- 1 }()",
+        ] {
+            assert!(declares(kept), "{kept}");
+        }
+        for not_used in [
+            "\n\ts.c = 1",
+            "\n\tif x {\n\t\treturn c\n\t}",
+            "\n\tc, err := f()",
+            "\n\tgoto c",
+        ] {
+            assert!(declares(&format!("{sent}{not_used}")), "{not_used}");
+        }
+        assert!(declares(
+            "switch {\n\tcase a:\n\t\tc := make(chan int)\n\t\tgo send(c)\n\tcase b:\n\t\treturn c\n\t}"
+        ));
+        // A `var ( … )` group does not end the block: the `go` statement after it counts.
+        assert!(declares(
+            "var (\n\t\tc = make(chan int)\n\t)\n\tgo func() { c <- 1 }()"
+        ));
+        // After the block, no `go` statement can name the channel: received in it, not one.
+        assert!(!declares(
+            "{\n\t\tc := make(chan int)\n\t\tgo send(c)\n\t\t<-c\n\t}\n\tgo send(c)"
+        ));
+        assert!(declares(
+            "for {\n\t\tc := make(chan int)\n\t\tgo send(c)\n\t}\n\t<-c"
+        ));
+        assert!(declares(
+            "c := make(chan int)\n\tswitch {\n\tcase a:\n\t\tgo send(c)\n\tcase b:\n\t\t<-c\n\t}"
+        ));
         let off = LintSettings {
             prefilter: false,
             ..LintSettings::only(&[find("abandoned-sender").unwrap()])
@@ -1818,6 +2421,24 @@ mod tests {
             "// Wait for the group's goroutines\n\t// for a while.\n\treturn g.Wait()",
         ] {
             assert!(!binds(fine), "{fine}");
+        }
+        // A loop around the `Wait` that holds a `:=` or `var` binding too comes back to it
+        // (a new context) first, unless the binding is the loop's initial statement; to an
+        // assignment, it does not.
+        let in_loop = |header: &str, binding: &str| {
+            let text = format!("package p\nimport \"golang.org/x/sync/errgroup\"\nfunc f() error {{\n\tfor {header}{{\n\t\tuse(gctx)\n\t\t{binding}\n\t\tg.Wait()\n\t}}\n}}\n");
+            !rules_for(Language::Go, &text, None, &group).is_empty()
+        };
+        let declared = "g, gctx := errgroup.WithContext(ctx)";
+        let in_group = "var (\n\t\t\tn = 1\n\t\t\tg, gctx = errgroup.WithContext(ctx)\n\t\t)";
+        assert!(!in_loop("_, x := range xs ", declared));
+        assert!(!in_loop("", in_group));
+        assert!(in_loop("", "g, gctx = errgroup.WithContext(ctx)"));
+        for header in [
+            "\n\tg, gctx := errgroup.WithContext(ctx); ; ",
+            "/* c */ g, gctx := errgroup.WithContext(ctx); ; ",
+        ] {
+            assert!(in_loop(header, ""), "{header}");
         }
         let discarded = "package p\nimport \"golang.org/x/sync/errgroup\"\nfunc f() {\n\tg, _ := errgroup.WithContext(ctx)\n\tg.Go(h)\n}\n";
         assert!(!rules_for(Language::Go, discarded, None, &group).is_empty());

@@ -96,28 +96,35 @@ pub enum Needle {
     /// its line or follows `{`, `;`, `:` or the end of a `/* */` comment on it. A Go statement
     /// begins only there, so `go` in `"github.com/x/go-y"` or `go.etcd.io` is not one.
     Statement(&'static str),
-    /// These bytes, in code, in a parameter list: inside the parentheses that follow `func`
-    /// (a func literal or type, a receiver), a function's name (`func Name(`, `) Name(`) or
-    /// type parameters (`](`). Read back from the bytes to the unmatched `(`, a line at a time
-    /// with its strings and `//` comment left out; where the text is beyond this (a raw string
-    /// or `/*` comment on the way, non-ASCII text), it counts. Judged only where partial
-    /// parsing asks whether a declaration may hold a finding of a rule that runs (and only
-    /// when the other groups before it hold there): for the file as a whole, and for rules
-    /// that do not run, an occurrence in code counts, as for [`Needle::Text`].
+    /// These bytes, in code, ending the name of a package's type that the last parameter of a
+    /// parameter list points to (`req *pb.GetRequest)`: a gRPC unary handler's request):
+    /// inside the parentheses that follow `func` (a func literal or type, a receiver), a
+    /// function's name (`func Name(`, `) Name(`) or type parameters (`](`). Read back from
+    /// the bytes to the unmatched `(`, a line at a time with its strings and `//` comment left
+    /// out; where the text is beyond this (a raw string or `/*` comment on the way, non-ASCII
+    /// text), it counts. Judged only where a rule that runs or partial parsing asks (and only
+    /// when the other groups before it hold there).
     Parameter(&'static str),
     /// A `make(chan T)` or `make(chan T, 0)` call that is a value of a variable declaration:
     /// the word `make`, in code, after `=` or `,` and then `(chan` (blanks aside), with no
     /// buffer size other than `0` before the closing parenthesis, whose name (`name :=`,
     /// `var name =`, `name =` in a `var ( … )` group) the declaration sends on (`name <-`) or
-    /// passes as an argument (`(name)`, `, name,`). Not one: a value assigned to a variable
-    /// declared before or to a field (`name =`, `x.f =`), an argument or element after a
-    /// comma (`f(x, make(chan T))`, `T{a, make(chan T)}`). Where the text is beyond this (a
-    /// string, a comment, a list of names), it counts.
+    /// passes as an argument (`(name)`, `, name,`), unless its block uses it out of brackets
+    /// other than by a receive (`return name`, `for range name`) or every `go` statement
+    /// naming it is followed in its block by a receive from it that every path reaches
+    /// (`v := <-name`, `return <-name`, with no `return`, jump or other case between). Judged
+    /// only where partial parsing or a rule that runs asks. Not one: a value
+    /// assigned to a variable declared before or to a field (`name =`, `x.f =`), an argument
+    /// or element after a comma (`f(x, make(chan T))`, `T{a, make(chan T)}`). Where the text
+    /// is beyond this (a string, a comment, a list of names), it counts.
     UnbufferedChannel,
     /// A `WithContext` call (the word, in code) bound as `g, ctx :=` (`=`, `var g, ctx =`)
     /// whose context is `_` or may be used after a `Wait` of the declaration: its name occurs
-    /// after a `Wait`, a `for` loop may hold the `Wait`, or there is a `goto`. Where the text
-    /// is beyond this (another binding, a comment), it counts.
+    /// after a `Wait`, a `for` loop may hold the `Wait` (for a `:=` or `var` binding, a loop
+    /// that begins after it or whose initial statement it may be: a loop holding it and the
+    /// `Wait` declares the context anew before a use), or there is a `goto`. Where the text
+    /// is beyond this (another binding, a comment), it counts. Judged only where partial
+    /// parsing or a rule that runs asks.
     GroupContext,
     /// These bytes anywhere, comments included (suppression comments).
     Comment(&'static str),

@@ -27,6 +27,10 @@ pub struct Item<'a> {
     pub method: bool,
     /// The names a `var` item declares.
     pub variables: Vec<&'a str>,
+    /// Whether the item declares only types, constants or variables (its declaration keywords
+    /// outside brackets are all `type`, `const` or `var`): no package clause, import or
+    /// function declaration.
+    pub only_values_and_types: bool,
     /// Every identifier (and keyword) in code in the item, in order, repeats included (a set
     /// of them would be built for every item of every file outlined; few are asked about).
     pub words: Vec<&'a str>,
@@ -177,11 +181,16 @@ fn item<'a>(range: Range<usize>, tokens: &[Token<'a>]) -> Item<'a> {
         Some(&"var") => variable_names(tokens),
         _ => Vec::new(),
     };
+    let only_values_and_types = !top_keywords.is_empty()
+        && top_keywords
+            .iter()
+            .all(|k| matches!(*k, "type" | "const" | "var"));
     Item {
         range,
         function,
         method,
         variables,
+        only_values_and_types,
         words,
     }
 }

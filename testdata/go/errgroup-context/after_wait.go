@@ -207,3 +207,57 @@ func restartPerJob(parent context.Context, subscribe func(func(job) error) error
 		return nil
 	})
 }
+
+// A `var` group in the loop declares a new group and context each iteration (moby's layer
+// migration).
+func perIterationVar(ctx context.Context, batches [][]string) error {
+	for _, batch := range batches {
+		var (
+			keys    = batch
+			g, gctx = errgroup.WithContext(ctx)
+		)
+		for _, k := range keys {
+			g.Go(func() error { return fetch(gctx, k) })
+		}
+		if err := g.Wait(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Assigned, not declared, in the loop: the next iteration uses the cancelled context before
+// assigning it again.
+func assignedPerIteration(ctx context.Context, batches [][]string) error {
+	var g *errgroup.Group
+	gctx := ctx
+	for _, batch := range batches {
+		if err := store(gctx); err != nil { // want "errgroup-context"
+			return err
+		}
+		g, gctx = errgroup.WithContext(ctx)
+		for _, k := range batch {
+			g.Go(func() error { return fetch(gctx, k) })
+		}
+		if err := g.Wait(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Declared by the loop's first statement, which runs once: the next iteration uses the
+// cancelled context.
+func declaredByTheLoop(ctx context.Context, keys []string) error {
+	for
+	g, gctx := errgroup.WithContext(ctx); len(keys) > 0; keys = keys[1:] {
+		if err := store(gctx); err != nil { // want "errgroup-context"
+			return err
+		}
+		g.Go(func() error { return fetch(gctx, keys[0]) })
+		if err := g.Wait(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
