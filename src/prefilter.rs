@@ -1569,13 +1569,8 @@ fn received_after_every_go(bytes: &[u8], start: usize, name: &[u8], end: usize) 
                     break;
                 }
                 Code::Byte(_, b) => {
-                    match b {
-                        b'(' | b'[' | b'{' => depth += 1,
-                        b')' | b']' | b'}' => match depth.checked_sub(1) {
-                            Some(d) => depth = d,
-                            None => return false,
-                        },
-                        _ => {}
+                    if !nest(&mut depth, b) {
+                        return false;
                     }
                     if b != b'\n' {
                         last = Some(b);
@@ -1590,6 +1585,20 @@ fn received_after_every_go(bytes: &[u8], start: usize, name: &[u8], end: usize) 
             return false;
         }
         from = statement_end;
+    }
+    true
+}
+
+/// `depth` after the byte of code `b`: one more after an opening bracket, one less after a
+/// closing one; `false` for a closing bracket at depth 0 (the block ends).
+fn nest(depth: &mut usize, b: u8) -> bool {
+    match b {
+        b'(' | b'[' | b'{' => *depth += 1,
+        b')' | b']' | b'}' => match depth.checked_sub(1) {
+            Some(d) => *depth = d,
+            None => return false,
+        },
+        _ => {}
     }
     true
 }
@@ -1635,13 +1644,8 @@ fn received_next(bytes: &[u8], from: usize, name: &[u8], end: usize) -> bool {
                 before = [None; 3];
             }
             Code::Byte(at, b) => {
-                match b {
-                    b'(' | b'[' | b'{' => depth += 1,
-                    b')' | b']' | b'}' => match depth.checked_sub(1) {
-                        Some(d) => depth = d,
-                        None => return false,
-                    },
-                    _ => {}
+                if !nest(&mut depth, b) {
+                    return false;
                 }
                 before = [before[1], before[2], Some((at, b))];
             }
