@@ -1141,32 +1141,26 @@ fn may_end_last_pointer_parameter(bytes: &[u8], start: usize, end: usize) -> boo
         None => return false,
     }
     // Back over the rest of the name, the `.`, the package and the `*`.
-    let before_blanks = |mut at: usize| {
-        while at > 0 && is_blank(bytes[at - 1]) {
-            at -= 1;
-        }
-        at
-    };
     let word_start = |mut at: usize| {
         while at > 0 && is_ident_byte(bytes[at - 1]) {
             at -= 1;
         }
         at
     };
-    let mut at = before_blanks(word_start(start));
+    let mut at = blank_before(bytes, word_start(start));
     for expected in [b'.', b'*'] {
         match at.checked_sub(1).map(|i| bytes[i]) {
             Some(b) if b == expected => {}
             Some(b) => return unsure(b),
             None => return false,
         }
-        at = before_blanks(at - 1);
+        at = blank_before(bytes, at - 1);
         if expected == b'.' {
             let package = word_start(at);
             if package == at {
                 return at > 0 && unsure(bytes[at - 1]);
             }
-            at = before_blanks(package);
+            at = blank_before(bytes, package);
         }
     }
     true
@@ -1366,10 +1360,7 @@ fn may_reach_a_sender(bytes: &[u8], start: usize, scope: std::ops::Range<usize>)
     let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
     let inline_blank = |b: u8| matches!(b, b' ' | b'\t' | b'\r');
     // Back from the `make`: `=` or `:=`, then the name, at the start of its statement.
-    let mut at = start;
-    while at > 0 && is_blank(bytes[at - 1]) {
-        at -= 1;
-    }
+    let mut at = blank_before(bytes, start);
     if at > 0 && bytes[at - 1] == b',' {
         return may_be_declared_value(bytes, at - 1);
     }
@@ -1763,12 +1754,6 @@ fn may_be_declared_value(bytes: &[u8], comma: usize) -> bool {
 /// follow (other bindings, a comment, non-ASCII text) counts.
 fn may_misuse_group_context(bytes: &[u8], start: usize, scope: std::ops::Range<usize>) -> bool {
     let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-    let blank_before = |mut at: usize| {
-        while at > 0 && is_blank(bytes[at - 1]) {
-            at -= 1;
-        }
-        at
-    };
     let word_before = |end: usize| {
         let mut at = end;
         while at > 0 && is_ident(bytes[at - 1]) {
@@ -1778,12 +1763,12 @@ fn may_misuse_group_context(bytes: &[u8], start: usize, scope: std::ops::Range<u
             .then_some(at)
     };
     // Back from the call: the package (`errgroup.`), `=` or `:=`, then `group, context`.
-    let mut at = blank_before(start);
+    let mut at = blank_before(bytes, start);
     if at > 0 && bytes[at - 1] == b'.' {
-        let Some(package) = word_before(blank_before(at - 1)) else {
+        let Some(package) = word_before(blank_before(bytes, at - 1)) else {
             return true;
         };
-        at = blank_before(package);
+        at = blank_before(bytes, package);
     }
     if at == 0 || bytes[at - 1] != b'=' {
         return true;
@@ -1793,15 +1778,15 @@ fn may_misuse_group_context(bytes: &[u8], start: usize, scope: std::ops::Range<u
     if short {
         at -= 1;
     }
-    let context_end = blank_before(at);
+    let context_end = blank_before(bytes, at);
     let Some(context_start) = word_before(context_end) else {
         return true;
     };
-    let comma = blank_before(context_start);
+    let comma = blank_before(bytes, context_start);
     if comma == 0 || bytes[comma - 1] != b',' {
         return true;
     }
-    let Some(group) = word_before(blank_before(comma - 1)) else {
+    let Some(group) = word_before(blank_before(bytes, comma - 1)) else {
         return true;
     };
     let mut before = group;
@@ -1951,6 +1936,14 @@ fn may_be_go_argument(bytes: &[u8], at: usize) -> bool {
         keyword -= 1;
     }
     keyword >= 2 && &bytes[keyword - 2..keyword] == b"go" && is_word(bytes, keyword - 2, keyword)
+}
+
+/// Where the blanks ([`is_blank`]) that end at `at` begin.
+fn blank_before(bytes: &[u8], mut at: usize) -> usize {
+    while at > 0 && is_blank(bytes[at - 1]) {
+        at -= 1;
+    }
+    at
 }
 
 /// Whether a byte can be a blank between Go tokens (all ASCII white space, to be safe).

@@ -92,15 +92,8 @@ fn detached_here(file: &GoFile<'_>, reference: Node<'_>) -> bool {
 /// The name of the type of a method's receiver (`T` for `(r *T)`, `(r T[K])`).
 fn receiver_type(file: &GoFile<'_>, method: Node<'_>) -> Option<String> {
     let list = method.child_by_field_name("receiver")?;
-    let mut ty = super::parameters(list).next()?.ty;
-    loop {
-        match ty.kind() {
-            "pointer_type" | "parenthesized_type" => ty = named_children(ty).next()?,
-            "generic_type" => ty = ty.child_by_field_name("type")?,
-            "type_identifier" => return Some(file.text(ty).to_string()),
-            _ => return None,
-        }
-    }
+    let ty = super::parameters(list).next()?.ty;
+    super::siblings::type_name(file, ty).map(str::to_string)
 }
 
 /// What a file declares: its package's name and its detaching functions.
