@@ -217,7 +217,13 @@ fn with_go_declarations(targets: &[Target], options: &mut CheckOptions, rules: &
         roots,
         partial: options.settings.partial_parse,
     };
-    let read_vendor = (siblings || roots) && options.walk.default_excludes;
+    // Without a `vendor/` directory (most modules), the imports need not be read for it.
+    let vendor_dirs = if (siblings || roots) && options.walk.default_excludes {
+        vendor_dirs(&options.paths, targets)
+    } else {
+        Vec::new()
+    };
+    let read_vendor = !vendor_dirs.is_empty();
     // Without callee-drops-context (whose roots may be in any imported package), only the
     // vendored packages a lookup of context-not-passed can reach are read (see
     // [`SiblingReach`]); with a target inside a `vendor/` directory (named on the command line,
@@ -260,7 +266,7 @@ fn with_go_declarations(targets: &[Target], options: &mut CheckOptions, rules: &
         imports.retain(|path| wanted.contains(path.as_str()));
     }
     let vendored = if read_vendor {
-        vendor_targets(&options.paths, targets, &imports)
+        vendor_targets(&vendor_dirs, targets, &imports)
     } else {
         Vec::new()
     };
@@ -292,7 +298,7 @@ fn with_go_declarations(targets: &[Target], options: &mut CheckOptions, rules: &
             roots: false,
             ..in_vendor
         };
-        let vendored = vendor_targets(&options.paths, targets, &aliases);
+        let vendored = vendor_targets(&vendor_dirs, targets, &aliases);
         let (more, _, _) = collect_declarations(
             &vendored,
             options.max_file_size,
@@ -560,15 +566,9 @@ fn declares_test_module_file(bytes: &[u8]) -> bool {
     false
 }
 
-/// The Go files (tests excluded) of the packages of the `vendor/` directories of the scanned
-/// modules (beside the `go.mod` of each Go target, and in each directory given on the command
-/// line) that the targets import: what a call in the targets can reach, read only for
-/// declarations. Only those packages' directories are listed, not the whole `vendor/` tree.
-fn vendor_targets(
-    paths: &[PathBuf],
-    targets: &[Target],
-    imports: &std::collections::BTreeSet<String>,
-) -> Vec<Target> {
+/// The `vendor/` directories of the scanned modules: beside the `go.mod` of each Go target's
+/// package, and in each directory given on the command line; those that exist, sorted.
+fn vendor_dirs(paths: &[PathBuf], targets: &[Target]) -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = paths
         .iter()
         .filter(|p| p.is_dir())
@@ -590,9 +590,17 @@ fn vendor_targets(
     dirs.retain(|d| d.is_dir());
     dirs.sort();
     dirs.dedup();
-    if dirs.is_empty() {
-        return Vec::new();
-    }
+    dirs
+}
+
+/// The Go files (tests excluded) of the packages of the `vendor/` directories `dirs` (see
+/// [`vendor_dirs`]) that the targets import: what a call in the targets can reach, read only
+/// for declarations. Only those packages' directories are listed, not the whole `vendor/` tree.
+fn vendor_targets(
+    dirs: &[PathBuf],
+    targets: &[Target],
+    imports: &std::collections::BTreeSet<String>,
+) -> Vec<Target> {
     // The vendored files that are targets too (with --no-default-excludes), known by their
     // absolute path (the current directory asked once, not once a file); only paths in a
     // `vendor` directory can be one.
