@@ -12,6 +12,8 @@
 # Files under vendor/, testdata/, third_party/, node_modules/ are skipped (ctxlint's default
 # excludes; ast-grep is given the same globs). VENDOR=1 includes them: every .go file, for both.
 # IGNORE=<rules> adds a run of ctxlint without those rules (what they cost).
+# COMPARE=<binary> adds a run of another build of ctxlint with the same arguments (what a change
+# costs: e.g. a build with the type-facts index turned off).
 # CTXLINT=<binary> measures that build of ctxlint instead of building target/release/ctxlint (a
 # fixed binary while the sources change).
 # Needs python3 (and ast-grep: `pip install ast-grep-cli`).
@@ -48,6 +50,9 @@ cmds=("ctxlint|$bin check --format json --threads $threads ${ctxlint_args[*]} $t
   "ctxlint --parse-only (parse every file, no rule)|$bin check --format json --parse-only --threads $threads ${ctxlint_args[*]} $tree")
 if [[ -n "${IGNORE:-}" ]]; then
   cmds+=("ctxlint --ignore $IGNORE|$bin check --format json --threads $threads --ignore $IGNORE ${ctxlint_args[*]} $tree")
+fi
+if [[ -n "${COMPARE:-}" ]]; then
+  cmds+=("ctxlint build $COMPARE|$COMPARE check --format json --threads $threads ${ctxlint_args[*]} $tree")
 fi
 if command -v ast-grep >/dev/null; then
   cmds+=("ast-grep $(ast-grep --version | cut -d' ' -f2), 3 rules|ast-grep scan -c benches/ast-grep/sgconfig.yml --json=compact --threads $threads ${sg_args[*]} $tree")
