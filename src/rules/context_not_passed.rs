@@ -212,10 +212,17 @@ fn slog_known(scan: &crate::prefilter::Scan<'_, '_>) -> bool {
             || facts(scan, &[StdType::SlogLogger]))
 }
 
-/// Whether the type facts of the file's directory have a field or variable of one of `types`.
+/// Whether the type facts of the file's directory have a field or variable of one of `types`
+/// that the file names in code (only through its name can the file reach it).
 fn facts(scan: &crate::prefilter::Scan<'_, '_>, types: &[StdType]) -> bool {
     let dir = scan.path().and_then(Path::parent);
-    dir.is_some_and(|d| scan.go().types.has_std_type_in(d, types))
+    let bytes = scan.text().as_bytes();
+    dir.is_some_and(|d| {
+        scan.go()
+            .types
+            .std_typed_names_in(d, types)
+            .any(|name| has_code_word(bytes, name))
+    })
 }
 
 /// The names a file may import the package `path` under: the alias written before each

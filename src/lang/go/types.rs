@@ -271,15 +271,34 @@ impl TypeIndex {
         TypeIndex { packages }
     }
 
-    /// Whether a package declared in `dir` (any package name) has a field or package-level
-    /// variable of one of the standard library types `wanted`: only then can a file there
-    /// reach such a value without naming the type's package itself.
-    pub fn has_std_type_in(&self, dir: &Path, wanted: &[StdType]) -> bool {
+    /// The names of the fields and package-level variables of one of the standard library
+    /// types `wanted` that a package declared in `dir` (any package name) has: a file there
+    /// can reach such a value without naming the type's package itself, but not without
+    /// writing one of these names (`s.db`, `client`; an embedded field is reached by its
+    /// type's name, `s.DB`).
+    pub fn std_typed_names_in<'a>(
+        &'a self,
+        dir: &'a Path,
+        wanted: &'a [StdType],
+    ) -> impl Iterator<Item = &'a str> + 'a {
+        let of_wanted =
+            move |ty: &Option<TypeRef>| matches!(ty, Some(TypeRef::Std(t)) if wanted.contains(t));
         self.packages
             .iter()
-            .filter(|((d, _), _)| d == dir)
-            .flat_map(|(_, types)| types.fields.values().chain(types.vars.values()))
-            .any(|ty| matches!(ty, Some(TypeRef::Std(t)) if wanted.contains(t)))
+            .filter(move |((d, _), _)| d == dir)
+            .flat_map(move |(_, types)| {
+                let fields = types
+                    .fields
+                    .iter()
+                    .filter(move |(_, ty)| of_wanted(ty))
+                    .map(|((_, field), _)| field.as_str());
+                let vars = types
+                    .vars
+                    .iter()
+                    .filter(move |(_, ty)| of_wanted(ty))
+                    .map(|(var, _)| var.as_str());
+                fields.chain(vars)
+            })
     }
 
     /// Whether a package declared in `dir` has a field or package-level variable of a type
