@@ -70,22 +70,36 @@ pub enum TypeRef {
 /// the package's default name (as text: `mysql.DB` counts too). Other files are not parsed by
 /// the first pass. One pass over the file's dots, where a search per name read it seven times.
 pub fn mentions_std_type(bytes: &[u8]) -> bool {
-    const NAMES: &[(&[u8], &[u8])] = &[
-        (b"sql", b"DB"),
-        (b"sql", b"Tx"),
-        (b"sql", b"Conn"),
-        (b"sql", b"Stmt"),
-        (b"http", b"Client"),
-        (b"tls", b"Conn"),
-        (b"slog", b"Logger"),
-    ];
+    /// [`STD_TYPES`] as (package's default name, type name), and the types' first letters.
+    struct Written {
+        names: Vec<(&'static [u8], &'static [u8])>,
+        first: [bool; 256],
+    }
+    static WRITTEN: std::sync::LazyLock<Written> = std::sync::LazyLock::new(|| {
+        let names: Vec<(&[u8], &[u8])> = STD_TYPES
+            .iter()
+            .map(|(path, name, _)| {
+                let package = path.rsplit('/').next().unwrap_or(path);
+                (package.as_bytes(), name.as_bytes())
+            })
+            .collect();
+        let mut first = [false; 256];
+        for (_, name) in &names {
+            first[usize::from(name[0])] = true;
+        }
+        Written { names, first }
+    });
+    let written = &*WRITTEN;
     memchr::memchr_iter(b'.', bytes).any(|dot| {
-        let after = &bytes[dot + 1..];
+        let (before, after) = (&bytes[..dot], &bytes[dot + 1..]);
         // Most selectors are ruled out by the letter after the dot.
-        matches!(after.first(), Some(b'D' | b'T' | b'C' | b'S' | b'L'))
-            && NAMES
+        after
+            .first()
+            .is_some_and(|b| written.first[usize::from(*b)])
+            && written
+                .names
                 .iter()
-                .any(|(package, name)| bytes[..dot].ends_with(package) && after.starts_with(name))
+                .any(|(package, name)| after.starts_with(name) && before.ends_with(package))
     })
 }
 
@@ -281,35 +295,32 @@ impl TypeIndex {
         dir: &'a Path,
         wanted: &'a [StdType],
     ) -> impl Iterator<Item = &'a str> + 'a {
-        let of_wanted =
-            move |ty: &Option<TypeRef>| matches!(ty, Some(TypeRef::Std(t)) if wanted.contains(t));
-        self.packages
-            .iter()
-            .filter(move |((d, _), _)| d == dir)
-            .flat_map(move |(_, types)| {
-                let fields = types
-                    .fields
-                    .iter()
-                    .filter(move |(_, ty)| of_wanted(ty))
-                    .map(|((_, field), _)| field.as_str());
-                let vars = types
-                    .vars
-                    .iter()
-                    .filter(move |(_, ty)| of_wanted(ty))
-                    .map(|(var, _)| var.as_str());
-                fields.chain(vars)
-            })
+        self.declared_in(dir)
+            .filter(|(_, ty)| matches!(ty, Some(TypeRef::Std(t)) if wanted.contains(t)))
+            .map(|(name, _)| name)
     }
 
     /// Whether a package declared in `dir` has a field or package-level variable of a type
     /// of the package `path`: a file there can reach that package's methods without importing
     /// it.
     pub fn has_type_of_package_in(&self, dir: &Path, path: &str) -> bool {
+        self.declared_in(dir)
+            .any(|(_, ty)| matches!(ty, Some(TypeRef::Imported(p, _)) if p == path))
+    }
+
+    /// The fields and package-level variables of the packages declared in `dir` (any package
+    /// name), by name, with their types.
+    fn declared_in<'a>(
+        &'a self,
+        dir: &'a Path,
+    ) -> impl Iterator<Item = (&'a str, &'a Option<TypeRef>)> + 'a {
         self.packages
             .iter()
-            .filter(|((d, _), _)| d == dir)
-            .flat_map(|(_, types)| types.fields.values().chain(types.vars.values()))
-            .any(|ty| matches!(ty, Some(TypeRef::Imported(p, _)) if p == path))
+            .filter(move |((d, _), _)| d == dir)
+            .flat_map(|(_, types)| {
+                let fields = types.fields.iter().map(|((_, f), ty)| (f.as_str(), ty));
+                fields.chain(types.vars.iter().map(|(v, ty)| (v.as_str(), ty)))
+            })
     }
 
     fn package(&self, dir: &Path, package: &str) -> Option<&PackageTypes> {
